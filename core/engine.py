@@ -1,0 +1,829 @@
+"""Runs one experiment: starts the workers, watches the evidence, decides, cleans up."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import shutil
+import signal
+import tempfile
+import threading
+import time
+import traceback
+from array import array
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from core.diagnosis import Evidence, diagnose
+from core.ledger import (
+    SENTINEL_ITEM,
+    W_FIELDS,
+    W_ITEM,
+    W_ITEM_AT_EMPTY,
+    W_LAST_EMPTY,
+    W_PID,
+    W_PROCESSED,
+    W_PUTS,
+    W_QT_IMPORTED,
+    W_STATE,
+    W_T_CHANGE,
+    W_T_LAST_EMPTY,
+    W_TAKEN,
+    Ledger,
+)
+from core.params import ParamError, RunParams, validate
+from core.procs import kill_and_reap, pid_alive
+from core.queues import QueueKind, make_queue_kind
+from core.result import (
+    STATUS_DROPPED,
+    STATUS_DUPLICATED,
+    STATUS_IN_FLIGHT,
+    STATUS_LEFT,
+    STATUS_PROCESSED,
+    ItemRecords,
+    Progress,
+    RunResult,
+    TimelineEvent,
+    WorkerSummary,
+    WorkerView,
+)
+from core.states import FINAL_STATES, WorkerState
+from core.strategies import Strategy, get_strategy
+from core.worker import LoopOptions, WorkSpec, init_worker, process_main, run_loop
+
+POLL_S = 0.02
+CONFIRM_S = 0.04  # a deadlock must look the same on two polls this far apart
+LIVENESS_EVERY_S = 0.2
+MAX_TIMELINE = 100_000
+DUMP_WAIT_S = 0.5
+SHUTDOWN_WAIT_S = 2.0
+
+ProgressCallback = Callable[[Progress], None]
+
+_run_lock = threading.Lock()
+
+
+class RunInProgress(RuntimeError):
+    """Raised when a run is started while another one is still going."""
+
+
+def run(
+    params: RunParams,
+    on_progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+    progress_interval_s: float = 1 / 30,
+) -> RunResult:
+    """Run one experiment to its verdict; every child process is gone on return.
+
+    Raises ParamError for bad parameters and RunInProgress if a run is going.
+    """
+    params = validate(params)
+    if params.start_method == "fork" and threading.active_count() > 1:
+        raise ParamError(
+            "start method fork is refused in a process with threads (the child would inherit "
+            "locks held by other threads); use spawn or forkserver"
+        )
+    if not _run_lock.acquire(blocking=False):
+        raise RunInProgress("a run is already in progress; wait for it or cancel it")
+    try:
+        return _Run(params, on_progress, cancel or threading.Event(), progress_interval_s).execute()
+    finally:
+        _run_lock.release()
+
+
+class _Run:
+    def __init__(
+        self,
+        params: RunParams,
+        on_progress: ProgressCallback | None,
+        cancel: threading.Event,
+        progress_interval_s: float,
+    ) -> None:
+        self.params = params
+        self.strategy: Strategy = get_strategy(params.strategy)
+        self.on_progress = on_progress
+        self.cancel = cancel
+        self.progress_interval_s = progress_interval_s
+        self.ctx = multiprocessing.get_context(params.start_method)
+        self.workers = params.workers
+        self.ledger = Ledger.create(params.items, params.workers, self.ctx.Lock())
+        self.run_dir = tempfile.mkdtemp(prefix="queuescope-run-")
+        self.work = WorkSpec(params.work_ms, params.work_kind, params.jitter_ms, params.seed)
+        self.stop = threading.Event()  # tells our own threads to give up
+        self.producer_done = threading.Event()
+        self.phase = "starting"
+        self.puts = 0
+        self.producer_error: str | None = None
+        self.kind: QueueKind | None = None
+        self.queue: Any = None
+        self.stop_event: Any = None
+        self.pool: Any = None
+        self.processes: list[Any] = []
+        self.tasks: list[Any] = []
+        self.task_errors: dict[int, str] = {}
+        self.pool_object: Any = None  # pool strategies: the Pool or executor
+        self.driver_done = threading.Event()
+        self.driver_error: str | None = None
+        self.threads: list[threading.Thread] = []
+        self.dead: dict[int, int | None] = {}  # worker -> exit code, died without saying so
+        self.timeline: list[TimelineEvent] = []
+        self.depth_samples: list[tuple[float, int, int]] = []
+        self.t0 = 0.0
+
+    # --- public -----------------------------------------------------------------
+
+    def execute(self) -> RunResult:
+        self.t0 = time.monotonic()
+        started_at = time.time()
+        verdict = "ok"
+        dumps: dict[int, str] = {}
+        try:
+            try:
+                self._start()
+                verdict = self._monitor()
+            except Exception:
+                self.producer_error = self.producer_error or traceback.format_exc()
+                verdict = "crashed"
+            elapsed = time.monotonic() - self.t0
+            if verdict in ("deadlock", "stalled"):
+                dumps = self._dump_stacks()
+            table = list(self.ledger.table)
+        finally:
+            self._cleanup()
+        return self._result(verdict, elapsed, table, dumps, started_at)
+
+    # --- start-up ---------------------------------------------------------------
+
+    def _start(self) -> None:
+        if self.strategy.pool_driver is not None:
+            thread = threading.Thread(target=self._drive_pool, name="queuescope-pool-driver")
+        else:
+            self._open_queue()
+            thread = threading.Thread(target=self._produce, name="queuescope-producer")
+        thread.daemon = True
+        self.threads.append(thread)
+        thread.start()
+
+    def _open_queue(self) -> None:
+        kind_name = self.params.queue_kind or self.strategy.queue_kinds[0]
+        self.kind = make_queue_kind(kind_name, self.ctx)
+        self.queue = self.kind.make_queue()
+        if self.strategy.uses_stop_event:
+            self.stop_event = self.kind.make_event()
+        if self.kind.uses_pool or self.strategy.pool_launcher:
+            # The post's order: Pool first, then the puts, then apply_async.
+            self.pool = self.ctx.Pool(
+                self.workers,
+                initializer=init_worker,
+                initargs=(self.ledger.handles, self.run_dir, self.work, False),
+            )
+
+    def _start_workers(self) -> None:
+        options = LoopOptions(timeout=self.params.get_timeout_s, stop=self.stop_event)
+        if self.pool is not None:
+            for index in range(self.workers):
+                self.tasks.append(
+                    self.pool.apply_async(
+                        run_loop,
+                        (self.strategy.id, index, self.queue, options),
+                        error_callback=self._task_failed(index),
+                    )
+                )
+            return
+        for index in range(self.workers):
+            process = self.ctx.Process(  # type: ignore[attr-defined]
+                target=process_main,
+                args=(
+                    self.ledger.handles,
+                    self.run_dir,
+                    self.work,
+                    self.strategy.id,
+                    index,
+                    self.queue,
+                    options,
+                ),
+                name=f"queuescope-worker-{index + 1}",
+                daemon=True,
+            )
+            process.start()
+            self.processes.append(process)
+
+    def _task_failed(self, index: int) -> Callable[[BaseException], None]:
+        def record(error: BaseException) -> None:
+            self.task_errors[index] = "".join(
+                traceback.format_exception_only(type(error), error)
+            ).strip()
+
+        return record
+
+    # --- the main process's side of a queue strategy ----------------------------
+
+    def _produce(self) -> None:
+        try:
+            if self.params.producer == "prefill":
+                self.phase = "producing"
+                self._put_items()
+                self._put_sentinels()
+                self._start_workers()
+                self.phase = "running"
+            else:
+                self._start_workers()
+                self.phase = "producing"
+                self._put_items()
+                self._put_sentinels()
+                self.phase = "running"
+            if self.strategy.finish is not None and not self.stop.is_set():
+                self.phase = "finishing"
+                self.strategy.finish(self)
+                self.phase = "running"
+            if not self.stop.is_set():
+                self.producer_done.set()
+        except Exception:
+            if not self.stop.is_set():
+                self.producer_error = traceback.format_exc()
+
+    def _item_source(self) -> Iterator[int]:
+        """Items in order, at the requested rate, until told to stop."""
+        rate = self.params.rate if self.params.producer == "concurrent" else None
+        start = time.monotonic()
+        for item in range(self.params.items):
+            if rate is not None:
+                delay = start + item / rate - time.monotonic()
+                if delay > 0 and self.stop.wait(delay):
+                    return
+            elif item % 1024 == 0 and self.stop.is_set():
+                return
+            yield item
+            self.puts += 1
+
+    def _put_items(self) -> None:
+        put = self.queue.put
+        for item in self._item_source():
+            put(item)
+
+    def _put_sentinels(self) -> None:
+        count = {"none": 0, "one": 1, "per-worker": self.workers}[self.strategy.sentinels]
+        for _ in range(count):
+            self.put(self.strategy.sentinel)
+
+    # Used by a strategy's finish step.
+    def put(self, obj: Any) -> None:
+        self.queue.put(obj)
+        self.puts += 1
+
+    def join_queue(self) -> bool:
+        assert self.kind is not None
+        return self.kind.join_queue(self.queue, self.stop.is_set)
+
+    def wait_until_empty(self) -> bool:
+        while not self.stop.is_set():
+            if self.queue.empty():
+                return True
+            self.stop.wait(0.01)
+        return False
+
+    def set_stop(self) -> None:
+        self.stop_event.set()
+
+    def cancelled(self) -> bool:
+        return self.stop.is_set()
+
+    # --- pool strategies --------------------------------------------------------
+
+    @property
+    def initializer(self) -> Callable[..., None]:
+        return init_worker
+
+    @property
+    def initargs(self) -> tuple[Any, ...]:
+        return (self.ledger.handles, self.run_dir, self.work, True)
+
+    @property
+    def items(self) -> Iterator[int]:
+        def source() -> Iterator[int]:
+            yield from self._item_source()
+            self.producer_done.set()
+
+        return source()
+
+    @property
+    def chunksize(self) -> int:
+        return self.params.chunksize
+
+    def attach(self, pool_object: Any) -> None:
+        self.pool_object = pool_object
+        self.phase = "running"
+
+    def _drive_pool(self) -> None:
+        try:
+            assert self.strategy.pool_driver is not None
+            self.strategy.pool_driver(self)
+            if not self.stop.is_set():
+                self.producer_done.set()
+                now = time.monotonic()
+                for worker in range(self.workers):
+                    row = worker * W_FIELDS
+                    if self.ledger.table[row + W_PID] > 0:
+                        self.ledger.table[row + W_STATE] = float(WorkerState.EXITED)
+                        self.ledger.table[row + W_T_CHANGE] = now
+        except Exception:
+            if not self.stop.is_set():
+                self.driver_error = traceback.format_exc()
+        finally:
+            self.driver_done.set()
+
+    # --- watching ---------------------------------------------------------------
+
+    def _monitor(self) -> str:
+        ledger = self.ledger
+        workers = self.workers
+        last_progress = 0.0
+        last_liveness = 0.0
+        last_change = time.monotonic()
+        last_signature: tuple[Any, ...] | None = None
+        candidate: tuple[tuple[Any, ...], float] | None = None
+        previous_states: list[tuple[int, int]] = [(-1, -1)] * workers
+        previous_empty = [0.0] * workers
+        self._seen = bytearray(max(self.params.items, 1) * 4)
+        events: list[TimelineEvent] = []
+        last_processed = 0
+        last_rate_t = time.monotonic()
+        rate = 0.0
+        while True:
+            if self.cancel.wait(POLL_S):
+                return "cancelled"
+            now = time.monotonic()
+            # Counters first, states second: a worker leaves BLOCKING_GET before
+            # it counts what it took, so this order can never invent a deadlock.
+            producer_done = self.producer_done.is_set()
+            puts = self.puts
+            counters = list(ledger.table)
+            table = list(ledger.table)
+            taken = sum(int(counters[w * W_FIELDS + W_TAKEN]) for w in range(workers))
+            worker_puts = sum(int(counters[w * W_FIELDS + W_PUTS]) for w in range(workers))
+            processed = sum(int(table[w * W_FIELDS + W_PROCESSED]) for w in range(workers))
+            states = [int(table[w * W_FIELDS + W_STATE]) for w in range(workers)]
+
+            if now - last_liveness >= LIVENESS_EVERY_S:
+                last_liveness = now
+                self._check_liveness(table)
+            final = [
+                states[w] in FINAL_STATES or w in self.dead or w in self.task_errors
+                for w in range(workers)
+            ]
+            for w in range(workers):
+                row = w * W_FIELDS
+                key = (states[w], int(table[row + W_ITEM]))
+                if key != previous_states[w]:
+                    previous_states[w] = key
+                    events.append(self._state_event(w, table))
+                if table[row + W_T_LAST_EMPTY] != previous_empty[w]:
+                    previous_empty[w] = table[row + W_T_LAST_EMPTY]
+                    if table[row + W_LAST_EMPTY] == 1.0:
+                        events.append(
+                            TimelineEvent(
+                                self._rel(table[row + W_T_LAST_EMPTY]),
+                                w + 1,
+                                "saw-empty",
+                                _item_or_none(table[row + W_ITEM_AT_EMPTY]),
+                                "saw q.empty() == True",
+                            )
+                        )
+            depth = puts + worker_puts - taken
+            self.depth_samples.append((now - self.t0, depth, processed))
+
+            if self.producer_error or self.driver_error:
+                self._flush_events(events)
+                return "crashed"
+            if self.strategy.pool_driver is not None:
+                if self.driver_done.is_set():
+                    self._flush_events(events)
+                    return "ok"
+            elif all(final) and (producer_done or self.phase == "finishing"):
+                self._flush_events(events)
+                return "ok"
+
+            live = [w for w in range(workers) if not final[w]]
+            if (
+                producer_done
+                and live
+                and puts + worker_puts == taken
+                and all(states[w] == WorkerState.BLOCKING_GET for w in live)
+            ):
+                signature = (taken, worker_puts, tuple(table[w * W_FIELDS + W_T_CHANGE] for w in live))
+                if candidate is not None and candidate[0] == signature:
+                    if now - candidate[1] >= CONFIRM_S:
+                        self._flush_events(events)
+                        return "deadlock"
+                else:
+                    candidate = (signature, now)
+            else:
+                candidate = None
+
+            signature = (puts, taken, processed, worker_puts, tuple(states), tuple(final))
+            if signature != last_signature:
+                last_signature = signature
+                last_change = now
+            elif now - last_change >= self.params.watchdog_s:
+                self._flush_events(events)
+                return "stalled"
+
+            if now - last_progress >= self.progress_interval_s:
+                if now - last_rate_t > 0:
+                    rate = (processed - last_processed) / (now - last_rate_t)
+                last_processed, last_rate_t = processed, now
+                last_progress = now
+                self._emit_progress(now, puts, taken, processed, rate, depth, table, events)
+                events = []
+
+    def _rel(self, t: float) -> float:
+        return max(0.0, t - self.t0)
+
+    def _state_event(self, w: int, table: list[float]) -> TimelineEvent:
+        row = w * W_FIELDS
+        state = WorkerState(int(table[row + W_STATE]))
+        item = _item_or_none(table[row + W_ITEM])
+        kind = {
+            WorkerState.STARTING: "started",
+            WorkerState.BLOCKING_GET: "blocked",
+            WorkerState.TIMED_GET: "timed-get",
+            WorkerState.PROCESSING: "took",
+            WorkerState.IDLE: "idle",
+            WorkerState.EXITED: "exited",
+            WorkerState.CRASHED: "crashed",
+        }[state]
+        if state == WorkerState.PROCESSING:
+            text = "took a sentinel" if table[row + W_ITEM] == SENTINEL_ITEM else f"took item {item}"
+        elif state == WorkerState.BLOCKING_GET:
+            text = "blocked in q.get()"
+        elif state == WorkerState.STARTING and table[row + W_PID] > 0:
+            text = f"started (pid {int(table[row + W_PID])})"
+        else:
+            text = state.label
+        return TimelineEvent(self._rel(table[row + W_T_CHANGE]), w + 1, kind, item, text)
+
+    def _flush_events(self, events: list[TimelineEvent]) -> None:
+        room = MAX_TIMELINE - len(self.timeline)
+        if room > 0:
+            self.timeline.extend(events[:room])
+
+    def _check_liveness(self, table: list[float]) -> None:
+        """Find workers that died without recording it (killed, os._exit)."""
+        for w in range(self.workers):
+            if w in self.dead or int(table[w * W_FIELDS + W_STATE]) in FINAL_STATES:
+                continue
+            if self.processes:
+                if w >= len(self.processes):
+                    continue
+                exit_code = self.processes[w].exitcode
+                if exit_code is not None:
+                    self.dead[w] = exit_code
+                continue
+            pid = int(table[w * W_FIELDS + W_PID])
+            if pid > 0 and not pid_alive(pid):
+                self.dead[w] = None
+
+    def _emit_progress(
+        self,
+        now: float,
+        puts: int,
+        taken: int,
+        processed: int,
+        rate: float,
+        depth: int,
+        table: list[float],
+        events: list[TimelineEvent],
+    ) -> None:
+        new_records = self._new_records()
+        self._flush_events(events)
+        if self.on_progress is None:
+            return
+        views = []
+        for w in range(self.workers):
+            row = w * W_FIELDS
+            state = WorkerState(int(table[row + W_STATE]))
+            label = "crashed" if w in self.dead else state.label
+            pid = int(table[row + W_PID])
+            views.append(
+                WorkerView(
+                    index=w + 1,
+                    state=label,
+                    item=_item_or_none(table[row + W_ITEM]),
+                    pid=pid or None,
+                    processed=int(table[row + W_PROCESSED]),
+                    since_s=self._rel(table[row + W_T_CHANGE]),
+                )
+            )
+        self.on_progress(
+            Progress(
+                elapsed_s=now - self.t0,
+                items=self.params.items,
+                put=puts,
+                taken=taken,
+                processed=processed,
+                items_per_s=rate,
+                queue_depth=depth,
+                workers=views,
+                new_records=new_records,
+                new_events=list(events),
+                phase=self.phase,
+            )
+        )
+
+    def _new_records(self) -> ItemRecords:
+        """Records of the items processed since the last call (a diff, no IPC)."""
+        n = self.params.items
+        current = bytes(self.ledger.process_count)
+        previous = self._seen
+        changed: list[int] = []
+        if n and current != previous:
+            block = 4096
+            view = memoryview(current).cast("i")
+            old = memoryview(previous).cast("i")
+            for start in range(0, n * 4, block):
+                if current[start : start + block] != previous[start : start + block]:
+                    for i in range(start // 4, min(n, (start + block) // 4)):
+                        if view[i] != old[i]:
+                            changed.append(i)
+            self._seen = bytearray(current)
+        return self._records_for(changed)
+
+    def _records_for(self, items: list[int]) -> ItemRecords:
+        """Records of a few items (progress); statuses as of now."""
+        ledger = self.ledger
+        pids = self._worker_pids()
+        records = ItemRecords()
+        for i in items:
+            taker = ledger.taker[i]
+            times = ledger.process_count[i]
+            taken = ledger.take_count[i]
+            records.item.append(i)
+            records.worker.append(taker)
+            records.pid.append(pids[taker])
+            records.t_take.append(ledger.t_take[i])
+            records.t_start.append(ledger.t_start[i])
+            records.t_done.append(ledger.t_done[i])
+            records.times_processed.append(times)
+            if times > 1 or taken > 1:
+                records.status.append(STATUS_DUPLICATED)
+            elif times == 1:
+                records.status.append(STATUS_PROCESSED)
+            else:
+                records.status.append(STATUS_IN_FLIGHT if taken else STATUS_LEFT)
+        return records
+
+    def _final_records(
+        self, dropped: list[int], left: list[int], duplicates: list[int]
+    ) -> ItemRecords:
+        """Every item's record, copied in bulk from the ledger (fast at 1M items)."""
+        n = self.params.items
+        ledger = self.ledger
+        records = ItemRecords()
+        records.item.extend(range(n))
+        records.worker.frombytes(bytes(ledger.taker)[: n * 4])
+        pids = self._worker_pids()
+        records.pid.extend(map(pids.__getitem__, records.worker))
+        records.t_take.frombytes(bytes(ledger.t_take)[: n * 8])
+        records.t_start.frombytes(bytes(ledger.t_start)[: n * 8])
+        records.t_done.frombytes(bytes(ledger.t_done)[: n * 8])
+        records.times_processed.frombytes(bytes(ledger.process_count)[: n * 4])
+        records.status.frombytes(bytes(n))  # STATUS_PROCESSED is 0
+        for status, items in (
+            (STATUS_DROPPED, dropped),
+            (STATUS_LEFT, left),
+            (STATUS_DUPLICATED, duplicates),
+        ):
+            for i in items:
+                records.status[i] = status
+        return records
+
+    def _worker_pids(self) -> list[int]:
+        """pid by 1-based worker number; index 0 (nobody) maps to 0."""
+        table = self.ledger.table
+        return [0] + [int(table[w * W_FIELDS + W_PID]) for w in range(self.workers)]
+
+    # --- the end ----------------------------------------------------------------
+
+    def _dump_stacks(self) -> dict[int, str]:
+        """Ask every stuck worker for a faulthandler dump of all its threads."""
+        targets: dict[int, int] = {}
+        for w in range(self.workers):
+            row = w * W_FIELDS
+            state = int(self.ledger.table[row + W_STATE])
+            pid = int(self.ledger.table[row + W_PID])
+            if pid > 0 and state not in FINAL_STATES and w not in self.dead:
+                targets[w] = pid
+        for pid in set(targets.values()):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGUSR1)
+        dumps: dict[int, str] = {}
+        deadline = time.monotonic() + DUMP_WAIT_S
+        pending = dict(targets)
+        while pending and time.monotonic() < deadline:
+            for w, pid in list(pending.items()):
+                path = os.path.join(self.run_dir, f"stack-{pid}.txt")
+                with contextlib.suppress(OSError), open(path) as dump:
+                    text = dump.read()
+                if text.strip() and "File" in text:
+                    dumps[w + 1] = text
+                    del pending[w]
+            time.sleep(0.02)
+        return dumps
+
+    def _cleanup(self) -> None:
+        """Stop everything this run started; no child process survives it."""
+        self.stop.set()
+        pids = {int(self.ledger.table[w * W_FIELDS + W_PID]) for w in range(self.workers)}
+        pids.discard(0)
+        if self.pool is not None:
+            pids.update(p.pid for p in getattr(self.pool, "_pool", []) if p.pid)
+            self._bounded(self.pool.terminate)
+        pool_object = self.pool_object
+        if pool_object is not None:
+            if hasattr(pool_object, "terminate"):  # multiprocessing.Pool
+                pids.update(p.pid for p in pool_object._pool if p.pid)
+                self._bounded(pool_object.terminate)
+            else:  # ProcessPoolExecutor
+                processes = dict(pool_object._processes or {})
+                pids.update(processes)
+                for process in processes.values():
+                    with contextlib.suppress(Exception):
+                        process.kill()
+                self._bounded(lambda: pool_object.shutdown(wait=True, cancel_futures=True))
+        for process in self.processes:
+            if process.pid:
+                pids.add(process.pid)
+            if process.is_alive():
+                process.terminate()
+        deadline = time.monotonic() + SHUTDOWN_WAIT_S
+        for process in self.processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)
+        for pid in list(pids):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGCONT)  # a stopped process cannot act on SIGTERM
+        if self.queue is not None and self.kind is not None:
+            with contextlib.suppress(Exception):
+                self.kind.discard(self.queue)
+        if self.kind is not None:
+            with contextlib.suppress(Exception):
+                self._bounded(self.kind.close)
+        for thread in self.threads:
+            thread.join(SHUTDOWN_WAIT_S)
+        leftovers = {pid for pid in pids if pid_alive(pid) and _is_child(pid)}
+        kill_and_reap(leftovers)
+        multiprocessing.active_children()  # reaps what multiprocessing started
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+
+    @staticmethod
+    def _bounded(action: Callable[[], Any], timeout: float = SHUTDOWN_WAIT_S) -> None:
+        thread = threading.Thread(target=_quietly, args=(action,), daemon=True)
+        thread.start()
+        thread.join(timeout)
+
+    def _result(
+        self,
+        verdict: str,
+        elapsed: float,
+        table: list[float],
+        dumps: dict[int, str],
+        started_at: float,
+    ) -> RunResult:
+        n = self.params.items
+        ledger = self.ledger
+        take = ledger.take_count
+        done = ledger.process_count
+        dropped: list[int] = []
+        left: list[int] = []
+        duplicates: list[int] = []
+        processed_items = n
+        if n and not (bytes(done) == _ones(n) and bytes(take) == _ones(n)):
+            processed_items = 0
+            for i in range(n):
+                times = done[i]
+                if times:
+                    processed_items += 1
+                    if times > 1 or take[i] > 1:
+                        duplicates.append(i)
+                elif take[i]:
+                    dropped.append(i)
+                else:
+                    left.append(i)
+        lost = sorted(dropped + left)
+        records = self._final_records(dropped, left, duplicates)
+
+        workers: list[WorkerSummary] = []
+        crashed = False
+        for w in range(self.workers):
+            row = w * W_FIELDS
+            state = WorkerState(int(table[row + W_STATE]))
+            exit_code: int | None = None
+            if w < len(self.processes):
+                exit_code = self.processes[w].exitcode
+            error = ledger.read_traceback(w) or self.task_errors.get(w)
+            label = state.label
+            if w in self.dead:
+                crashed = True
+                label = "crashed"
+                exit_code = self.dead[w] if self.dead[w] is not None else exit_code
+            elif state == WorkerState.CRASHED or w in self.task_errors:
+                crashed = True
+                label = "crashed"
+            pid = int(table[row + W_PID])
+            workers.append(
+                WorkerSummary(
+                    index=w + 1,
+                    pid=pid or None,
+                    processed=int(table[row + W_PROCESSED]),
+                    taken=int(table[row + W_TAKEN]),
+                    state=label,
+                    exit_code=exit_code,
+                    last_item=_item_or_none(table[row + W_ITEM]),
+                    error=error or None,
+                    qt_imported=table[row + W_QT_IMPORTED] == 1.0,
+                )
+            )
+        error = self.producer_error or self.driver_error
+        if error:
+            crashed = True
+        if self.task_errors and not error:
+            error = next(iter(self.task_errors.values()))
+
+        outcomes: list[str] = []
+        if verdict == "cancelled":
+            outcomes.append("cancelled")
+        if crashed or verdict == "crashed":
+            outcomes.append("crashed")
+        if verdict in ("deadlock", "stalled"):
+            outcomes.append(verdict)
+        if lost and verdict != "cancelled":
+            outcomes.append("lost")
+        if duplicates:
+            outcomes.append("duplicated")
+        if not outcomes:
+            outcomes.append("ok")
+
+        evidence = Evidence(
+            strategy=self.strategy,
+            params=self.params,
+            outcomes=outcomes,
+            table=table,
+            workers=workers,
+            dropped=dropped,
+            left=left,
+            duplicates=duplicates,
+            taker=[ledger.taker[i] for i in dropped],
+            error=error,
+            puts=self.puts,
+            phase=self.phase,
+        )
+        return RunResult(
+            params=self.params,
+            outcome=outcomes[0],
+            outcomes=outcomes,
+            items=n,
+            processed=processed_items,
+            lost=lost,
+            dropped=dropped,
+            left_in_queue=left,
+            duplicates=duplicates,
+            workers=workers,
+            diagnosis=diagnose(evidence),
+            elapsed_s=elapsed,
+            records=records,
+            timeline=self.timeline,
+            depth_samples=self.depth_samples,
+            stack_dumps=dumps,
+            error=error,
+            started_at=started_at,
+        )
+
+
+def _quietly(action: Callable[[], Any]) -> None:
+    with contextlib.suppress(Exception):
+        action()
+
+
+def _is_child(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return int(stat.read().rsplit(b")", 1)[1].split()[1]) == os.getpid()
+    except OSError:
+        return False
+
+
+_ONES: dict[int, bytes] = {}
+
+
+def _ones(n: int) -> bytes:
+    if n not in _ONES:
+        _ONES.clear()
+        _ONES[n] = array("i", [1]).tobytes() * n
+    return _ONES[n]
+
+
+def _item_or_none(value: float) -> int | None:
+    return int(value) if value >= 0 else None

@@ -1,0 +1,144 @@
+"""Evidence in shared memory: a per-item ledger and a per-worker state table.
+
+Workers write plain numbers into shared arrays, so recording costs no IPC
+message and the evidence stays readable when a worker hangs. The arrays are
+anonymous shared memory from multiprocessing's heap (the backing file is
+unlinked at once), so nothing can leak into /dev/shm.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import time
+from dataclasses import dataclass
+from multiprocessing.sharedctypes import RawArray
+from multiprocessing.synchronize import Lock as LockType
+from typing import Any
+
+# Column indices of the worker state table (one row of doubles per worker).
+W_STATE = 0
+W_ITEM = 1  # item being processed or last taken; -1 none, -2 a sentinel
+W_PID = 2
+W_T_CHANGE = 3
+W_TAKEN = 4  # objects taken from the queue, sentinels included
+W_PROCESSED = 5
+W_PUTS = 6  # objects the worker put back (re-put sentinels)
+W_SENTINELS = 7
+W_EMPTY_CALLS = 8
+W_LAST_EMPTY = 9  # result of the last q.empty(): -1 never called, 0 False, 1 True
+W_T_LAST_EMPTY = 10
+W_ITEM_AT_EMPTY = 11  # last item taken when q.empty() last answered
+W_QT_IMPORTED = 12
+W_T_STARTED = 13
+W_T_EXITED = 14
+W_EXIT_CODE = 15
+W_FIELDS = 16
+
+TRACEBACK_BYTES = 8192
+NO_ITEM = -1
+SENTINEL_ITEM = -2
+
+
+@dataclass
+class LedgerHandles:
+    """The picklable (by inheritance) handles a worker process attaches to."""
+
+    items: int
+    workers: int
+    t0: float  # time.monotonic() at the run's start; item times are relative to it
+    take_count: Any
+    process_count: Any
+    taker: Any  # 1-based worker that took the item last; 0: nobody
+    t_take: Any
+    t_start: Any
+    t_done: Any
+    table: Any
+    tracebacks: Any
+    pool_slots: Any
+    pool_lock: LockType | None
+
+
+class Ledger:
+    """Views over the shared arrays; create() in the parent, attach() in a worker."""
+
+    def __init__(self, handles: LedgerHandles) -> None:
+        self.handles = handles
+        self.t0 = handles.t0
+        self.items = handles.items
+        self.workers = handles.workers
+        self.take_count = _view(handles.take_count, "i")
+        self.process_count = _view(handles.process_count, "i")
+        self.taker = _view(handles.taker, "i")
+        self.t_take = _view(handles.t_take, "d")
+        self.t_start = _view(handles.t_start, "d")
+        self.t_done = _view(handles.t_done, "d")
+        self.table = _view(handles.table, "d")
+        self.tracebacks = _view(handles.tracebacks, "B")
+        self.pool_slots = _view(handles.pool_slots, "i")
+
+    @classmethod
+    def create(cls, items: int, workers: int, lock: LockType | None = None) -> Ledger:
+        size = max(items, 1)
+        handles = LedgerHandles(
+            items=items,
+            workers=workers,
+            t0=time.monotonic(),
+            take_count=RawArray(ctypes.c_int32, size),
+            process_count=RawArray(ctypes.c_int32, size),
+            taker=RawArray(ctypes.c_int32, size),
+            t_take=RawArray(ctypes.c_double, size),
+            t_start=RawArray(ctypes.c_double, size),
+            t_done=RawArray(ctypes.c_double, size),
+            table=RawArray(ctypes.c_double, workers * W_FIELDS),
+            tracebacks=RawArray(ctypes.c_ubyte, workers * TRACEBACK_BYTES),
+            pool_slots=RawArray(ctypes.c_int32, 1),
+            pool_lock=lock,
+        )
+        ledger = cls(handles)
+        nan = _filled("d", size, float("nan"))
+        ledger.t_take[:] = nan
+        ledger.t_start[:] = nan
+        ledger.t_done[:] = nan
+        now = time.monotonic()
+        for worker in range(workers):
+            row = worker * W_FIELDS
+            ledger.table[row + W_ITEM] = NO_ITEM
+            ledger.table[row + W_LAST_EMPTY] = -1
+            ledger.table[row + W_ITEM_AT_EMPTY] = NO_ITEM
+            ledger.table[row + W_EXIT_CODE] = float("nan")
+            ledger.table[row + W_T_CHANGE] = now
+        return ledger
+
+    def claim_pool_slot(self) -> int:
+        """Give a pool process the next worker index (pool strategies only)."""
+        lock = self.handles.pool_lock
+        assert lock is not None
+        with lock:
+            slot = self.pool_slots[0]
+            self.pool_slots[0] = slot + 1
+        return int(slot)
+
+    def row(self, worker: int) -> list[float]:
+        start = worker * W_FIELDS
+        return list(self.table[start : start + W_FIELDS])
+
+    def write_traceback(self, worker: int, text: str) -> None:
+        data = text.encode("utf-8", "replace")[-(TRACEBACK_BYTES - 1) :]
+        start = worker * TRACEBACK_BYTES
+        self.tracebacks[start : start + len(data)] = data
+        self.tracebacks[start + len(data)] = 0
+
+    def read_traceback(self, worker: int) -> str:
+        start = worker * TRACEBACK_BYTES
+        raw = bytes(self.tracebacks[start : start + TRACEBACK_BYTES])
+        return raw.split(b"\0", 1)[0].decode("utf-8", "replace")
+
+
+def _view(raw: Any, fmt: str) -> memoryview:
+    return memoryview(raw).cast("B").cast(fmt)
+
+
+def _filled(fmt: str, size: int, value: float) -> memoryview:
+    import array
+
+    return memoryview(array.array(fmt, [value]) * size)

@@ -1,0 +1,415 @@
+"""Termination strategies: each is one small worker loop (or pool driver) plus its data.
+
+The loops below are what actually runs, and their source is what the lab
+shows. The post's loops are kept exactly as written: do not "fix" them.
+Adding a strategy means adding one loop and one entry to STRATEGIES.
+"""
+
+from __future__ import annotations
+
+import inspect
+import queue
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.worker import LoopOptions, process_item
+
+POST = "The post's loops"
+CORRECT = "Correct patterns"
+POOLS = "Pools"
+GROUPS = (POST, CORRECT, POOLS)
+
+
+# --- worker loops: (q, process, opts) -----------------------------------------
+
+
+def seed_empty_after_get(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
+    while True:
+        data = q.get()
+        if q.empty():
+            break
+        process(data)
+
+
+def seed_while_not_empty(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
+    while not q.empty():
+        data = q.get()
+        process(data)
+
+
+def seed_single_sentinel(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
+    while True:
+        data = q.get()
+        if q.empty() or data == "end":
+            break
+        process(data)
+
+
+def sentinel_per_worker(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
+    for data in iter(q.get, "STOP"):
+        process(data)
+
+
+def sentinel_reput(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
+    while True:
+        data = q.get()
+        if data == "STOP":
+            q.put("STOP")  # leave it for the next worker
+            break
+        process(data)
+
+
+def get_timeout(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
+    while True:
+        try:
+            data = q.get(timeout=opts.timeout)
+        except queue.Empty:
+            break
+        process(data)
+
+
+def get_nowait(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
+    while True:
+        try:
+            data = q.get_nowait()
+        except queue.Empty:
+            break
+        process(data)
+
+
+def joinable_task_done(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
+    while True:
+        data = q.get()
+        if data is None:
+            q.task_done()
+            break
+        process(data)
+        q.task_done()
+
+
+def stop_event(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
+    while True:
+        try:
+            data = q.get(timeout=opts.timeout)
+        except queue.Empty:
+            if opts.stop.is_set():
+                break
+            continue
+        process(data)
+
+
+# --- what the main process does once the items are in (queue strategies) -------
+
+
+def finish_join_then_stop(run: Any) -> None:
+    """Wait for every task_done(), then send one None per worker."""
+    if run.join_queue():
+        for _ in range(run.workers):
+            run.put(None)
+
+
+def finish_drain_then_set_event(run: Any) -> None:
+    """Wait until the queue looks empty, then tell the workers to stop."""
+    if run.wait_until_empty():
+        run.set_stop()
+
+
+# --- pool drivers (no queue of the user's own) ---------------------------------
+
+
+def pool_imap_unordered(run: Any) -> None:
+    with run.ctx.Pool(run.workers, run.initializer, run.initargs) as pool:
+        run.attach(pool)
+        results = pool.imap_unordered(process_item, run.items, run.chunksize)
+        while not run.cancelled():
+            try:
+                results.next(timeout=0.05)  # a timeout so Cancel is honoured
+            except StopIteration:
+                break
+            except TimeoutError:
+                continue
+
+
+def process_pool_executor(run: Any) -> None:
+    with ProcessPoolExecutor(
+        run.workers, run.ctx, initializer=run.initializer, initargs=run.initargs
+    ) as executor:
+        run.attach(executor)
+        for _ in executor.map(process_item, run.items, chunksize=run.chunksize):
+            if run.cancelled():
+                break
+
+
+@dataclass(frozen=True)
+class Strategy:
+    id: str
+    title: str
+    group: str
+    explanation: str
+    docs_note: str
+    queue_kinds: tuple[str, ...]
+    expected: str  # what it does, in a few words
+    expected_outcomes: frozenset[str]
+    loop: Callable[[Any, Callable[[Any], None], LoopOptions], None] | None = None
+    pool_driver: Callable[[Any], None] | None = None
+    sentinel: Any = None
+    sentinels: str = "none"  # none | one | per-worker: put after the items
+    finish: Callable[[Any], None] | None = None
+    pool_launcher: bool = False  # force Pool.apply_async even for an mp queue
+    uses_stop_event: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        """The code that runs, for display."""
+        parts = [fn for fn in (self.loop, self.pool_driver, self.finish) if fn is not None]
+        texts = []
+        for fn in parts:
+            try:
+                texts.append(inspect.getsource(fn))
+            except (OSError, TypeError):
+                texts.append(f"# source of {fn.__name__} is not available in this build\n")
+        return "\n".join(texts)
+
+
+_DOCS_EMPTY = (
+    "Python docs, multiprocessing.Queue.empty(): \"Because of multithreading/multiprocessing "
+    'semantics, this is not reliable."'
+)
+_DOCS_STOP = (
+    "Python docs, multiprocessing examples: workers run `for func, args in iter(input.get, "
+    "'STOP')` and the main process puts one 'STOP' per worker."
+)
+
+_STRATEGY_LIST = [
+    Strategy(
+        id="seed-empty-after-get",
+        title="The post, loop 1: get(), then break if empty()",
+        group=POST,
+        explanation=(
+            "Each worker takes an item and then asks q.empty(). Whoever takes the last item sees "
+            "an empty queue and breaks before processing it, so the last item is dropped after "
+            "being taken (sometimes several, when workers race for the tail). The other workers "
+            "are already back in a blocking q.get() on a queue that will never get another item, "
+            "so they wait forever and Pool.join() never returns: a deadlock with lost items."
+        ),
+        docs_note=_DOCS_EMPTY,
+        queue_kinds=("manager", "mp"),
+        expected="drops the last item(s); usually deadlocks",
+        expected_outcomes=frozenset({"lost", "deadlock"}),
+        loop=seed_empty_after_get,
+    ),
+    Strategy(
+        id="seed-while-not-empty",
+        title="The post, loop 2: while not empty(): get()",
+        group=POST,
+        explanation=(
+            "Check-then-act: two workers can both see q.empty() == False when one item is left. "
+            "One takes it; the other calls q.get() on what is now an empty queue and blocks "
+            "forever. Nothing is lost, but the run hangs in most runs with fast items, and less "
+            "often when each item takes longer (the workers then rarely check at the same moment)."
+        ),
+        docs_note=_DOCS_EMPTY,
+        queue_kinds=("manager", "mp"),
+        expected="processes everything; often deadlocks",
+        expected_outcomes=frozenset({"ok", "deadlock"}),
+        loop=seed_while_not_empty,
+    ),
+    Strategy(
+        id="seed-single-sentinel",
+        title="The post, loop 3: one 'end' sentinel",
+        group=POST,
+        explanation=(
+            "One 'end' marker after the items releases exactly one worker. The q.empty() check "
+            "releases at most one more (the one that takes the last object). Every other worker "
+            "blocks in q.get() after the queue is drained. With more workers it always hangs; with "
+            "two or three it can occasionally slip out, and items can be dropped when a worker "
+            "sees empty() == True right after taking one."
+        ),
+        docs_note=_DOCS_STOP,
+        queue_kinds=("manager", "mp"),
+        expected="releases one worker; the rest deadlock",
+        expected_outcomes=frozenset({"deadlock", "lost", "ok"}),
+        loop=seed_single_sentinel,
+        sentinel="end",
+        sentinels="one",
+    ),
+    Strategy(
+        id="seed-sentinel-per-worker",
+        title="The post, loop 4 (its fix): one 'end' per worker",
+        group=POST,
+        explanation=(
+            "The post's final code: the same loop, but the main process puts one 'end' per "
+            "worker. Every worker gets its own marker, so all of them leave. The q.empty() check "
+            "is now redundant but harmless: while any item is left, at least one 'end' is still "
+            "behind it, so empty() cannot be True for a worker holding a real item."
+        ),
+        docs_note=_DOCS_STOP,
+        queue_kinds=("manager", "mp"),
+        expected="correct: every worker exits",
+        expected_outcomes=frozenset({"ok"}),
+        loop=seed_single_sentinel,
+        sentinel="end",
+        sentinels="per-worker",
+    ),
+    Strategy(
+        id="sentinel-per-worker",
+        title="Docs recipe: iter(q.get, 'STOP') with one STOP per worker",
+        group=CORRECT,
+        explanation=(
+            "The pattern from the Python docs. Workers never ask whether the queue is empty; they "
+            "stop only when they receive a STOP, and the main process puts exactly one per "
+            "worker after the items. Queues are FIFO, so every item is taken before any STOP."
+        ),
+        docs_note=_DOCS_STOP,
+        queue_kinds=("mp", "manager", "joinable"),
+        expected="correct",
+        expected_outcomes=frozenset({"ok"}),
+        loop=sentinel_per_worker,
+        sentinel="STOP",
+        sentinels="per-worker",
+    ),
+    Strategy(
+        id="sentinel-reput",
+        title="One sentinel, put back by each worker",
+        group=CORRECT,
+        explanation=(
+            "A single STOP follows the items. A worker that takes it puts it back before exiting, "
+            "so the next worker finds it too. One marker is enough for any number of workers; the "
+            "marker is left in the queue at the end."
+        ),
+        docs_note=_DOCS_STOP,
+        queue_kinds=("mp", "manager", "joinable"),
+        expected="correct",
+        expected_outcomes=frozenset({"ok"}),
+        loop=sentinel_reput,
+        sentinel="STOP",
+        sentinels="one",
+    ),
+    Strategy(
+        id="get-timeout",
+        title="get(timeout=t), exit on queue.Empty",
+        group=CORRECT,
+        explanation=(
+            "Workers never block forever: after t seconds without an item they leave. This ends "
+            "reliably when the queue is filled up front, but it guesses: a producer slower than "
+            "t (or a pause longer than t) makes workers leave early and items stay in the queue."
+        ),
+        docs_note=(
+            "Python docs, Queue.get(block, timeout): raises queue.Empty if no item was available "
+            "within that time."
+        ),
+        queue_kinds=("mp", "manager", "joinable"),
+        expected="correct when prefilled; loses items to a slow producer",
+        expected_outcomes=frozenset({"ok", "lost"}),
+        loop=get_timeout,
+    ),
+    Strategy(
+        id="get-nowait",
+        title="get_nowait(), exit on queue.Empty",
+        group=CORRECT,
+        explanation=(
+            "Workers leave at the first moment the queue looks empty. With an mp queue an item "
+            "that the producer's feeder thread has not yet flushed into the pipe is invisible, so "
+            "workers can leave while items are still on their way; with a concurrent producer "
+            "this loses items."
+        ),
+        docs_note=_DOCS_EMPTY,
+        queue_kinds=("mp", "manager", "joinable"),
+        expected="ends, but can leave items behind",
+        expected_outcomes=frozenset({"ok", "lost"}),
+        loop=get_nowait,
+    ),
+    Strategy(
+        id="joinable-task-done",
+        title="JoinableQueue: task_done(), join(), then stop the workers",
+        group=CORRECT,
+        explanation=(
+            "Each worker calls task_done() after every item. The main process waits in "
+            "q.join() until every item is done, then puts one None per worker to stop them."
+        ),
+        docs_note=(
+            "Python docs, JoinableQueue.join(): blocks until all items in the queue have been "
+            "gotten and processed."
+        ),
+        queue_kinds=("joinable", "manager"),
+        expected="correct",
+        expected_outcomes=frozenset({"ok"}),
+        loop=joinable_task_done,
+        finish=finish_join_then_stop,
+    ),
+    Strategy(
+        id="stop-event",
+        title="A stop Event, workers poll with get(timeout)",
+        group=CORRECT,
+        explanation=(
+            "Workers poll the queue with a timeout and leave when it times out and the stop "
+            "Event is set. The main process sets the Event once the queue has drained."
+        ),
+        docs_note="Python docs, multiprocessing.Event: a clone of threading.Event.",
+        queue_kinds=("mp", "manager", "joinable"),
+        expected="correct",
+        expected_outcomes=frozenset({"ok"}),
+        loop=stop_event,
+        finish=finish_drain_then_set_event,
+        uses_stop_event=True,
+    ),
+    Strategy(
+        id="pool-imap-unordered",
+        title="Pool.imap_unordered(process, items, chunksize)",
+        group=POOLS,
+        explanation=(
+            "No queue of your own: the pool feeds items to its processes and knows when they are "
+            "all done. Larger chunks cut the per-item IPC cost."
+        ),
+        docs_note="Python docs, Pool.imap_unordered: like imap(), but results come in any order.",
+        queue_kinds=("pool",),
+        expected="correct",
+        expected_outcomes=frozenset({"ok"}),
+        pool_driver=pool_imap_unordered,
+    ),
+    Strategy(
+        id="process-pool-executor",
+        title="ProcessPoolExecutor.map(process, items, chunksize)",
+        group=POOLS,
+        explanation=(
+            "concurrent.futures does the queueing and the shutdown; a worker that dies breaks "
+            "the pool loudly (BrokenProcessPool) instead of hanging."
+        ),
+        docs_note="Python docs, Executor.map: chunksize only matters for ProcessPoolExecutor.",
+        queue_kinds=("pool",),
+        expected="correct",
+        expected_outcomes=frozenset({"ok"}),
+        pool_driver=process_pool_executor,
+    ),
+    Strategy(
+        id="mp-queue-into-pool",
+        title="A plain multiprocessing.Queue passed to Pool.apply_async",
+        group=POOLS,
+        explanation=(
+            "A multiprocessing.Queue can only reach a process by inheritance. Passing it as a "
+            "task argument fails while the pool pickles the task: RuntimeError: Queue objects "
+            "should only be shared between processes through inheritance. The post's code never "
+            "calls .get() on the AsyncResult, so there the error is silent and nothing runs."
+        ),
+        docs_note=(
+            "Python docs, programming guidelines: a queue should be passed to a child process as "
+            "an argument of its constructor (inheritance)."
+        ),
+        queue_kinds=("mp",),
+        expected="crashes before any worker starts",
+        expected_outcomes=frozenset({"crashed"}),
+        loop=sentinel_per_worker,
+        sentinel="STOP",
+        sentinels="per-worker",
+        pool_launcher=True,
+    ),
+]
+
+STRATEGIES: dict[str, Strategy] = {s.id: s for s in _STRATEGY_LIST}
+
+
+def get_strategy(strategy_id: str) -> Strategy:
+    return STRATEGIES[strategy_id]

@@ -1,0 +1,207 @@
+"""Code that runs inside worker processes.
+
+Spawned workers import this module (and so the core package) only: keep it
+on the standard library so a worker starts fast and never loads Qt.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import random
+import signal
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+from core.ledger import (
+    NO_ITEM,
+    W_FIELDS,
+    W_ITEM,
+    W_PID,
+    W_PROCESSED,
+    W_QT_IMPORTED,
+    W_STATE,
+    W_T_CHANGE,
+    W_T_EXITED,
+    W_T_STARTED,
+    W_TAKEN,
+    Ledger,
+    LedgerHandles,
+)
+from core.queues import InstrumentedQueue
+from core.states import WorkerState
+
+
+@dataclass(frozen=True)
+class WorkSpec:
+    """What process(item) does: sleep or burn CPU for work_ms (+ jitter)."""
+
+    work_ms: float = 0.0
+    kind: str = "sleep"
+    jitter_ms: float = 0.0
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class LoopOptions:
+    """What a worker loop may need besides the queue (timeouts, a stop event)."""
+
+    timeout: float = 0.5
+    stop: Any = None
+
+
+class _Process:
+    """process(item): does the per-item work and records it in the ledger."""
+
+    def __init__(
+        self, ledger: Ledger, worker: int, work: WorkSpec, count_for_worker: bool = True
+    ) -> None:
+        self.ledger = ledger
+        self.count_for_worker = count_for_worker
+        self.slot = ledger.process_count
+        self.row = worker * W_FIELDS
+        self.work = work
+        self.idle = work.work_ms <= 0 and work.jitter_ms <= 0
+
+    def __call__(self, data: Any) -> None:
+        ledger = self.ledger
+        if data.__class__ is not int:
+            return  # the post's loops "process" whatever they got
+        t0 = ledger.t0
+        ledger.t_start[data] = time.monotonic() - t0
+        if not self.idle:
+            _do_work(self.work, data)
+        ledger.t_done[data] = time.monotonic() - t0
+        self.slot[data] += 1
+        if self.count_for_worker:
+            ledger.table[self.row + W_PROCESSED] += 1
+
+
+def _do_work(work: WorkSpec, item: int) -> None:
+    seconds = work.work_ms / 1000.0
+    if work.jitter_ms > 0:
+        seconds += random.Random(work.seed * 1_000_003 + item).uniform(0, work.jitter_ms) / 1000.0
+    if work.kind == "cpu":
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            pass
+    else:
+        time.sleep(seconds)
+
+
+_PROCESSING = float(WorkerState.PROCESSING)
+_IDLE = float(WorkerState.IDLE)
+_LEDGER: Ledger | None = None
+_WORK = WorkSpec()
+_POOL_SLOT = -1
+_PROCESSOR: Any = None
+_UNSLOTTED: Any = None
+
+
+def init_worker(handles: LedgerHandles, run_dir: str, work: WorkSpec, pool_process: bool) -> None:
+    """Process initializer: attach the ledger, arm stack dumps, ignore Ctrl-C.
+
+    The parent owns cleanup, so a terminal's SIGINT must not kill workers
+    half-way through a write (or print tracebacks).
+    """
+    global _LEDGER, _WORK, _POOL_SLOT, _PROCESSOR, _UNSLOTTED
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _LEDGER = Ledger(handles)
+    _WORK = work
+    dump = open(os.path.join(run_dir, f"stack-{os.getpid()}.txt"), "w")  # noqa: SIM115
+    faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True)
+    if pool_process:
+        slot = _LEDGER.claim_pool_slot()
+        _POOL_SLOT = slot if slot < _LEDGER.workers else -1
+        if _POOL_SLOT >= 0:
+            _mark_started(_LEDGER, _POOL_SLOT, WorkerState.IDLE)
+            _PROCESSOR = _Process(_LEDGER, _POOL_SLOT, work)
+        else:
+            _UNSLOTTED = _Process(_LEDGER, 0, work, count_for_worker=False)
+
+
+def _mark_started(ledger: Ledger, worker: int, state: WorkerState) -> None:
+    row = worker * W_FIELDS
+    now = time.monotonic()
+    table = ledger.table
+    table[row + W_PID] = os.getpid()
+    table[row + W_QT_IMPORTED] = 1.0 if "PySide6" in sys.modules else 0.0
+    table[row + W_T_STARTED] = now
+    table[row + W_ITEM] = NO_ITEM
+    table[row + W_STATE] = float(state)
+    table[row + W_T_CHANGE] = now
+
+
+def _mark_final(ledger: Ledger, worker: int, state: WorkerState) -> None:
+    row = worker * W_FIELDS
+    now = time.monotonic()
+    ledger.table[row + W_T_EXITED] = now
+    ledger.table[row + W_STATE] = float(state)
+    ledger.table[row + W_T_CHANGE] = now
+
+
+def run_loop(strategy_id: str, worker: int, raw_queue: Any, options: LoopOptions) -> bool:
+    """One worker: run the strategy's loop on the instrumented queue.
+
+    Returns False if the loop raised; the traceback is kept in the ledger.
+    """
+    from core.strategies import get_strategy
+
+    ledger = _LEDGER
+    assert ledger is not None, "init_worker() did not run in this process"
+    _mark_started(ledger, worker, WorkerState.STARTING)
+    loop = get_strategy(strategy_id).loop
+    assert loop is not None
+    try:
+        loop(InstrumentedQueue(raw_queue, ledger, worker), _Process(ledger, worker, _WORK), options)
+    except BaseException:
+        ledger.write_traceback(worker, traceback.format_exc())
+        _mark_final(ledger, worker, WorkerState.CRASHED)
+        return False
+    _mark_final(ledger, worker, WorkerState.EXITED)
+    return True
+
+
+def process_main(
+    handles: LedgerHandles,
+    run_dir: str,
+    work: WorkSpec,
+    strategy_id: str,
+    worker: int,
+    raw_queue: Any,
+    options: LoopOptions,
+) -> None:
+    """Target of a Process worker (queue kinds mp and joinable)."""
+    init_worker(handles, run_dir, work, pool_process=False)
+    if not run_loop(strategy_id, worker, raw_queue, options):
+        sys.exit(1)
+
+
+def process_item(item: int) -> int:
+    """The per-item function of the pool strategies (imap_unordered, executor.map)."""
+    ledger = _LEDGER
+    assert ledger is not None
+    slot = _POOL_SLOT
+    now = time.monotonic()
+    if slot < 0:
+        # A pool process that replaced a dead one has no row of its own.
+        ledger.take_count[item] += 1
+        ledger.t_take[item] = now - ledger.t0
+        _UNSLOTTED(item)
+        return item
+    row = slot * W_FIELDS
+    table = ledger.table
+    table[row + W_STATE] = _PROCESSING
+    table[row + W_ITEM] = item
+    table[row + W_T_CHANGE] = now
+    ledger.take_count[item] += 1
+    ledger.taker[item] = slot + 1
+    ledger.t_take[item] = now - ledger.t0
+    table[row + W_TAKEN] += 1
+    _PROCESSOR(item)
+    table[row + W_STATE] = _IDLE
+    table[row + W_T_CHANGE] = time.monotonic()
+    return item

@@ -1,0 +1,1 @@
+"""QueueScope's window. The only package that imports Qt."""
