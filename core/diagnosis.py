@@ -73,17 +73,21 @@ def diagnose(ev: Evidence) -> str:
             )
         elif summary.error:
             last = summary.error.strip().splitlines()[-1]
-            where = f" while holding item {summary.last_item}" if summary.last_item is not None else ""
+            where = (
+                f" while holding item {summary.last_item}" if summary.last_item is not None else ""
+            )
             sentences.append(f"worker {summary.index} raised{where}: {last}")
         else:
             code = f" with exit code {summary.exit_code}" if summary.exit_code is not None else ""
-            where = f" while holding item {summary.last_item}" if summary.last_item is not None else ""
+            where = (
+                f" while holding item {summary.last_item}" if summary.last_item is not None else ""
+            )
             sentences.append(f"worker {summary.index} died{code}{where} without reporting it")
     if ev.error and not any(w.error == ev.error for w in ev.workers):
         sentences.append(f"the main process failed: {ev.error.strip().splitlines()[-1]}")
 
     by_worker: dict[int, list[int]] = {}
-    for item, worker in zip(ev.dropped, ev.taker):
+    for item, worker in zip(ev.dropped, ev.taker, strict=True):
         by_worker.setdefault(worker, []).append(item)
     for worker, items in sorted(by_worker.items()):
         if worker <= 0:
@@ -98,7 +102,9 @@ def diagnose(ev: Evidence) -> str:
                 "exited without processing it"
             )
         else:
-            sentences.append(f"worker {worker} took {noun} {format_ids(items)} but never processed it")
+            sentences.append(
+                f"worker {worker} took {noun} {format_ids(items)} but never processed it"
+            )
 
     if ev.left:
         reason = ""
@@ -119,8 +125,8 @@ def diagnose(ev: Evidence) -> str:
         ]
         if ev.strategy.sentinels == "one" and exited_on_sentinel:
             sentences.append(
-                f"worker {exited_on_sentinel[0]} took the only {ev.strategy.sentinel!r} sentinel and "
-                "exited"
+                f"worker {exited_on_sentinel[0]} took the only {ev.strategy.sentinel!r} sentinel "
+                "and exited"
             )
         raced = [w for w in blocked if col(w, W_LAST_EMPTY) == 0.0]
         if ev.strategy.id == "seed-while-not-empty" and raced:

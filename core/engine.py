@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import shutil
@@ -87,7 +88,14 @@ def run(
     if not _run_lock.acquire(blocking=False):
         raise RunInProgress("a run is already in progress; wait for it or cancel it")
     try:
-        return _Run(params, on_progress, cancel or threading.Event(), progress_interval_s).execute()
+        runner = _Run(params, on_progress, cancel or threading.Event(), progress_interval_s)
+        result = runner.execute()
+        # Named semaphores (queues, locks, events) are unlinked from /dev/shm when
+        # their objects are freed; Pool and Manager objects sit in reference
+        # cycles, so collect now rather than at some later, unknown time.
+        del runner
+        gc.collect()
+        return result
     finally:
         _run_lock.release()
 
@@ -343,6 +351,7 @@ class _Run:
         last_change = time.monotonic()
         last_signature: tuple[Any, ...] | None = None
         candidate: tuple[tuple[Any, ...], float] | None = None
+        proof: tuple[Any, ...]
         previous_states: list[tuple[int, int]] = [(-1, -1)] * workers
         previous_empty = [0.0] * workers
         self._seen = bytearray(max(self.params.items, 1) * 4)
@@ -411,13 +420,17 @@ class _Run:
                 and puts + worker_puts == taken
                 and all(states[w] == WorkerState.BLOCKING_GET for w in live)
             ):
-                signature = (taken, worker_puts, tuple(table[w * W_FIELDS + W_T_CHANGE] for w in live))
-                if candidate is not None and candidate[0] == signature:
+                proof = (
+                    taken,
+                    worker_puts,
+                    tuple(table[w * W_FIELDS + W_T_CHANGE] for w in live),
+                )
+                if candidate is not None and candidate[0] == proof:
                     if now - candidate[1] >= CONFIRM_S:
                         self._flush_events(events)
                         return "deadlock"
                 else:
-                    candidate = (signature, now)
+                    candidate = (proof, now)
             else:
                 candidate = None
 
@@ -454,7 +467,9 @@ class _Run:
             WorkerState.CRASHED: "crashed",
         }[state]
         if state == WorkerState.PROCESSING:
-            text = "took a sentinel" if table[row + W_ITEM] == SENTINEL_ITEM else f"took item {item}"
+            text = (
+                "took a sentinel" if table[row + W_ITEM] == SENTINEL_ITEM else f"took item {item}"
+            )
         elif state == WorkerState.BLOCKING_GET:
             text = "blocked in q.get()"
         elif state == WorkerState.STARTING and table[row + W_PID] > 0:
@@ -620,15 +635,22 @@ class _Run:
         dumps: dict[int, str] = {}
         deadline = time.monotonic() + DUMP_WAIT_S
         pending = dict(targets)
+        last_read: dict[int, str] = {}
         while pending and time.monotonic() < deadline:
+            time.sleep(0.02)
             for w, pid in list(pending.items()):
                 path = os.path.join(self.run_dir, f"stack-{pid}.txt")
+                text = ""
                 with contextlib.suppress(OSError), open(path) as dump:
                     text = dump.read()
-                if text.strip() and "File" in text:
+                # faulthandler writes as it walks the stack: done once it stops growing.
+                if text.strip() and text == last_read.get(w):
                     dumps[w + 1] = text
                     del pending[w]
-            time.sleep(0.02)
+                last_read[w] = text
+        for w in pending:
+            if last_read.get(w, "").strip():
+                dumps[w + 1] = last_read[w]
         return dumps
 
     def _cleanup(self) -> None:
@@ -733,6 +755,8 @@ class _Run:
                 crashed = True
                 label = "crashed"
             pid = int(table[row + W_PID])
+            if state == WorkerState.STARTING and not pid and label != "crashed":
+                label = "never started"
             workers.append(
                 WorkerSummary(
                     index=w + 1,

@@ -134,8 +134,10 @@ class Ledger:
         return raw.split(b"\0", 1)[0].decode("utf-8", "replace")
 
 
-def _view(raw: Any, fmt: str) -> memoryview:
-    return memoryview(raw).cast("B").cast(fmt)
+def _view(raw: Any, fmt: str) -> Any:
+    # Any: memoryview's stubs know neither the format nor float items.
+    view: Any = memoryview(raw).cast("B")
+    return view.cast(fmt)
 
 
 def _filled(fmt: str, size: int, value: float) -> memoryview:

@@ -50,9 +50,7 @@ def validate(params: RunParams) -> RunParams:
     from core.strategies import STRATEGIES, get_strategy
 
     if params.strategy not in STRATEGIES:
-        raise ParamError(
-            f"unknown strategy {params.strategy!r}; valid: {', '.join(STRATEGIES)}"
-        )
+        raise ParamError(f"unknown strategy {params.strategy!r}; valid: {', '.join(STRATEGIES)}")
     strategy = get_strategy(params.strategy)
     if not 0 <= params.items <= MAX_ITEMS:
         raise ParamError(f"items must be between 0 and {MAX_ITEMS:,}, got {params.items}")

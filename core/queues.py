@@ -105,9 +105,15 @@ class MpKind(QueueKind):
         return self.ctx.Queue()
 
     def discard(self, q: Any) -> None:
-        # Items still buffered in the feeder thread would block interpreter exit.
+        # Items still buffered in the feeder thread would block it (and interpreter
+        # exit) on a pipe nobody reads; closing the read end makes its write fail
+        # so the thread ends (Python 3.11's close() does not do that itself).
         q.close()
         q.cancel_join_thread()
+        q._reader.close()
+        feeder = q._thread
+        if feeder is not None:
+            feeder.join(2.0)
 
 
 class JoinableKind(MpKind):
@@ -192,4 +198,3 @@ class InstrumentedQueue:
 
     def task_done(self) -> None:
         self._raw.task_done()
-

@@ -92,8 +92,13 @@ class TimelineEvent:
     text: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"t": self.t, "worker": self.worker, "kind": self.kind, "item": self.item,
-                "text": self.text}
+        return {
+            "t": self.t,
+            "worker": self.worker,
+            "kind": self.kind,
+            "item": self.item,
+            "text": self.text,
+        }
 
 
 @dataclass

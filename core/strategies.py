@@ -12,6 +12,7 @@ import queue
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import TimeoutError as ResultNotReady
 from typing import Any
 
 from core.worker import LoopOptions, process_item
@@ -128,7 +129,7 @@ def pool_imap_unordered(run: Any) -> None:
                 results.next(timeout=0.05)  # a timeout so Cancel is honoured
             except StopIteration:
                 break
-            except TimeoutError:
+            except ResultNotReady:
                 continue
 
 
@@ -175,7 +176,7 @@ class Strategy:
 
 
 _DOCS_EMPTY = (
-    "Python docs, multiprocessing.Queue.empty(): \"Because of multithreading/multiprocessing "
+    'Python docs, multiprocessing.Queue.empty(): "Because of multithreading/multiprocessing '
     'semantics, this is not reliable."'
 )
 _DOCS_STOP = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 
@@ -11,7 +12,7 @@ import pytest
 # Tests never need a screen; set before anything can import Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from core.procs import worker_children  # noqa: E402
+from core.procs import worker_children
 
 SHM_DIR = "/dev/shm"
 
@@ -25,17 +26,31 @@ def shm_entries() -> set[str]:
 
 @pytest.fixture(autouse=True)
 def no_leftover_children() -> Iterator[None]:
-    """Every test ends with no worker process alive and no new /dev/shm segment.
+    """Every test ends with no worker process, /dev/shm segment or thread left over.
 
     multiprocessing's shared helpers (resource tracker, forkserver) serve
     every run of the process and are not counted.
     """
     shm_before = shm_entries()
+    threads_before = set(threading.enumerate())
     yield
     deadline = time.monotonic() + 3.0
     while worker_children() and time.monotonic() < deadline:
         time.sleep(0.05)
     left = worker_children()
     assert not left, f"child processes left behind: {sorted(left)}"
-    leaked = {name for name in shm_entries() - shm_before if not name.startswith("sem.mp-")}
+    leaked = shm_entries() - shm_before
     assert not leaked, f"/dev/shm segments left behind: {sorted(leaked)}"
+    while _new_threads(threads_before) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    extra = _new_threads(threads_before)
+    assert not extra, f"threads left behind: {[t.name for t in extra]}"
+
+
+def _new_threads(before: set[threading.Thread]) -> list[threading.Thread]:
+    # Qt's own threads show up as dummy threads; only Python threads count.
+    return [
+        t
+        for t in threading.enumerate()
+        if t not in before and t.is_alive() and not isinstance(t, threading._DummyThread)
+    ]

@@ -1,0 +1,47 @@
+"""QueueScope: with no arguments open the window; otherwise run a headless subcommand.
+
+Qt is imported only inside open_window(): spawned workers re-import this
+module, and must not load Qt.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Sequence
+
+CLI_COMMANDS = ("strategies", "run")
+
+
+def open_window(argv: Sequence[str]) -> int:
+    from gui.app import main as gui_main
+
+    return int(gui_main(list(argv)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and (args[0] in CLI_COMMANDS or args[0] in ("-h", "--help")):
+        from core.cli import main as cli_main
+
+        return cli_main(args)
+    if args and not args[0].startswith("-"):
+        print(
+            f"queuescope: error: unknown command {args[0]!r}; "
+            f"use one of: {', '.join(CLI_COMMANDS)}, or no arguments for the window",
+            file=sys.stderr,
+        )
+        return 2
+    return open_window([sys.argv[0], *args])
+
+
+def cli_entry() -> int:
+    """Entry point of the queuescope-cli script: headless commands only."""
+    from core.cli import main as cli_main
+
+    return cli_main(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    multiprocessing.freeze_support()
+    sys.exit(main())
