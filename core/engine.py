@@ -194,7 +194,7 @@ class _Run:
                 self.tasks.append(
                     self.pool.apply_async(
                         run_loop,
-                        (self.strategy.id, index, self.queue, options),
+                        (self.strategy.loop, index, self.queue, options),
                         error_callback=self._task_failed(index),
                     )
                 )
@@ -206,7 +206,7 @@ class _Run:
                     self.ledger.handles,
                     self.run_dir,
                     self.work,
-                    self.strategy.id,
+                    self.strategy.loop,
                     index,
                     self.queue,
                     options,

@@ -13,6 +13,7 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,18 +144,19 @@ def _mark_final(ledger: Ledger, worker: int, state: WorkerState) -> None:
     ledger.table[row + W_T_CHANGE] = now
 
 
-def run_loop(strategy_id: str, worker: int, raw_queue: Any, options: LoopOptions) -> bool:
+Loop = Callable[[Any, Callable[[Any], None], LoopOptions], None]
+
+
+def run_loop(loop: Loop, worker: int, raw_queue: Any, options: LoopOptions) -> bool:
     """One worker: run the strategy's loop on the instrumented queue.
 
-    Returns False if the loop raised; the traceback is kept in the ledger.
+    The loop travels by reference (module and name), so any importable loop
+    function works. Returns False if the loop raised; the traceback is kept
+    in the ledger.
     """
-    from core.strategies import get_strategy
-
     ledger = _LEDGER
     assert ledger is not None, "init_worker() did not run in this process"
     _mark_started(ledger, worker, WorkerState.STARTING)
-    loop = get_strategy(strategy_id).loop
-    assert loop is not None
     try:
         loop(InstrumentedQueue(raw_queue, ledger, worker), _Process(ledger, worker, _WORK), options)
     except BaseException:
@@ -169,14 +171,14 @@ def process_main(
     handles: LedgerHandles,
     run_dir: str,
     work: WorkSpec,
-    strategy_id: str,
+    loop: Loop,
     worker: int,
     raw_queue: Any,
     options: LoopOptions,
 ) -> None:
     """Target of a Process worker (queue kinds mp and joinable)."""
     init_worker(handles, run_dir, work, pool_process=False)
-    if not run_loop(strategy_id, worker, raw_queue, options):
+    if not run_loop(loop, worker, raw_queue, options):
         sys.exit(1)
 
 
