@@ -1,0 +1,98 @@
+"""Read-only panels: the strategy's code and explanation, and the event log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from core.result import TimelineEvent
+from core.strategies import Strategy
+from gui.highlighter import PythonHighlighter
+from gui.qtutil import named
+
+MAX_LOG_LINES = 5000
+
+
+class StrategyPanel(QWidget):
+    """The selected strategy's worker loop (highlighted), explanation and docs note."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("strategyPanel")
+        self.title_label = named(QLabel(wordWrap=True), "strategyTitle")
+        font = self.title_label.font()
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.expected_label = named(QLabel(wordWrap=True), "strategyExpected")
+        self.source_view = named(QPlainTextEdit(readOnly=True), "strategySource")
+        self.source_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.source_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.source_view.setMinimumHeight(120)
+        self.highlighter = PythonHighlighter(self.source_view.document())
+        self.explanation_label = named(QLabel(wordWrap=True), "strategyExplanation")
+        self.docs_label = named(QLabel(wordWrap=True), "strategyDocsNote")
+        self.docs_label.setStyleSheet("color: #555555;")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.expected_label)
+        layout.addWidget(self.source_view, 1)
+        layout.addWidget(self.explanation_label)
+        layout.addWidget(self.docs_label)
+
+    def show_strategy(self, strategy: Strategy) -> None:
+        self.title_label.setText(strategy.title)
+        self.expected_label.setText(f"Expected: {strategy.expected}")
+        self.source_view.setPlainText(strategy.source.rstrip() + "\n")
+        self.explanation_label.setText(strategy.explanation)
+        self.docs_label.setText(f"<i>{_escape(strategy.docs_note)}</i>")
+
+
+class LogPanel(QPlainTextEdit):
+    """Worker events in time order, capped so that long runs stay fast."""
+
+    def __init__(self, parent: QWidget | None = None, max_lines: int = MAX_LOG_LINES) -> None:
+        super().__init__(parent)
+        self.setObjectName("eventLog")
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # Qt drops the oldest blocks beyond this count.
+        self.setMaximumBlockCount(max_lines)
+        self.max_lines = max_lines
+
+    def append_events(self, events: Iterable[TimelineEvent]) -> None:
+        lines = [format_event(event) for event in sorted(events, key=_event_time)]
+        if lines:
+            self.appendPlainText("\n".join(lines))
+
+    def show_timeline(self, events: list[TimelineEvent], footer: str = "") -> None:
+        """Replace the log with the run's complete timeline (the last max_lines)."""
+        ordered = sorted(events, key=_event_time)
+        room = self.max_lines - (1 if footer else 0)
+        lines = [format_event(event) for event in ordered[-room:]] if room > 0 else []
+        if footer:
+            lines.append(footer)
+        self.setPlainText("\n".join(lines))
+        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+
+    def lines(self) -> list[str]:
+        text = self.toPlainText()
+        return text.split("\n") if text else []
+
+
+def format_event(event: TimelineEvent) -> str:
+    who = "main" if event.worker == 0 else f"worker {event.worker}"
+    return f"{event.t:9.3f} s  {who:<10} {event.text or event.kind}"
+
+
+def _event_time(event: TimelineEvent) -> float:
+    return event.t
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

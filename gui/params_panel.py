@@ -1,0 +1,381 @@
+"""Run parameters: widgets that only offer what fits, inline validation, persistence."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QSpinBox,
+    QWidget,
+)
+
+from core.params import (
+    MAX_ITEMS,
+    MAX_WORKERS,
+    PRODUCERS,
+    WORK_KINDS,
+    ParamError,
+    RunParams,
+    validate,
+)
+from core.strategies import GROUPS, STRATEGIES, Strategy
+from gui.qtutil import named
+
+# A window is a multi-threaded process: the engine refuses fork there.
+GUI_START_METHODS = ("spawn", "forkserver")
+POOL_QUEUE_KIND = "pool"  # a pool strategy's only "kind": no queue of your own
+DEFAULTS = RunParams(strategy=next(iter(STRATEGIES)))
+
+QUEUE_KIND_LABELS = {
+    "manager": "Manager().Queue()",
+    "mp": "multiprocessing.Queue",
+    "joinable": "multiprocessing.JoinableQueue",
+    POOL_QUEUE_KIND: "none: the pool feeds the items",
+}
+START_METHOD_LABELS = {
+    "spawn": "spawn (fresh interpreter)",
+    "forkserver": "forkserver (forks a clean server)",
+}
+PRODUCER_LABELS = {
+    "prefill": "prefill: all items, then start workers",
+    "concurrent": "concurrent: start workers, then put",
+}
+WORK_KIND_LABELS = {"sleep": "sleep", "cpu": "busy CPU"}
+SETTINGS_GROUP = "params"
+
+
+def uses_get_timeout(strategy: Strategy) -> bool:
+    """Whether the loop reads opts.timeout (the get-timeout parameter matters)."""
+    return "opts.timeout" in strategy.source
+
+
+def is_pool_strategy(strategy: Strategy) -> bool:
+    return strategy.queue_kinds == (POOL_QUEUE_KIND,)
+
+
+class ParamsPanel(QGroupBox):
+    """Every RunParams field as a widget.
+
+    Signals:
+        changed(): any parameter changed (validity may have changed too).
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Parameters", parent)
+        self.setObjectName("paramsPanel")
+
+        self.strategy_combo = named(QComboBox(), "strategyCombo")
+        self.strategy_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.strategy_combo.setMinimumContentsLength(24)
+        self._fill_strategies()
+
+        self.items_spin = named(QSpinBox(), "itemCountSpin")
+        self.items_spin.setRange(0, MAX_ITEMS)
+        self.items_spin.setGroupSeparatorShown(True)
+        self.items_spin.setSingleStep(100)
+        self.workers_spin = named(QSpinBox(), "workerCountSpin")
+        self.workers_spin.setRange(1, MAX_WORKERS)
+
+        self.queue_kind_combo = named(QComboBox(), "queueKindCombo")
+        self.start_method_combo = named(QComboBox(), "startMethodCombo")
+        for method in GUI_START_METHODS:
+            self.start_method_combo.addItem(START_METHOD_LABELS[method], method)
+        self.start_method_combo.setToolTip(
+            "fork is not offered: a window has threads, and forking a threaded process "
+            "can copy held locks into the child"
+        )
+
+        self.producer_combo = named(QComboBox(), "producerCombo")
+        for producer in PRODUCERS:
+            self.producer_combo.addItem(PRODUCER_LABELS.get(producer, producer), producer)
+        self.rate_spin = _double_spin("rateSpin", 0.0, 10_000_000.0, 0, 10.0)
+        self.rate_spin.setSpecialValueText("as fast as possible")
+        self.rate_spin.setSuffix(" items/s")
+
+        self.work_ms_spin = _double_spin("workMsSpin", 0.0, 60_000.0, 1, 1.0, " ms")
+        self.work_kind_combo = named(QComboBox(), "workKindCombo")
+        for kind in WORK_KINDS:
+            self.work_kind_combo.addItem(WORK_KIND_LABELS.get(kind, kind), kind)
+        self.jitter_spin = _double_spin("jitterMsSpin", 0.0, 60_000.0, 1, 1.0, " ms")
+        self.watchdog_spin = _double_spin("watchdogSpin", 0.1, 3600.0, 1, 1.0, " s")
+        self.watchdog_spin.setToolTip(
+            "A run with no progress for this long, and no proof of deadlock, is 'stalled'"
+        )
+        self.get_timeout_spin = _double_spin("getTimeoutSpin", 0.01, 600.0, 2, 0.1, " s")
+        self.chunksize_spin = named(QSpinBox(), "chunksizeSpin")
+        self.chunksize_spin.setRange(1, 1_000_000)
+
+        self.error_label = named(QLabel(wordWrap=True), "paramError")
+        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.setVisible(False)
+
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Strategy", self.strategy_combo)
+        form.addRow("Items", self.items_spin)
+        form.addRow("Workers", self.workers_spin)
+        form.addRow("Queue", self.queue_kind_combo)
+        form.addRow("Start method", self.start_method_combo)
+        form.addRow("Producer", self.producer_combo)
+        form.addRow("Rate", self.rate_spin)
+        form.addRow("Work per item", self.work_ms_spin)
+        form.addRow("Work kind", self.work_kind_combo)
+        form.addRow("Jitter", self.jitter_spin)
+        form.addRow("Watchdog", self.watchdog_spin)
+        form.addRow("get() timeout", self.get_timeout_spin)
+        form.addRow("Chunksize", self.chunksize_spin)
+        form.addRow(self.error_label)
+
+        self._error: str | None = None
+        self.set_params(DEFAULTS)
+        self.strategy_combo.currentIndexChanged.connect(self._on_strategy_changed)
+        for combo in (
+            self.queue_kind_combo,
+            self.start_method_combo,
+            self.producer_combo,
+            self.work_kind_combo,
+        ):
+            combo.currentIndexChanged.connect(self._on_edited)
+        for spin in (
+            self.items_spin,
+            self.workers_spin,
+            self.rate_spin,
+            self.work_ms_spin,
+            self.jitter_spin,
+            self.watchdog_spin,
+            self.get_timeout_spin,
+            self.chunksize_spin,
+        ):
+            spin.valueChanged.connect(self._on_edited)
+
+    # --- reading and writing -----------------------------------------------------
+
+    def strategy(self) -> Strategy:
+        return STRATEGIES.get(self.strategy_combo.currentData(), STRATEGIES[DEFAULTS.strategy])
+
+    def params(self) -> RunParams:
+        queue_kind = self.queue_kind_combo.currentData()
+        rate = self.rate_spin.value()
+        return RunParams(
+            strategy=self.strategy().id,
+            items=self.items_spin.value(),
+            workers=self.workers_spin.value(),
+            queue_kind=None if queue_kind == POOL_QUEUE_KIND else queue_kind,
+            start_method=self.start_method_combo.currentData(),
+            producer=self.producer_combo.currentData(),
+            rate=rate if rate > 0 else None,
+            work_ms=self.work_ms_spin.value(),
+            work_kind=self.work_kind_combo.currentData(),
+            jitter_ms=self.jitter_spin.value(),
+            watchdog_s=self.watchdog_spin.value(),
+            get_timeout_s=self.get_timeout_spin.value(),
+            chunksize=self.chunksize_spin.value(),
+        )
+
+    def set_params(self, params: RunParams) -> None:
+        """Show params; anything a widget cannot show falls back to its default."""
+        widgets = self.findChildren(QWidget)
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            _select_data(self.strategy_combo, params.strategy, DEFAULTS.strategy)
+            self._fill_queue_kinds()
+            _select_data(self.queue_kind_combo, params.queue_kind, None)
+            self.items_spin.setValue(params.items)
+            self.workers_spin.setValue(params.workers)
+            _select_data(self.start_method_combo, params.start_method, DEFAULTS.start_method)
+            _select_data(self.producer_combo, params.producer, DEFAULTS.producer)
+            self.rate_spin.setValue(params.rate or 0.0)
+            self.work_ms_spin.setValue(params.work_ms)
+            _select_data(self.work_kind_combo, params.work_kind, DEFAULTS.work_kind)
+            self.jitter_spin.setValue(params.jitter_ms)
+            self.watchdog_spin.setValue(params.watchdog_s)
+            self.get_timeout_spin.setValue(params.get_timeout_s)
+            self.chunksize_spin.setValue(params.chunksize)
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+        self._on_edited()
+
+    def select_strategy(self, strategy_id: str) -> None:
+        index = self.strategy_combo.findData(strategy_id)
+        if index < 0:
+            raise KeyError(strategy_id)
+        self.strategy_combo.setCurrentIndex(index)
+
+    # --- validation --------------------------------------------------------------
+
+    def error(self) -> str | None:
+        """core.validate's message for the current parameters, or None if they are valid."""
+        return self._error
+
+    def is_valid(self) -> bool:
+        return self._error is None
+
+    # --- persistence -------------------------------------------------------------
+
+    def save(self, settings: QSettings) -> None:
+        params = self.params()
+        settings.beginGroup(SETTINGS_GROUP)
+        try:
+            for key, value in params.to_dict().items():
+                settings.setValue(key, "" if value is None else value)
+        finally:
+            settings.endGroup()
+
+    def load(self, settings: QSettings) -> None:
+        """Restore saved parameters; each missing, corrupted or out-of-range one is the default."""
+        settings.beginGroup(SETTINGS_GROUP)
+        try:
+            stored = {key: settings.value(key) for key in settings.childKeys()}
+        finally:
+            settings.endGroup()
+        self.set_params(params_from_settings(stored))
+
+    # --- internals ---------------------------------------------------------------
+
+    def _fill_strategies(self) -> None:
+        combo = self.strategy_combo
+        model = combo.model()
+        assert isinstance(model, QStandardItemModel)
+        for group in GROUPS:
+            combo.addItem(group)
+            header = model.item(combo.count() - 1)
+            header.setFlags(Qt.ItemFlag.NoItemFlags)  # a heading, not a choice
+            font = header.font()
+            font.setBold(True)
+            header.setFont(font)
+            for strategy in STRATEGIES.values():
+                if strategy.group == group:
+                    combo.addItem(f"    {strategy.title}", strategy.id)
+                    combo.setItemData(
+                        combo.count() - 1,
+                        f"{strategy.id}: {strategy.expected}",
+                        Qt.ItemDataRole.ToolTipRole,
+                    )
+        # The popup may be wider than the field, so long titles are not cut.
+        combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
+
+    def _fill_queue_kinds(self) -> None:
+        """Offer only the queue kinds the strategy supports (pools: none of your own).
+
+        The strategy's own default comes first and is selected: each loop is
+        shown in its natural setting (the post's loops on a Manager queue).
+        """
+        strategy = self.strategy()
+        combo = self.queue_kind_combo
+        combo.blockSignals(True)
+        try:
+            combo.clear()
+            for kind in strategy.queue_kinds:
+                combo.addItem(QUEUE_KIND_LABELS.get(kind, kind), kind)
+            combo.setCurrentIndex(0)
+        finally:
+            combo.blockSignals(False)
+        combo.setEnabled(len(strategy.queue_kinds) > 1)
+
+    def _on_strategy_changed(self) -> None:
+        self._fill_queue_kinds()
+        self._on_edited()
+
+    def _on_edited(self) -> None:
+        strategy = self.strategy()
+        self.rate_spin.setEnabled(self.producer_combo.currentData() == "concurrent")
+        self.chunksize_spin.setEnabled(is_pool_strategy(strategy))
+        self.get_timeout_spin.setEnabled(uses_get_timeout(strategy))
+        self.jitter_spin.setEnabled(True)
+        try:
+            validate(self.params())
+        except ParamError as error:
+            self._error = str(error)
+        else:
+            self._error = None
+        self.error_label.setText(self._error or "")
+        self.error_label.setVisible(self._error is not None)
+        self.changed.emit()
+
+
+def params_from_settings(stored: dict[str, Any]) -> RunParams:
+    """RunParams from raw QSettings values; a bad value gives that field's default."""
+    strategy_id = stored.get("strategy")
+    if not (isinstance(strategy_id, str) and strategy_id in STRATEGIES):
+        strategy_id = DEFAULTS.strategy
+    strategy = STRATEGIES[strategy_id]
+    queue_kind = stored.get("queue_kind")
+    if queue_kind not in strategy.queue_kinds or queue_kind == POOL_QUEUE_KIND:
+        queue_kind = None
+    rate = _number(stored.get("rate"), float, 0.0, 0.0, 10_000_000.0)
+    params = RunParams(
+        strategy=strategy.id,
+        items=_number(stored.get("items"), int, DEFAULTS.items, 0, MAX_ITEMS),
+        workers=_number(stored.get("workers"), int, DEFAULTS.workers, 1, MAX_WORKERS),
+        queue_kind=queue_kind,
+        start_method=_choice(stored.get("start_method"), GUI_START_METHODS, DEFAULTS.start_method),
+        producer=_choice(stored.get("producer"), PRODUCERS, DEFAULTS.producer),
+        rate=rate if rate > 0 else None,
+        work_ms=_number(stored.get("work_ms"), float, DEFAULTS.work_ms, 0.0, 60_000.0),
+        work_kind=_choice(stored.get("work_kind"), WORK_KINDS, DEFAULTS.work_kind),
+        jitter_ms=_number(stored.get("jitter_ms"), float, DEFAULTS.jitter_ms, 0.0, 60_000.0),
+        watchdog_s=_number(stored.get("watchdog_s"), float, DEFAULTS.watchdog_s, 0.1, 3600.0),
+        get_timeout_s=_number(
+            stored.get("get_timeout_s"), float, DEFAULTS.get_timeout_s, 0.01, 600.0
+        ),
+        chunksize=_number(stored.get("chunksize"), int, DEFAULTS.chunksize, 1, 1_000_000),
+    )
+    try:
+        return validate(params).replace(queue_kind=queue_kind)
+    except ParamError:
+        return DEFAULTS
+
+
+def _number(raw: Any, kind: Any, default: Any, low: float, high: float) -> Any:
+    """raw (a QSettings value: often a str) as int/float within [low, high], else default."""
+    try:
+        value = float(str(raw).strip())
+    except (TypeError, ValueError):
+        return default
+    if not math.isfinite(value) or not low <= value <= high:
+        return default
+    if kind is int:
+        if value != int(value):
+            return default
+        return int(value)
+    return value
+
+
+def _choice(raw: Any, choices: tuple[str, ...], default: str) -> str:
+    return raw if isinstance(raw, str) and raw in choices else default
+
+
+def _select_data(combo: QComboBox, data: Any, fallback: Any) -> None:
+    index = combo.findData(data) if data is not None else -1
+    if index < 0 and fallback is not None:
+        index = combo.findData(fallback)
+    if index < 0:
+        index = 0 if combo.count() else -1
+    combo.setCurrentIndex(index)
+
+
+def _double_spin(
+    name: str, low: float, high: float, decimals: int, step: float, suffix: str = ""
+) -> QDoubleSpinBox:
+    spin = named(QDoubleSpinBox(), name)
+    spin.setDecimals(decimals)
+    spin.setRange(low, high)
+    spin.setSingleStep(step)
+    if suffix:
+        spin.setSuffix(suffix)
+    spin.setGroupSeparatorShown(True)
+    return spin

@@ -1,0 +1,209 @@
+"""The verdict banner (outcome, diagnosis, lost ids) and the stack-dump dialog."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.result import RunResult
+from gui.qtutil import named
+
+SEVERITY_NONE = "none"
+SEVERITY_RUNNING = "running"
+SEVERITY_OK = "ok"
+SEVERITY_WARNING = "warning"
+SEVERITY_FAILURE = "failure"
+SEVERITY_CANCELLED = "cancelled"
+
+FAILURE_OUTCOMES = frozenset({"deadlock", "stalled", "crashed"})
+WARNING_OUTCOMES = frozenset({"lost", "duplicated"})
+
+# (background, border, text)
+_COLORS = {
+    SEVERITY_NONE: ("#f5f5f5", "#bdbdbd", "#424242"),
+    SEVERITY_RUNNING: ("#e3f2fd", "#1e88e5", "#0d47a1"),
+    SEVERITY_OK: ("#e8f5e9", "#2e7d32", "#1b5e20"),
+    SEVERITY_WARNING: ("#fff8e1", "#ff8f00", "#6d4c00"),
+    SEVERITY_FAILURE: ("#ffebee", "#c62828", "#8e0000"),
+    SEVERITY_CANCELLED: ("#eceff1", "#78909c", "#37474f"),
+}
+MAX_IDS_SHOWN = 200
+
+
+def severity_of(outcomes: list[str]) -> str:
+    """Red beats amber beats green; a cancelled run is grey unless something failed."""
+    if FAILURE_OUTCOMES.intersection(outcomes):
+        return SEVERITY_FAILURE
+    if WARNING_OUTCOMES.intersection(outcomes):
+        return SEVERITY_WARNING
+    if "cancelled" in outcomes:
+        return SEVERITY_CANCELLED
+    return SEVERITY_OK
+
+
+def format_ids(ids: list[int], limit: int = MAX_IDS_SHOWN) -> str:
+    shown = ", ".join(str(i) for i in ids[:limit])
+    return shown if len(ids) <= limit else f"{shown}, … ({len(ids):,} in all)"
+
+
+class VerdictBanner(QFrame):
+    """Coloured summary of the last run: outcome(s), diagnosis, lost ids, stack dumps."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("outcomeBanner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._severity = SEVERITY_NONE
+        self._stack_dumps: dict[int, str] = {}
+        self._dialog: StackDumpDialog | None = None
+
+        self.outcome_label = named(QLabel(), "outcomeLabel")
+        font = self.outcome_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.outcome_label.setFont(font)
+        self.diagnosis_label = named(QLabel(wordWrap=True), "diagnosisLabel")
+        self.diagnosis_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.lost_label = named(QLabel(wordWrap=True), "lostIdsLabel")
+        self.lost_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.dumps_button = named(QPushButton("Stack dumps…"), "stackDumpsButton")
+        self.dumps_button.setToolTip("The stuck workers' Python stacks (faulthandler)")
+        self.dumps_button.clicked.connect(self.show_stack_dumps)
+
+        top = QHBoxLayout()
+        top.addWidget(self.outcome_label, 1)
+        top.addWidget(self.dumps_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.diagnosis_label)
+        layout.addWidget(self.lost_label)
+        self.show_idle()
+
+    # --- states ------------------------------------------------------------------
+
+    def show_idle(self) -> None:
+        self._show(SEVERITY_NONE, "No run yet", "Choose a strategy and press Start.", "", {})
+
+    def show_running(self, strategy_title: str) -> None:
+        self._show(SEVERITY_RUNNING, "Running…", strategy_title, "", {})
+
+    def show_error(self, message: str) -> None:
+        self._show(SEVERITY_FAILURE, "Could not run", message, "", {})
+
+    def show_result(self, result: RunResult) -> None:
+        lost_text = ""
+        if result.lost:
+            lost_text = f"Lost items ({len(result.lost):,}): {format_ids(result.lost)}"
+        if result.duplicates:
+            duplicated = (
+                f"Duplicated items ({len(result.duplicates):,}): {format_ids(result.duplicates)}"
+            )
+            lost_text = f"{lost_text}\n{duplicated}" if lost_text else duplicated
+        headline = " + ".join(outcome.upper() for outcome in result.outcomes)
+        headline += f"  ·  {result.processed:,} of {result.items:,} processed"
+        headline += f" in {result.elapsed_s:.2f} s"
+        self._show(
+            severity_of(result.outcomes),
+            headline,
+            result.diagnosis,
+            lost_text,
+            result.stack_dumps,
+        )
+
+    def severity(self) -> str:
+        return self._severity
+
+    # --- stack dumps -------------------------------------------------------------
+
+    def show_stack_dumps(self) -> None:
+        if not self._stack_dumps:
+            return
+        if self._dialog is not None:
+            self._dialog.close()
+            self._dialog.deleteLater()
+        self._dialog = StackDumpDialog(self._stack_dumps, self.window())
+        self._dialog.show()
+
+    def stack_dump_dialog(self) -> StackDumpDialog | None:
+        return self._dialog
+
+    # --- internals ---------------------------------------------------------------
+
+    def _show(
+        self,
+        severity: str,
+        headline: str,
+        diagnosis: str,
+        lost_text: str,
+        stack_dumps: dict[int, str],
+    ) -> None:
+        self._severity = severity
+        self._stack_dumps = dict(stack_dumps)
+        self.outcome_label.setText(headline)
+        self.diagnosis_label.setText(diagnosis)
+        self.lost_label.setText(lost_text)
+        self.lost_label.setVisible(bool(lost_text))
+        self.dumps_button.setVisible(bool(stack_dumps))
+        if stack_dumps:
+            workers = ", ".join(str(w) for w in sorted(stack_dumps))
+            self.dumps_button.setText(f"Stack dumps (worker {workers})…")
+        background, border, text = _COLORS[severity]
+        self.setStyleSheet(
+            f"QFrame#outcomeBanner {{ background: {background}; border: 2px solid {border};"
+            f" border-radius: 4px; }}"
+            f" QFrame#outcomeBanner QLabel {{ color: {text}; background: transparent;"
+            f" border: none; }}"
+        )
+
+
+class StackDumpDialog(QDialog):
+    """One tab per stuck worker with its faulthandler dump (all threads)."""
+
+    def __init__(self, stack_dumps: dict[int, str], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stackDumpDialog")
+        self.setWindowTitle("Stack dumps of the stuck workers")
+        self.resize(820, 520)
+        explanation = QLabel(
+            "Each stuck worker was asked for its Python stacks (faulthandler, SIGUSR1) "
+            "before it was stopped. The innermost frame is last.",
+            wordWrap=True,
+        )
+        self.tabs = QTabWidget()
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        for worker, text in sorted(stack_dumps.items()):
+            view = QPlainTextEdit(readOnly=True)
+            view.setFont(fixed)
+            view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+            view.setPlainText(text)
+            self.tabs.addTab(view, f"worker {worker}")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(explanation)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(buttons)
+
+    def dump_texts(self) -> list[str]:
+        texts = []
+        for i in range(self.tabs.count()):
+            view = self.tabs.widget(i)
+            if isinstance(view, QPlainTextEdit):
+                texts.append(view.toPlainText())
+        return texts
