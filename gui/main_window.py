@@ -1,0 +1,347 @@
+"""QueueScope's main window: parameters, strategy, run controls, verdict, lanes, table, log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.params import ParamError, validate
+from core.result import Progress, RunResult
+from gui.bridge import DEFAULT_SHUTDOWN_TIMEOUT_S, RunController
+from gui.lanes import WorkerLanes, legend_html
+from gui.panels import LogPanel, StrategyPanel
+from gui.params_panel import ParamsPanel
+from gui.qtutil import named
+from gui.results_model import FILTERS, ItemTableModel
+from gui.verdict import VerdictBanner
+
+DEFAULT_SIZE = (1400, 900)
+GEOMETRY_KEY = "window/geometry"
+SPLITTER_KEY = "window/splitters"
+COLUMN_WIDTHS = (80, 64, 72, 100, 116, 116, 150)
+
+
+class MainWindow(QMainWindow):
+    """The lab's window. Owns one RunController, the only way to run the core.
+
+    Signals:
+        runEnded(RunResult): a run's verdict is on screen and its thread has stopped.
+    """
+
+    runEnded = Signal(object)
+
+    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("QueueScope: how multiprocessing work queues end")
+        self.setObjectName("mainWindow")
+        self.settings = settings if settings is not None else QSettings()
+        self.controller = RunController(self)
+        self.last_result: RunResult | None = None
+        self._close_when_stopped = False
+        self._cancelling = False
+
+        self.params_panel = ParamsPanel()
+        self.strategy_panel = StrategyPanel()
+        self.banner = VerdictBanner()
+        self.lanes = WorkerLanes()
+        self.model = ItemTableModel(self)
+        self.log_panel = LogPanel()
+        self._build_run_controls()
+        self._build_results_view()
+        self._build_layout()
+
+        self.params_panel.changed.connect(self._on_params_changed)
+        self.controller.started.connect(self._on_run_started)
+        self.controller.progress.connect(self._on_progress)
+        self.controller.finished.connect(self._on_finished)
+        self.controller.errored.connect(self._on_errored)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.start_run)
+        QShortcut(QKeySequence("Escape"), self, self.cancel_run)
+
+        self.params_panel.load(self.settings)
+        self._restore_geometry()
+        self._on_params_changed()
+        self._set_running(False)
+
+    # --- building ----------------------------------------------------------------
+
+    def _build_run_controls(self) -> None:
+        self.start_button = named(QPushButton("Start"), "startButton")
+        self.start_button.setToolTip("Run the experiment (Ctrl+Return)")
+        self.start_button.setDefault(True)
+        self.cancel_button = named(QPushButton("Cancel"), "cancelButton")
+        self.cancel_button.setToolTip("Stop the run; every worker process is reaped (Esc)")
+        self.start_button.clicked.connect(self.start_run)
+        self.cancel_button.clicked.connect(self.cancel_run)
+        self.progress_bar = named(QProgressBar(), "progressBar")
+        self.progress_bar.setTextVisible(True)
+        self.stats_label = named(QLabel(), "runStats")
+        self.stats_label.setText("Not started")
+
+    def _build_results_view(self) -> None:
+        self.table = named(QTableView(), "resultsTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        vertical = self.table.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.table.horizontalHeader()
+        for column, width in enumerate(COLUMN_WIDTHS):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        # Sorting happens in the model (numpy argsort), never in a proxy.
+        self.table.setSortingEnabled(True)
+
+        self.filter_combo = named(QComboBox(), "filterCombo")
+        for mode, label in FILTERS.items():
+            self.filter_combo.addItem(label, mode)
+        self.filter_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.row_count_label = named(QLabel(), "rowCountLabel")
+        self.model.rowsInserted.connect(self._update_row_count)
+        self.model.modelReset.connect(self._update_row_count)
+        self._update_row_count()
+
+    def _build_layout(self) -> None:
+        run_box = QWidget()
+        run_layout = QVBoxLayout(run_box)
+        run_layout.setContentsMargins(0, 0, 0, 0)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.cancel_button)
+        run_layout.addLayout(buttons)
+        run_layout.addWidget(self.progress_bar)
+        run_layout.addWidget(self.stats_label)
+
+        left_inner = QWidget()
+        left_layout = QVBoxLayout(left_inner)
+        left_layout.addWidget(self.params_panel)
+        left_layout.addWidget(run_box)
+        left_layout.addWidget(self.strategy_panel, 1)
+        left = named(QScrollArea(), "leftPanel")
+        left.setWidgetResizable(True)
+        left.setWidget(left_inner)
+        left.setMinimumWidth(380)
+        left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        legend = named(QLabel(legend_html(), wordWrap=True), "laneLegend")
+        lanes_box = QWidget()
+        lanes_layout = QVBoxLayout(lanes_box)
+        lanes_layout.setContentsMargins(0, 0, 0, 0)
+        lanes_layout.setSpacing(2)
+        lanes_layout.addWidget(legend)
+        lanes_layout.addWidget(self.lanes, 1)
+
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(QLabel("Show"))
+        filter_row.addWidget(self.filter_combo)
+        filter_row.addStretch(1)
+        filter_row.addWidget(self.row_count_label)
+        table_layout.addLayout(filter_row)
+        table_layout.addWidget(self.table, 1)
+
+        # Side by side: the table and the log tell one story.
+        self.bottom_splitter = named(QSplitter(Qt.Orientation.Horizontal), "bottomSplitter")
+        self.bottom_splitter.addWidget(table_box)
+        self.bottom_splitter.addWidget(self.log_panel)
+        self.bottom_splitter.setStretchFactor(0, 3)
+        self.bottom_splitter.setStretchFactor(1, 2)
+
+        self.right_splitter = named(QSplitter(Qt.Orientation.Vertical), "rightSplitter")
+        self.right_splitter.addWidget(lanes_box)
+        self.right_splitter.addWidget(self.bottom_splitter)
+        self.right_splitter.setStretchFactor(0, 1)
+        self.right_splitter.setStretchFactor(1, 1)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.banner)
+        right_layout.addWidget(self.right_splitter, 1)
+
+        self.main_splitter = named(QSplitter(Qt.Orientation.Horizontal), "mainSplitter")
+        self.main_splitter.addWidget(left)
+        self.main_splitter.addWidget(right)
+        self.main_splitter.setStretchFactor(0, 0)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([440, DEFAULT_SIZE[0] - 440])
+        self.setCentralWidget(self.main_splitter)
+        self.statusBar().showMessage("Ready")
+
+    # --- running -----------------------------------------------------------------
+
+    @Slot()
+    def start_run(self) -> None:
+        if self.controller.is_running() or not self.start_button.isEnabled():
+            return
+        try:
+            params = validate(self.params_panel.params())
+        except ParamError as error:  # the panel disables Start, but never crash on it
+            self.params_panel.error_label.setText(str(error))
+            self.params_panel.error_label.setVisible(True)
+            return
+        self._save_settings()
+        self.last_result = None
+        self._cancelling = False
+        self.model.clear()
+        self.lanes.reset(params.workers)
+        self.log_panel.clear()
+        self.banner.show_running(self.params_panel.strategy().title)
+        self.progress_bar.setRange(0, max(1, params.items))
+        self._show_progress(0, params.items, 0.0, 0.0, "starting")
+        self._set_running(True)
+        self.controller.start(params)
+        self.statusBar().showMessage(f"Running {params.strategy}…")
+
+    @Slot()
+    def cancel_run(self) -> None:
+        if not self.controller.is_running():
+            return
+        self._cancelling = True
+        self.controller.cancel()
+        self.cancel_button.setEnabled(False)
+        self.statusBar().showMessage("Cancelling: stopping and reaping the workers…")
+
+    def is_running(self) -> bool:
+        return self.controller.is_running()
+
+    def shutdown(self, timeout_s: float = DEFAULT_SHUTDOWN_TIMEOUT_S) -> bool:
+        """Stop any run and wait for its thread (bounded); True once nothing runs."""
+        stopped = self.controller.shutdown(timeout_s)
+        if stopped:
+            self._set_running(False)
+        return stopped
+
+    # --- slots for the controller (GUI thread) -----------------------------------
+
+    @Slot()
+    def _on_run_started(self) -> None:
+        self.stats_label.setText("Starting workers…")
+
+    @Slot(object)
+    def _on_progress(self, progress: Progress) -> None:
+        self.model.append_records(progress.new_records)
+        self.lanes.update_progress(progress)
+        self.log_panel.append_events(progress.new_events)
+        self._show_progress(
+            progress.processed,
+            progress.items,
+            progress.items_per_s,
+            progress.elapsed_s,
+            progress.phase,
+        )
+
+    @Slot(object)
+    def _on_finished(self, result: RunResult) -> None:
+        self.last_result = result
+        self.model.set_records(result.records)
+        self.lanes.finish(result)
+        self.log_panel.show_timeline(
+            result.timeline,
+            footer=f"{result.elapsed_s:9.3f} s  verdict    {', '.join(result.outcomes)}",
+        )
+        self.banner.show_result(result)
+        rate = result.processed / result.elapsed_s if result.elapsed_s > 0 else 0.0
+        self._show_progress(result.processed, result.items, rate, result.elapsed_s, "done")
+        self._set_running(False)
+        self.statusBar().showMessage(f"Finished: {', '.join(result.outcomes)}")
+        self.runEnded.emit(result)
+        self._close_if_pending()
+
+    @Slot(str)
+    def _on_errored(self, message: str) -> None:
+        self.banner.show_error(message)
+        self.stats_label.setText("Not run")
+        self._set_running(False)
+        self.statusBar().showMessage("The run could not start")
+        self._close_if_pending()
+
+    # --- internals ---------------------------------------------------------------
+
+    def _set_running(self, running: bool) -> None:
+        self.params_panel.setEnabled(not running)
+        self.start_button.setEnabled(not running and self.params_panel.is_valid())
+        self.cancel_button.setEnabled(running and not self._cancelling)
+
+    @Slot()
+    def _on_params_changed(self) -> None:
+        self.strategy_panel.show_strategy(self.params_panel.strategy())
+        running = self.controller.is_running()
+        self.start_button.setEnabled(not running and self.params_panel.is_valid())
+
+    @Slot()
+    def _on_filter_changed(self) -> None:
+        self.model.set_filter(self.filter_combo.currentData())
+
+    @Slot()
+    def _update_row_count(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total_count()
+        if shown == total:
+            self.row_count_label.setText(f"{total:,} items")
+        else:
+            self.row_count_label.setText(f"{shown:,} of {total:,} items")
+
+    def _show_progress(
+        self, processed: int, items: int, rate: float, elapsed: float, phase: str
+    ) -> None:
+        self.progress_bar.setValue(min(processed, self.progress_bar.maximum()))
+        self.progress_bar.setFormat(f"{processed:,} / {items:,} processed")
+        self.stats_label.setText(f"{rate:,.0f} items/s  ·  {elapsed:.2f} s elapsed  ·  {phase}")
+
+    def _save_settings(self) -> None:
+        self.params_panel.save(self.settings)
+        self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        self.settings.setValue(
+            SPLITTER_KEY,
+            [self.main_splitter.saveState(), self.right_splitter.saveState()],
+        )
+        self.settings.sync()
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value(GEOMETRY_KEY)
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            self.resize(*DEFAULT_SIZE)
+        states: Any = self.settings.value(SPLITTER_KEY)
+        if isinstance(states, list) and len(states) == 2:
+            splitters = (self.main_splitter, self.right_splitter)
+            for splitter, state in zip(splitters, states, strict=True):
+                if isinstance(state, QByteArray):
+                    splitter.restoreState(state)
+
+    def _close_if_pending(self) -> None:
+        if self._close_when_stopped:
+            self._close_when_stopped = False
+            QTimer.singleShot(0, self.close)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # A QThread destroyed while running aborts the process: never let that happen.
+        if not self.shutdown():
+            event.ignore()
+            self._close_when_stopped = True
+            self.statusBar().showMessage("Still stopping the run; the window closes when it ends")
+            return
+        self._save_settings()
+        super().closeEvent(event)
