@@ -8,6 +8,7 @@ redraws are coalesced to a few per second.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +44,8 @@ MIN_SEGMENTS_PER_LANE = 64
 MAX_SERIES_POINTS = 4_000
 REDRAW_INTERVAL_MS = 100
 LANE_HEIGHT = 0.8
-RATE_WINDOW_S = 0.1
+# Throughput is averaged over this window: per-snapshot rates (33 ms) are mostly noise.
+RATE_WINDOW_S = 0.5
 
 
 @dataclass
@@ -145,6 +147,7 @@ class WorkerLanes(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph i
         self.now = 0.0
         self.depth = SeriesBuffer()
         self.throughput = SeriesBuffer()
+        self._recent: deque[tuple[float, int]] = deque()  # (t, processed) within the window
 
         self.lane_plot = self.addPlot(row=0, col=0)
         self.depth_plot = self.addPlot(row=1, col=0)
@@ -198,6 +201,7 @@ class WorkerLanes(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph i
         self.now = 0.0
         self.depth.clear()
         self.throughput.clear()
+        self._recent.clear()
         self._set_lane_axis(workers)
         self.redraw()
 
@@ -208,7 +212,7 @@ class WorkerLanes(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph i
             self.lanes[view.index - 1].observe(view.state, view.since_s, self.now)
         self._cap_lanes()
         self.depth.add(self.now, progress.queue_depth)
-        self.throughput.add(self.now, progress.items_per_s)
+        self.throughput.add(self.now, self._windowed_rate(self.now, progress.processed))
         if not self._redraw_timer.isActive():
             self._redraw_timer.start()
 
@@ -256,6 +260,14 @@ class WorkerLanes(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph i
         return [lane.state for lane in self.lanes]
 
     # --- internals ---------------------------------------------------------------
+
+    def _windowed_rate(self, now: float, processed: int) -> float:
+        recent = self._recent
+        recent.append((now, processed))
+        while len(recent) > 2 and recent[1][0] <= now - RATE_WINDOW_S:
+            recent.popleft()
+        t0, p0 = recent[0]
+        return (processed - p0) / (now - t0) if now > t0 else 0.0
 
     def _ensure_lanes(self, workers: int) -> None:
         if workers > len(self.lanes):

@@ -35,7 +35,7 @@ from gui.verdict import VerdictBanner
 DEFAULT_SIZE = (1400, 900)
 GEOMETRY_KEY = "window/geometry"
 SPLITTER_KEY = "window/splitters"
-COLUMN_WIDTHS = (80, 64, 72, 100, 116, 116, 150)
+COLUMN_WIDTHS = (56, 56, 60, 88, 108, 108, 140)
 
 
 class MainWindow(QMainWindow):
@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         self.bottom_splitter.addWidget(self.log_panel)
         self.bottom_splitter.setStretchFactor(0, 3)
         self.bottom_splitter.setStretchFactor(1, 2)
+        self.bottom_splitter.setSizes([640, 360])
 
         self.right_splitter = named(QSplitter(Qt.Orientation.Vertical), "rightSplitter")
         self.right_splitter.addWidget(lanes_box)
@@ -187,7 +188,7 @@ class MainWindow(QMainWindow):
         self.main_splitter.addWidget(right)
         self.main_splitter.setStretchFactor(0, 0)
         self.main_splitter.setStretchFactor(1, 1)
-        self.main_splitter.setSizes([440, DEFAULT_SIZE[0] - 440])
+        self.main_splitter.setSizes([400, DEFAULT_SIZE[0] - 400])
         self.setCentralWidget(self.main_splitter)
         self.statusBar().showMessage("Ready")
 
@@ -223,6 +224,7 @@ class MainWindow(QMainWindow):
         self._cancelling = True
         self.controller.cancel()
         self.cancel_button.setEnabled(False)
+        self.banner.show_cancelling()
         self.statusBar().showMessage("Cancelling: stopping and reaping the workers…")
 
     def is_running(self) -> bool:
@@ -246,6 +248,8 @@ class MainWindow(QMainWindow):
         self.model.append_records(progress.new_records)
         self.lanes.update_progress(progress)
         self.log_panel.append_events(progress.new_events)
+        if not self._cancelling:
+            self.banner.show_running(self.params_panel.strategy().title, progress.workers)
         self._show_progress(
             progress.processed,
             progress.items,

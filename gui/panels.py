@@ -13,6 +13,7 @@ from gui.highlighter import PythonHighlighter
 from gui.qtutil import named
 
 MAX_LOG_LINES = 5000
+MAX_SOURCE_LINES = 24
 
 
 class StrategyPanel(QWidget):
@@ -29,7 +30,6 @@ class StrategyPanel(QWidget):
         self.source_view = named(QPlainTextEdit(readOnly=True), "strategySource")
         self.source_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.source_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.source_view.setMinimumHeight(120)
         self.highlighter = PythonHighlighter(self.source_view.document())
         self.explanation_label = named(QLabel(wordWrap=True), "strategyExplanation")
         self.docs_label = named(QLabel(wordWrap=True), "strategyDocsNote")
@@ -39,14 +39,24 @@ class StrategyPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title_label)
         layout.addWidget(self.expected_label)
-        layout.addWidget(self.source_view, 1)
+        layout.addWidget(self.source_view)
         layout.addWidget(self.explanation_label)
         layout.addWidget(self.docs_label)
+        layout.addStretch(1)
 
     def show_strategy(self, strategy: Strategy) -> None:
         self.title_label.setText(strategy.title)
         self.expected_label.setText(f"Expected: {strategy.expected}")
-        self.source_view.setPlainText(strategy.source.rstrip() + "\n")
+        source = strategy.source.rstrip()
+        self.source_view.setPlainText(source)
+        # As tall as the code (no empty box under a six-line loop), within reason.
+        lines = min(source.count("\n") + 1, MAX_SOURCE_LINES)
+        line_height = self.source_view.fontMetrics().lineSpacing()
+        margins = self.source_view.contentsMargins()
+        scrollbar = self.source_view.horizontalScrollBar().sizeHint().height()
+        self.source_view.setFixedHeight(
+            lines * line_height + margins.top() + margins.bottom() + scrollbar + 12
+        )
         self.explanation_label.setText(strategy.explanation)
         self.docs_label.setText(f"<i>{_escape(strategy.docs_note)}</i>")
 

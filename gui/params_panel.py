@@ -251,7 +251,7 @@ class ParamsPanel(QGroupBox):
         model = combo.model()
         assert isinstance(model, QStandardItemModel)
         for group in GROUPS:
-            combo.addItem(group)
+            combo.addItem(f"— {group} —")
             header = model.item(combo.count() - 1)
             header.setFlags(Qt.ItemFlag.NoItemFlags)  # a heading, not a choice
             font = header.font()
@@ -259,7 +259,7 @@ class ParamsPanel(QGroupBox):
             header.setFont(font)
             for strategy in STRATEGIES.values():
                 if strategy.group == group:
-                    combo.addItem(f"    {strategy.title}", strategy.id)
+                    combo.addItem(strategy.title, strategy.id)
                     combo.setItemData(
                         combo.count() - 1,
                         f"{strategy.id}: {strategy.expected}",

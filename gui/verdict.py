@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.result import RunResult
+from core.result import RunResult, WorkerView
 from gui.qtutil import named
 
 SEVERITY_NONE = "none"
@@ -58,6 +58,20 @@ def severity_of(outcomes: list[str]) -> str:
 def format_ids(ids: list[int], limit: int = MAX_IDS_SHOWN) -> str:
     shown = ", ".join(str(i) for i in ids[:limit])
     return shown if len(ids) <= limit else f"{shown}, … ({len(ids):,} in all)"
+
+
+def summarize_states(workers: list[WorkerView], list_limit: int = 8) -> str:
+    """'processing: 1, 3 · blocked in get(): 2'; counts instead of numbers for many workers."""
+    by_state: dict[str, list[int]] = {}
+    for view in workers:
+        by_state.setdefault(view.state, []).append(view.index)
+    parts = []
+    for state, indices in by_state.items():
+        if len(workers) <= list_limit:
+            parts.append(f"{state}: {', '.join(str(i) for i in indices)}")
+        else:
+            parts.append(f"{state}: {len(indices)}")
+    return "  ·  ".join(parts)
 
 
 class VerdictBanner(QFrame):
@@ -100,8 +114,19 @@ class VerdictBanner(QFrame):
     def show_idle(self) -> None:
         self._show(SEVERITY_NONE, "No run yet", "Choose a strategy and press Start.", "", {})
 
-    def show_running(self, strategy_title: str) -> None:
-        self._show(SEVERITY_RUNNING, "Running…", strategy_title, "", {})
+    def show_running(self, strategy_title: str, workers: list[WorkerView] | None = None) -> None:
+        """Running: the strategy, and what the workers are doing right now."""
+        now = f"Workers now: {summarize_states(workers)}" if workers else ""
+        if self._severity == SEVERITY_RUNNING:
+            # Only the texts change while a run goes: no restyle 30 times a second.
+            self.diagnosis_label.setText(strategy_title)
+            self.lost_label.setText(now)
+            self.lost_label.setVisible(bool(now))
+            return
+        self._show(SEVERITY_RUNNING, "Running…", strategy_title, now, {})
+
+    def show_cancelling(self) -> None:
+        self._show(SEVERITY_CANCELLED, "Cancelling…", "Stopping and reaping the workers.", "", {})
 
     def show_error(self, message: str) -> None:
         self._show(SEVERITY_FAILURE, "Could not run", message, "", {})
@@ -182,7 +207,7 @@ class StackDumpDialog(QDialog):
         self.resize(820, 520)
         explanation = QLabel(
             "Each stuck worker was asked for its Python stacks (faulthandler, SIGUSR1) "
-            "before it was stopped. The innermost frame is last.",
+            "before it was stopped. Most recent call first: the top frames show where it waits.",
             wordWrap=True,
         )
         self.tabs = QTabWidget()

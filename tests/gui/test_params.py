@@ -42,7 +42,7 @@ def test_strategy_combo_is_grouped(window: MainWindow) -> None:
     model = combo.model()
     assert isinstance(model, QStandardItemModel)
     headings = [combo.itemText(i) for i in range(combo.count()) if not model.item(i).isEnabled()]
-    assert headings == list(GROUPS)
+    assert headings == [f"— {group} —" for group in GROUPS]
     ids = [combo.itemData(i) for i in range(combo.count()) if model.item(i).isEnabled()]
     assert ids == list(STRATEGIES)  # every strategy, in display order, under its group
     post = [combo.itemData(i) for i in range(1, 5)]

@@ -156,6 +156,17 @@ def test_banner_lists_lost_ids_and_dumps(qtbot: Any) -> None:
     assert "background: #ffebee" in banner.styleSheet()
 
 
+def test_running_banner_says_what_workers_do(qtbot: Any) -> None:
+    banner = VerdictBanner()
+    qtbot.addWidget(banner)
+    snapshot = progress(1.0, ["exited", BLOCKED, BLOCKED])
+    banner.show_running("loop 1", snapshot.workers)
+    assert banner.lost_label.text() == f"Workers now: exited: 1  ·  {BLOCKED}: 2, 3"
+    many = progress(1.0, ["processing"] * 20 + [BLOCKED] * 5)
+    banner.show_running("loop 1", many.workers)
+    assert banner.lost_label.text() == f"Workers now: processing: 20  ·  {BLOCKED}: 5"
+
+
 def test_log_is_capped_and_in_time_order(qtbot: Any) -> None:
     log = LogPanel(max_lines=100)
     qtbot.addWidget(log)
