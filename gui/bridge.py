@@ -168,8 +168,12 @@ class RunController(QObject):
     @Slot()
     def _on_thread_finished(self) -> None:
         run_thread = self._run_thread
-        if run_thread is None or not run_thread.isFinished():
+        if run_thread is None or self.sender() is not run_thread:
             return  # shutdown() already dealt with this thread
+        # QThread emits finished() *before* it runs the worker's deleteLater in
+        # that thread; dropping our reference to the worker now would delete it
+        # here at the same time. The thread is in its last steps: wait for them.
+        run_thread.wait()
         self._listening = False
         self._run_thread = None
         self._worker = None

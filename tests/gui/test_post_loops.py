@@ -110,3 +110,25 @@ def check_stack_dumps(qtbot: Any, window: MainWindow, result: RunResult) -> None
     assert texts == [result.stack_dumps[w] for w in sorted(result.stack_dumps)]
     assert all("File" in text for text in texts)
     dialog.close()
+
+
+OTHER_STRATEGIES = [s for s in STRATEGIES if s not in POST_LOOPS]
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("strategy", OTHER_STRATEGIES)
+def test_every_other_strategy_through_window(qtbot: Any, window: MainWindow, strategy: str) -> None:
+    """Pools, sentinels, timeouts and the crash case all end with a consistent screen."""
+    set_params(window, strategy, items=50, workers=2)
+    result = run_through_window(qtbot, window)
+    # The first outcome only: a crash also loses every item it never reached.
+    assert result.outcome in STRATEGIES[strategy].expected_outcomes | {"stalled"}
+    check_window_shows(window, result)
+
+
+@pytest.mark.timeout(60)
+def test_zero_items(qtbot: Any, window: MainWindow) -> None:
+    set_params(window, "sentinel-per-worker", items=0, workers=2)
+    result = run_through_window(qtbot, window)
+    assert result.outcomes == ["ok"]
+    check_window_shows(window, result)

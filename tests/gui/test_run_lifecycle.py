@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QTimer
 
+from core import RunInProgress
 from core.procs import worker_children
-from gui import MainWindow
-from gui.verdict import SEVERITY_CANCELLED
+from gui import MainWindow, bridge
+from gui.verdict import SEVERITY_CANCELLED, SEVERITY_FAILURE
 from tests.gui.helpers import run_through_window, set_params
 
 # 2 workers x 2000 items x 5 ms: ~5 s if nobody cancels it.
@@ -134,3 +135,28 @@ def _left() -> Any:
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("raised", "shown"),
+    [
+        (RunInProgress("a run is already in progress"), "a run is already in progress"),
+        (ZeroDivisionError("division by zero"), "the run failed: ZeroDivisionError"),
+    ],
+)
+def test_a_refused_or_failed_run_is_reported_and_the_thread_ends(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, raised: Exception, shown: str
+) -> None:
+    def failing_run(*args: Any, **kwargs: Any) -> None:
+        raise raised
+
+    monkeypatch.setattr(bridge, "run", failing_run)  # what the worker thread calls
+    with qtbot.waitSignal(window.controller.errored, timeout=10_000) as blocker:
+        qtbot.mouseClick(window.start_button, _left())
+    assert shown in blocker.args[0]
+    assert not window.is_running()
+    assert window.banner.severity() == SEVERITY_FAILURE
+    assert shown in window.banner.diagnosis_label.text()
+    assert window.start_button.isEnabled()
+    assert not window.cancel_button.isEnabled()
