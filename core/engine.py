@@ -58,7 +58,7 @@ CONFIRM_S = 0.04  # a deadlock must look the same on two polls this far apart
 LIVENESS_EVERY_S = 0.2
 MAX_TIMELINE = 100_000
 DUMP_WAIT_S = 0.5
-SHUTDOWN_WAIT_S = 2.0
+SHUTDOWN_WAIT_S = 5.0
 
 ProgressCallback = Callable[[Progress], None]
 
@@ -79,25 +79,49 @@ def run(
 
     Raises ParamError for bad parameters and RunInProgress if a run is going.
     """
+    with exclusive_runs():
+        return run_unlocked(params, on_progress, cancel, progress_interval_s)
+
+
+@contextlib.contextmanager
+def exclusive_runs() -> Iterator[None]:
+    """Hold the one-run-at-a-time lock (a run, or a whole experiment of runs).
+
+    Raises RunInProgress at once if another holder has it.
+    """
+    if not _run_lock.acquire(blocking=False):
+        raise RunInProgress("a run is already in progress; wait for it or cancel it")
+    try:
+        yield
+    finally:
+        _run_lock.release()
+
+
+def run_unlocked(
+    params: RunParams,
+    on_progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+    progress_interval_s: float = 1 / 30,
+) -> RunResult:
+    """run() without the lock: for a caller that holds exclusive_runs() itself.
+
+    Several may go at once (an experiment's parallel trials): each run only
+    ever stops and reaps the processes it started.
+    """
     params = validate(params)
     if params.start_method == "fork" and threading.active_count() > 1:
         raise ParamError(
             "start method fork is refused in a process with threads (the child would inherit "
             "locks held by other threads); use spawn or forkserver"
         )
-    if not _run_lock.acquire(blocking=False):
-        raise RunInProgress("a run is already in progress; wait for it or cancel it")
-    try:
-        runner = _Run(params, on_progress, cancel or threading.Event(), progress_interval_s)
-        result = runner.execute()
-        # Named semaphores (queues, locks, events) are unlinked from /dev/shm when
-        # their objects are freed; Pool and Manager objects sit in reference
-        # cycles, so collect now rather than at some later, unknown time.
-        del runner
-        gc.collect()
-        return result
-    finally:
-        _run_lock.release()
+    runner = _Run(params, on_progress, cancel or threading.Event(), progress_interval_s)
+    result = runner.execute()
+    # Named semaphores (queues, locks, events) are unlinked from /dev/shm when
+    # their objects are freed; Pool and Manager objects sit in reference
+    # cycles, so collect now rather than at some later, unknown time.
+    del runner
+    gc.collect()
+    return result
 
 
 class _Run:
@@ -495,6 +519,9 @@ class _Run:
                 if exit_code is not None:
                     self.dead[w] = exit_code
                 continue
+            state = int(table[w * W_FIELDS + W_STATE])
+            if state == WorkerState.IDLE:
+                continue  # a pool process between items may exit as the pool shuts down
             pid = int(table[w * W_FIELDS + W_PID])
             if pid > 0 and not pid_alive(pid):
                 self.dead[w] = None
@@ -673,6 +700,12 @@ class _Run:
                     with contextlib.suppress(Exception):
                         process.kill()
                 self._bounded(lambda: pool_object.shutdown(wait=True, cancel_futures=True))
+        # Workers that recorded their own end are exiting: let them, so their
+        # real exit code is kept rather than our SIGTERM.
+        deadline = time.monotonic() + SHUTDOWN_WAIT_S / 2
+        for w, process in enumerate(self.processes):
+            if int(self.ledger.table[w * W_FIELDS + W_STATE]) in FINAL_STATES:
+                process.join(max(0.0, deadline - time.monotonic()))
         for process in self.processes:
             if process.pid:
                 pids.add(process.pid)

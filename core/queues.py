@@ -105,15 +105,22 @@ class MpKind(QueueKind):
         return self.ctx.Queue()
 
     def discard(self, q: Any) -> None:
-        # Items still buffered in the feeder thread would block it (and interpreter
-        # exit) on a pipe nobody reads; closing the read end makes its write fail
-        # so the thread ends (Python 3.11's close() does not do that itself).
+        # The feeder thread must end, or it blocks (and interpreter exit with it)
+        # writing to a pipe nobody reads. Drop what it still buffers, tell it to
+        # stop, and read the pipe until it has (it closes the pipe itself).
+        with q._notempty:
+            q._buffer.clear()
         q.close()
         q.cancel_join_thread()
-        q._reader.close()
         feeder = q._thread
-        if feeder is not None:
-            feeder.join(2.0)
+        deadline = time.monotonic() + 2.0
+        while feeder is not None and feeder.is_alive() and time.monotonic() < deadline:
+            try:
+                if q._reader.poll(0.01):
+                    q._reader.recv_bytes()
+            except (OSError, EOFError):
+                feeder.join(max(0.0, deadline - time.monotonic()))
+                break
 
 
 class JoinableKind(MpKind):

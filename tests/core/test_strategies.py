@@ -79,16 +79,29 @@ def test_seed_empty_after_get_always_drops_its_tail(queue_kind: str) -> None:
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("workers", [5, 6])
 def test_single_sentinel_with_many_workers_is_a_proven_deadlock(workers: int) -> None:
-    result = run(RunParams(strategy="seed-single-sentinel", workers=workers, watchdog_s=30))
-    assert result.outcome == "deadlock", result.diagnosis
-    # Proven, not timed out: far sooner than the watchdog.
-    assert result.elapsed_s < 10
-    blocked = [w for w in result.workers if w.state == "blocked in get()"]
-    assert len(blocked) >= workers - 2
-    assert "'end' sentinel" in result.diagnosis
-    # Each stuck worker's stack shows where it waits.
-    assert set(result.stack_dumps) == {w.index for w in blocked}
-    assert all("get" in dump for dump in result.stack_dumps.values())
+    deadlocks = 0
+    for _ in range(3):
+        result = run(RunParams(strategy="seed-single-sentinel", workers=workers, watchdog_s=30))
+        blocked = [w for w in result.workers if w.state == "blocked in get()"]
+        exited = [w for w in result.workers if w.state == "exited"]
+        assert len(blocked) + len(exited) == workers
+        # One worker leaves on 'end'; any other leaves only when empty() answered
+        # True right after its take, dropping that item.
+        assert len(result.dropped) == len(exited) - 1
+        if result.outcome == "deadlock":
+            deadlocks += 1
+            assert result.elapsed_s < 10  # proven, far sooner than the watchdog
+            assert blocked
+            assert "'end' sentinel" in result.diagnosis
+            # Each stuck worker's stack shows where it waits.
+            assert set(result.stack_dumps) == {w.index for w in blocked}
+            assert all("get" in dump for dump in result.stack_dumps.values())
+        else:
+            # Every worker took one of the last objects at once and saw empty():
+            # the post's author saw this too ("sometimes it exits").
+            assert result.outcome == "lost"
+            assert not blocked
+    assert deadlocks >= 1
 
 
 @pytest.mark.timeout(60)
