@@ -7,6 +7,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,8 @@ SHM_DIR = "/dev/shm"
 # /dev/shm is machine-wide and other programs use it too, so a test only
 # answers for the named semaphores its own process created.
 _created_semaphores: set[str] = set()
-_make_name = multiprocessing.synchronize.SemLock._make_name
+_SemLock: Any = multiprocessing.synchronize.SemLock
+_make_name = _SemLock._make_name
 
 
 def _recording_make_name() -> str:
@@ -29,7 +31,7 @@ def _recording_make_name() -> str:
     return name
 
 
-multiprocessing.synchronize.SemLock._make_name = staticmethod(_recording_make_name)  # type: ignore[method-assign]
+_SemLock._make_name = staticmethod(_recording_make_name)
 
 
 def shm_entries() -> set[str]:
