@@ -17,8 +17,8 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from core import ParamError, RunInProgress, RunParams, RunResult, run
 
-# core.run returns within ~0.1 s of a cancel, plus cleanup: each of its
-# shutdown steps is bounded by ~2 s (pool terminate, joins, thread joins).
+# core.run returns within ~0.1 s of a cancel, plus cleanup whose steps are
+# each bounded by a few seconds (pool terminate, joins, thread joins).
 DEFAULT_SHUTDOWN_TIMEOUT_S = 20.0
 
 

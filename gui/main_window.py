@@ -56,6 +56,8 @@ class MainWindow(QMainWindow):
         self.last_result: RunResult | None = None
         self._close_when_stopped = False
         self._cancelling = False
+        # How long closing the window may wait for a run to stop.
+        self.shutdown_timeout_s = DEFAULT_SHUTDOWN_TIMEOUT_S
 
         self.params_panel = ParamsPanel()
         self.strategy_panel = StrategyPanel()
@@ -230,9 +232,11 @@ class MainWindow(QMainWindow):
     def is_running(self) -> bool:
         return self.controller.is_running()
 
-    def shutdown(self, timeout_s: float = DEFAULT_SHUTDOWN_TIMEOUT_S) -> bool:
+    def shutdown(self, timeout_s: float | None = None) -> bool:
         """Stop any run and wait for its thread (bounded); True once nothing runs."""
-        stopped = self.controller.shutdown(timeout_s)
+        stopped = self.controller.shutdown(
+            self.shutdown_timeout_s if timeout_s is None else timeout_s
+        )
         if stopped:
             self._set_running(False)
         return stopped

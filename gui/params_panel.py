@@ -295,7 +295,6 @@ class ParamsPanel(QGroupBox):
         self.rate_spin.setEnabled(self.producer_combo.currentData() == "concurrent")
         self.chunksize_spin.setEnabled(is_pool_strategy(strategy))
         self.get_timeout_spin.setEnabled(uses_get_timeout(strategy))
-        self.jitter_spin.setEnabled(True)
         try:
             validate(self.params())
         except ParamError as error:

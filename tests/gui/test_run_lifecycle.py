@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+import threading
 import time
 from typing import Any
 
@@ -160,3 +161,28 @@ def test_a_refused_or_failed_run_is_reported_and_the_thread_ends(
     assert shown in window.banner.diagnosis_label.text()
     assert window.start_button.isEnabled()
     assert not window.cancel_button.isEnabled()
+
+
+@pytest.mark.timeout(30)
+def test_close_is_refused_until_a_stuck_run_stops(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that ignores Cancel past the bound: the window stays, then closes when it ends."""
+    release = threading.Event()
+
+    def stuck_run(*args: Any, **kwargs: Any) -> None:
+        release.wait(20)  # ignores the cancel Event, like a wedged cleanup would
+        raise RuntimeError("stopped at last")
+
+    monkeypatch.setattr(bridge, "run", stuck_run)
+    window.shutdown_timeout_s = 0.2
+    qtbot.mouseClick(window.start_button, _left())
+    qtbot.waitUntil(lambda: window.controller._run_thread is not None, timeout=5_000)
+
+    assert not window.close()  # refused: destroying a running QThread would abort
+    assert window.isVisible() and window.is_running()
+
+    with qtbot.waitSignal(window.controller.errored, timeout=10_000):
+        release.set()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5_000)  # closed by itself
+    assert not window.is_running()
