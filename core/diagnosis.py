@@ -15,6 +15,7 @@ from core.ledger import (
 from core.states import WorkerState
 
 if TYPE_CHECKING:
+    from core.faults import Fault
     from core.params import RunParams
     from core.result import WorkerSummary
     from core.strategies import Strategy
@@ -34,6 +35,7 @@ class Evidence:
     error: str | None
     puts: int
     phase: str
+    fault: Fault | None = None
 
 
 def format_ids(ids: list[int], limit: int = 10) -> str:
@@ -57,6 +59,23 @@ def diagnose(ev: Evidence) -> str:
 
     if "cancelled" in ev.outcomes:
         sentences.append("cancelled before the run ended")
+    if ev.fault is not None:
+        from core.faults import FAULT_KINDS, PIPE_BUFFER_BYTES
+
+        what = FAULT_KINDS[ev.fault.kind].help.replace("ARG", str(ev.fault.arg))
+        sentences.append(f"injected fault {ev.fault}: {what}")
+        if ev.fault.kind == "big-payload" and ev.fault.arg > PIPE_BUFFER_BYTES:
+            sentences.append(
+                "each item is larger than the pipe buffer, so a process cannot exit while items "
+                "it put are unread (the docs' join-before-drain deadlock); here only the main "
+                "process puts items, and it never joins before the workers drain the queue"
+            )
+    stopped = [w.index for w in ev.workers if w.state == "stopped"]
+    if stopped:
+        sentences.append(
+            f"{_workers_phrase(stopped)} stopped (SIGSTOP): alive but unable to run, so no "
+            "deadlock can be proven"
+        )
 
     for summary in ev.workers:
         if summary.state != "crashed":
@@ -84,7 +103,11 @@ def diagnose(ev: Evidence) -> str:
             )
             sentences.append(f"worker {summary.index} died{code}{where} without reporting it")
     if ev.error and not any(w.error == ev.error for w in ev.workers):
-        sentences.append(f"the main process failed: {ev.error.strip().splitlines()[-1]}")
+        last_line = ev.error.strip().splitlines()[-1]
+        if "feeder thread" in last_line:
+            sentences.append(last_line)
+        else:
+            sentences.append(f"the main process failed: {last_line}")
 
     by_worker: dict[int, list[int]] = {}
     for item, worker in zip(ev.dropped, ev.taker, strict=True):
@@ -148,10 +171,13 @@ def diagnose(ev: Evidence) -> str:
     elif ev.phase == "finishing" and "cancelled" not in ev.outcomes:
         sentences.append("the main process was still waiting for the workers when none was left")
 
-    if not sentences or ev.outcomes == ["ok"]:
-        sentences = [
+    if ev.outcomes == ["ok"]:
+        done = (
             f"every item ({ev.params.items}) was processed exactly once and all "
             f"{len(ev.workers)} workers exited"
-        ]
+        )
+        sentences = [*sentences[: 1 if ev.fault else 0], done]
+    if not sentences:
+        sentences = [", ".join(ev.outcomes)]
     text = "; ".join(sentences)
     return text[0].upper() + text[1:] + "."

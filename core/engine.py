@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from core.diagnosis import Evidence, diagnose
+from core.faults import BigItem, UnpicklableItem, parse_fault
 from core.ledger import (
     SENTINEL_ITEM,
     W_FIELDS,
@@ -34,7 +35,7 @@ from core.ledger import (
     Ledger,
 )
 from core.params import ParamError, RunParams, validate
-from core.procs import kill_and_reap, pid_alive
+from core.procs import kill_and_reap, pid_alive, pid_state
 from core.queues import QueueKind, make_queue_kind
 from core.result import (
     STATUS_DROPPED,
@@ -141,12 +142,25 @@ class _Run:
         self.workers = params.workers
         self.ledger = Ledger.create(params.items, params.workers, self.ctx.Lock())
         self.run_dir = tempfile.mkdtemp(prefix="queuescope-run-")
-        self.work = WorkSpec(params.work_ms, params.work_kind, params.jitter_ms, params.seed)
+        self.fault = (
+            parse_fault(params.fault, params.items, params.workers) if params.fault else None
+        )
+        self.work = WorkSpec(
+            params.work_ms,
+            params.work_kind,
+            params.jitter_ms,
+            params.seed,
+            fault_kind=self.fault.kind if self.fault else "",
+            fault_item=self.fault.item if self.fault else -1,
+            slow_worker=self.fault.arg - 1 if self.fault and self.fault.kind == "slow" else -1,
+        )
+        self.os_states: dict[int, str] = {}  # worker -> /proc state letter at the verdict
         self.stop = threading.Event()  # tells our own threads to give up
         self.producer_done = threading.Event()
         self.phase = "starting"
         self.puts = 0
         self.producer_error: str | None = None
+        self.feeder_error: str | None = None
         self.kind: QueueKind | None = None
         self.queue: Any = None
         self.stop_event: Any = None
@@ -178,8 +192,12 @@ class _Run:
                 self.producer_error = self.producer_error or traceback.format_exc()
                 verdict = "crashed"
             elapsed = time.monotonic() - self.t0
+            self.os_states = self._os_states()
             if verdict in ("deadlock", "stalled"):
                 dumps = self._dump_stacks()
+            # The verdict's evidence is what the ledger held now; cleanup must not
+            # change it (a worker may still finish an item before it is stopped).
+            self.ledger = self.ledger.frozen()
             table = list(self.ledger.table)
         finally:
             self._cleanup()
@@ -201,6 +219,10 @@ class _Run:
         kind_name = self.params.queue_kind or self.strategy.queue_kinds[0]
         self.kind = make_queue_kind(kind_name, self.ctx)
         self.queue = self.kind.make_queue()
+        if hasattr(self.queue, "_on_queue_feeder_error"):
+            # An mp queue pickles in a background thread, which by default only
+            # prints a failure (CPython gh-74599): make it the run's evidence.
+            self.queue._on_queue_feeder_error = self._feeder_failed
         if self.strategy.uses_stop_event:
             self.stop_event = self.kind.make_event()
         if self.kind.uses_pool or self.strategy.pool_launcher:
@@ -279,6 +301,7 @@ class _Run:
         """Items in order, at the requested rate, until told to stop."""
         rate = self.params.rate if self.params.producer == "concurrent" else None
         start = time.monotonic()
+        make = self._item_maker()
         for item in range(self.params.items):
             if rate is not None:
                 delay = start + item / rate - time.monotonic()
@@ -286,8 +309,30 @@ class _Run:
                     return
             elif item % 1024 == 0 and self.stop.is_set():
                 return
-            yield item
+            yield make(item) if make else item
             self.puts += 1
+
+    def _item_maker(self) -> Callable[[int], int] | None:
+        """What the producer puts for item i under a producer-side fault."""
+        fault = self.fault
+        if fault is None:
+            return None
+        if fault.kind == "big-payload":
+            payload = b"x" * fault.arg
+            return lambda i: BigItem(i, payload)
+        if fault.kind == "unpicklable":
+            return lambda i: UnpicklableItem(i) if i == fault.arg else i
+        return None
+
+    def _feeder_failed(self, error: BaseException, obj: object) -> None:
+        # Not fatal to the run: the feeder goes on with the next items, as it
+        # does outside the lab; the verdict reports it.
+        text = "".join(traceback.format_exception_only(type(error), error)).strip()
+        if self.feeder_error is None:
+            self.feeder_error = (
+                f"the queue's feeder thread could not send item {obj!r}: {text} "
+                "(multiprocessing drops such an item and only prints the error)"
+            )
 
     def _put_items(self) -> None:
         put = self.queue.put
@@ -647,6 +692,14 @@ class _Run:
 
     # --- the end ----------------------------------------------------------------
 
+    def _os_states(self) -> dict[int, str]:
+        states = {}
+        for w in range(self.workers):
+            pid = int(self.ledger.table[w * W_FIELDS + W_PID])
+            if pid > 0:
+                states[w] = pid_state(pid)
+        return states
+
     def _dump_stacks(self) -> dict[int, str]:
         """Ask every stuck worker for a faulthandler dump of all its threads."""
         targets: dict[int, int] = {}
@@ -654,7 +707,8 @@ class _Run:
             row = w * W_FIELDS
             state = int(self.ledger.table[row + W_STATE])
             pid = int(self.ledger.table[row + W_PID])
-            if pid > 0 and state not in FINAL_STATES and w not in self.dead:
+            stopped = self.os_states.get(w) == "T"  # cannot answer a signal
+            if pid > 0 and state not in FINAL_STATES and w not in self.dead and not stopped:
                 targets[w] = pid
         for pid in set(targets.values()):
             with contextlib.suppress(OSError):
@@ -685,6 +739,14 @@ class _Run:
         self.stop.set()
         pids = {int(self.ledger.table[w * W_FIELDS + W_PID]) for w in range(self.workers)}
         pids.discard(0)
+        pids.update(p.pid for p in self.processes if p.pid)
+        for w, letter in self.os_states.items():
+            pid = int(self.ledger.table[w * W_FIELDS + W_PID])
+            if letter == "T" and _is_child(pid):
+                # A stopped process cannot act on SIGTERM (a pool's terminate() would
+                # wait for it), and SIGCONT would let it run on: SIGKILL works at once.
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
         if self.pool is not None:
             pids.update(p.pid for p in getattr(self.pool, "_pool", []) if p.pid)
             self._bounded(self.pool.terminate)
@@ -717,9 +779,6 @@ class _Run:
             if process.is_alive():
                 process.kill()
                 process.join(1.0)
-        for pid in list(pids):
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGCONT)  # a stopped process cannot act on SIGTERM
         if self.queue is not None and self.kind is not None:
             with contextlib.suppress(Exception):
                 self.kind.discard(self.queue)
@@ -790,6 +849,8 @@ class _Run:
             pid = int(table[row + W_PID])
             if state == WorkerState.STARTING and not pid and label != "crashed":
                 label = "never started"
+            if self.os_states.get(w) == "T" and label != "crashed":
+                label = "stopped"  # SIGSTOP: alive, but cannot run
             workers.append(
                 WorkerSummary(
                     index=w + 1,
@@ -803,7 +864,7 @@ class _Run:
                     qt_imported=table[row + W_QT_IMPORTED] == 1.0,
                 )
             )
-        error = self.producer_error or self.driver_error
+        error = self.producer_error or self.driver_error or self.feeder_error
         if error:
             crashed = True
         if self.task_errors and not error:
@@ -836,6 +897,7 @@ class _Run:
             error=error,
             puts=self.puts,
             phase=self.phase,
+            fault=self.fault,
         )
         return RunResult(
             params=self.params,

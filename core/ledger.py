@@ -9,6 +9,7 @@ unlinked at once), so nothing can leak into /dev/shm.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import time
 from dataclasses import dataclass
 from multiprocessing.sharedctypes import RawArray
@@ -108,6 +109,29 @@ class Ledger:
             ledger.table[row + W_EXIT_CODE] = float("nan")
             ledger.table[row + W_T_CHANGE] = now
         return ledger
+
+    def frozen(self) -> Ledger:
+        """A private copy of everything recorded so far; workers no longer reach it."""
+
+        def copy(raw: Any) -> bytearray:
+            return bytearray(memoryview(raw).cast("B"))
+
+        h = self.handles
+        return Ledger(
+            dataclasses.replace(
+                h,
+                take_count=copy(h.take_count),
+                process_count=copy(h.process_count),
+                taker=copy(h.taker),
+                t_take=copy(h.t_take),
+                t_start=copy(h.t_start),
+                t_done=copy(h.t_done),
+                table=copy(h.table),
+                tracebacks=copy(h.tracebacks),
+                pool_slots=copy(h.pool_slots),
+                pool_lock=None,
+            )
+        )
 
     def claim_pool_slot(self) -> int:
         """Give a pool process the next worker index (pool strategies only)."""

@@ -34,6 +34,7 @@ class RunParams:
     watchdog_s: float = 5.0
     get_timeout_s: float = 0.5
     chunksize: int = 1
+    fault: str | None = None  # KIND[:ARG], see core.faults
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -80,4 +81,12 @@ def validate(params: RunParams) -> RunParams:
         raise ParamError(f"get timeout must be > 0 s, got {params.get_timeout_s}")
     if params.chunksize < 1:
         raise ParamError(f"chunksize must be >= 1, got {params.chunksize}")
-    return params.replace(queue_kind=queue_kind)
+    fault = params.fault
+    if fault:
+        from core.faults import parse_fault
+
+        try:
+            fault = str(parse_fault(fault, params.items, params.workers))
+        except ValueError as error:
+            raise ParamError(str(error)) from None
+    return params.replace(queue_kind=queue_kind, fault=fault or None)

@@ -25,6 +25,15 @@ def pid_alive(pid: int) -> bool:
         return True
 
 
+def pid_state(pid: int) -> str:
+    """The kernel's one-letter state of pid (R, S, T stopped, Z zombie, ...); "" if gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0].decode()
+    except (OSError, IndexError):
+        return ""
+
+
 def helper_pids() -> set[int]:
     """multiprocessing's own long-lived helpers (resource tracker, forkserver).
 

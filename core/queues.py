@@ -7,11 +7,13 @@ networked one, say) only has to provide those.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from multiprocessing.context import BaseContext
 from typing import Any, Protocol
 
+from core.faults import BigItem
 from core.ledger import (
     SENTINEL_ITEM,
     W_EMPTY_CALLS,
@@ -156,11 +158,15 @@ class InstrumentedQueue:
     before the taken counter grows, and the monitor reads counters first.
     """
 
-    def __init__(self, raw: Any, ledger: Ledger, worker: int) -> None:
+    def __init__(
+        self, raw: Any, ledger: Ledger, worker: int, fault_item: int = -1, fault_signal: int = 0
+    ) -> None:
         self._raw = raw
         self._ledger = ledger
         self._row = worker * W_FIELDS
         self._worker = worker
+        self._fault_item = fault_item if fault_signal else -1
+        self._fault_signal = fault_signal
 
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
         table = self._ledger.table
@@ -171,7 +177,7 @@ class InstrumentedQueue:
         now = time.monotonic()
         table[row + W_STATE] = _PROCESSING
         table[row + W_T_CHANGE] = now
-        if data.__class__ is int:
+        if data.__class__ is int or data.__class__ is BigItem:
             ledger = self._ledger
             ledger.take_count[data] += 1
             ledger.taker[data] = self._worker + 1
@@ -181,6 +187,8 @@ class InstrumentedQueue:
             table[row + W_SENTINELS] += 1
             table[row + W_ITEM] = SENTINEL_ITEM
         table[row + W_TAKEN] += 1
+        if data == self._fault_item:
+            os.kill(os.getpid(), self._fault_signal)  # an injected kill or stop
         return data
 
     def get_nowait(self) -> Any:

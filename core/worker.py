@@ -14,9 +14,10 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from core.faults import SLOW_FACTOR, SLOW_MIN_MS, BigItem, InjectedFault
 from core.ledger import (
     NO_ITEM,
     W_FIELDS,
@@ -38,12 +39,25 @@ from core.states import WorkerState
 
 @dataclass(frozen=True)
 class WorkSpec:
-    """What process(item) does: sleep or burn CPU for work_ms (+ jitter)."""
+    """What process(item) does: sleep or burn CPU for work_ms (+ jitter), and the fault."""
 
     work_ms: float = 0.0
     kind: str = "sleep"
     jitter_ms: float = 0.0
     seed: int = 0
+    fault_kind: str = ""
+    fault_item: int = -1  # the item a kill/stop/raise fault hits
+    slow_worker: int = -1  # 0-based worker of the slow fault
+
+    def for_worker(self, worker: int) -> WorkSpec:
+        if worker != self.slow_worker:
+            return self
+        return replace(self, work_ms=max(self.work_ms, SLOW_MIN_MS) * SLOW_FACTOR)
+
+    @property
+    def fault_signal(self) -> int:
+        """The signal a worker sends itself after taking fault_item; 0 for none."""
+        return {"kill": signal.SIGKILL, "stop": signal.SIGSTOP}.get(self.fault_kind, 0)
 
 
 @dataclass(frozen=True)
@@ -64,13 +78,16 @@ class _Process:
         self.count_for_worker = count_for_worker
         self.slot = ledger.process_count
         self.row = worker * W_FIELDS
-        self.work = work
-        self.idle = work.work_ms <= 0 and work.jitter_ms <= 0
+        self.work = work.for_worker(worker)
+        self.idle = self.work.work_ms <= 0 and self.work.jitter_ms <= 0
+        self.raise_item = work.fault_item if work.fault_kind == "raise" else -1
 
     def __call__(self, data: Any) -> None:
         ledger = self.ledger
-        if data.__class__ is not int:
+        if data.__class__ is not int and data.__class__ is not BigItem:
             return  # the post's loops "process" whatever they got
+        if data == self.raise_item:
+            raise InjectedFault(f"injected fault: raise on item {data}")
         t0 = ledger.t0
         ledger.t_start[data] = time.monotonic() - t0
         if not self.idle:
@@ -157,8 +174,9 @@ def run_loop(loop: Loop, worker: int, raw_queue: Any, options: LoopOptions) -> b
     ledger = _LEDGER
     assert ledger is not None, "init_worker() did not run in this process"
     _mark_started(ledger, worker, WorkerState.STARTING)
+    queue = InstrumentedQueue(raw_queue, ledger, worker, _WORK.fault_item, _WORK.fault_signal)
     try:
-        loop(InstrumentedQueue(raw_queue, ledger, worker), _Process(ledger, worker, _WORK), options)
+        loop(queue, _Process(ledger, worker, _WORK), options)
     except BaseException:
         ledger.write_traceback(worker, traceback.format_exc())
         _mark_final(ledger, worker, WorkerState.CRASHED)
@@ -192,6 +210,8 @@ def process_item(item: int) -> int:
         # A pool process that replaced a dead one has no row of its own.
         ledger.take_count[item] += 1
         ledger.t_take[item] = now - ledger.t0
+        if item == _WORK.fault_item and _WORK.fault_signal:
+            os.kill(os.getpid(), _WORK.fault_signal)
         _UNSLOTTED(item)
         return item
     row = slot * W_FIELDS
@@ -203,6 +223,8 @@ def process_item(item: int) -> int:
     ledger.taker[item] = slot + 1
     ledger.t_take[item] = now - ledger.t0
     table[row + W_TAKEN] += 1
+    if item == _WORK.fault_item and _WORK.fault_signal:
+        os.kill(os.getpid(), _WORK.fault_signal)
     _PROCESSOR(item)
     table[row + W_STATE] = _IDLE
     table[row + W_T_CHANGE] = time.monotonic()
