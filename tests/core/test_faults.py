@@ -28,7 +28,6 @@ CASES = [
 ]
 
 
-
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize(
     ("strategy", "queue_kind", "fault", "headline", "flags"),
