@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from typing import Any, Protocol
 
@@ -112,17 +113,26 @@ class MpKind(QueueKind):
         # stop, and read the pipe until it has (it closes the pipe itself).
         with q._notempty:
             q._buffer.clear()
+        try:
+            # Our own descriptor of the read end: the feeder closes the queue's.
+            drain = Connection(os.dup(q._reader.fileno()), writable=False)
+        except OSError:
+            drain = None  # already closed: the feeder is done
         q.close()
         q.cancel_join_thread()
         feeder = q._thread
         deadline = time.monotonic() + 2.0
-        while feeder is not None and feeder.is_alive() and time.monotonic() < deadline:
-            try:
-                if q._reader.poll(0.01):
-                    q._reader.recv_bytes()
-            except (OSError, EOFError):
-                feeder.join(max(0.0, deadline - time.monotonic()))
-                break
+        try:
+            while feeder is not None and feeder.is_alive() and time.monotonic() < deadline:
+                if drain is not None and drain.poll(0.01):
+                    drain.recv_bytes()
+                else:
+                    feeder.join(0.01)
+        except (OSError, EOFError):
+            pass
+        finally:
+            if drain is not None:
+                drain.close()
 
 
 class JoinableKind(MpKind):
