@@ -1,0 +1,403 @@
+"""Exports: a run's records (CSV), its result (JSON), its trace (Chrome trace event JSON),
+and an experiment's cells and trials (JSON, CSV).
+
+The trace opens in Perfetto (ui.perfetto.dev) and chrome://tracing:
+
+- the main process (pid 0) carries the queue-depth and processed counters
+  ("C" events), the main process's own timeline events and the verdict;
+- every worker is a thread (tid = its 1-based index) of its real process
+  (pid = the worker's pid; a worker that never started sits under pid 0);
+- every processed item is one "X" complete event on its worker's track,
+  from the record's t_start to t_done. A record keeps one processing per
+  item (an item processed twice shows its last processing, with
+  times_processed 2). Spans that would overlap on one track (only possible
+  when records disagree, e.g. an item taken by two workers) go to an extra
+  track of that worker ("worker N, overlapping"), so no track has
+  overlapping spans;
+- an item that was started but not finished when the run ended is an "X"
+  span up to the end of the run, category "item.unfinished"; an item taken
+  and never processed (dropped) is an instant "dropped item N" at its take;
+- the timeline's state changes (took item, saw q.empty() == True, blocked in
+  q.get(), exited, ...) are instant ("i") events on the worker's track.
+
+Times are microseconds since the run started.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Iterator
+from typing import IO, Any
+
+from core.experiment import COUNTED_OUTCOMES, ExperimentResult
+from core.result import STATUS_DROPPED, STATUS_LABELS, RunResult
+
+MAIN_PID = 0
+MAIN_TID = 0
+UNATTRIBUTED_TID = 9_999  # items processed by a pool process that had no worker row
+LANE_TID_STEP = 10_000  # extra tracks of a worker: tid = index + lane × this
+
+RECORD_COLUMNS = (
+    "item",
+    "worker",
+    "pid",
+    "taken_at_s",
+    "processing_ms",
+    "times_processed",
+    "status",
+)
+
+
+# --- one run ------------------------------------------------------------------
+
+
+def write_records_csv(result: RunResult, out: IO[str]) -> None:
+    """Per-item records, one row per item (status says processed, dropped, left ...)."""
+    writer = csv.writer(out)
+    writer.writerow(RECORD_COLUMNS)
+    for row in result.records.rows():
+        writer.writerow(["" if row[c] is None else row[c] for c in RECORD_COLUMNS])
+
+
+def write_run_json(result: RunResult, out: IO[str], include_records: bool = True) -> None:
+    """The RunResult as one JSON object (RunResult.to_dict), records included by default."""
+    json.dump(result.to_dict(include_records=include_records), out)
+    out.write("\n")
+
+
+def chrome_trace(result: RunResult) -> dict[str, Any]:
+    """The run as a Chrome trace event JSON object (see the module docstring)."""
+    return {
+        "traceEvents": list(trace_events(result)),
+        "displayTimeUnit": "ms",
+        "otherData": _trace_metadata(result),
+    }
+
+
+def write_chrome_trace(result: RunResult, out: IO[str]) -> None:
+    """chrome_trace(result), written event by event (a million items stay cheap)."""
+    out.write('{"displayTimeUnit": "ms", "otherData": ')
+    json.dump(_trace_metadata(result), out)
+    out.write(', "traceEvents": [\n')
+    first = True
+    for event in trace_events(result):
+        if not first:
+            out.write(",\n")
+        first = False
+        out.write(json.dumps(event, separators=(",", ":")))
+    out.write("\n]}\n")
+
+
+def trace_events(result: RunResult) -> Iterator[dict[str, Any]]:
+    """Every trace event of the run: metadata first, then spans, instants, counters."""
+    tracks = _Tracks(result)
+    spans = _item_spans(result, tracks)
+    instants = list(_instants(result, tracks))
+    yield from tracks.metadata()
+    yield from spans
+    yield from instants
+    yield from _counters(result)
+    end = _us(result.elapsed_s)
+    yield {
+        "name": "verdict: " + " + ".join(result.outcomes),
+        "cat": "run",
+        "ph": "i",
+        "s": "g",
+        "ts": end,
+        "pid": MAIN_PID,
+        "tid": MAIN_TID,
+        "args": {"diagnosis": result.diagnosis},
+    }
+
+
+def _trace_metadata(result: RunResult) -> dict[str, Any]:
+    return {
+        "generator": "QueueScope",
+        "strategy": result.params.strategy,
+        "outcome": result.outcome,
+        "outcomes": result.outcomes,
+        "items": result.items,
+        "processed": result.processed,
+        "elapsed_s": round(result.elapsed_s, 6),
+        "diagnosis": result.diagnosis,
+        "params": result.params.to_dict(),
+        "started_at": result.started_at,
+    }
+
+
+def _us(seconds: float) -> float:
+    """Seconds as microseconds, kept to whole nanoseconds."""
+    return round(seconds * 1e9) / 1000.0
+
+
+class _Tracks:
+    """pid/tid of every track, and the metadata events that name them."""
+
+    def __init__(self, result: RunResult) -> None:
+        self.result = result
+        self.pid_of: dict[int, int] = {}
+        for worker in result.workers:
+            self.pid_of[worker.index] = worker.pid or MAIN_PID
+        self.names: dict[tuple[int, int], str] = {(MAIN_PID, MAIN_TID): "main (producer, monitor)"}
+        self.sort: dict[tuple[int, int], int] = {(MAIN_PID, MAIN_TID): 0}
+        for worker in result.workers:
+            note = "" if worker.pid else " (never started)"
+            key = (self.pid_of[worker.index], worker.index)
+            self.names[key] = f"worker {worker.index}{note}"
+            self.sort[key] = worker.index
+
+    def track(self, worker: int, lane: int = 0) -> tuple[int, int]:
+        """pid, tid of a worker's track (worker 0: items no worker row claimed)."""
+        if worker <= 0 or worker not in self.pid_of:
+            key = (MAIN_PID, UNATTRIBUTED_TID + lane * LANE_TID_STEP)
+            name = "items of pool processes without a worker row"
+            index = UNATTRIBUTED_TID
+        else:
+            key = (self.pid_of[worker], worker + lane * LANE_TID_STEP)
+            name = f"worker {worker}"
+            index = worker
+        if key not in self.names:
+            self.names[key] = name + (f", overlapping records {lane + 1}" if lane else "")
+            self.sort[key] = index + lane * LANE_TID_STEP
+        return key
+
+    def metadata(self) -> Iterator[dict[str, Any]]:
+        workers_by_pid: dict[int, list[int]] = {}
+        for index, pid in self.pid_of.items():
+            if pid != MAIN_PID:
+                workers_by_pid.setdefault(pid, []).append(index)
+        p = self.result.params
+        yield _meta("process_name", MAIN_PID, MAIN_TID, name=f"QueueScope run: {p.strategy}")
+        yield _meta("process_sort_index", MAIN_PID, MAIN_TID, sort_index=0)
+        for pid, indexes in sorted(workers_by_pid.items(), key=lambda kv: min(kv[1])):
+            label = ", ".join(map(str, sorted(indexes)))
+            plural = "s" if len(indexes) > 1 else ""
+            yield _meta("process_name", pid, MAIN_TID, name=f"worker{plural} {label} (pid {pid})")
+            yield _meta("process_sort_index", pid, MAIN_TID, sort_index=min(indexes))
+        for (pid, tid), name in sorted(self.names.items()):
+            yield _meta("thread_name", pid, tid, name=name)
+            yield _meta("thread_sort_index", pid, tid, sort_index=self.sort[(pid, tid)])
+
+
+def _meta(kind: str, pid: int, tid: int, **args: Any) -> dict[str, Any]:
+    return {"name": kind, "ph": "M", "pid": pid, "tid": tid, "args": args}
+
+
+def _item_spans(result: RunResult, tracks: _Tracks) -> list[dict[str, Any]]:
+    records = result.records
+    end_ns = round(result.elapsed_s * 1e9)
+    by_worker: dict[int, list[tuple[int, int, int, bool]]] = {}
+    for i in range(len(records)):
+        start = records.t_start[i]
+        if math.isnan(start):
+            continue
+        done = records.t_done[i]
+        times = records.times_processed[i]
+        if times >= 1 and not math.isnan(done):
+            start_ns, done_ns, unfinished = round(start * 1e9), round(done * 1e9), False
+            # A second processing still under way: t_start is newer than t_done.
+            done_ns = max(done_ns, start_ns)
+        elif times == 0:
+            start_ns, unfinished = round(start * 1e9), True
+            done_ns = max(end_ns, start_ns)
+        else:
+            continue
+        by_worker.setdefault(records.worker[i], []).append((start_ns, done_ns, i, unfinished))
+
+    events: list[dict[str, Any]] = []
+    for worker, spans in sorted(by_worker.items()):
+        spans.sort()
+        lane_ends: list[int] = []
+        for start_ns, done_ns, i, unfinished in spans:
+            # The first track free at this span's start (track 0 unless records disagree).
+            lane = next((k for k, end in enumerate(lane_ends) if end <= start_ns), len(lane_ends))
+            if lane == len(lane_ends):
+                lane_ends.append(done_ns)
+            lane_ends[lane] = done_ns
+            pid, tid = tracks.track(worker, lane)
+            item = records.item[i]
+            args: dict[str, Any] = {
+                "item": item,
+                "times_processed": records.times_processed[i],
+                "status": STATUS_LABELS[records.status[i]],
+            }
+            taken = records.t_take[i]
+            if not math.isnan(taken):
+                args["taken_at_ms"] = round(taken * 1000.0, 6)
+            events.append(
+                {
+                    "name": f"item {item}" + (" (unfinished)" if unfinished else ""),
+                    "cat": "item.unfinished" if unfinished else "item",
+                    "ph": "X",
+                    "ts": start_ns / 1000.0,
+                    "dur": (done_ns - start_ns) / 1000.0,
+                    "pid": pid,
+                    "tid": tid,
+                    "args": args,
+                }
+            )
+    return events
+
+
+def _instants(result: RunResult, tracks: _Tracks) -> Iterator[dict[str, Any]]:
+    for event in result.timeline:
+        pid, tid = (MAIN_PID, MAIN_TID) if event.worker <= 0 else tracks.track(event.worker)
+        args: dict[str, Any] = {"kind": event.kind}
+        if event.item is not None:
+            args["item"] = event.item
+        yield {
+            "name": event.text or event.kind,
+            "cat": f"state.{event.kind}",
+            "ph": "i",
+            "s": "t",
+            "ts": _us(event.t),
+            "pid": pid,
+            "tid": tid,
+            "args": args,
+        }
+    records = result.records
+    for i in range(len(records)):
+        if records.status[i] != STATUS_DROPPED or math.isnan(records.t_take[i]):
+            continue
+        pid, tid = tracks.track(records.worker[i])
+        yield {
+            "name": f"dropped item {records.item[i]}",
+            "cat": "item.dropped",
+            "ph": "i",
+            "s": "t",
+            "ts": _us(records.t_take[i]),
+            "pid": pid,
+            "tid": tid,
+            "args": {"item": records.item[i], "status": STATUS_LABELS[STATUS_DROPPED]},
+        }
+
+
+def _counters(result: RunResult) -> Iterator[dict[str, Any]]:
+    for t, depth, processed in result.depth_samples:
+        ts = _us(t)
+        yield {
+            "name": "queue depth",
+            "ph": "C",
+            "ts": ts,
+            "pid": MAIN_PID,
+            "tid": MAIN_TID,
+            "args": {"depth": depth},
+        }
+        yield {
+            "name": "processed",
+            "ph": "C",
+            "ts": ts,
+            "pid": MAIN_PID,
+            "tid": MAIN_TID,
+            "args": {"processed": processed},
+        }
+
+
+# --- an experiment -------------------------------------------------------------
+
+
+def write_experiment_json(
+    result: ExperimentResult, out: IO[str], include_trials: bool = True
+) -> None:
+    """The experiment as one JSON object: spec, notes, skipped, and cells with their trials."""
+    json.dump(result.to_dict(include_trials=include_trials), out, indent=1)
+    out.write("\n")
+
+
+CELL_COLUMNS = (
+    "cell",
+    "strategy",
+    "queue_kind",
+    "start_method",
+    "workers",
+    "items",
+    "work_ms",
+    "trials",
+    *(f"{o}_{part}" for o in COUNTED_OUTCOMES for part in ("count", "rate", "low", "high")),
+    "elapsed_median_s",
+    "elapsed_min_s",
+    "elapsed_max_s",
+    "items_per_s_median",
+)
+
+TRIAL_COLUMNS = (
+    "cell",
+    "strategy",
+    "queue_kind",
+    "start_method",
+    "workers",
+    "items",
+    "trial",
+    "seed",
+    "outcome",
+    "outcomes",
+    "processed",
+    "lost",
+    "duplicated",
+    "elapsed_s",
+    "items_per_s",
+)
+
+
+def write_experiment_csv(result: ExperimentResult, out: IO[str]) -> None:
+    """One row per cell: counts and rates (with their 95 % Wilson interval) per outcome."""
+    writer = csv.writer(out)
+    writer.writerow(CELL_COLUMNS)
+    for cell_result in result.cells:
+        cell = cell_result.cell
+        row: list[Any] = [
+            cell.index,
+            cell.strategy,
+            cell.queue_kind,
+            cell.start_method,
+            cell.workers,
+            cell.items,
+            cell.params.work_ms,
+            cell_result.n,
+        ]
+        for rate in cell_result.rates().values():
+            value = rate.rate
+            row += [
+                rate.count,
+                "" if value is None else round(value, 6),
+                round(rate.low, 6),
+                round(rate.high, 6),
+            ]
+        elapsed = cell_result.elapsed()
+        if elapsed is None:
+            row += ["", "", ""]
+        else:
+            row += [round(elapsed[k], 6) for k in ("median", "min", "max")]
+        speed = cell_result.median_items_per_s
+        row.append("" if speed is None else round(speed, 3))
+        writer.writerow(row)
+
+
+def write_trials_csv(result: ExperimentResult, out: IO[str]) -> None:
+    """One row per trial, with its cell's coordinates (a tidy table for analysis)."""
+    writer = csv.writer(out)
+    writer.writerow(TRIAL_COLUMNS)
+    for cell_result in result.cells:
+        cell = cell_result.cell
+        for trial in cell_result.trials:
+            writer.writerow(
+                [
+                    cell.index,
+                    cell.strategy,
+                    cell.queue_kind,
+                    cell.start_method,
+                    cell.workers,
+                    cell.items,
+                    trial.trial,
+                    trial.seed,
+                    trial.outcome,
+                    "+".join(trial.outcomes),
+                    trial.processed,
+                    trial.lost,
+                    trial.duplicated,
+                    round(trial.elapsed_s, 6),
+                    round(trial.items_per_s, 3),
+                ]
+            )
