@@ -10,7 +10,7 @@ import multiprocessing
 import sys
 from collections.abc import Sequence
 
-CLI_COMMANDS = ("strategies", "run")
+CLI_COMMANDS = ("strategies", "run", "experiment")
 
 
 def open_window(argv: Sequence[str]) -> int:
