@@ -35,7 +35,7 @@ from core.ledger import (
     Ledger,
 )
 from core.params import ParamError, RunParams, validate
-from core.procs import kill_and_reap, pid_alive, pid_state
+from core.procs import helper_pids, kill_and_reap, pid_alive, pid_state
 from core.queues import QueueKind, make_queue_kind
 from core.result import (
     STATUS_DROPPED,
@@ -742,7 +742,7 @@ class _Run:
         pids.update(p.pid for p in self.processes if p.pid)
         for w, letter in self.os_states.items():
             pid = int(self.ledger.table[w * W_FIELDS + W_PID])
-            if letter == "T" and _is_child(pid):
+            if letter == "T" and _is_ours(pid):
                 # A stopped process cannot act on SIGTERM (a pool's terminate() would
                 # wait for it), and SIGCONT would let it run on: SIGKILL works at once.
                 with contextlib.suppress(OSError):
@@ -787,7 +787,7 @@ class _Run:
                 self._bounded(self.kind.close)
         for thread in self.threads:
             thread.join(SHUTDOWN_WAIT_S)
-        leftovers = {pid for pid in pids if pid_alive(pid) and _is_child(pid)}
+        leftovers = {pid for pid in pids if pid_alive(pid) and _is_ours(pid)}
         kill_and_reap(leftovers)
         multiprocessing.active_children()  # reaps what multiprocessing started
         shutil.rmtree(self.run_dir, ignore_errors=True)
@@ -926,12 +926,14 @@ def _quietly(action: Callable[[], Any]) -> None:
         action()
 
 
-def _is_child(pid: int) -> bool:
+def _is_ours(pid: int) -> bool:
+    """pid is our child, or a child of our forkserver (where forkserver workers live)."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as stat:
-            return int(stat.read().rsplit(b")", 1)[1].split()[1]) == os.getpid()
+            parent = int(stat.read().rsplit(b")", 1)[1].split()[1])
     except OSError:
         return False
+    return parent == os.getpid() or parent in helper_pids()
 
 
 _ONES: dict[int, bytes] = {}

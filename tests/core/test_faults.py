@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from core import ParamError, RunParams, run, validate
-from core.result import RunResult
 
 ITEMS = 40
 CASES = [
