@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("strategies", help="list the strategy ids")
     listing.add_argument("--json", action="store_true", help="print one JSON object")
 
-    one = commands.add_parser("run", help="run one experiment and print the verdict")
+    one = commands.add_parser("run", help="run a strategy once and print the verdict")
     one.add_argument(
         "--strategy", required=True, metavar="ID", help="a strategy id (see 'strategies')"
     )

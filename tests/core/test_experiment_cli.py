@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from core.experiment import COUNTED_OUTCOMES
+from core.procs import child_pids
 from tests.core.test_export import check_trace
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -230,7 +231,12 @@ def test_ctrl_c_cancels_an_experiment_cleanly() -> None:
         text=True,
     )
     try:
-        time.sleep(3.0)  # past start-up, into the trials
+        # Once the command has a child, its handlers are in place and trials are running.
+        deadline = time.monotonic() + 30
+        while not child_pids(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert child_pids(process.pid), "the experiment never started a worker"
+        time.sleep(0.5)
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=30)
     finally:
