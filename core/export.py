@@ -3,10 +3,10 @@ and an experiment's cells and trials (JSON, CSV).
 
 The trace opens in Perfetto (ui.perfetto.dev) and chrome://tracing:
 
-- the main process (pid 0) carries the queue-depth and processed counters
+- the main process (a synthetic pid, MAIN_PID) carries the queue-depth and processed counters
   ("C" events), the main process's own timeline events and the verdict;
 - every worker is a thread (tid = its 1-based index) of its real process
-  (pid = the worker's pid; a worker that never started sits under pid 0);
+  (pid = the worker's pid; a worker that never started sits under MAIN_PID);
 - every processed item is one "X" complete event on its worker's track,
   from the record's t_start to t_done. A record keeps one processing per
   item (an item processed twice shows its last processing, with
@@ -34,8 +34,13 @@ from typing import IO, Any
 from core.experiment import COUNTED_OUTCOMES, ExperimentResult
 from core.result import STATUS_DROPPED, STATUS_LABELS, RunResult
 
-MAIN_PID = 0
-MAIN_TID = 0
+# Perfetto treats pid 0 and tid 0 as the kernel's idle task ("swapper") and
+# merges or renames their tracks, so the main process gets a synthetic pid
+# just above Linux's largest pid_max (never a worker's real pid), with the
+# main-thread convention tid == pid. Worker tids (1..256), the extra tracks and
+# UNATTRIBUTED_TID are all distinct, so tids are unique across the whole trace.
+MAIN_PID = 4_194_305
+MAIN_TID = MAIN_PID
 UNATTRIBUTED_TID = 9_999  # items processed by a pool process that had no worker row
 LANE_TID_STEP = 10_000  # extra tracks of a worker: tid = index + lane × this
 
@@ -174,8 +179,9 @@ class _Tracks:
         for pid, indexes in sorted(workers_by_pid.items(), key=lambda kv: min(kv[1])):
             label = ", ".join(map(str, sorted(indexes)))
             plural = "s" if len(indexes) > 1 else ""
-            yield _meta("process_name", pid, MAIN_TID, name=f"worker{plural} {label} (pid {pid})")
-            yield _meta("process_sort_index", pid, MAIN_TID, sort_index=min(indexes))
+            # Process-wide metadata on the process's main thread (tid == pid).
+            yield _meta("process_name", pid, pid, name=f"worker{plural} {label} (pid {pid})")
+            yield _meta("process_sort_index", pid, pid, sort_index=min(indexes))
         for (pid, tid), name in sorted(self.names.items()):
             yield _meta("thread_name", pid, tid, name=name)
             yield _meta("thread_sort_index", pid, tid, sort_index=self.sort[(pid, tid)])

@@ -24,7 +24,10 @@ from core.experiment import (
 )
 from core.export import (
     CELL_COLUMNS,
+    MAIN_PID,
+    MAIN_TID,
     TRIAL_COLUMNS,
+    UNATTRIBUTED_TID,
     chrome_trace,
     write_chrome_trace,
     write_experiment_csv,
@@ -60,6 +63,8 @@ def check_trace(trace: dict[str, Any]) -> dict[tuple[int, int], list[dict[str, A
     for event in events:
         assert isinstance(event["name"], str) and event["name"], event
         assert _is_int(event["pid"]) and _is_int(event["tid"]), event
+        # Perfetto takes pid 0 / tid 0 for the kernel's idle task and merges their tracks.
+        assert 0 < event["pid"] < 2**32 and 0 < event["tid"] < 2**32, event
         track = (event["pid"], event["tid"])
         ph = event["ph"]
         if ph == "M":
@@ -292,11 +297,11 @@ def test_overlapping_records_go_to_an_extra_track() -> None:
     assert unfinished["ts"] == pytest.approx(500_000) and unfinished["dur"] == pytest.approx(
         500_000
     )
-    assert [e["args"]["item"] for e in spans[(0, 9_999)]] == [5]
+    assert [e["args"]["item"] for e in spans[(MAIN_PID, UNATTRIBUTED_TID)]] == [5]
     (dropped,) = [e for e in trace["traceEvents"] if e.get("cat") == "item.dropped"]
     assert dropped["args"]["item"] == 6 and dropped["tid"] == 1
     main = [e for e in trace["traceEvents"] if e.get("cat") == "state.producing"]
-    assert main[0]["pid"] == 0 and main[0]["tid"] == 0
+    assert main[0]["pid"] == MAIN_PID and main[0]["tid"] == MAIN_TID
 
 
 # --- records CSV and result JSON -----------------------------------------------------
