@@ -11,7 +11,9 @@ Definitions (the GUI, the CLI and the exports all use these):
 - A trial's seed is derived from the base seed, the cell's own coordinates
   (strategy, queue kind, start method, workers, items) and the trial number
   with SHA-256, so it does not depend on Python's hash randomisation, on the
-  order of the grid, or on which other cells are in it.
+  order of the grid, or on which other cells are in it. The seed drives the
+  per-item jitter only: with jitter 0 it changes nothing, and re-running a
+  trial with its seed repeats its parameters, not its race.
 - Rates are per flag: a run has one or more outcomes (RunResult.outcomes,
   e.g. deadlock + lost); the trial counts once for each of them, so rates of
   one cell do not add up to 1. The headline (first) outcome is counted
