@@ -32,6 +32,9 @@ from core.experiment import (
     wilson_interval,
 )
 
+# Every test is bounded; the real-run tests set their own, longer, bound.
+pytestmark = pytest.mark.timeout(60)
+
 # forkserver is the fastest start method once its server is up; 2 workers fit 2 cores.
 SMALL = {"start_methods": ["forkserver"], "queue_kinds": ["mp"], "workers": [2], "items": [30]}
 

@@ -47,6 +47,9 @@ from core.result import (
 )
 from tests.core import faulty_loops
 
+# Every test is bounded; the real-run tests set their own, longer, bound.
+pytestmark = pytest.mark.timeout(60)
+
 NAME_EVENTS = {"process_name", "thread_name"}
 SORT_EVENTS = {"process_sort_index", "thread_sort_index"}
 
