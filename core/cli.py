@@ -15,6 +15,7 @@ from typing import IO, Any, NoReturn
 from core.engine import RunInProgress, run
 from core.experiment import (
     COUNTED_OUTCOMES,
+    NO_FAULT,
     ExperimentPlan,
     ExperimentProgress,
     ExperimentResult,
@@ -32,6 +33,7 @@ from core.export import (
     write_run_json,
     write_trials_csv,
 )
+from core.faults import FAULT_KINDS
 from core.params import (
     PRODUCERS,
     QUEUE_KINDS,
@@ -87,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     one.add_argument("--watchdog-s", type=float, default=5.0)
     one.add_argument("--get-timeout-s", type=float, default=0.5)
     one.add_argument("--chunksize", type=int, default=1)
+    one.add_argument(
+        "--fault",
+        metavar="KIND[:ARG]",
+        default=None,
+        help=f"inject a fault: {', '.join(FAULT_KINDS)} (see the README)",
+    )
     one.add_argument("--json", action="store_true", help="print exactly one JSON object")
     one.add_argument("--records", metavar="FILE.csv", help="write per-item records as CSV")
     one.add_argument(
@@ -129,6 +137,12 @@ def _add_experiment_parser(commands: Any) -> None:
         type=_words,
         metavar="Q,Q",
         help=f"queue kinds: default, {', '.join(QUEUE_KINDS)} (default: each strategy's own)",
+    )
+    grid.add_argument(
+        "--faults",
+        type=_words,
+        metavar="F,F",
+        help=f"faults to inject (a grid axis): none, {', '.join(FAULT_KINDS)} with :ARG",
     )
     grid.add_argument("--trials", type=int, metavar="N", help="trials per cell (default 20)")
     grid.add_argument("--work-ms", type=float, metavar="MS", help="per-item work in ms")
@@ -178,6 +192,7 @@ _SPEC_OPTIONS = {
     "items": "items",
     "start_method": "start_methods",
     "queue": "queue_kinds",
+    "faults": "faults",
     "trials": "trials",
     "work_ms": "work_ms",
     "work_kind": "work_kind",
@@ -245,6 +260,7 @@ def _run(args: argparse.Namespace) -> int:
         watchdog_s=args.watchdog_s,
         get_timeout_s=args.get_timeout_s,
         chunksize=args.chunksize,
+        fault=args.fault,
     )
     try:
         validate(params)  # before any file is created or truncated
@@ -459,6 +475,7 @@ def format_experiment(result: ExperimentResult) -> str:
             + ("own pool" if cell.queue_kind == "pool" else f"{cell.queue_kind} queue")
             + f", {cell.start_method}, "
             f"{cell.workers} workers, {cell.items} items"
+            + ("" if cell.fault == NO_FAULT else f", fault {cell.fault}")
         )
         n = cell_result.n
         elapsed = cell_result.median_elapsed_s
@@ -502,7 +519,8 @@ def format_summary(result: RunResult, show_stacks: bool = False) -> str:
     p = result.params
     lines = [
         f"strategy   {p.strategy} ({p.queue_kind or 'pool'} queue, {p.start_method}, "
-        f"{p.workers} workers, {p.items} items, {p.producer} producer)",
+        f"{p.workers} workers, {p.items} items, {p.producer} producer"
+        + (f", fault {p.fault})" if p.fault else ")"),
         "outcome    " + " + ".join([result.outcomes[0].upper(), *result.outcomes[1:]]),
         f"processed  {result.processed} / {result.items}"
         + (f"   lost: {_ids(result.lost)}" if result.lost else "")

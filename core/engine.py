@@ -64,6 +64,7 @@ SHUTDOWN_WAIT_S = 5.0
 ProgressCallback = Callable[[Progress], None]
 
 _run_lock = threading.Lock()
+_gc_lock = threading.Lock()
 
 
 class RunInProgress(RuntimeError):
@@ -121,7 +122,10 @@ def run_unlocked(
     # their objects are freed; Pool and Manager objects sit in reference
     # cycles, so collect now rather than at some later, unknown time.
     del runner
-    gc.collect()
+    # gc.collect() returns at once while another thread collects; parallel
+    # runs take turns so each one's collection really happens.
+    with _gc_lock:
+        gc.collect()
     return result
 
 
@@ -180,7 +184,7 @@ class _Run:
     # --- public -----------------------------------------------------------------
 
     def execute(self) -> RunResult:
-        self.t0 = time.monotonic()
+        self.t0 = self.ledger.t0  # one time zero for records, timeline and samples
         started_at = time.time()
         verdict = "ok"
         dumps: dict[int, str] = {}

@@ -35,6 +35,7 @@ import dataclasses
 import difflib
 import gc
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -48,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from core.engine import exclusive_runs, run_unlocked
+from core.faults import FAULT_KINDS
 from core.params import (
     MAX_ITEMS,
     MAX_WORKERS,
@@ -94,6 +96,9 @@ class ExperimentSpecError(ParamError):
 # --- the spec -----------------------------------------------------------------
 
 
+NO_FAULT = "none"
+
+
 @dataclass(frozen=True)
 class ExperimentSpec:
     """What to run. Grid axes are tuples; every combination is one cell.
@@ -107,6 +112,7 @@ class ExperimentSpec:
     items: tuple[int, ...] = (100,)
     start_methods: tuple[str, ...] = ("spawn",)
     queue_kinds: tuple[str, ...] = (DEFAULT_QUEUE,)
+    faults: tuple[str, ...] = (NO_FAULT,)  # KIND[:ARG] (core.faults), or "none"
     trials: int = DEFAULT_TRIALS
     work_ms: float = 0.0
     work_kind: str = "sleep"
@@ -186,6 +192,7 @@ def spec_from_dict(data: Any, source: str | None = None) -> ExperimentSpec:
             _one_of("queue kind", SPEC_QUEUE_KINDS),
             defaults.queue_kinds,
         )
+        values["faults"] = _axis(data, "faults", str, _check_fault, defaults.faults)
         values["trials"] = _scalar(data, "trials", int, defaults.trials, 1, MAX_TRIALS)
         values["work_ms"] = _scalar(data, "work_ms", float, defaults.work_ms, 0.0, MAX_WORK_MS)
         values["jitter_ms"] = _scalar(
@@ -380,6 +387,12 @@ def _check_strategy(value: str) -> None:
         raise _Invalid(f"unknown strategy {value!r}{hint}; valid: {', '.join(STRATEGIES)}")
 
 
+def _check_fault(value: str) -> None:
+    kind = value.partition(":")[0]
+    if value != NO_FAULT and kind not in FAULT_KINDS:
+        raise _Invalid(f"unknown fault {kind!r}; valid: {NO_FAULT}, {', '.join(FAULT_KINDS)}")
+
+
 def _in_range(name: str, low: int, high: int) -> Callable[[Any], None]:
     def check(value: int) -> None:
         if not low <= value <= high:
@@ -410,17 +423,20 @@ class Cell:
     workers: int
     items: int
     params: RunParams
+    fault: str = NO_FAULT
 
     @property
     def key(self) -> str:
         """The cell's coordinates, as used to derive its seeds."""
-        return f"{self.strategy}|{self.queue_kind}|{self.start_method}|{self.workers}|{self.items}"
+        key = f"{self.strategy}|{self.queue_kind}|{self.start_method}|{self.workers}|{self.items}"
+        return key if self.fault == NO_FAULT else f"{key}|{self.fault}"
 
     @property
     def label(self) -> str:
+        fault = "" if self.fault == NO_FAULT else f", fault {self.fault}"
         return (
             f"{self.strategy} ({self.queue_kind}, {self.start_method}, "
-            f"{self.workers} workers, {self.items} items)"
+            f"{self.workers} workers, {self.items} items{fault})"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -433,6 +449,7 @@ class Cell:
             "start_method": self.start_method,
             "workers": self.workers,
             "items": self.items,
+            "fault": self.fault,
             "params": params,
         }
 
@@ -492,7 +509,7 @@ def plan_experiment(spec: ExperimentSpec) -> ExperimentPlan:
     cells: list[Cell] = []
     skipped: list[Skipped] = []
     notes: list[str] = []
-    seen: set[tuple[str, str, str, int, int]] = set()
+    seen: set[tuple[str, str, str, int, int, str]] = set()
     for strategy_id in spec.strategies:
         strategy = get_strategy(strategy_id)
         is_pool = strategy.queue_kinds == (POOL_QUEUE,)
@@ -524,8 +541,8 @@ def plan_experiment(spec: ExperimentSpec) -> ExperimentPlan:
         for queue_kind in supported:
             for start_method in spec.start_methods:
                 for workers in spec.workers:
-                    for items in spec.items:
-                        coordinates = (strategy_id, queue_kind, start_method, workers, items)
+                    for items, fault in itertools.product(spec.items, spec.faults):
+                        coordinates = (strategy_id, queue_kind, start_method, workers, items, fault)
                         if coordinates in seen:
                             continue
                         seen.add(coordinates)
@@ -544,6 +561,7 @@ def plan_experiment(spec: ExperimentSpec) -> ExperimentPlan:
                             watchdog_s=spec.watchdog_s,
                             get_timeout_s=spec.get_timeout_s,
                             chunksize=spec.chunksize,
+                            fault=None if fault == NO_FAULT else fault,
                         )
                         try:
                             validate(params)
@@ -558,6 +576,7 @@ def plan_experiment(spec: ExperimentSpec) -> ExperimentPlan:
                                 workers,
                                 items,
                                 params,
+                                fault,
                             )
                         )
     total = len(cells) * spec.trials

@@ -99,3 +99,88 @@ def test_fault_defaults_are_filled_in() -> None:
     assert params.fault == "kill:20"
     params = validate(RunParams(strategy="sentinel-per-worker", items=ITEMS, fault="slow"))
     assert params.fault == "slow:1"
+
+
+@pytest.mark.timeout(90)
+def test_faults_are_an_experiment_axis() -> None:
+    from core.experiment import ExperimentSpec, run_experiment
+
+    result = run_experiment(
+        ExperimentSpec(
+            strategies=("sentinel-per-worker",),
+            items=(30,),
+            faults=("none", "raise:3"),
+            trials=3,
+            start_methods=("forkserver",),
+        )
+    )
+    by_fault = {cell.cell.fault: cell for cell in result.cells}
+    assert set(by_fault) == {"none", "raise:3"}
+    assert by_fault["none"].counts()["ok"] == 3
+    assert by_fault["raise:3"].counts()["crashed"] == 3
+    assert by_fault["raise:3"].cell.params.fault == "raise:3"
+
+
+def test_an_unknown_fault_in_a_spec_is_rejected() -> None:
+    from core.experiment import ExperimentSpecError, spec_from_dict
+
+    with pytest.raises(ExperimentSpecError, match="unknown fault 'melt'"):
+        spec_from_dict({"strategies": ["sentinel-per-worker"], "faults": ["melt:3"]})
+    with pytest.raises(ExperimentSpecError, match="between 0 and 9"):
+        from core.experiment import plan_experiment
+
+        plan_experiment(
+            spec_from_dict(
+                {"strategies": ["sentinel-per-worker"], "items": 10, "faults": ["kill:50"]}
+            )
+        )
+
+
+@pytest.mark.timeout(60)
+def test_cli_run_takes_a_fault() -> None:
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(root / "main.py"),
+            "run",
+            "--strategy",
+            "sentinel-per-worker",
+            "--items",
+            "30",
+            "--fault",
+            "kill:7",
+            "--json",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["outcome"] == "crashed"
+    assert result["lost"] == [7]
+    assert result["params"]["fault"] == "kill:7"
+    bad = subprocess.run(
+        [
+            sys.executable,
+            str(root / "main.py"),
+            "run",
+            "--strategy",
+            "sentinel-per-worker",
+            "--fault",
+            "kill:99999",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2
+    assert len(bad.stderr.strip().splitlines()) == 1
