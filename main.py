@@ -35,6 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     return open_window([sys.argv[0], *args])
 
 
+def gui_entry() -> int:
+    """Entry point of the queuescope launcher (a gui-script: no console on Windows)."""
+    return main()
+
+
 def cli_entry() -> int:
     """Entry point of the queuescope-cli script: headless commands only."""
     from core.cli import main as cli_main

@@ -9,6 +9,9 @@ mode=${1:-app}
 
 # Qt's shared libraries on a minimal Debian; a real window also needs the xcb ones.
 packages="libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3"
+if [ "$mode" = test ]; then
+    packages="$packages desktop-file-utils"  # the desktop entry is validated by a test
+fi
 if [ "$mode" = app ]; then
     packages="$packages libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0"
 fi
