@@ -4,6 +4,8 @@ Pure standard library. Never import Qt here (directly or through a
 dependency): spawned workers import this package and must start fast.
 """
 
+__version__ = "0.1.0"
+
 from core.engine import RunInProgress, run
 from core.params import ParamError, RunParams, validate
 from core.result import ItemRecords, Progress, RunResult, TimelineEvent, WorkerSummary
@@ -20,6 +22,7 @@ __all__ = [
     "Strategy",
     "TimelineEvent",
     "WorkerSummary",
+    "__version__",
     "get_strategy",
     "run",
     "validate",

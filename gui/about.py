@@ -1,0 +1,162 @@
+"""The About dialog and the Help → "What is this?" page (the post's story in the app)."""
+
+from __future__ import annotations
+
+import html
+import multiprocessing
+import os
+import platform
+
+import PySide6
+from PySide6.QtCore import QUrl, Signal, qVersion
+from PySide6.QtGui import QDesktopServices, QIcon
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+import resources
+from core import __version__
+from core.strategies import STRATEGIES
+
+DOCS_URL = "https://docs.python.org/3/library/multiprocessing.html#programming-guidelines"
+POST_LOOPS = (
+    "seed-empty-after-get",
+    "seed-while-not-empty",
+    "seed-single-sentinel",
+    "seed-sentinel-per-worker",
+)
+STRATEGY_LINK = "queuescope:strategy/"
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(resources.path("icon")))
+
+
+class AboutDialog(QDialog):
+    """Version, the Python / Qt / PySide6 versions, the start method, CPUs, the docs link."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("aboutDialog")
+        self.setWindowTitle(self.tr("About QueueScope"))
+        self.setWindowIcon(app_icon())
+        cpus = os.cpu_count() or 1
+        facts = [
+            (self.tr("Version"), __version__),
+            (
+                self.tr("Python"),
+                f"{platform.python_version()} ({platform.python_implementation()})",
+            ),
+            (self.tr("Qt"), qVersion()),
+            (self.tr("PySide6"), PySide6.__version__),
+            (
+                self.tr("Default start method"),
+                multiprocessing.get_start_method(allow_none=True)
+                or multiprocessing.get_all_start_methods()[0],
+            ),
+            (self.tr("CPUs"), self.tr("%n CPU(s)", "", cpus)),
+        ]
+        rows = "".join(
+            f"<tr><td><b>{html.escape(name)}</b></td><td>{html.escape(str(value))}</td></tr>"
+            for name, value in facts
+        )
+        text = QLabel(
+            "<h2>QueueScope</h2><p>"
+            + html.escape(
+                self.tr(
+                    "A lab that shows how Python multiprocessing work queues end: which loops "
+                    "finish, which deadlock, which lose items, and why."
+                )
+            )
+            + f"</p><table cellspacing='6'>{rows}</table>"
+            + f"<p><a href='{DOCS_URL}'>"
+            + html.escape(self.tr("Python docs: multiprocessing programming guidelines"))
+            + "</a></p>"
+        )
+        text.setObjectName("aboutText")
+        text.setOpenExternalLinks(True)
+        text.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+
+
+class WhatIsThisPage(QDialog):
+    """The post's story: its four loops, what went wrong, and what the lab shows for each.
+
+    Signals:
+        strategyRequested(str): the user asked to try a loop in the lab (a strategy id).
+    """
+
+    strategyRequested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("whatIsThisPage")
+        self.setWindowTitle(self.tr("What is this?"))
+        self.setWindowIcon(app_icon())
+        self.resize(760, 720)
+        self.browser = QTextBrowser(self)
+        self.browser.setObjectName("whatIsThisText")
+        self.browser.setOpenLinks(False)
+        self.browser.anchorClicked.connect(self._on_link)
+        self.browser.setHtml(self.page_html())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser)
+        layout.addWidget(buttons)
+
+    def page_html(self) -> str:
+        intro = self.tr(
+            "A blog post set out to process 100 items with three worker processes: the main "
+            "process filled a multiprocessing.Manager().Queue() and started the workers with "
+            "Pool(3).apply_async(read, (q,)). The run hung at the very end. The author tried "
+            'four loops in turn and concluded that the hang "seems random". QueueScope runs '
+            "those loops exactly as written, watches every worker, accounts for every item, and "
+            "says with evidence what happened."
+        )
+        parts = [
+            f"<h2>{html.escape(self.tr('The post and its four loops'))}</h2>",
+            f"<p>{html.escape(intro)}</p>",
+        ]
+        for number, strategy_id in enumerate(POST_LOOPS, start=1):
+            strategy = STRATEGIES[strategy_id]
+            heading = (
+                self.tr("Loop %1: %2").replace("%1", str(number)).replace("%2", strategy.title)
+            )
+            parts.append(f"<h3>{html.escape(heading)}</h3>")
+            parts.append(f"<pre>{html.escape(strategy.source)}</pre>")
+            parts.append(f"<p>{html.escape(strategy.explanation)}</p>")
+            parts.append(
+                "<p><i>"
+                + html.escape(self.tr("What the lab shows: %1").replace("%1", strategy.expected))
+                + "</i> &nbsp; <a href='"
+                + STRATEGY_LINK
+                + strategy_id
+                + "'>"
+                + html.escape(self.tr("Try it"))
+                + "</a></p>"
+            )
+        moral = self.tr(
+            "The Python docs say it plainly: Queue.empty() and qsize() are not reliable, and "
+            "their own worker recipe ends on one 'STOP' per worker. Run an experiment to see how "
+            "often each loop hangs or loses items on your machine."
+        )
+        parts.append(f"<h3>{html.escape(self.tr('The moral'))}</h3><p>{html.escape(moral)}</p>")
+        return "".join(parts)
+
+    def _on_link(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith(STRATEGY_LINK):
+            self.strategyRequested.emit(text.removeprefix(STRATEGY_LINK))
+            self.accept()
+        else:
+            QDesktopServices.openUrl(url)
