@@ -2,9 +2,20 @@
 
 Nothing else in gui/ calls core.run or touches multiprocessing. The shape is
 superqt's ``new_worker_qthread``: a QObject worker moved to a QThread,
-``thread.started -> worker.work``, the worker's last signal -> ``thread.quit``
-and ``deleteLater``. Cancel is cooperative (a threading.Event that core.run
-polls); the thread is never terminated.
+``thread.started -> worker.work``, the worker's last signal -> ``thread.quit``;
+the worker is deleted (``deleteLater``) in the GUI thread once its thread has
+finished. Cancel is cooperative (a threading.Event that core.run polls); the
+thread is never terminated.
+
+Why not ``last signal -> worker.deleteLater`` in the worker's own thread:
+~QObject there calls the Python-wrapped QThread's disconnectNotify while it
+holds one of Qt's pooled signal/slot mutexes, and PySide needs the GIL for
+that call. If the GUI thread meanwhile holds the GIL and destroys any other
+QObject whose pooled mutex is the same one (a closed window or dialog being
+garbage-collected), both wait forever: seen in the window tests, main thread
+in QObject::~QObject (lockInternal), run thread in Shiboken::GilState::acquire.
+So the worker moves itself back to the GUI thread before its last signal and
+is destroyed there, where no other thread can be holding its mutex.
 """
 
 from __future__ import annotations
@@ -13,7 +24,7 @@ import threading
 import traceback
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, SignalInstance, Slot
 
 from core import ParamError, RunInProgress, RunParams, RunResult, run
 
@@ -51,13 +62,29 @@ class RunWorker(QObject):
             # progress.emit is called in this thread; Qt queues it to the GUI thread.
             result = run(self._params, on_progress=self.progress.emit, cancel=self._cancel)
         except (ParamError, RunInProgress) as error:
-            self.errored.emit(str(error))
+            self._end(self.errored, str(error))
             return
         except Exception as error:  # a bug must end the thread, not leave it hanging
             last_line = traceback.format_exception_only(type(error), error)[-1].strip()
-            self.errored.emit(f"the run failed: {last_line}")
+            self._end(self.errored, f"the run failed: {last_line}")
             return
-        self.finished.emit(result)
+        self._end(self.finished, result)
+
+    def _end(self, last_signal: SignalInstance, value: object) -> None:
+        """Hand this object back to the GUI thread, then emit the last signal.
+
+        The controller deletes it there once the thread has finished (see the
+        module docstring); nothing in this thread touches it afterwards.
+        """
+        hand_back_to_gui_thread(self)
+        last_signal.emit(value)
+
+
+def hand_back_to_gui_thread(worker: QObject) -> None:
+    """Move worker (from its own thread: a push, which Qt allows) to the application's thread."""
+    app = QCoreApplication.instance()
+    if app is not None:
+        worker.moveToThread(app.thread())
 
 
 class RunController(QObject):
@@ -106,12 +133,12 @@ class RunController(QObject):
         run_thread.started.connect(worker.work)
         for last_signal in (worker.finished, worker.errored):
             last_signal.connect(run_thread.quit)
-            last_signal.connect(worker.deleteLater)
         worker.started.connect(self._on_worker_started)
         worker.progress.connect(self._on_worker_progress)
         worker.finished.connect(self._on_worker_finished)
         worker.errored.connect(self._on_worker_errored)
-        # Our slot first: it must see the thread before deleteLater removes it.
+        # Our slot first: it must see the thread before deleteLater removes it; it
+        # also deletes the worker (in this, the GUI thread).
         run_thread.finished.connect(self._on_thread_finished)
         run_thread.finished.connect(run_thread.deleteLater)
 
@@ -140,8 +167,14 @@ class RunController(QObject):
             return False
         self._listening = False
         self._run_thread = None
-        self._worker = None
+        self._drop_worker()
         return True
+
+    def _drop_worker(self) -> None:
+        """Delete the worker here, in the GUI thread; its thread has finished."""
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.deleteLater()
 
     # --- slots (GUI thread) ------------------------------------------------------
 
@@ -170,13 +203,12 @@ class RunController(QObject):
         run_thread = self._run_thread
         if run_thread is None or self.sender() is not run_thread:
             return  # shutdown() already dealt with this thread
-        # QThread emits finished() *before* it runs the worker's deleteLater in
-        # that thread; dropping our reference to the worker now would delete it
-        # here at the same time. The thread is in its last steps: wait for them.
+        # QThread emits finished() from the thread, before its last steps: wait
+        # for them, so that nothing runs there when the worker is deleted.
         run_thread.wait()
         self._listening = False
         self._run_thread = None
-        self._worker = None
+        self._drop_worker()
         if self._result is not None:
             self.finished.emit(self._result)
         else:
