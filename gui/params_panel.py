@@ -12,11 +12,13 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QSpinBox,
     QWidget,
 )
 
+from core.faults import FAULT_KINDS, parse_fault
 from core.params import (
     MAX_ITEMS,
     MAX_WORKERS,
@@ -50,6 +52,24 @@ PRODUCER_LABELS = {
 }
 WORK_KIND_LABELS = {"sleep": "sleep", "cpu": "busy CPU"}
 SETTINGS_GROUP = "params"
+NO_FAULT_LABEL = "none"
+MIN_WATCHDOG_S, MAX_WATCHDOG_S = 0.01, 3600.0
+MAX_FAULT_BYTES = 64 << 20  # core.faults.parse_fault's limit for big-payload
+
+
+def fault_arg_range(kind: str, items: int, workers: int) -> tuple[int, int]:
+    """The ARG values core.faults accepts for kind, given the run's items and workers."""
+    meaning = FAULT_KINDS[kind].arg_name
+    if meaning == "item":
+        return 0, max(0, items - 1)
+    if meaning == "worker":
+        return 1, max(1, workers)
+    return 1, MAX_FAULT_BYTES
+
+
+def fault_arg_default(kind: str, items: int, workers: int) -> int:
+    """core.faults' default ARG (item: the middle item, bytes: 1 MiB, worker: 1)."""
+    return parse_fault(kind, max(items, 1), max(workers, 1)).arg
 
 
 def uses_get_timeout(strategy: Strategy) -> bool:
@@ -109,13 +129,30 @@ class ParamsPanel(QGroupBox):
         for kind in WORK_KINDS:
             self.work_kind_combo.addItem(WORK_KIND_LABELS.get(kind, kind), kind)
         self.jitter_spin = _double_spin("jitterMsSpin", 0.0, 60_000.0, 1, 1.0, " ms")
-        self.watchdog_spin = _double_spin("watchdogSpin", 0.1, 3600.0, 1, 1.0, " s")
+        # Down to 10 ms: a tiny watchdog fires while the workers start (a lifecycle check).
+        self.watchdog_spin = _double_spin(
+            "watchdogSpin", MIN_WATCHDOG_S, MAX_WATCHDOG_S, 2, 1.0, " s"
+        )
         self.watchdog_spin.setToolTip(
             "A run with no progress for this long, and no proof of deadlock, is 'stalled'"
         )
         self.get_timeout_spin = _double_spin("getTimeoutSpin", 0.01, 600.0, 2, 0.1, " s")
         self.chunksize_spin = named(QSpinBox(), "chunksizeSpin")
         self.chunksize_spin.setRange(1, 1_000_000)
+        self.fault_combo = named(QComboBox(), "faultCombo")
+        self.fault_combo.addItem(NO_FAULT_LABEL, None)
+        self.fault_combo.setItemData(0, "No injected fault", Qt.ItemDataRole.ToolTipRole)
+        for fault_kind in FAULT_KINDS.values():
+            self.fault_combo.addItem(f"{fault_kind.name} ({fault_kind.arg_name})", fault_kind.name)
+            self.fault_combo.setItemData(
+                self.fault_combo.count() - 1,
+                f"{fault_kind.help}; expected outcome: {fault_kind.expected}",
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        self.fault_combo.setToolTip("Inject a fault on purpose (core.faults)")
+        self.fault_arg_spin = named(QSpinBox(), "faultArgSpin")
+        self.fault_arg_spin.setGroupSeparatorShown(True)
+        self.fault_arg_spin.setToolTip("ARG of the fault: the item, the bytes or the worker")
 
         self.error_label = named(QLabel(wordWrap=True), "paramError")
         self.error_label.setStyleSheet("color: #c62828;")
@@ -136,11 +173,17 @@ class ParamsPanel(QGroupBox):
         form.addRow("Watchdog", self.watchdog_spin)
         form.addRow("get() timeout", self.get_timeout_spin)
         form.addRow("Chunksize", self.chunksize_spin)
+        fault_row = QHBoxLayout()
+        fault_row.addWidget(self.fault_combo, 2)
+        fault_row.addWidget(self.fault_arg_spin, 1)
+        form.addRow("Fault", fault_row)
         form.addRow(self.error_label)
 
         self._error: str | None = None
         self.set_params(DEFAULTS)
         self.strategy_combo.currentIndexChanged.connect(self._on_strategy_changed)
+        self.fault_combo.currentIndexChanged.connect(self._on_fault_kind_changed)
+        self.fault_arg_spin.valueChanged.connect(self._on_edited)
         for combo in (
             self.queue_kind_combo,
             self.start_method_combo,
@@ -182,7 +225,15 @@ class ParamsPanel(QGroupBox):
             watchdog_s=self.watchdog_spin.value(),
             get_timeout_s=self.get_timeout_spin.value(),
             chunksize=self.chunksize_spin.value(),
+            fault=self.fault(),
         )
+
+    def fault(self) -> str | None:
+        """The chosen fault as core.faults writes it ("kill:10"), or None."""
+        kind = self.fault_combo.currentData()
+        if kind is None:
+            return None
+        return f"{kind}:{self.fault_arg_spin.value()}"
 
     def set_params(self, params: RunParams) -> None:
         """Show params; anything a widget cannot show falls back to its default."""
@@ -204,6 +255,7 @@ class ParamsPanel(QGroupBox):
             self.watchdog_spin.setValue(params.watchdog_s)
             self.get_timeout_spin.setValue(params.get_timeout_s)
             self.chunksize_spin.setValue(params.chunksize)
+            self._show_fault(params.fault, params.items, params.workers)
         finally:
             for widget in widgets:
                 widget.blockSignals(False)
@@ -235,14 +287,20 @@ class ParamsPanel(QGroupBox):
         finally:
             settings.endGroup()
 
-    def load(self, settings: QSettings) -> None:
-        """Restore saved parameters; each missing, corrupted or out-of-range one is the default."""
+    def load(self, settings: QSettings) -> list[str]:
+        """Restore saved parameters; each missing, corrupted or out-of-range one is the default.
+
+        Returns what was reset, one "key (stored value)" per setting, for the
+        window to tell the user; a missing key (a first start) is not reported.
+        """
         settings.beginGroup(SETTINGS_GROUP)
         try:
             stored = {key: settings.value(key) for key in settings.childKeys()}
         finally:
             settings.endGroup()
-        self.set_params(params_from_settings(stored))
+        params, reset = read_settings(stored)
+        self.set_params(params)
+        return reset
 
     # --- internals ---------------------------------------------------------------
 
@@ -290,11 +348,53 @@ class ParamsPanel(QGroupBox):
         self._fill_queue_kinds()
         self._on_edited()
 
+    def _show_fault(self, fault: str | None, items: int, workers: int) -> None:
+        """Select fault's kind and ARG (signals are blocked by the caller)."""
+        kind, _, raw_arg = (fault or "").partition(":")
+        _select_data(self.fault_combo, kind if kind in FAULT_KINDS else None, None)
+        if kind in FAULT_KINDS:
+            self._fit_fault_arg()
+            default = fault_arg_default(kind, items, workers)
+            self.fault_arg_spin.setValue(int(raw_arg) if raw_arg.isdigit() else default)
+
+    def _fit_fault_arg(self) -> None:
+        """Limit the ARG spin to what the fault accepts with these items and workers."""
+        kind = self.fault_combo.currentData()
+        spin = self.fault_arg_spin
+        was_blocked = spin.blockSignals(True)  # setRange clamps, which would re-enter here
+        try:
+            spin.setEnabled(kind is not None)
+            if kind is None:
+                spin.setRange(0, 0)
+                spin.setSpecialValueText("—")
+                return
+            spin.setSpecialValueText("")
+            low, high = fault_arg_range(kind, self.items_spin.value(), self.workers_spin.value())
+            spin.setRange(low, high)
+            spin.setPrefix(f"{FAULT_KINDS[kind].arg_name} ")
+        finally:
+            spin.blockSignals(was_blocked)
+
+    def _on_fault_kind_changed(self) -> None:
+        kind = self.fault_combo.currentData()
+        self._fit_fault_arg()
+        if kind is not None:  # a new kind starts from core's default ARG
+            spin = self.fault_arg_spin
+            was_blocked = spin.blockSignals(True)
+            try:
+                spin.setValue(
+                    fault_arg_default(kind, self.items_spin.value(), self.workers_spin.value())
+                )
+            finally:
+                spin.blockSignals(was_blocked)
+        self._on_edited()
+
     def _on_edited(self) -> None:
         strategy = self.strategy()
         self.rate_spin.setEnabled(self.producer_combo.currentData() == "concurrent")
         self.chunksize_spin.setEnabled(is_pool_strategy(strategy))
         self.get_timeout_spin.setEnabled(uses_get_timeout(strategy))
+        self._fit_fault_arg()
         try:
             validate(self.params())
         except ParamError as error:
@@ -308,35 +408,89 @@ class ParamsPanel(QGroupBox):
 
 def params_from_settings(stored: dict[str, Any]) -> RunParams:
     """RunParams from raw QSettings values; a bad value gives that field's default."""
+    return read_settings(stored)[0]
+
+
+def read_settings(stored: dict[str, Any]) -> tuple[RunParams, list[str]]:
+    """RunParams from raw QSettings values, and the settings that were reset.
+
+    A missing key gives its default silently (a first start); a present but
+    corrupted or out-of-range value gives the default and is listed as
+    "key (stored value)". An empty string stands for None (no rate, the
+    strategy's own queue, no fault), as save() writes it.
+    """
+    reset: list[str] = []
+
+    def bad(key: str) -> None:
+        if key in stored:
+            reset.append(f"{key} ({_shown(stored[key])})")
+
+    def number(key: str, kind: Any, default: Any, low: float, high: float) -> Any:
+        value = _number(stored.get(key), kind, None, low, high)
+        if value is None:
+            bad(key)
+            return default
+        return value
+
+    def choice(key: str, choices: tuple[str, ...], default: str) -> str:
+        value = _choice(stored.get(key), choices, "")
+        if not value:
+            bad(key)
+            return default
+        return value
+
     strategy_id = stored.get("strategy")
     if not (isinstance(strategy_id, str) and strategy_id in STRATEGIES):
+        bad("strategy")
         strategy_id = DEFAULTS.strategy
     strategy = STRATEGIES[strategy_id]
     queue_kind = stored.get("queue_kind")
-    if queue_kind not in strategy.queue_kinds or queue_kind == POOL_QUEUE_KIND:
+    if queue_kind in ("", None, POOL_QUEUE_KIND):
         queue_kind = None
-    rate = _number(stored.get("rate"), float, 0.0, 0.0, 10_000_000.0)
+    elif queue_kind not in strategy.queue_kinds:
+        bad("queue_kind")
+        queue_kind = None
+    rate = 0.0 if _is_empty(stored.get("rate")) else number("rate", float, 0.0, 0.0, 10_000_000.0)
+    items = number("items", int, DEFAULTS.items, 0, MAX_ITEMS)
+    workers = number("workers", int, DEFAULTS.workers, 1, MAX_WORKERS)
+    fault = stored.get("fault")
+    if _is_empty(fault):
+        fault = None
+    else:
+        try:
+            fault = str(parse_fault(str(fault), items, workers))
+        except ValueError:
+            bad("fault")
+            fault = None
     params = RunParams(
         strategy=strategy.id,
-        items=_number(stored.get("items"), int, DEFAULTS.items, 0, MAX_ITEMS),
-        workers=_number(stored.get("workers"), int, DEFAULTS.workers, 1, MAX_WORKERS),
+        items=items,
+        workers=workers,
         queue_kind=queue_kind,
-        start_method=_choice(stored.get("start_method"), GUI_START_METHODS, DEFAULTS.start_method),
-        producer=_choice(stored.get("producer"), PRODUCERS, DEFAULTS.producer),
+        start_method=choice("start_method", GUI_START_METHODS, DEFAULTS.start_method),
+        producer=choice("producer", PRODUCERS, DEFAULTS.producer),
         rate=rate if rate > 0 else None,
-        work_ms=_number(stored.get("work_ms"), float, DEFAULTS.work_ms, 0.0, 60_000.0),
-        work_kind=_choice(stored.get("work_kind"), WORK_KINDS, DEFAULTS.work_kind),
-        jitter_ms=_number(stored.get("jitter_ms"), float, DEFAULTS.jitter_ms, 0.0, 60_000.0),
-        watchdog_s=_number(stored.get("watchdog_s"), float, DEFAULTS.watchdog_s, 0.1, 3600.0),
-        get_timeout_s=_number(
-            stored.get("get_timeout_s"), float, DEFAULTS.get_timeout_s, 0.01, 600.0
-        ),
-        chunksize=_number(stored.get("chunksize"), int, DEFAULTS.chunksize, 1, 1_000_000),
+        work_ms=number("work_ms", float, DEFAULTS.work_ms, 0.0, 60_000.0),
+        work_kind=choice("work_kind", WORK_KINDS, DEFAULTS.work_kind),
+        jitter_ms=number("jitter_ms", float, DEFAULTS.jitter_ms, 0.0, 60_000.0),
+        watchdog_s=number("watchdog_s", float, DEFAULTS.watchdog_s, MIN_WATCHDOG_S, MAX_WATCHDOG_S),
+        get_timeout_s=number("get_timeout_s", float, DEFAULTS.get_timeout_s, 0.01, 600.0),
+        chunksize=number("chunksize", int, DEFAULTS.chunksize, 1, 1_000_000),
+        fault=fault,
     )
     try:
-        return validate(params).replace(queue_kind=queue_kind)
-    except ParamError:
-        return DEFAULTS
+        return validate(params).replace(queue_kind=queue_kind), reset
+    except ParamError as error:
+        return DEFAULTS, [*reset, f"all parameters (together they are invalid: {error})"]
+
+
+def _is_empty(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def _shown(raw: Any, limit: int = 40) -> str:
+    text = repr(raw)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _number(raw: Any, kind: Any, default: Any, low: float, high: float) -> Any:
