@@ -29,6 +29,16 @@ STATE_COLORS = {
     "crashed": "#4a148c",
 }
 UNKNOWN_STATE_COLOR = "#9e9e9e"
+# A timeline event's kind -> the state a worker is in from then on (core.engine._state_event).
+TIMELINE_STATES = {
+    "started": "starting",
+    "blocked": "blocked in get()",
+    "timed-get": "get with timeout",
+    "took": "processing",
+    "idle": "idle in pool",
+    "exited": "exited",
+    "crashed": "crashed",
+}
 STATE_LEGEND = (
     ("blocked in get()", "blocking get()"),
     ("get with timeout", "get with timeout"),
@@ -232,6 +242,20 @@ class WorkerLanes(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph i
             self.throughput.set(t, _rate(t, processed))
         self._redraw_timer.stop()
         self.redraw()
+
+    def show_result(self, result: RunResult) -> None:
+        """Draw a finished run that was not watched live (an experiment's trial).
+
+        The lanes are rebuilt from the run's timeline (each state change of
+        each worker), then closed with the final states as finish() does.
+        """
+        self.reset(len(result.workers))
+        for event in sorted(result.timeline, key=lambda e: e.t):
+            state = TIMELINE_STATES.get(event.kind)
+            if state is not None and 1 <= event.worker <= len(self.lanes):
+                self.now = max(self.now, event.t)
+                self.lanes[event.worker - 1].observe(state, event.t, self.now)
+        self.finish(result)
 
     # --- drawing -----------------------------------------------------------------
 

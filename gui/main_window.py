@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +26,9 @@ from PySide6.QtWidgets import (
 from core.params import ParamError, validate
 from core.result import Progress, RunResult
 from gui.bridge import DEFAULT_SHUTDOWN_TIMEOUT_S, RunController
+from gui.experiment_bridge import ExperimentController
+from gui.experiment_tab import ExperimentTab
+from gui.file_menu import FileMenu
 from gui.lanes import WorkerLanes, legend_html
 from gui.panels import LogPanel, StrategyPanel
 from gui.params_panel import ParamsPanel
@@ -53,6 +57,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.settings = settings if settings is not None else QSettings()
         self.controller = RunController(self)
+        # Experiments have their own bridge; core lets one run or experiment go at a time.
+        self.experiment_controller = ExperimentController(self)
         self.last_result: RunResult | None = None
         self._close_when_stopped = False
         self._cancelling = False
@@ -74,13 +80,19 @@ class MainWindow(QMainWindow):
         self.controller.progress.connect(self._on_progress)
         self.controller.finished.connect(self._on_finished)
         self.controller.errored.connect(self._on_errored)
+        self.experiment_tab.runningChanged.connect(self._on_experiment_running_changed)
+        self.experiment_tab.message.connect(self.statusBar().showMessage)
+        self.experiment_tab.showInRunTab.connect(self.show_trial_result)
+        self.file_menu = FileMenu(self)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.start_run)
         QShortcut(QKeySequence("Escape"), self, self.cancel_run)
 
-        self.params_panel.load(self.settings)
-        self._restore_geometry()
+        reset = self.params_panel.load(self.settings)
+        reset += self.experiment_tab.spec_panel.load(self.settings)
+        reset += self._restore_geometry()
         self._on_params_changed()
         self._set_running(False)
+        self._report_reset_settings(reset)
 
     # --- building ----------------------------------------------------------------
 
@@ -191,14 +203,24 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(0, 0)
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setSizes([400, DEFAULT_SIZE[0] - 400])
-        self.setCentralWidget(self.main_splitter)
+        # The single-run view is the Run tab; experiments have a tab of their own.
+        self.run_tab = self.main_splitter
+        self.experiment_tab = ExperimentTab(self.experiment_controller)
+        self.tabs = named(QTabWidget(), "mainTabs")
+        self.tabs.addTab(self.run_tab, "Run")
+        self.tabs.addTab(self.experiment_tab, "Experiment")
+        self.setCentralWidget(self.tabs)
         self.statusBar().showMessage("Ready")
 
     # --- running -----------------------------------------------------------------
 
     @Slot()
     def start_run(self) -> None:
-        if self.controller.is_running() or not self.start_button.isEnabled():
+        if (
+            self.controller.is_running()
+            or self.experiment_controller.is_running()
+            or not self.start_button.isEnabled()
+        ):
             return
         try:
             params = validate(self.params_panel.params())
@@ -233,10 +255,12 @@ class MainWindow(QMainWindow):
         return self.controller.is_running()
 
     def shutdown(self, timeout_s: float | None = None) -> bool:
-        """Stop any run and wait for its thread (bounded); True once nothing runs."""
-        stopped = self.controller.shutdown(
-            self.shutdown_timeout_s if timeout_s is None else timeout_s
-        )
+        """Stop any run or experiment and wait for its thread (bounded); True once nothing runs."""
+        timeout = self.shutdown_timeout_s if timeout_s is None else timeout_s
+        self.controller.cancel()
+        self.experiment_controller.cancel()
+        stopped = self.controller.shutdown(timeout)
+        stopped = self.experiment_controller.shutdown(timeout) and stopped
         if stopped:
             self._set_running(False)
         return stopped
@@ -290,14 +314,25 @@ class MainWindow(QMainWindow):
     # --- internals ---------------------------------------------------------------
 
     def _set_running(self, running: bool) -> None:
+        experimenting = self.experiment_controller.is_running()
         self.params_panel.setEnabled(not running)
-        self.start_button.setEnabled(not running and self.params_panel.is_valid())
+        self.start_button.setEnabled(
+            not running and not experimenting and self.params_panel.is_valid()
+        )
+        self.start_button.setToolTip(
+            "An experiment is going: one run or experiment at a time"
+            if experimenting
+            else "Run the experiment (Ctrl+Return)"
+        )
         self.cancel_button.setEnabled(running and not self._cancelling)
+        self.experiment_tab.set_blocked(
+            "A single run is going: one run or experiment at a time" if running else None
+        )
 
     @Slot()
     def _on_params_changed(self) -> None:
         self.strategy_panel.show_strategy(self.params_panel.strategy())
-        running = self.controller.is_running()
+        running = self.controller.is_running() or self.experiment_controller.is_running()
         self.start_button.setEnabled(not running and self.params_panel.is_valid())
 
     @Slot()
@@ -321,6 +356,7 @@ class MainWindow(QMainWindow):
 
     def _save_settings(self) -> None:
         self.params_panel.save(self.settings)
+        self.experiment_tab.spec_panel.save(self.settings)
         self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self.settings.setValue(
             SPLITTER_KEY,
@@ -328,16 +364,70 @@ class MainWindow(QMainWindow):
         )
         self.settings.sync()
 
-    def _restore_geometry(self) -> None:
+    def _restore_geometry(self) -> list[str]:
+        """Restore size and splitters; returns the settings that were corrupted (reset)."""
+        reset: list[str] = []
         geometry = self.settings.value(GEOMETRY_KEY)
         if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
             self.resize(*DEFAULT_SIZE)
+            if geometry is not None:
+                reset.append(GEOMETRY_KEY)
         states: Any = self.settings.value(SPLITTER_KEY)
+        restored = 0
         if isinstance(states, list) and len(states) == 2:
             splitters = (self.main_splitter, self.right_splitter)
             for splitter, state in zip(splitters, states, strict=True):
-                if isinstance(state, QByteArray):
-                    splitter.restoreState(state)
+                if isinstance(state, QByteArray) and splitter.restoreState(state):
+                    restored += 1
+        if states is not None and restored != 2:
+            reset.append(SPLITTER_KEY)
+        return reset
+
+    def _report_reset_settings(self, reset: list[str]) -> None:
+        """Say which saved settings were unusable and fell back to their defaults."""
+        self.reset_settings = list(reset)
+        if not reset:
+            return
+        message = "Settings reset to defaults (corrupted or out of range): " + "; ".join(reset)
+        self.statusBar().showMessage(message)
+        self.log_panel.appendPlainText(message)
+
+    # --- experiments and trials ------------------------------------------------
+
+    @Slot(bool)
+    def _on_experiment_running_changed(self, running: bool) -> None:
+        self._set_running(self.controller.is_running())
+        if not running:
+            self._close_if_pending()
+
+    def is_busy(self) -> bool:
+        """A single run or an experiment is going."""
+        return self.controller.is_running() or self.experiment_controller.is_running()
+
+    @Slot(object)
+    def show_trial_result(self, result: RunResult) -> None:
+        """Load a finished run (an experiment's trial) into the Run tab: views and exports."""
+        if self.controller.is_running():
+            self.statusBar().showMessage("A run is going: the trial is not loaded into the Run tab")
+            return
+        self.last_result = result
+        self.params_panel.set_params(result.params)
+        self.model.set_records(result.records)
+        self.lanes.show_result(result)
+        self.log_panel.show_timeline(
+            result.timeline,
+            footer=f"{result.elapsed_s:9.3f} s  verdict    {', '.join(result.outcomes)}",
+        )
+        self.banner.show_result(result)
+        rate = result.processed / result.elapsed_s if result.elapsed_s > 0 else 0.0
+        self.progress_bar.setRange(0, max(1, result.items))
+        self._show_progress(result.processed, result.items, rate, result.elapsed_s, "done")
+        self.tabs.setCurrentWidget(self.run_tab)
+        self.file_menu.refresh()
+        self.statusBar().showMessage(
+            f"Showing a trial of the experiment (seed {result.params.seed}): "
+            f"{', '.join(result.outcomes)}"
+        )
 
     def _close_if_pending(self) -> None:
         if self._close_when_stopped:

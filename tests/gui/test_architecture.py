@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 GUI = Path(__file__).resolve().parents[2] / "gui"
-BRIDGE = "bridge.py"
+# The bridges: the only modules that run the core (single runs, experiments).
+BRIDGES = ("bridge.py", "experiment_bridge.py")
 # Widgets may use core's data classes and constants, never what starts processes.
 RUNNING_MODULES = ("multiprocessing", "concurrent", "core.engine", "core.worker", "core.queues")
 
@@ -33,13 +34,15 @@ def imports(tree: ast.AST) -> list[tuple[str, str | None]]:
 def test_only_the_bridge_runs_the_core(path: Path) -> None:
     tree = ast.parse(path.read_text())
     for module, name in imports(tree):
-        starts_processes = module.startswith(RUNNING_MODULES) or (
-            module == "core" and name == "run"
+        starts_processes = (
+            module.startswith(RUNNING_MODULES)
+            or (module == "core" and name == "run")
+            or (module == "core.experiment" and name == "run_experiment")
         )
-        if path.name != BRIDGE:
+        if path.name not in BRIDGES:
             assert not starts_processes, f"{path.name} imports {module}.{name}"
         else:
-            assert not module.startswith("multiprocessing"), "the bridge calls core.run only"
+            assert not module.startswith("multiprocessing"), "a bridge calls the core API only"
 
 
 @pytest.mark.parametrize("path", gui_modules(), ids=lambda p: p.name)
@@ -62,12 +65,51 @@ def test_signals_carry_objects_and_no_self_thread(path: Path) -> None:
 
 def test_bridge_worker_documents_its_signals() -> None:
     from gui.bridge import RunController, RunWorker
+    from gui.experiment_bridge import ExperimentController, ExperimentWorker
 
-    for cls in (RunWorker, RunController):
+    documented: list[tuple[type, tuple[str, ...]]] = [
+        (RunWorker, ("started", "progress(Progress)", "finished(RunResult)", "errored(str)")),
+        (RunController, ("started", "progress(Progress)", "finished(RunResult)", "errored(str)")),
+    ]
+    experiment_signals = (
+        "started(ExperimentPlan)",
+        "progress(ExperimentProgress)",
+        "finished(ExperimentResult)",
+        "errored(str)",
+    )
+    documented += [
+        (ExperimentWorker, experiment_signals),
+        (ExperimentController, experiment_signals),
+    ]
+    for cls, signals in documented:
         doc = cls.__doc__ or ""
         assert "Signals:" in doc
-        for signal in ("started", "progress(Progress)", "finished(RunResult)", "errored(str)"):
+        for signal in signals:
             assert signal in doc, f"{cls.__name__} does not document {signal}"
+
+
+@pytest.mark.parametrize("path", gui_modules(), ids=lambda p: p.name)
+def test_no_thread_is_ever_terminated(path: Path) -> None:
+    """Cancel is cooperative everywhere: QThread.terminate() can leave locks held and children."""
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == "terminate":
+            raise AssertionError(f"{path.name}:{node.lineno} calls terminate()")
+
+
+@pytest.mark.parametrize("name", BRIDGES)
+def test_bridges_never_delete_the_worker_in_its_own_thread(name: str) -> None:
+    """``worker.deleteLater`` on a worker signal runs in the worker thread, which can deadlock
+    PySide (see gui.bridge's docstring): the worker is deleted in the GUI thread instead."""
+    tree = ast.parse((GUI / name).read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "connect":
+            for arg in node.args:
+                is_delete_later = isinstance(arg, ast.Attribute) and arg.attr == "deleteLater"
+                owner = getattr(arg, "value", None)
+                assert not (is_delete_later and getattr(owner, "id", None) == "worker"), (
+                    f"{name}:{node.lineno} connects worker.deleteLater"
+                )
 
 
 def test_import_gui_does_not_load_qt() -> None:

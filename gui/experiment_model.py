@@ -1,0 +1,343 @@
+"""Table models of an experiment: one row per cell, and one row per trial of a cell.
+
+Both follow the shape of gui.results_model: rowCount/columnCount are 0 under
+a valid parent, data() answers DisplayRole, SortRole (the native value),
+TextAlignmentRole, BackgroundRole and ToolTipRole, and returns None for an
+invalid index or an unknown role.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from core.experiment import (
+    COUNTED_OUTCOMES,
+    NO_FAULT,
+    CellResult,
+    ExperimentPlan,
+    ExperimentResult,
+    Rate,
+    TrialSummary,
+)
+from gui.verdict import SEVERITY_FAILURE, SEVERITY_OK, SEVERITY_WARNING, severity_of
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+# Native (unformatted) value of a cell: what tests and sorting read.
+SortRole = Qt.ItemDataRole.UserRole + 1
+
+# Each outcome's colour, in the family of the verdict banner's colour for that
+# outcome (gui.verdict: green ok, amber lost/duplicated, red deadlock/stalled/crashed),
+# in distinct shades so that a stacked bar can show them side by side.
+OUTCOME_COLORS = {
+    "ok": "#2e7d32",
+    "deadlock": "#c62828",
+    "stalled": "#ef5350",
+    "lost": "#ff8f00",
+    "duplicated": "#ffca28",
+    "crashed": "#7f0000",
+}
+# Light tints for table backgrounds, the banner's background colours.
+SEVERITY_TINTS = {
+    SEVERITY_OK: QColor("#e8f5e9"),
+    SEVERITY_WARNING: QColor("#fff8e1"),
+    SEVERITY_FAILURE: QColor("#ffebee"),
+}
+DASH = "—"
+
+_NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_TEXT_ALIGNMENT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
+def percent(value: float) -> str:
+    return f"{round(value * 100):d}"
+
+
+def format_rate(rate: Rate) -> str:
+    """'35 % [18–57]': the rate and its 95 % Wilson interval, in whole percent."""
+    value = rate.rate
+    if value is None:
+        return DASH
+    return f"{percent(value)} % [{percent(rate.low)}–{percent(rate.high)}]"
+
+
+def format_seconds(value: float | None) -> str:
+    return DASH if value is None else f"{value:.3f}"
+
+
+def format_speed(value: float | None) -> str:
+    return DASH if value is None else f"{value:,.0f}"
+
+
+def fault_label(fault: str) -> str:
+    return "" if fault == NO_FAULT else fault
+
+
+# --- cells -------------------------------------------------------------------------
+
+CELL_PARAM_COLUMNS = ("Strategy", "Queue", "Start", "Workers", "Items", "Fault", "Trials")
+COL_FIRST_OUTCOME = len(CELL_PARAM_COLUMNS)
+CELL_HEADERS = (
+    *CELL_PARAM_COLUMNS,
+    *COUNTED_OUTCOMES,
+    "Median elapsed (s)",
+    "Median items/s",
+)
+COL_MEDIAN_ELAPSED = len(CELL_HEADERS) - 2
+COL_MEDIAN_SPEED = len(CELL_HEADERS) - 1
+
+
+class CellTableModel(QAbstractTableModel):
+    """One row per cell of an experiment: parameters, trials, rates per outcome, timing.
+
+    set_plan() shows every cell with no trial yet; update_cell() replaces one
+    row as its trials come in (ExperimentProgress.cell); set_result() takes
+    the final ExperimentResult.
+    """
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._cells: list[CellResult] = []
+        self._trials_target = 0
+
+    # --- Qt model interface ------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._cells)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(CELL_HEADERS)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(CELL_HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return CELL_HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section >= COL_FIRST_OUTCOME:
+            if section < COL_MEDIAN_ELAPSED:
+                return (
+                    f"Trials with outcome {CELL_HEADERS[section]} (per flag: a deadlock + lost "
+                    "trial counts for both), its rate and 95 % Wilson interval"
+                )
+            return "Median over the cell's trials"
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if not (0 <= row < len(self._cells) and 0 <= column < len(CELL_HEADERS)):
+            return None
+        cell_result = self._cells[row]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(cell_result, column)
+        if role == SortRole:
+            return self._native(cell_result, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _TEXT_ALIGNMENT if column in (0, 1, 2, 5) else _NUMBER_ALIGNMENT
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._background(cell_result, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(cell_result, column)
+        return None
+
+    # --- filling -----------------------------------------------------------------
+
+    def set_plan(self, plan: ExperimentPlan) -> None:
+        self.beginResetModel()
+        self._cells = [CellResult(cell) for cell in plan.cells]
+        self._trials_target = plan.spec.trials
+        self.endResetModel()
+
+    def update_cell(self, cell_result: CellResult) -> None:
+        """Replace one cell's row with a newer snapshot of its trials."""
+        row = cell_result.cell.index
+        if not 0 <= row < len(self._cells):
+            return
+        self._cells[row] = cell_result
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(CELL_HEADERS) - 1))
+
+    def set_result(self, result: ExperimentResult) -> None:
+        self.beginResetModel()
+        self._cells = list(result.cells)
+        self._trials_target = result.spec.trials
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._cells = []
+        self._trials_target = 0
+        self.endResetModel()
+
+    # --- reading -----------------------------------------------------------------
+
+    def cell_result(self, row: int) -> CellResult:
+        return self._cells[row]
+
+    def cells(self) -> list[CellResult]:
+        return list(self._cells)
+
+    # --- internals ---------------------------------------------------------------
+
+    def _outcome(self, column: int) -> str | None:
+        if COL_FIRST_OUTCOME <= column < COL_MEDIAN_ELAPSED:
+            return COUNTED_OUTCOMES[column - COL_FIRST_OUTCOME]
+        return None
+
+    def _display(self, cell_result: CellResult, column: int) -> str:
+        cell = cell_result.cell
+        if column == 0:
+            return cell.strategy
+        if column == 1:
+            return cell.queue_kind
+        if column == 2:
+            return cell.start_method
+        if column == 3:
+            return str(cell.workers)
+        if column == 4:
+            return f"{cell.items:,}"
+        if column == 5:
+            return fault_label(cell.fault)
+        if column == 6:
+            return f"{cell_result.n} / {self._trials_target}"
+        outcome = self._outcome(column)
+        if outcome is not None:
+            if cell_result.n == 0:
+                return DASH
+            rate = cell_result.rates()[outcome]
+            return f"{rate.count}  ·  {format_rate(rate)}"
+        if column == COL_MEDIAN_ELAPSED:
+            return format_seconds(cell_result.median_elapsed_s)
+        return format_speed(cell_result.median_items_per_s)
+
+    def _native(self, cell_result: CellResult, column: int) -> Any:
+        cell = cell_result.cell
+        natives: tuple[Any, ...] = (
+            cell.strategy,
+            cell.queue_kind,
+            cell.start_method,
+            cell.workers,
+            cell.items,
+            cell.fault,
+            cell_result.n,
+        )
+        if column < len(natives):
+            return natives[column]
+        outcome = self._outcome(column)
+        if outcome is not None:
+            return cell_result.rates()[outcome].rate
+        if column == COL_MEDIAN_ELAPSED:
+            return cell_result.median_elapsed_s
+        return cell_result.median_items_per_s
+
+    def _background(self, cell_result: CellResult, column: int) -> QColor | None:
+        outcome = self._outcome(column)
+        if outcome is None or cell_result.counts()[outcome] == 0:
+            return None
+        return SEVERITY_TINTS.get(severity_of([outcome]))
+
+    def _tooltip(self, cell_result: CellResult, column: int) -> str | None:
+        outcome = self._outcome(column)
+        if outcome is None:
+            return cell_result.cell.label if column == 0 else None
+        rate = cell_result.rates()[outcome]
+        if rate.n == 0:
+            return "No trial yet"
+        return (
+            f"{rate.count} of {rate.n} trials had {outcome}: {format_rate(rate)} "
+            "(95 % Wilson interval). Double-click the row for its trials."
+        )
+
+
+# --- trials ------------------------------------------------------------------------
+
+TRIAL_HEADERS = (
+    "Trial",
+    "Seed",
+    "Outcomes",
+    "Processed",
+    "Lost",
+    "Duplicated",
+    "Elapsed (s)",
+    "Items/s",
+)
+
+
+class TrialTableModel(QAbstractTableModel):
+    """The trials of one cell: seed, outcomes, processed, lost, elapsed."""
+
+    def __init__(self, trials: list[TrialSummary] | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._trials: list[TrialSummary] = list(trials or [])
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._trials)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(TRIAL_HEADERS)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(TRIAL_HEADERS)
+        ):
+            return TRIAL_HEADERS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if not (0 <= row < len(self._trials) and 0 <= column < len(TRIAL_HEADERS)):
+            return None
+        trial = self._trials[row]
+        natives: tuple[Any, ...] = (
+            trial.trial,
+            trial.seed,
+            " + ".join(trial.outcomes),
+            trial.processed,
+            trial.lost,
+            trial.duplicated,
+            trial.elapsed_s,
+            trial.items_per_s,
+        )
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = natives[column]
+            if column in (1, 2):  # a seed is an id, not a quantity: no separators
+                return str(value)
+            if column == 6:
+                return f"{value:.3f}"
+            if column == 7:
+                return f"{value:,.0f}"
+            return f"{value:,}"
+        if role == SortRole:
+            return natives[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _TEXT_ALIGNMENT if column == 2 else _NUMBER_ALIGNMENT
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return SEVERITY_TINTS.get(severity_of(list(trial.outcomes)))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return trial.diagnosis or None
+        return None
+
+    def set_trials(self, trials: list[TrialSummary]) -> None:
+        self.beginResetModel()
+        self._trials = list(trials)
+        self.endResetModel()
+
+    def trial(self, row: int) -> TrialSummary:
+        return self._trials[row]

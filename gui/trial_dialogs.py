@@ -1,0 +1,202 @@
+"""An experiment cell's trials, and one trial's single-run views.
+
+TrialDialog composes the window's own single-run widgets (VerdictBanner,
+WorkerLanes, ItemTableModel in a table, LogPanel) around a trial's RunResult,
+which run_experiment keeps with keep_runs=True.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.experiment import CellResult, TrialSummary
+from gui.experiment_model import TrialTableModel, format_rate
+from gui.lanes import WorkerLanes, legend_html
+from gui.panels import LogPanel
+from gui.qtutil import named
+from gui.results_model import FILTERS, ItemTableModel
+from gui.verdict import VerdictBanner
+
+
+def _table(name: str, model: Any) -> QTableView:
+    table = named(QTableView(), name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class TrialListDialog(QDialog):
+    """The trials of one cell; double-click (or Open trial) shows a trial's views.
+
+    Signals:
+        showInRunTab(RunResult): the user asked to load a trial into the Run tab.
+    """
+
+    showInRunTab = Signal(object)
+
+    def __init__(self, cell_result: CellResult, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trialListDialog")
+        self.cell_result = cell_result
+        cell = cell_result.cell
+        self.setWindowTitle(f"Trials of cell {cell.index}: {cell.strategy}")
+        self.resize(820, 480)
+        self.trial_dialog: TrialDialog | None = None
+
+        rates = cell_result.rates()
+        seen = [f"{o} {format_rate(r)}" for o, r in rates.items() if r.count]
+        summary = named(
+            QLabel(
+                f"<b>{cell.label}</b><br>{cell_result.n} trials"
+                + (f": {', '.join(seen)}" if seen else ""),
+                wordWrap=True,
+            ),
+            "trialListSummary",
+        )
+        summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.model = TrialTableModel(cell_result.trials, self)
+        self.table = _table("trialTable", self.model)
+        for column, width in enumerate((56, 130, 180, 80, 56, 80, 90)):
+            self.table.horizontalHeader().resizeSection(column, width)
+        self.table.doubleClicked.connect(self._on_double_clicked)
+        self.open_button = named(QPushButton("Open trial"), "openTrialButton")
+        self.open_button.setToolTip("The trial's verdict, worker lanes, items and log")
+        self.open_button.clicked.connect(self._open_selected)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addWidget(QLabel("Double-click a trial to open its single-run views."))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    def open_trial(self, row: int) -> TrialDialog:
+        trial = self.model.trial(row)
+        if self.trial_dialog is not None:
+            self.trial_dialog.close()
+            self.trial_dialog.deleteLater()
+        self.trial_dialog = TrialDialog(trial, self.cell_result.cell.label, self)
+        self.trial_dialog.showInRunTab.connect(self.showInRunTab)
+        self.trial_dialog.show()
+        return self.trial_dialog
+
+    @Slot(QModelIndex)
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_trial(index.row())
+
+    @Slot()
+    def _open_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.open_trial(rows[0].row())
+
+
+class TrialDialog(QDialog):
+    """One trial with the single-run views: verdict banner, worker lanes, items, log.
+
+    Signals:
+        showInRunTab(RunResult): load this trial into the window's Run tab (for exports).
+    """
+
+    showInRunTab = Signal(object)
+
+    def __init__(self, trial: TrialSummary, cell_label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trialDialog")
+        self.trial = trial
+        self.setWindowTitle(f"Trial {trial.trial} (seed {trial.seed}) of {cell_label}")
+        self.resize(1100, 780)
+        self.banner = VerdictBanner()
+        self.lanes = WorkerLanes()
+        self.model = ItemTableModel(self)
+        self.table = _table("trialItemsTable", self.model)
+        self.filter_combo = named(QComboBox(), "trialFilterCombo")
+        for mode, label in FILTERS.items():
+            self.filter_combo.addItem(label, mode)
+        self.filter_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.log_panel = LogPanel()
+        self.run_tab_button = named(QPushButton("Show in Run tab"), "showInRunTabButton")
+        self.run_tab_button.setToolTip(
+            "Load this trial into the Run tab: its views there, and File > Export for one run"
+        )
+        self.run_tab_button.clicked.connect(self._on_show_in_run_tab)
+
+        run = trial.run
+        if run is None:
+            self.banner.show_error("This trial's full result was not kept (keep_runs was off).")
+            self.run_tab_button.setEnabled(False)
+        else:
+            self.banner.show_result(run)
+            self.lanes.show_result(run)
+            self.model.set_records(run.records)
+            self.log_panel.show_timeline(
+                run.timeline,
+                footer=f"{run.elapsed_s:9.3f} s  verdict    {', '.join(run.outcomes)}",
+            )
+
+        lanes_box = QWidget()
+        lanes_layout = QVBoxLayout(lanes_box)
+        lanes_layout.setContentsMargins(0, 0, 0, 0)
+        lanes_layout.addWidget(QLabel(legend_html(), wordWrap=True))
+        lanes_layout.addWidget(self.lanes, 1)
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(QLabel("Show"))
+        filter_row.addWidget(self.filter_combo)
+        filter_row.addStretch(1)
+        table_layout.addLayout(filter_row)
+        table_layout.addWidget(self.table, 1)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(table_box)
+        bottom.addWidget(self.log_panel)
+        bottom.setSizes([600, 400])
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(lanes_box)
+        splitter.addWidget(bottom)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.run_tab_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(buttons)
+
+    @Slot()
+    def _on_filter_changed(self) -> None:
+        self.model.set_filter(self.filter_combo.currentData())
+
+    @Slot()
+    def _on_show_in_run_tab(self) -> None:
+        if self.trial.run is not None:
+            self.showInRunTab.emit(self.trial.run)
