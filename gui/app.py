@@ -7,6 +7,7 @@ import sys
 from PySide6.QtWidgets import QApplication
 
 from gui.main_window import MainWindow
+from gui.unix_signals import install as install_signal_shutdown
 
 APP_NAME = "QueueScope"
 
@@ -19,8 +20,14 @@ def main(argv: list[str]) -> int:
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     window = MainWindow()
+    # SIGINT/SIGTERM: cancel the run, stop its thread (bounded), exit 128 + signal number.
+    signal_shutdown = install_signal_shutdown(app, window)
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        if signal_shutdown is not None:
+            signal_shutdown.uninstall()
 
 
 if __name__ == "__main__":
