@@ -92,6 +92,8 @@ def _plot(widget: Any, left: str, bottom: str) -> Any:
     if left:
         plot.setLabel("left", left)
     plot.setLabel("bottom", bottom)
+    for side in ("left", "bottom"):
+        plot.getAxis(side).enableAutoSIPrefix(False)  # "0.2 s", never "200 (x0.001)"
     return plot
 
 
@@ -105,7 +107,8 @@ class OutcomeChart(QWidget):
         self.plot_widget = pg.PlotWidget(background="w")
         self.plot_widget.setMinimumHeight(160)
         self.plot = _plot(self.plot_widget, "", "% of trials (headline outcome of each trial)")
-        self.plot.setXRange(0, 100, padding=0.01)
+        self.plot.setXRange(-1, 101, padding=0)  # 0 % and 100 % stay on the axis
+        self.plot.getAxis("bottom").setTicks([[(x, f"{x} %") for x in (0, 25, 50, 75, 100)], []])
         self.bars: dict[str, pg.BarGraphItem] = {}
         for outcome in COUNTED_OUTCOMES:
             bar = pg.BarGraphItem(
@@ -178,6 +181,7 @@ class TimingChart(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph i
         self.elapsed_plot.addItem(self.elapsed_bar)
         self.speed_plot.addItem(self.speed_bar)
         self._values: list[tuple[str, float | None, float | None]] = []
+        self._labels: list[tuple[Any, pg.TextItem]] = []
         self.set_cells([])
 
     def set_cells(self, cells: list[CellResult]) -> None:
@@ -193,8 +197,21 @@ class TimingChart(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph i
         self.speed_bar.setOpts(x0=np.zeros(len(y)), width=speed, y=y, height=BAR_HEIGHT)
         self.elapsed_plot.getAxis("left").setTicks([list(enumerate(labels)), []])
         self.elapsed_plot.setYRange(-0.5, max(len(cells), 1) - 0.5, padding=0.05)
-        self.elapsed_plot.setXRange(0, max(float(elapsed.max(initial=0.0)), 0.001), padding=0.05)
-        self.speed_plot.setXRange(0, max(float(speed.max(initial=0.0)), 1.0), padding=0.05)
+        # Room on the right of the longest bar for its value.
+        self.elapsed_plot.setXRange(0, max(float(elapsed.max(initial=0.0)), 0.001) * 1.6)
+        self.speed_plot.setXRange(0, max(float(speed.max(initial=0.0)), 1.0) * 1.6)
+        for plot, label in self._labels:
+            plot.removeItem(label)
+        self._labels = []
+        for row, (_, seconds, per_s) in enumerate(self._values):
+            for plot, value, text in (
+                (self.elapsed_plot, seconds, "—" if seconds is None else f"{seconds:.2f} s"),
+                (self.speed_plot, per_s, "—" if per_s is None else f"{per_s:,.0f}/s"),
+            ):
+                label = pg.TextItem(text, color="#212121", anchor=(0, 0.5))
+                label.setPos(value or 0.0, row)
+                plot.addItem(label)
+                self._labels.append((plot, label))
 
     def values(self) -> list[tuple[str, float | None, float | None]]:
         """What is drawn: (cell label, median elapsed s, median items/s) per cell."""

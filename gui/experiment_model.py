@@ -185,6 +185,10 @@ class CellTableModel(QAbstractTableModel):
     def cells(self) -> list[CellResult]:
         return list(self._cells)
 
+    def trials_target(self) -> int:
+        """Trials per cell the experiment asks for."""
+        return self._trials_target
+
     # --- internals ---------------------------------------------------------------
 
     def _outcome(self, column: int) -> str | None:

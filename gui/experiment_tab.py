@@ -8,6 +8,7 @@ and every finished trial updates its cell's row and the charts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer, Signal, Slot
@@ -42,6 +43,7 @@ from core.experiment import (
     MAX_TRIALS,
     MAX_WORK_MS,
     NO_FAULT,
+    Cell,
     ExperimentPlan,
     ExperimentProgress,
     ExperimentResult,
@@ -56,7 +58,12 @@ from core.params import QUEUE_KINDS
 from core.strategies import GROUPS, POST, STRATEGIES
 from gui.experiment_bridge import ExperimentController
 from gui.experiment_chart import OutcomeChart, TimingChart
-from gui.experiment_model import CellTableModel
+from gui.experiment_model import (
+    COL_FIRST_OUTCOME,
+    COL_MEDIAN_ELAPSED,
+    CellTableModel,
+    fault_label,
+)
 from gui.params_panel import GUI_START_METHODS, QUEUE_KIND_LABELS, START_METHOD_LABELS
 from gui.qtutil import named
 from gui.trial_dialogs import TrialListDialog
@@ -72,6 +79,36 @@ DEFAULT_SPEC = ExperimentSpec(
 RECORD_BYTES = 5 * 4 + 3 * 8 + 1
 KEPT_RECORDS_NOTE_BYTES = 200 << 20
 CHART_REDRAW_MS = 150
+
+
+def _queue(cell: Cell) -> str:
+    return cell.queue_kind
+
+
+def _start(cell: Cell) -> str:
+    return cell.start_method
+
+
+def _workers(cell: Cell) -> str:
+    return str(cell.workers)
+
+
+def _items(cell: Cell) -> str:
+    return f"{cell.items:,}"
+
+
+def _fault(cell: Cell) -> str:
+    return fault_label(cell.fault) or "none"
+
+
+# The cells table's parameter columns 1..5, and how a cell's value reads.
+_CELL_PARAMS: tuple[tuple[str, Callable[[Cell], str]], ...] = (
+    ("queue", _queue),
+    ("start method", _start),
+    ("workers", _workers),
+    ("items", _items),
+    ("fault", _fault),
+)
 _COLUMN_WIDTHS = (170, 70, 80, 62, 62, 70, 60)
 
 
@@ -155,29 +192,33 @@ class SpecPanel(QGroupBox):
         self.workers_edit.setToolTip("Worker counts to try, separated by commas: 2, 4, 8")
         self.items_edit = named(QLineEdit(), "experimentItems")
         self.items_edit.setToolTip("Item counts to try, separated by commas: 100, 10000")
+        # Short labels (the panel is narrow); the long ones are the tooltips.
         self.start_method_boxes = {
-            method: named(QCheckBox(START_METHOD_LABELS[method]), f"experimentStart_{method}")
+            method: named(QCheckBox(method), f"experimentStart_{method}")
             for method in GUI_START_METHODS
         }
+        for method, box in self.start_method_boxes.items():
+            box.setToolTip(START_METHOD_LABELS[method])
         self.queue_boxes = {
-            kind: named(QCheckBox(QUEUE_CHOICE_LABELS[kind]), f"experimentQueue_{kind}")
-            for kind in QUEUE_CHOICES
+            kind: named(QCheckBox(kind), f"experimentQueue_{kind}") for kind in QUEUE_CHOICES
         }
+        for queue_kind, box in self.queue_boxes.items():
+            box.setToolTip(QUEUE_CHOICE_LABELS[queue_kind])
         self.no_fault_box = named(QCheckBox("none"), "experimentFault_none")
         self.fault_boxes: dict[str, QCheckBox] = {}
         self.fault_args: dict[str, QLineEdit] = {}
         arg_validator = QRegularExpressionValidator(r"[0-9, ]*")
-        for kind in FAULT_KINDS.values():
-            box = named(QCheckBox(kind.name), f"experimentFault_{kind.name}")
-            box.setToolTip(f"{kind.help}; expected outcome: {kind.expected}")
-            arg = named(QLineEdit(), f"experimentFaultArg_{kind.name}")
-            arg.setPlaceholderText(f"{kind.arg_name}: default")
+        for fault_kind in FAULT_KINDS.values():
+            box = named(QCheckBox(fault_kind.name), f"experimentFault_{fault_kind.name}")
+            box.setToolTip(f"{fault_kind.help}; expected outcome: {fault_kind.expected}")
+            arg = named(QLineEdit(), f"experimentFaultArg_{fault_kind.name}")
+            arg.setPlaceholderText(f"{fault_kind.arg_name}: default")
             arg.setToolTip(
-                f"ARG ({kind.arg_name}); several separated by commas; empty: core's default"
+                f"ARG ({fault_kind.arg_name}); several separated by commas; empty: core's default"
             )
             arg.setValidator(arg_validator)
-            self.fault_boxes[kind.name] = box
-            self.fault_args[kind.name] = arg
+            self.fault_boxes[fault_kind.name] = box
+            self.fault_args[fault_kind.name] = arg
 
         self.trials_spin = named(QSpinBox(), "experimentTrials")
         self.trials_spin.setRange(1, MAX_TRIALS)
@@ -206,9 +247,11 @@ class SpecPanel(QGroupBox):
         starts = QHBoxLayout()
         for box in self.start_method_boxes.values():
             starts.addWidget(box)
-        queues = QGridLayout()
-        for i, box in enumerate(self.queue_boxes.values()):
-            queues.addWidget(box, i // 2, i % 2)
+        starts.addStretch(1)
+        queues = QHBoxLayout()
+        for box in self.queue_boxes.values():
+            queues.addWidget(box)
+        queues.addStretch(1)
         faults = QGridLayout()
         faults.addWidget(self.no_fault_box, 0, 0)
         for i, name in enumerate(FAULT_KINDS, start=1):
@@ -476,6 +519,7 @@ class ExperimentTab(QWidget):
         for column in range(len(_COLUMN_WIDTHS), self.model.columnCount()):
             header.resizeSection(column, 132)
         self.table.setToolTip("Double-click a cell's row for its trials")
+        self.same_label = named(QLabel(wordWrap=True), "experimentSameInEveryCell")
         self.table.doubleClicked.connect(self._on_cell_double_clicked)
         self.outcome_chart = OutcomeChart()
         self.timing_chart = TimingChart()
@@ -513,7 +557,7 @@ class ExperimentTab(QWidget):
         left = named(QScrollArea(), "experimentLeftPanel")
         left.setWidgetResizable(True)
         left.setWidget(left_inner)
-        left.setMinimumWidth(380)
+        left.setMinimumWidth(400)
         left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         timing_box = QWidget()
@@ -527,8 +571,8 @@ class ExperimentTab(QWidget):
         self.charts_splitter = named(QSplitter(Qt.Orientation.Horizontal), "experimentCharts")
         self.charts_splitter.addWidget(self.outcome_chart)
         self.charts_splitter.addWidget(timing_box)
-        self.charts_splitter.setStretchFactor(0, 3)
-        self.charts_splitter.setStretchFactor(1, 2)
+        self.charts_splitter.setStretchFactor(0, 1)
+        self.charts_splitter.setStretchFactor(1, 1)
 
         table_box = QWidget()
         table_layout = QVBoxLayout(table_box)
@@ -541,19 +585,21 @@ class ExperimentTab(QWidget):
                 wordWrap=True,
             )
         )
+        table_layout.addWidget(self.same_label)
         table_layout.addWidget(self.table, 1)
         self.right_splitter = named(QSplitter(Qt.Orientation.Vertical), "experimentSplitter")
         self.right_splitter.addWidget(table_box)
         self.right_splitter.addWidget(self.charts_splitter)
         self.right_splitter.setStretchFactor(0, 1)
-        self.right_splitter.setStretchFactor(1, 1)
+        self.right_splitter.setStretchFactor(1, 2)
+        self.right_splitter.setSizes([260, 560])
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.right_splitter)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([400, 1000])
+        splitter.setSizes([410, 990])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -574,6 +620,7 @@ class ExperimentTab(QWidget):
         self._cancelling = False
         self.run_error_label.setVisible(False)
         self.model.set_plan(plan)
+        self._fit_columns()
         self._redraw_charts()
         self.progress_bar.setRange(0, max(1, plan.total_trials))
         self.progress_bar.setValue(0)
@@ -630,6 +677,7 @@ class ExperimentTab(QWidget):
         self.result = result
         self._previous_result = None
         self.model.set_result(result)
+        self._fit_columns()
         self._chart_timer.stop()
         self._redraw_charts()
         self.progress_bar.setValue(min(result.trials_done, self.progress_bar.maximum()))
@@ -656,6 +704,7 @@ class ExperimentTab(QWidget):
             self.model.set_result(self.result)
         else:
             self.model.clear()
+        self._fit_columns()
         self._redraw_charts()
         self.run_error_label.setText(f"Could not run: {message}")
         self.run_error_label.setVisible(True)
@@ -679,6 +728,24 @@ class ExperimentTab(QWidget):
             self._blocked_reason or "Run every trial of every cell (one experiment at a time)"
         )
         self.cancel_button.setEnabled(running and not self._cancelling)
+
+    def _fit_columns(self) -> None:
+        """Hide the parameter columns that are the same in every cell (said above the table),
+        and make the outcome columns wide enough for "20  ·  100 % [84–100]"."""
+        cells = [c.cell for c in self.model.cells()]
+        same: list[str] = []
+        for column, (noun, value) in enumerate(_CELL_PARAMS, start=1):
+            values = {value(c) for c in cells}
+            constant = len(values) == 1
+            self.table.setColumnHidden(column, constant)
+            if constant:
+                same.append(f"{noun} {values.pop()}")
+        self.same_label.setText(f"Same in every cell: {', '.join(same)}" if same else "")
+        self.same_label.setVisible(bool(same))
+        sample = f"{self.model.trials_target()}  ·  100 % [100–100]"
+        width = self.table.fontMetrics().horizontalAdvance(sample) + 16
+        for column in range(COL_FIRST_OUTCOME, COL_MEDIAN_ELAPSED):
+            self.table.horizontalHeader().resizeSection(column, width)
 
     @Slot()
     def _redraw_charts(self) -> None:

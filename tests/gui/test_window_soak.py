@@ -36,17 +36,17 @@ def rss_bytes() -> int:
 
 def run_kind(qtbot: Any, window: MainWindow, kind: str) -> RunResult:
     """One run through the window's widgets that ends the given way (forkserver, few items)."""
-    common = {"start_method": "forkserver", "workers": 3}
+    # Every run sets its own watchdog: the stalled one's 0.3 s must not carry over.
+    common: dict[str, Any] = {"start_method": "forkserver", "workers": 3, "watchdog_s": 10.0}
     if kind == "ok":
         set_params(window, "sentinel-per-worker", queue_kind="mp", items=200, **common)
         choose(window, "faultCombo", None)
     elif kind == "deadlock":
-        set_params(window, "seed-empty-after-get", items=50, watchdog_s=10.0, **common)
+        set_params(window, "seed-empty-after-get", items=50, **common)
         choose(window, "faultCombo", None)
     elif kind == "stalled":
-        set_params(
-            window, "sentinel-per-worker", queue_kind="mp", items=20, watchdog_s=0.3, **common
-        )
+        set_params(window, "sentinel-per-worker", queue_kind="mp", items=20, **common)
+        set_params(window, "sentinel-per-worker", watchdog_s=0.3)
         choose(window, "faultCombo", "stop")
     elif kind == "crashed":
         set_params(window, "sentinel-per-worker", queue_kind="mp", items=20, **common)
