@@ -1,24 +1,29 @@
-"""Take docs/window-running.png and docs/window-verdict.png of the real window under X.
+"""Take docs/window-running.png, window-verdict.png and window-experiment.png under X.
 
     Xvfb :99 -screen 0 1400x900x24 &
-    DISPLAY=:99 .venv/bin/python docs/take_screenshots.py
+    DISPLAY=:99 .venv/bin/python docs/take_screenshots.py [--shots run,experiment]
 
 Runs the post's first loop (get(), then break if empty()) slowly enough to
 watch: the "running" shot is taken at the first snapshot where a worker has
 left and another has been blocked in q.get() for a while (the hang), the "verdict" shot once
-the verdict is on screen. Screenshots are of the X root window (ImageMagick
+the verdict is on screen. Then the Experiment tab runs the post's four loops
+ten times each and the "experiment" shot shows the cells, the outcome chart
+and the timing chart. Screenshots are of the X root window (ImageMagick
 `import`), so they show exactly what a user would see.
 """
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from core.experiment import ExperimentResult, ExperimentSpec
 from core.params import RunParams
 from core.result import Progress, RunResult
+from core.strategies import POST, STRATEGIES
 
 DOCS = Path(__file__).resolve().parent
 # Jitter spreads the workers' last items apart, so the hang (one worker gone,
@@ -30,8 +35,15 @@ PARAMS = RunParams(
     work_ms=20.0,
     jitter_ms=600.0,
 )
+# The post's setup: its four loops, 3 workers, 100 items, spawn; ten trials each.
+EXPERIMENT = ExperimentSpec(
+    strategies=tuple(s.id for s in STRATEGIES.values() if s.group == POST),
+    trials=10,
+    start_methods=("spawn",),
+)
 BLOCKED = "blocked in get()"
 MIN_BLOCKED_S = 0.12
+SAFETY_NET_MS = 240_000  # never hang the docs build
 
 
 def screenshot(path: Path) -> None:
@@ -39,7 +51,12 @@ def screenshot(path: Path) -> None:
     print(f"wrote {path}")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--shots", default="run,experiment", help="which shots: run, experiment, or both"
+    )
+    shots = set(parser.parse_args(argv).shots.split(","))
     # Qt is imported here, not at the top: spawned workers re-import this
     # module, and must not load Qt.
     from PySide6.QtCore import QSettings, QTimer
@@ -82,13 +99,40 @@ def main() -> int:
         def finish() -> None:
             app.sync()
             screenshot(DOCS / "window-verdict.png")
+            if "experiment" in shots:
+                start_experiment()
+            else:
+                window.close()
+
+        def start_experiment() -> None:
+            tab = window.experiment_tab
+            window.tabs.setCurrentWidget(tab)
+            tab.spec_panel.set_spec(EXPERIMENT)
+            tab.start_experiment()
+
+        def on_experiment_finished(result: ExperimentResult) -> None:
+            for cell in result.cells:
+                print(cell.cell.strategy, cell.headline_counts())
+            window.experiment_tab.table.selectRow(0)
+            QTimer.singleShot(1000, experiment_shot)
+
+        def experiment_shot() -> None:
+            app.sync()
+            screenshot(DOCS / "window-experiment.png")
             window.close()
 
         window.controller.progress.connect(on_progress)
         window.controller.finished.connect(on_finished)
         window.controller.errored.connect(lambda message: (print(message), window.close()))
-        QTimer.singleShot(1000, window.start_run)
-        QTimer.singleShot(60_000, app.quit)  # never hang the docs build
+        window.experiment_controller.finished.connect(on_experiment_finished)
+        window.experiment_controller.errored.connect(
+            lambda message: (print(message), window.close())
+        )
+        if "run" in shots:
+            QTimer.singleShot(1000, window.start_run)
+        else:
+            QTimer.singleShot(1000, start_experiment)
+        QTimer.singleShot(SAFETY_NET_MS, app.quit)
         return app.exec()
 
 
