@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,19 +31,34 @@ def start_app(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
     )
 
 
-def wait_for_workers(app: subprocess.Popen[str], timeout_s: float = 60.0) -> set[int]:
-    """The app's children once its workers run (polling /proc; bounded)."""
+def has_opened_its_semaphores(pid: int) -> bool:
+    """The process has mapped a named semaphore: a spawned worker is past its bootstrap.
+
+    A child shows up in /proc as soon as it is forked, before it has read its
+    arguments from the parent; a signal then races the worker's own start-up
+    (see the report on core's _start_workers). Mapping /dev/shm/sem.* means it
+    has unpickled its queue and ledger lock, so it is really running.
+    """
+    try:
+        with open(f"/proc/{pid}/maps") as maps:
+            return any("/dev/shm/sem." in line for line in maps)
+    except OSError:
+        return False
+
+
+def wait_for_workers(qtbot: Any, app: subprocess.Popen[str], timeout_ms: int = 60_000) -> set[int]:
+    """The app's children once all its workers run (polling /proc; bounded)."""
     seen: set[int] = set()
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and app.poll() is None:
+
+    def workers_running() -> bool:
+        assert app.poll() is None, f"the app ended early: {app.communicate(timeout=30)!r}"
         children = child_pids(app.pid)
-        seen |= children
-        # The run's workers, plus multiprocessing's resource tracker.
-        if len(children) > WORKERS:
-            return seen
-        time.sleep(0.05)
-    out, err = app.communicate(timeout=30) if app.poll() is not None else ("", "")
-    raise AssertionError(f"the app never had its workers running: {out!r} {err!r}")
+        seen.update(children)
+        # The run's workers (multiprocessing's resource tracker maps no semaphore).
+        return sum(has_opened_its_semaphores(pid) for pid in children) >= WORKERS
+
+    qtbot.waitUntil(workers_running, timeout=timeout_ms)
+    return seen
 
 
 @pytest.mark.timeout(120)
@@ -56,11 +72,11 @@ def wait_for_workers(app: subprocess.Popen[str], timeout_s: float = 60.0) -> set
     ids=["sigterm-run", "sigint-run", "sigterm-experiment"],
 )
 def test_signal_mid_run_shuts_the_app_down_cleanly(
-    tmp_path: Path, signum: signal.Signals, mode: str
+    qtbot: Any, tmp_path: Path, signum: signal.Signals, mode: str
 ) -> None:
     app = start_app(tmp_path, mode)
     try:
-        workers = wait_for_workers(app)
+        workers = wait_for_workers(qtbot, app)
         sent = time.monotonic()
         app.send_signal(signum)
         out, err = app.communicate(timeout=60)
@@ -69,15 +85,20 @@ def test_signal_mid_run_shuts_the_app_down_cleanly(
         if app.poll() is None:
             app.kill()
             app.communicate()
-    assert app.returncode == exit_code_for(signum) == 128 + signum, err
-    assert "started" in out
+    said = f"stdout: {out!r}\nstderr: {err!r}"
+    assert app.returncode == exit_code_for(signum) == 128 + signum, said
+    assert "started" in out, said
     # The close cancelled the run and its thread stopped before the event loop returned.
-    assert f"exited busy=False code={128 + signum}" in out, out
-    assert "Traceback" not in err, err
-    assert took < 30, f"shutting down took {took:.1f} s"
-    deadline = time.monotonic() + 10
-    while any(pid_alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not [pid for pid in workers if pid_alive(pid)], "processes outlived the app"
+    assert f"exited busy=False code={128 + signum}" in out, said
+    assert "Traceback" not in err, said
+    assert took < 30, f"shutting down took {took:.1f} s; {said}"
+
+    # Workers are reaped before the app exits; multiprocessing's resource tracker
+    # (a child too) leaves once it sees its pipe close: give it a moment.
+    def all_gone() -> None:
+        left = [pid for pid in workers if pid_alive(pid)]
+        assert not left, f"processes outlived the app: {left}; {said}"
+
+    qtbot.waitUntil(all_gone, timeout=10_000)
     # closeEvent saved the settings on the way out.
     assert (tmp_path / "QueueScope" / "QueueScope.conf").exists()

@@ -18,7 +18,9 @@ RUNS = 30
 KINDS = ("ok", "deadlock", "stalled", "crashed", "cancelled")
 EXPECTED = {
     "ok": {"ok"},
-    "deadlock": {"deadlock"},
+    # The post's first loop: now and then every worker takes one of the last items
+    # at once, sees empty() and exits: lost without a hang (see NOTES.md).
+    "deadlock": {"deadlock", "lost"},
     "stalled": {"stalled"},
     "crashed": {"crashed"},
     "cancelled": {"cancelled"},
