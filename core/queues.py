@@ -35,6 +35,7 @@ from core.states import WorkerState
 _BLOCKING = float(WorkerState.BLOCKING_GET)
 _TIMED = float(WorkerState.TIMED_GET)
 _PROCESSING = float(WorkerState.PROCESSING)
+_monotonic = time.monotonic
 
 
 class WorkQueue(Protocol):
@@ -166,6 +167,8 @@ class InstrumentedQueue:
 
     Write order matters for the deadlock proof: the state leaves BLOCKING_GET
     before the taken counter grows, and the monitor reads counters first.
+
+    get() runs once per item: its views and cell indices are bound once.
     """
 
     def __init__(
@@ -173,30 +176,40 @@ class InstrumentedQueue:
     ) -> None:
         self._raw = raw
         self._ledger = ledger
-        self._row = worker * W_FIELDS
+        self._row = row = worker * W_FIELDS
         self._worker = worker
         self._fault_item = fault_item if fault_signal else -1
         self._fault_signal = fault_signal
+        self._raw_get = raw.get
+        self._table = ledger.table
+        self._take_count = ledger.take_count
+        self._taker = ledger.taker
+        self._t_take = ledger.t_take
+        self._t0 = ledger.t0
+        self._taker_id = worker + 1
+        self._state_at = row + W_STATE
+        self._change_at = row + W_T_CHANGE
+        self._item_at = row + W_ITEM
+        self._taken_at = row + W_TAKEN
+        self._sentinels_at = row + W_SENTINELS
 
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
-        table = self._ledger.table
-        row = self._row
-        table[row + W_STATE] = _BLOCKING if block and timeout is None else _TIMED
-        table[row + W_T_CHANGE] = time.monotonic()
-        data = self._raw.get(block, timeout)
-        now = time.monotonic()
-        table[row + W_STATE] = _PROCESSING
-        table[row + W_T_CHANGE] = now
+        table = self._table
+        table[self._state_at] = _BLOCKING if block and timeout is None else _TIMED
+        table[self._change_at] = _monotonic()
+        data = self._raw_get(block, timeout)
+        now = _monotonic()
+        table[self._state_at] = _PROCESSING
+        table[self._change_at] = now
         if data.__class__ is int or data.__class__ is BigItem:
-            ledger = self._ledger
-            ledger.take_count[data] += 1
-            ledger.taker[data] = self._worker + 1
-            ledger.t_take[data] = now - ledger.t0
-            table[row + W_ITEM] = data
+            self._take_count[data] += 1
+            self._taker[data] = self._taker_id
+            self._t_take[data] = now - self._t0
+            table[self._item_at] = data
         else:
-            table[row + W_SENTINELS] += 1
-            table[row + W_ITEM] = SENTINEL_ITEM
-        table[row + W_TAKEN] += 1
+            table[self._sentinels_at] += 1
+            table[self._item_at] = SENTINEL_ITEM
+        table[self._taken_at] += 1
         if data == self._fault_item:
             os.kill(os.getpid(), self._fault_signal)  # an injected kill or stop
         return data
@@ -215,7 +228,7 @@ class InstrumentedQueue:
         table[row + W_EMPTY_CALLS] += 1
         table[row + W_LAST_EMPTY] = 1.0 if result else 0.0
         table[row + W_ITEM_AT_EMPTY] = table[row + W_ITEM]
-        table[row + W_T_LAST_EMPTY] = time.monotonic()
+        table[row + W_T_LAST_EMPTY] = _monotonic()
         return result
 
     def qsize(self) -> int:
