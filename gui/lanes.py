@@ -2,12 +2,15 @@
 
 Drawing stays cheap at any run length: a lane stores segments, not samples
 (consecutive same-state observations extend the open segment), each lane is
-capped by merging neighbouring segments, the plot series are decimated, and
-redraws are coalesced to a few per second.
+capped by merging neighbouring segments, the plot series are decimated,
+redraws are coalesced to a few per second, and while a run goes the time axis
+grows in round steps (re-labelling three axes on every redraw was most of a
+redraw's cost).
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -202,11 +205,22 @@ class WorkerLanes(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph i
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(REDRAW_INTERVAL_MS)
         self._redraw_timer.timeout.connect(self.redraw)
+        self._y_tops = [-1.0, -1.0]  # tops of the depth and rate y ranges while live
+        self._items = 0
         self.reset()
 
     # --- feeding -----------------------------------------------------------------
 
-    def reset(self, workers: int = 0) -> None:
+    def reset(self, workers: int = 0, items: int | None = None) -> None:
+        """Empty lanes for `workers`; with `items`, a run of that many items is starting.
+
+        A starting run gets its live axis ranges now (time 0-1 s, queue depth
+        0-items), so the axes are labelled before the run's threads compete
+        with the GUI thread, and not re-labelled by its first snapshot.
+        """
+        self._live = items is not None  # a run feeds snapshots: the ranges grow in steps
+        self._items = items or 0
+        self._x_right = -1.0  # right end of the x range last set
         self.lanes = [Lane() for _ in range(workers)]
         self.now = 0.0
         self.depth.clear()
@@ -216,6 +230,8 @@ class WorkerLanes(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph i
         self.redraw()
 
     def update_progress(self, progress: Progress) -> None:
+        self._live = True
+        self._items = progress.items
         self.now = max(self.now, progress.elapsed_s)
         self._ensure_lanes(len(progress.workers))
         for view in progress.workers:
@@ -228,6 +244,7 @@ class WorkerLanes(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph i
 
     def finish(self, result: RunResult) -> None:
         """Close every lane at the end with the final states; plot the full depth record."""
+        self._live = False
         self.now = max(self.now, result.elapsed_s)
         self._ensure_lanes(len(result.workers))
         last_event = {event.worker: event.t for event in result.timeline}
@@ -271,10 +288,20 @@ class WorkerLanes(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph i
         for state, bar in self.bars.items():
             _show_segments(bar, by_state.get(state, []))
         _show_segments(self.other_bar, other)
-        self.depth_curve.setData(*self.depth.data())
-        self.rate_curve.setData(*self.throughput.data())
+        for k, (plot, curve, series) in enumerate(
+            (
+                (self.depth_plot, self.depth_curve, self.depth),
+                (self.rate_plot, self.rate_curve, self.throughput),
+            )
+        ):
+            t, values = series.data()
+            curve.setData(t, values)
+            self._fit_y(k, plot, values)
         if self.lanes:
-            self.lane_plot.setXRange(0, max(self.now, 0.1), padding=0.02)
+            right = _step_up(max(self.now, 1.0)) if self._live else max(self.now, 0.1)
+            if right != self._x_right:
+                self._x_right = right
+                self.lane_plot.setXRange(0, right, padding=0.02)
 
     def segment_count(self) -> int:
         return sum(len(lane.states) + (lane.state is not None) for lane in self.lanes)
@@ -284,6 +311,24 @@ class WorkerLanes(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph i
         return [lane.state for lane in self.lanes]
 
     # --- internals ---------------------------------------------------------------
+
+    def _fit_y(self, k: int, plot: Any, values: np.ndarray) -> None:
+        """While live, a plot's y range grows in round steps and never shrinks.
+
+        Autoranging on every redraw re-labels the axis each time (the queue
+        depth's range starts at the run's item count). After the run the plot
+        autoranges to its data again.
+        """
+        if not self._live:
+            if self._y_tops[k] >= 0:
+                self._y_tops[k] = -1.0
+                plot.enableAutoRange(y=True)
+            return
+        peak = max(float(values.max()) if len(values) else 0.0, 1.0)
+        top = _step_up(max(peak, self._items)) if k == 0 else _step_up(peak, _COARSE_STEPS)
+        if top > self._y_tops[k]:
+            self._y_tops[k] = top
+            plot.setYRange(0, top, padding=0.05)
 
     def _windowed_rate(self, now: float, processed: int) -> float:
         recent = self._recent
@@ -311,6 +356,20 @@ class WorkerLanes(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph i
         step = max(1, -(-count // 16))  # at most ~16 labels
         ticks = [(n, f"W{n}") for n in range(1, count + 1, step)]
         self.lane_plot.getAxis("left").setTicks([ticks, []])
+
+
+_FINE_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)
+_COARSE_STEPS = (1.0, 2.0, 5.0)
+
+
+def _step_up(t: float, steps: tuple[float, ...] = _FINE_STEPS) -> float:
+    """The smallest step times a power of ten that is >= t (at least 0.1)."""
+    t = max(t, 0.1)
+    scale = 10.0 ** math.floor(math.log10(t))
+    for step in steps:
+        if step * scale >= t:
+            return step * scale
+    return 10.0 * scale
 
 
 def _show_segments(bar: pg.BarGraphItem, segments: list[tuple[float, float, int]]) -> None:

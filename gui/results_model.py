@@ -8,6 +8,7 @@ boolean masks) that maps view rows to stored rows.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, ClassVar
 
 import numpy as np
@@ -66,6 +67,16 @@ _FILTER_STATUSES: dict[str, list[int] | None] = {
     FILTER_LOST_OR_DUPLICATED: [STATUS_DROPPED, STATUS_LEFT, STATUS_DUPLICATED],
 }
 
+_SERVED_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        SortRole,
+        StatusRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.BackgroundRole,
+    )
+)
 _NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _TEXT_ALIGNMENT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _STATUS_COLORS = {
@@ -144,6 +155,18 @@ def columns_from_records(records: ItemRecords) -> dict[str, np.ndarray]:
     }
 
 
+def concat_records(batches: list[ItemRecords]) -> ItemRecords:
+    """One ItemRecords holding the batches in order (array copies, no per-item Python)."""
+    if len(batches) == 1:
+        return batches[0]
+    merged = ItemRecords()
+    for field in dataclasses.fields(ItemRecords):
+        column = getattr(merged, field.name)
+        for batch in batches:
+            column.extend(getattr(batch, field.name))
+    return merged
+
+
 class ItemTableModel(QAbstractTableModel):
     """Per-item records of a run, sortable and filterable in numpy.
 
@@ -188,12 +211,15 @@ class ItemTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # The view asks ~7 roles per visible cell on every repaint, each a call into
+        # Python that needs the GIL: answer the roles we do not serve first.
+        if role not in _SERVED_ROLES or not index.isValid():
             return None
         row, column = index.row(), index.column()
-        if not (0 <= row < self.rowCount() and 0 <= column < len(HEADERS)):
+        rows = self._columns.size if self._rows is None else len(self._rows)
+        if not (0 <= row < rows and 0 <= column < len(HEADERS)):
             return None
-        stored = self.stored_row(row)
+        stored = row if self._rows is None else int(self._rows[row])
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(stored, column)
         if role == SortRole:

@@ -115,8 +115,14 @@ class VerdictBanner(QFrame):
         self._show(SEVERITY_NONE, "No run yet", "Choose a strategy and press Start.", "", {})
 
     def show_running(self, strategy_title: str, workers: list[WorkerView] | None = None) -> None:
-        """Running: the strategy, and what the workers are doing right now."""
-        now = f"Workers now: {summarize_states(workers)}" if workers else ""
+        """Running: the strategy, and what the workers are doing right now.
+
+        The workers' line is there from the start ("starting…"), so the banner
+        keeps its height when the first snapshot arrives: a height change
+        re-lays out the lanes' plots, which costs the event loop tens of ms
+        while the run competes for the CPU.
+        """
+        now = f"Workers now: {summarize_states(workers) if workers else 'starting…'}"
         if self._severity == SEVERITY_RUNNING:
             # Only the texts change while a run goes: no restyle 30 times a second.
             self.diagnosis_label.setText(strategy_title)
