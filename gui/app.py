@@ -2,14 +2,45 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from gui.main_window import MainWindow
 from gui.unix_signals import install as install_signal_shutdown
 
 APP_NAME = "QueueScope"
+# Benchmark hook (bench/run.py, startup_s): with this set, the app prints
+# "first-paint <time.monotonic()>" on stdout when the window first paints, and closes.
+EXIT_ON_FIRST_PAINT_ENV = "QUEUESCOPE_EXIT_ON_FIRST_PAINT"
+
+
+class FirstPaintExit(QObject):
+    """Application event filter: on the first paint of `window`, print the time and close it.
+
+    CLOCK_MONOTONIC is system-wide on Linux, so the launcher can subtract its own
+    time.monotonic() taken before it started the process.
+    """
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and watched.window() is self._window
+        ):
+            print(f"first-paint {time.monotonic():.6f}", flush=True)
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self)
+            QTimer.singleShot(0, self._window.close)
+        return False
 
 
 def main(argv: list[str]) -> int:
@@ -20,6 +51,8 @@ def main(argv: list[str]) -> int:
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     window = MainWindow()
+    if os.environ.get(EXIT_ON_FIRST_PAINT_ENV):
+        app.installEventFilter(FirstPaintExit(window))
     # SIGINT/SIGTERM: cancel the run, stop its thread (bounded), exit 128 + signal number.
     signal_shutdown = install_signal_shutdown(app, window)
     window.show()
