@@ -82,7 +82,7 @@ def test_30_runs_through_one_window_leave_nothing_and_grow_nothing(
         assert outcome in EXPECTED[kind], (kind, outcome)
         seen.add(outcome)
         assert not all_workers(), f"workers left after a {kind} run"
-    assert seen == set(KINDS)
+    assert set(KINDS) <= seen  # every kind of ending happened (plus, now and then, lost)
     assert window.start_button.isEnabled() and not window.is_busy()
     assert open_fds() <= fds, f"file descriptors grew from {fds} to {open_fds()}"
     growth = (rss_bytes() - rss) / rss
