@@ -14,6 +14,16 @@ PRODUCERS = ("prefill", "concurrent")
 WORK_KINDS = ("sleep", "cpu")
 
 
+def platform_start_method() -> str:
+    """Python's own default start method here (QueueScope's default is spawn)."""
+    import multiprocessing
+
+    return (
+        multiprocessing.get_start_method(allow_none=True)
+        or multiprocessing.get_all_start_methods()[0]
+    )
+
+
 class ParamError(ValueError):
     """A run parameter is out of range or does not fit the chosen strategy."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import multiprocessing
 import os
 import platform
 
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 import resources
 from core import __version__
+from core.params import RunParams, platform_start_method
 from core.strategies import STRATEGIES
 
 DOCS_URL = "https://docs.python.org/3/library/multiprocessing.html#programming-guidelines"
@@ -55,9 +55,10 @@ class AboutDialog(QDialog):
             (self.tr("Qt"), qVersion()),
             (self.tr("PySide6"), PySide6.__version__),
             (
-                self.tr("Default start method"),
-                multiprocessing.get_start_method(allow_none=True)
-                or multiprocessing.get_all_start_methods()[0],
+                self.tr("Start method"),
+                self.tr("%1 (Python's default here: %2)")
+                .replace("%1", RunParams().start_method)
+                .replace("%2", platform_start_method()),
             ),
             (self.tr("CPUs"), self.tr("%n CPU(s)", "", cpus)),
         ]
