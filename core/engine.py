@@ -160,6 +160,8 @@ class _Run:
         )
         self.os_states: dict[int, str] = {}  # worker -> /proc state letter at the verdict
         self.stop = threading.Event()  # tells our own threads to give up
+        # Held while a worker process starts: cleanup waits for a start in progress.
+        self.starting = threading.Lock()
         self.producer_done = threading.Event()
         self.phase = "starting"
         self.puts = 0
@@ -188,6 +190,11 @@ class _Run:
         started_at = time.time()
         verdict = "ok"
         dumps: dict[int, str] = {}
+        # The live ledger holds a lock that workers rebuild from its name when they
+        # start; it must outlive cleanup, or a worker still starting up (a cancel
+        # or watchdog during start-up) finds the name unlinked and dies with a
+        # FileNotFoundError traceback instead of being stopped quietly.
+        live_ledger = self.ledger
         try:
             try:
                 self._start()
@@ -205,6 +212,7 @@ class _Run:
             table = list(self.ledger.table)
         finally:
             self._cleanup()
+            del live_ledger
         return self._result(verdict, elapsed, table, dumps, started_at)
 
     # --- start-up ---------------------------------------------------------------
@@ -250,22 +258,25 @@ class _Run:
                 )
             return
         for index in range(self.workers):
-            process = self.ctx.Process(  # type: ignore[attr-defined]
-                target=process_main,
-                args=(
-                    self.ledger.handles,
-                    self.run_dir,
-                    self.work,
-                    self.strategy.loop,
-                    index,
-                    self.queue,
-                    options,
-                ),
-                name=f"queuescope-worker-{index + 1}",
-                daemon=True,
-            )
-            process.start()
-            self.processes.append(process)
+            with self.starting:
+                if self.stop.is_set():
+                    return  # cancelled (or timed out) while starting: start no more
+                process = self.ctx.Process(  # type: ignore[attr-defined]
+                    target=process_main,
+                    args=(
+                        self.ledger.handles,
+                        self.run_dir,
+                        self.work,
+                        self.strategy.loop,
+                        index,
+                        self.queue,
+                        options,
+                    ),
+                    name=f"queuescope-worker-{index + 1}",
+                    daemon=True,
+                )
+                process.start()
+                self.processes.append(process)
 
     def _task_failed(self, index: int) -> Callable[[BaseException], None]:
         def record(error: BaseException) -> None:
@@ -741,6 +752,11 @@ class _Run:
     def _cleanup(self) -> None:
         """Stop everything this run started; no child process survives it."""
         self.stop.set()
+        # A worker the producer thread is starting right now is finished and
+        # listed before we go on, and none starts after this (stop is set): every
+        # worker is stopped before the queue's semaphores are unlinked.
+        with self.starting:
+            pass
         pids = {int(self.ledger.table[w * W_FIELDS + W_PID]) for w in range(self.workers)}
         pids.discard(0)
         pids.update(p.pid for p in self.processes if p.pid)
