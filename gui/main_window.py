@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from core.params import ParamError, validate
 from core.result import ItemRecords, Progress, RunResult, TimelineEvent
+from gui.about import AboutDialog, WhatIsThisPage, app_icon
 from gui.bridge import DEFAULT_SHUTDOWN_TIMEOUT_S, RunController
 from gui.experiment_bridge import ExperimentController
 from gui.experiment_tab import ExperimentTab
@@ -100,6 +101,8 @@ class MainWindow(QMainWindow):
         self.experiment_tab.message.connect(self.statusBar().showMessage)
         self.experiment_tab.showInRunTab.connect(self.show_trial_result)
         self.file_menu = FileMenu(self)
+        self._build_help_menu()
+        self.setWindowIcon(app_icon())
         QShortcut(QKeySequence("Ctrl+Return"), self, self.start_run)
         QShortcut(QKeySequence("Escape"), self, self.cancel_run)
 
@@ -272,6 +275,36 @@ class MainWindow(QMainWindow):
 
     def is_running(self) -> bool:
         return self.controller.is_running()
+
+    def _build_help_menu(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("&Help"))
+        what = menu.addAction(self.tr("What is this?"))
+        what.setObjectName("whatIsThisAction")
+        what.triggered.connect(self.show_what_is_this)
+        about = menu.addAction(self.tr("About QueueScope"))
+        about.setObjectName("aboutAction")
+        about.triggered.connect(self.show_about)
+
+    @Slot()
+    def show_what_is_this(self) -> WhatIsThisPage:
+        page = WhatIsThisPage(self)
+        page.strategyRequested.connect(self._try_strategy)
+        page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        page.show()
+        return page
+
+    @Slot()
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    @Slot(str)
+    def _try_strategy(self, strategy_id: str) -> None:
+        """From the help page: put that loop in the Run tab, ready to start."""
+        self.params_panel.select_strategy(strategy_id)
+        self.tabs.setCurrentIndex(0)
 
     def shutdown(self, timeout_s: float | None = None) -> bool:
         """Stop any run or experiment and wait for its thread (bounded); True once nothing runs."""

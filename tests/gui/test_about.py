@@ -50,3 +50,28 @@ def test_try_it_asks_for_that_strategy(qtbot: QtBot) -> None:
     with qtbot.waitSignal(page.strategyRequested, timeout=2000) as signal:
         page.browser.anchorClicked.emit(QUrl(STRATEGY_LINK + "seed-single-sentinel"))
     assert signal.args == ["seed-single-sentinel"]
+
+
+def test_help_menu_opens_the_page_and_try_it_selects_the_loop(
+    qtbot: QtBot, tmp_path: object
+) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QAction
+
+    from gui import MainWindow
+
+    settings = QSettings(f"{tmp_path}/settings.ini", QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings)
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    assert not window.windowIcon().isNull()
+    what = window.findChild(QAction, "whatIsThisAction")
+    about = window.findChild(QAction, "aboutAction")
+    assert what is not None and about is not None
+    window.tabs.setCurrentIndex(1)
+    page = window.show_what_is_this()
+    page.browser.anchorClicked.emit(QUrl(STRATEGY_LINK + "seed-single-sentinel"))
+    assert window.params_panel.strategy_combo.currentData() == "seed-single-sentinel"
+    assert window.tabs.currentIndex() == 0
+    dialog = window.show_about()
+    assert dialog.isVisible()
+    dialog.close()
