@@ -126,7 +126,11 @@ def finish_drain_then_set_event(run: Any) -> None:
 def pool_imap_unordered(run: Any) -> None:
     with run.ctx.Pool(run.workers, run.initializer, run.initargs) as pool:
         run.attach(pool)
-        results = pool.imap_unordered(process_item, run.items, run.chunksize)
+        results: Any = pool.imap_unordered(process_item, run.items, run.chunksize)
+        if run.chunksize > 1:
+            # Then imap_unordered returns a generator that flattens the chunks;
+            # poll the iterator inside it, which has next(timeout).
+            results = results.gi_frame.f_locals[".0"]
         while not run.cancelled():
             try:
                 results.next(timeout=0.05)  # a timeout so Cancel is honoured

@@ -185,3 +185,11 @@ def test_timeline_and_depth_samples_tell_the_story() -> None:
     assert result.depth_samples[0][1] >= 0
     times = [event.t for event in result.timeline]
     assert all(t >= 0 for t in times)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("strategy_id", ["pool-imap-unordered", "process-pool-executor"])
+def test_pools_with_big_chunks(strategy_id: str) -> None:
+    result = run(RunParams(strategy=strategy_id, items=5000, chunksize=1000))
+    assert result.outcomes == ["ok"], result.diagnosis
+    assert result.processed == 5000
