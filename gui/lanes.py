@@ -55,7 +55,7 @@ STATE_LEGEND = (
 MAX_SEGMENTS_TOTAL = 20_000  # over all lanes
 MIN_SEGMENTS_PER_LANE = 64
 MAX_SERIES_POINTS = 4_000
-REDRAW_INTERVAL_MS = 100
+REDRAW_INTERVAL_MS = 250  # 4 redraws a second: each one costs the event loop ~5-20 ms in a run
 LANE_HEIGHT = 0.8
 # Throughput is averaged over this window: per-snapshot rates (33 ms) are mostly noise.
 RATE_WINDOW_S = 0.5
