@@ -11,6 +11,9 @@
   of ints written to an ``os.pipe`` in batches, read by one forked child that
   unpickles them and calls a trivial function per item.
 - ``serial``: the same trivial function called in a loop, in this process.
+- ``bare-pool``: ``Pool.imap_unordered`` or ``ProcessPoolExecutor.map`` of the
+  trivial function with no QueueScope at all, timed from the first submission
+  (pool already started) to the last result: what the pool machinery alone allows.
 - ``deadlock``: the post's third loop, which deadlocks in every run with more
   workers than its one marker releases: the time from the last worker
   blocking (its ``W_T_CHANGE``, as the timeline reports it) to the verdict,
@@ -137,6 +140,34 @@ def serial(items: int) -> dict[str, Any]:
     return {"items_per_s": items / elapsed, "elapsed_s": elapsed}
 
 
+def identity(item: int) -> int:
+    return item
+
+
+def bare_pool(
+    kind: str, items: int, workers: int, chunksize: int, start_method: str
+) -> dict[str, Any]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context(start_method)
+    if kind == "pool-imap-unordered":
+        with ctx.Pool(workers) as pool:
+            pool.map(identity, range(workers))  # every process is up
+            started = time.perf_counter()
+            for _ in pool.imap_unordered(identity, range(items), chunksize):
+                pass
+            elapsed = time.perf_counter() - started
+    else:
+        with ProcessPoolExecutor(workers, ctx) as executor:
+            list(executor.map(identity, range(workers)))
+            started = time.perf_counter()
+            for _ in executor.map(identity, range(items), chunksize=chunksize):
+                pass
+            elapsed = time.perf_counter() - started
+    return {"items_per_s": items / elapsed, "elapsed_s": elapsed}
+
+
 def deadlock(queue: str, items: int, workers: int, start_method: str, tries: int) -> dict[str, Any]:
     from core import RunParams, run
     from core.procs import worker_children
@@ -183,7 +214,9 @@ def deadlock(queue: str, items: int, workers: int, start_method: str, tries: int
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=("overhead", "throughput", "raw", "serial", "deadlock"))
+    parser.add_argument(
+        "mode", choices=("overhead", "throughput", "raw", "serial", "bare-pool", "deadlock")
+    )
     parser.add_argument("--strategy", default="sentinel-per-worker")
     parser.add_argument("--queue", default=None)
     parser.add_argument("--items", type=int, default=100_000)
@@ -207,6 +240,10 @@ def main() -> None:
         report = raw(args.items, args.batch)
     elif args.mode == "serial":
         report = serial(args.items)
+    elif args.mode == "bare-pool":
+        report = bare_pool(
+            args.strategy, args.items, args.workers, args.chunksize, args.start_method
+        )
     else:
         report = deadlock(
             args.queue or "manager", args.items, args.workers, args.start_method, args.tries

@@ -59,11 +59,11 @@ class Plan:
             [("mp", 10_000, 2), ("manager", 2_000, 1)]
             if quick
             else [
-                ("mp", 100_000, 9),
-                ("manager", 100_000, 5),
+                ("mp", 100_000, 25),
+                ("manager", 100_000, 7),
             ]
         )
-        self.overhead_progress_pairs = 1 if quick else 7
+        self.overhead_progress_pairs = 1 if quick else 15
         scale = 20 if quick else 1
         # (label, strategy, queue kind, chunksize, items): sizes keep each run ~1-3 s.
         self.kinds = [
@@ -75,14 +75,14 @@ class Plan:
             ("process-pool-executor/1", "process-pool-executor", None, 1, 40_000 // scale),
             ("process-pool-executor/1000", "process-pool-executor", None, 1000, 1_000_000 // scale),
         ]
-        self.kinds_reps = 1 if quick else 3
+        self.kinds_reps = 1 if quick else 5
         self.raw_items = 200_000 if quick else 2_000_000
         self.gui_items = 50_000 if quick else 1_000_000
-        self.gui_reps = 1 if quick else 3
+        self.gui_reps = 1 if quick else 5
         self.gui_idle_s = 0.5 if quick else 2.0
         self.sort_reps = 2 if quick else 6
-        self.deadlock = [("manager", 1)] if quick else [("manager", 7), ("mp", 7)]
-        self.startup_pairs = 1 if quick else 9
+        self.deadlock = [("manager", 1)] if quick else [("manager", 9), ("mp", 9)]
+        self.startup_pairs = 1 if quick else 11
 
 
 # --- running things --------------------------------------------------------------
@@ -179,6 +179,8 @@ def bench_queue_kinds(plan: Plan) -> dict[str, Any]:
     runs: dict[str, list[dict[str, Any]]] = {label: [] for label, *_ in plan.kinds}
     raw: list[float] = []
     serial: list[float] = []
+    # The pool machinery alone (no QueueScope), chunksize 1000, as a share of raw-pipe.
+    bare_pools: dict[str, list[float]] = {"pool-imap-unordered": [], "process-pool-executor": []}
     for _ in range(plan.kinds_reps):
         raw.append(
             float(
@@ -194,6 +196,11 @@ def bench_queue_kinds(plan: Plan) -> dict[str, Any]:
                 ]
             )
         )
+        for strategy in ("pool-imap-unordered", "process-pool-executor"):
+            args = ["-m", "bench.probe", "bare-pool", "--strategy", strategy, "--chunksize"]
+            args += ["1000", "--items", str(plan.raw_items), "--workers", str(WORKERS)]
+            report = run_json([*args, "--start-method", START_METHOD])
+            bare_pools[strategy].append(float(report["items_per_s"]) / raw[-1])
         for label, strategy, queue, chunksize, items in plan.kinds:
             args = ["-m", "bench.probe", "throughput", "--strategy", strategy]
             args += ["--items", str(items), "--workers", str(WORKERS)]
@@ -223,6 +230,7 @@ def bench_queue_kinds(plan: Plan) -> dict[str, Any]:
         "serial_items_per_s": statistics.median(serial),
         "best_batched": best,
         "best_batched_vs_raw": kinds[best]["vs_raw"],
+        "bare_pool_vs_raw": {k: statistics.median(v) for k, v in bare_pools.items()},
     }
 
 
@@ -562,6 +570,13 @@ def markdown(report: dict[str, Any]) -> str:
             f"| raw-pipe (1 reader, batches of 1000) | {_fmt(q['raw_items_per_s'])} | | 1 | | |"
         )
         out.append(f"| serial | {_fmt(q['serial_items_per_s'])} | | | 1 | |")
+        bare = q["bare_pool_vs_raw"]
+        out += [
+            "",
+            "Without QueueScope, the same pools with chunksize 1000 reach "
+            + " and ".join(f"{share:.3f} of raw-pipe ({kind})" for kind, share in bare.items())
+            + ".",
+        ]
     if "gui" in report["details"]:
         g = report["details"]["gui"]
         out += [
