@@ -11,12 +11,15 @@ import inspect
 import queue
 import re
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import TimeoutError as ResultNotReady
 from typing import Any
 
 from core.worker import LoopOptions, process_item
+
+# concurrent.futures is imported inside process_pool_executor: every spawned
+# worker imports this module, and only that strategy needs it. (inspect stays
+# here: dataclasses imports it anyway.)
 
 _DEF_LINE = re.compile(r"^def \w+\(.*?\)(?: -> [^:]+)?:", re.DOTALL)
 
@@ -141,6 +144,8 @@ def pool_imap_unordered(run: Any) -> None:
 
 
 def process_pool_executor(run: Any) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(
         run.workers, run.ctx, initializer=run.initializer, initargs=run.initargs
     ) as executor:
