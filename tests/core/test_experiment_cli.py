@@ -14,9 +14,9 @@ import pytest
 
 from core.experiment import COUNTED_OUTCOMES
 from core.procs import child_pids
+from tests.core.cli_helpers import ROOT, cli
 from tests.core.test_export import check_trace
 
-ROOT = Path(__file__).resolve().parents[2]
 GRID = [
     "--strategies",
     "sentinel-per-worker,seed-empty-after-get",
@@ -29,16 +29,6 @@ GRID = [
     "--start-method",
     "forkserver",
 ]
-
-
-def cli(*args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 @pytest.mark.timeout(120)
