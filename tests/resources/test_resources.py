@@ -7,6 +7,8 @@ import shutil
 import subprocess
 
 import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QImageReader
 
 import resources
 
@@ -56,7 +58,7 @@ def test_desktop_entry_passes_desktop_file_validate() -> None:
     assert "error" not in (done.stdout + done.stderr).lower()
 
 
-def test_install_script_puts_entry_and_icon_in_the_users_menu(tmp_path: object) -> None:
+def test_install_script_puts_entry_and_icons_in_the_users_menu(tmp_path: object) -> None:
     from pathlib import Path
 
     data = Path(str(tmp_path))
@@ -73,6 +75,9 @@ def test_install_script_puts_entry_and_icon_in_the_users_menu(tmp_path: object) 
     entry = data / "applications" / f"{resources.APP_ID}.desktop"
     icon = data / "icons" / "hicolor" / "scalable" / "apps" / f"{resources.APP_ID}.svg"
     assert icon.read_bytes() == resources.path("icon").read_bytes()
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        png = data / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{resources.APP_ID}.png"
+        assert QImageReader(str(png)).size() == QSize(size, size), png
     exec_line = next(line for line in entry.read_text().splitlines() if line.startswith("Exec="))
     launcher = exec_line.removeprefix("Exec=").strip('"')
     assert Path(launcher).name == "queuescope" and Path(launcher).exists()
@@ -84,3 +89,4 @@ def test_install_script_puts_entry_and_icon_in_the_users_menu(tmp_path: object) 
         timeout=60,
     )
     assert undone.returncode == 0 and not entry.exists() and not icon.exists()
+    assert not list(data.rglob(f"{resources.APP_ID}*"))
