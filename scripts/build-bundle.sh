@@ -4,6 +4,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 .venv/bin/python -m pip install -q "pyinstaller>=6.10,<7"
+# The executable's icon (.ico, .icns) is rendered from the SVG, never committed.
+.venv/bin/python scripts/render_icons.py build/icons
 .venv/bin/python -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath dist --workpath build/pyinstaller packaging/queuescope.spec
 echo "built dist/queuescope/queuescope"
