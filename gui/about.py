@@ -22,6 +22,7 @@ import resources
 from core import __version__
 from core.params import RunParams, platform_start_method
 from core.strategies import STRATEGIES
+from gui.i18n import core_text
 
 DOCS_URL = "https://docs.python.org/3/library/multiprocessing.html#programming-guidelines"
 POST_LOOPS = (
@@ -56,9 +57,9 @@ class AboutDialog(QDialog):
             (self.tr("PySide6"), PySide6.__version__),
             (
                 self.tr("Start method"),
-                self.tr("%1 (Python's default here: %2)")
-                .replace("%1", RunParams().start_method)
-                .replace("%2", platform_start_method()),
+                self.tr("{method} (Python's default here: {default})").format(
+                    method=RunParams().start_method, default=platform_start_method()
+                ),
             ),
             (self.tr("CPUs"), self.tr("%n CPU(s)", "", cpus)),
         ]
@@ -130,15 +131,19 @@ class WhatIsThisPage(QDialog):
         ]
         for number, strategy_id in enumerate(POST_LOOPS, start=1):
             strategy = STRATEGIES[strategy_id]
-            heading = (
-                self.tr("Loop %1: %2").replace("%1", str(number)).replace("%2", strategy.title)
+            heading = self.tr("Loop {number}: {title}").format(
+                number=number, title=core_text(strategy.title)
             )
             parts.append(f"<h3>{html.escape(heading)}</h3>")
             parts.append(f"<pre>{html.escape(strategy.source)}</pre>")
-            parts.append(f"<p>{html.escape(strategy.explanation)}</p>")
+            parts.append(f"<p>{html.escape(core_text(strategy.explanation))}</p>")
             parts.append(
                 "<p><i>"
-                + html.escape(self.tr("What the lab shows: %1").replace("%1", strategy.expected))
+                + html.escape(
+                    self.tr("What the lab shows: {expected}").format(
+                        expected=core_text(strategy.expected)
+                    )
+                )
                 + "</i> &nbsp; <a href='"
                 + STRATEGY_LINK
                 + strategy_id
