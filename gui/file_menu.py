@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
@@ -38,16 +38,23 @@ from core.export import (
     write_trials_csv,
 )
 from core.result import RunResult
+from gui.i18n import core_text
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
 EXPORT_DIR_KEY = "exports/directory"
-SPEC_FILTER = "Experiment spec (*.json *.toml);;JSON (*.json);;TOML (*.toml);;All files (*)"
-CSV_FILTER = "CSV (*.csv);;All files (*)"
-JSON_FILTER = "JSON (*.json);;All files (*)"
-TRACE_FILTER = "Chrome trace JSON (*.json);;All files (*)"
-PNG_FILTER = "PNG image (*.png)"
+# File dialog filters, translated where a dialog shows them (FileMenu.ask_*_path).
+# str(): the stubs type QT_TRANSLATE_NOOP as returning object.
+SPEC_FILTER = str(
+    QT_TRANSLATE_NOOP(
+        "FileMenu", "Experiment spec (*.json *.toml);;JSON (*.json);;TOML (*.toml);;All files (*)"
+    )
+)
+CSV_FILTER = str(QT_TRANSLATE_NOOP("FileMenu", "CSV (*.csv);;All files (*)"))
+JSON_FILTER = str(QT_TRANSLATE_NOOP("FileMenu", "JSON (*.json);;All files (*)"))
+TRACE_FILTER = str(QT_TRANSLATE_NOOP("FileMenu", "Chrome trace JSON (*.json);;All files (*)"))
+PNG_FILTER = str(QT_TRANSLATE_NOOP("FileMenu", "PNG image (*.png)"))
 
 
 # --- names and writing ---------------------------------------------------------------
@@ -144,7 +151,7 @@ class FileMenu(QObject):
         super().__init__(window)
         self.window = window
         self.last_message_box: QMessageBox | None = None
-        menu = window.menuBar().addMenu("&File")
+        menu = window.menuBar().addMenu(self.tr("&File"))
         menu.setObjectName("fileMenu")
         self.menu = menu
 
@@ -160,52 +167,57 @@ class FileMenu(QObject):
             return act
 
         self.open_spec_action = action(
-            "openSpecAction", "Open experiment spec…", self.open_spec, "Ctrl+O"
+            "openSpecAction", self.tr("Open experiment spec…"), self.open_spec, "Ctrl+O"
         )
         self.save_spec_action = action(
-            "saveSpecAction", "Save experiment spec…", self.save_spec, "Ctrl+S"
+            "saveSpecAction", self.tr("Save experiment spec…"), self.save_spec, "Ctrl+S"
         )
         menu.addSeparator()
         self.export_records_action = action(
-            "exportRecordsAction", "Export records (CSV)…", self.export_records
+            "exportRecordsAction", self.tr("Export records (CSV)…"), self.export_records
         )
         self.export_result_action = action(
-            "exportResultAction", "Export result (JSON)…", self.export_result
+            "exportResultAction", self.tr("Export result (JSON)…"), self.export_result
         )
         self.export_trace_action = action(
-            "exportTraceAction", "Export trace (Perfetto / chrome://tracing)…", self.export_trace
+            "exportTraceAction",
+            self.tr("Export trace (Perfetto / chrome://tracing)…"),
+            self.export_trace,
         )
         menu.addSeparator()
         self.export_experiment_action = action(
-            "exportExperimentAction", "Export experiment (JSON)…", self.export_experiment
+            "exportExperimentAction", self.tr("Export experiment (JSON)…"), self.export_experiment
         )
         self.export_cells_action = action(
-            "exportCellsAction", "Export experiment cells (CSV)…", self.export_cells
+            "exportCellsAction", self.tr("Export experiment cells (CSV)…"), self.export_cells
         )
         self.export_trials_action = action(
-            "exportTrialsAction", "Export trials (CSV)…", self.export_trials
+            "exportTrialsAction", self.tr("Export trials (CSV)…"), self.export_trials
         )
         menu.addSeparator()
-        plots = menu.addMenu("Save plot as PNG")
+        plots = menu.addMenu(self.tr("Save plot as PNG"))
         plots.setObjectName("savePlotMenu")
         self.plot_menu = plots
         self.save_lanes_action = action(
             "saveLanesPngAction",
-            "Worker lanes, queue depth and throughput…",
+            self.tr("Worker lanes, queue depth and throughput…"),
             self.save_lanes_png,
             into=plots,
         )
         self.save_outcomes_action = action(
-            "saveOutcomesPngAction", "Experiment outcome chart…", self.save_outcomes_png, into=plots
+            "saveOutcomesPngAction",
+            self.tr("Experiment outcome chart…"),
+            self.save_outcomes_png,
+            into=plots,
         )
         self.save_timing_action = action(
             "saveTimingPngAction",
-            "Experiment latency and throughput chart…",
+            self.tr("Experiment latency and throughput chart…"),
             self.save_timing_png,
             into=plots,
         )
         menu.addSeparator()
-        action("quitAction", "Quit", window.close, "Ctrl+Q")
+        action("quitAction", self.tr("Quit"), window.close, "Ctrl+Q")
 
         menu.aboutToShow.connect(self.refresh)
         window.runEnded.connect(self.refresh)
@@ -223,17 +235,22 @@ class FileMenu(QObject):
     # --- dialogs (tests replace these) -------------------------------------------
 
     def ask_save_path(self, title: str, default_name: str, name_filter: str) -> str | None:
+        """title is translated; name_filter is one of the *_FILTER constants (English)."""
         start = str(Path(self._directory()) / default_name)
-        path, _ = QFileDialog.getSaveFileName(self.window, title, start, name_filter)
+        path, _ = QFileDialog.getSaveFileName(self.window, title, start, _filter(name_filter))
         return path or None
 
     def ask_open_path(self, title: str, name_filter: str) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(self.window, title, self._directory(), name_filter)
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, title, self._directory(), _filter(name_filter)
+        )
         return path or None
 
     def report_error(self, title: str, detail: str) -> None:
         """Status bar and a message box (window-modal, not blocking the event loop)."""
-        self.window.statusBar().showMessage(f"{title}: {detail}")
+        self.window.statusBar().showMessage(
+            self.tr("{problem}: {detail}").format(problem=title, detail=detail)
+        )
         if self.last_message_box is not None:
             with contextlib.suppress(RuntimeError):  # already closed and deleted
                 self.last_message_box.close()
@@ -280,19 +297,19 @@ class FileMenu(QObject):
     def open_spec(self) -> bool:
         if self.window.experiment_controller.is_running():
             return False
-        path = self.ask_open_path("Open experiment spec", SPEC_FILTER)
+        path = self.ask_open_path(self.tr("Open experiment spec"), SPEC_FILTER)
         if not path:
             return False
         try:
             spec = load_spec(path)
         except ExperimentSpecError as error:
-            self.report_error("Could not open the experiment spec", str(error))
+            self.report_error(self.tr("Could not open the experiment spec"), core_text(str(error)))
             return False
         tab = self.window.experiment_tab
         notes = tab.spec_panel.set_spec(spec)
         self.window.tabs.setCurrentWidget(tab)
         self._remember(path)
-        said = f"Opened experiment spec {path}"
+        said = self.tr("Opened experiment spec {path}").format(path=path)
         self.window.statusBar().showMessage("; ".join([said, *notes]))
         return True
 
@@ -302,9 +319,11 @@ class FileMenu(QObject):
         try:
             spec = panel.plan().spec
         except ExperimentSpecError as error:
-            self.report_error("The experiment spec is not valid", str(error))
+            self.report_error(self.tr("The experiment spec is not valid"), core_text(str(error)))
             return False
-        path = self.ask_save_path("Save experiment spec", "queuescope-experiment.json", SPEC_FILTER)
+        path = self.ask_save_path(
+            self.tr("Save experiment spec"), "queuescope-experiment.json", SPEC_FILTER
+        )
         if not path:
             return False
         text = spec_to_toml(spec) if path.lower().endswith(".toml") else dump_spec(spec)
@@ -312,55 +331,93 @@ class FileMenu(QObject):
         def write(out: IO[str]) -> None:
             out.write(text)
 
-        return self._write_text(path, "the experiment spec", write)
+        return self._write_text(
+            path,
+            self.tr("Could not write the experiment spec to {path}"),
+            self.tr("Saved the experiment spec to {path}"),
+            write,
+        )
 
     # --- one run -----------------------------------------------------------------
 
+    # Each export names what it writes in whole sentences (translated as such):
+    # the dialog's title, the failure and the success message.
+
     @Slot()
     def export_records(self) -> bool:
-        return self._export_run("Export records", ".csv", CSV_FILTER, write_records_csv)
+        texts = (
+            self.tr("Export records"),
+            self.tr("Could not write the records to {path}"),
+            self.tr("Saved the records to {path}"),
+        )
+        return self._export_run(texts, ".csv", CSV_FILTER, write_records_csv)
 
     @Slot()
     def export_result(self) -> bool:
-        return self._export_run("Export result", ".json", JSON_FILTER, write_run_json)
+        texts = (
+            self.tr("Export result"),
+            self.tr("Could not write the result to {path}"),
+            self.tr("Saved the result to {path}"),
+        )
+        return self._export_run(texts, ".json", JSON_FILTER, write_run_json)
 
     @Slot()
     def export_trace(self) -> bool:
-        return self._export_run("Export trace", ".trace.json", TRACE_FILTER, write_chrome_trace)
+        texts = (
+            self.tr("Export trace"),
+            self.tr("Could not write the trace to {path}"),
+            self.tr("Saved the trace to {path}"),
+        )
+        return self._export_run(texts, ".trace.json", TRACE_FILTER, write_chrome_trace)
 
     def _export_run(
-        self, title: str, suffix: str, name_filter: str, write: Callable[[RunResult, IO[str]], None]
+        self,
+        texts: tuple[str, str, str],
+        suffix: str,
+        name_filter: str,
+        write: Callable[[RunResult, IO[str]], None],
     ) -> bool:
         result = self.window.last_result
         if result is None:
             return False
+        title, failed, saved = texts
         path = self.ask_save_path(title, run_file_name(result, suffix), name_filter)
         if not path:
             return False
-        what = title.lower().replace("export ", "the ")
-        return self._write_text(path, what, lambda out: write(result, out))
+        return self._write_text(path, failed, saved, lambda out: write(result, out))
 
     # --- an experiment -----------------------------------------------------------
 
     @Slot()
     def export_experiment(self) -> bool:
-        return self._export_experiment(
-            "Export experiment", ".json", JSON_FILTER, write_experiment_json
+        texts = (
+            self.tr("Export experiment"),
+            self.tr("Could not write the experiment to {path}"),
+            self.tr("Saved the experiment to {path}"),
         )
+        return self._export_experiment(texts, ".json", JSON_FILTER, write_experiment_json)
 
     @Slot()
     def export_cells(self) -> bool:
-        return self._export_experiment(
-            "Export experiment cells", "-cells.csv", CSV_FILTER, write_experiment_csv
+        texts = (
+            self.tr("Export experiment cells"),
+            self.tr("Could not write the experiment cells to {path}"),
+            self.tr("Saved the experiment cells to {path}"),
         )
+        return self._export_experiment(texts, "-cells.csv", CSV_FILTER, write_experiment_csv)
 
     @Slot()
     def export_trials(self) -> bool:
-        return self._export_experiment("Export trials", "-trials.csv", CSV_FILTER, write_trials_csv)
+        texts = (
+            self.tr("Export trials"),
+            self.tr("Could not write the trials to {path}"),
+            self.tr("Saved the trials to {path}"),
+        )
+        return self._export_experiment(texts, "-trials.csv", CSV_FILTER, write_trials_csv)
 
     def _export_experiment(
         self,
-        title: str,
+        texts: tuple[str, str, str],
         suffix: str,
         name_filter: str,
         write: Callable[[ExperimentResult, IO[str]], None],
@@ -368,11 +425,11 @@ class FileMenu(QObject):
         result = self.window.experiment_tab.result
         if result is None:
             return False
+        title, failed, saved = texts
         path = self.ask_save_path(title, experiment_file_name(result, suffix), name_filter)
         if not path:
             return False
-        what = title.lower().replace("export ", "the ")
-        return self._write_text(path, what, lambda out: write(result, out))
+        return self._write_text(path, failed, saved, lambda out: write(result, out))
 
     # --- plots -------------------------------------------------------------------
 
@@ -381,19 +438,23 @@ class FileMenu(QObject):
         result = self.window.last_result
         name = run_file_name(result, "-lanes.png") if result else "queuescope-lanes.png"
         self.window.tabs.setCurrentWidget(self.window.run_tab)
-        return self._save_png(self.window.lanes, "Save worker lanes", name)
+        return self._save_png(self.window.lanes, self.tr("Save worker lanes"), name)
 
     @Slot()
     def save_outcomes_png(self) -> bool:
         tab = self.window.experiment_tab
         self.window.tabs.setCurrentWidget(tab)
-        return self._save_png(tab.outcome_chart, "Save outcome chart", self._chart_name("outcomes"))
+        return self._save_png(
+            tab.outcome_chart, self.tr("Save outcome chart"), self._chart_name("outcomes")
+        )
 
     @Slot()
     def save_timing_png(self) -> bool:
         tab = self.window.experiment_tab
         self.window.tabs.setCurrentWidget(tab)
-        return self._save_png(tab.timing_chart, "Save latency chart", self._chart_name("timing"))
+        return self._save_png(
+            tab.timing_chart, self.tr("Save latency chart"), self._chart_name("timing")
+        )
 
     def _chart_name(self, what: str) -> str:
         result = self.window.experiment_tab.result
@@ -411,33 +472,37 @@ class FileMenu(QObject):
 
         def write(temporary: str) -> None:
             if not pixmap.save(temporary, "PNG"):
-                raise _PngError("Qt could not write the PNG image")
+                raise _PngError(self.tr("Qt could not write the PNG image"))
 
         try:
             atomic_write(path, write, suffix=".png")
         except OSError as error:
-            self.report_error(f"Could not save the plot to {path}", _reason(error))
+            failed = self.tr("Could not save the plot to {path}").format(path=path)
+            self.report_error(failed, _reason(error))
             return False
-        self._done(path, "the plot")
+        self._done(path, self.tr("Saved the plot to {path}"))
         return True
 
     # --- internals ---------------------------------------------------------------
 
-    def _write_text(self, path: str, what: str, write: Callable[[IO[str]], None]) -> bool:
+    def _write_text(
+        self, path: str, failed: str, saved: str, write: Callable[[IO[str]], None]
+    ) -> bool:
+        """failed and saved: translated messages with a {path} placeholder."""
         self.window.setCursor(Qt.CursorShape.WaitCursor)
         try:
             atomic_write_text(path, write)
         except OSError as error:
-            self.report_error(f"Could not write {what} to {path}", _reason(error))
+            self.report_error(failed.format(path=path), _reason(error))
             return False
         finally:
             self.window.unsetCursor()
-        self._done(path, what)
+        self._done(path, saved)
         return True
 
-    def _done(self, path: str, what: str) -> None:
+    def _done(self, path: str, saved: str) -> None:
         self._remember(path)
-        self.window.statusBar().showMessage(f"Saved {what} to {path}")
+        self.window.statusBar().showMessage(saved.format(path=path))
 
     def _directory(self) -> str:
         stored = self.window.settings.value(EXPORT_DIR_KEY)
@@ -447,6 +512,10 @@ class FileMenu(QObject):
 
     def _remember(self, path: str) -> None:
         self.window.settings.setValue(EXPORT_DIR_KEY, os.path.dirname(os.path.abspath(path)))
+
+
+def _filter(name_filter: str) -> str:
+    return QCoreApplication.translate("FileMenu", name_filter)
 
 
 def _reason(error: OSError) -> str:

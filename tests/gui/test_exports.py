@@ -190,7 +190,8 @@ def test_an_export_over_an_existing_file_keeps_it_if_writing_fails(
         out.write("half a fi")
         raise OSError(28, "No space left on device")
 
-    assert window.file_menu._write_text(str(target), "the records", failing) is False
+    failed, saved = "Could not write the records to {path}", "Saved the records to {path}"
+    assert window.file_menu._write_text(str(target), failed, saved, failing) is False
     assert target.read_text() == "old content\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.csv"]
     assert "No space left on device" in window.statusBar().currentMessage()
