@@ -60,6 +60,8 @@ LIVENESS_EVERY_S = 0.2
 MAX_TIMELINE = 100_000
 DUMP_WAIT_S = 0.5
 SHUTDOWN_WAIT_S = 5.0
+_DIFF_BLOCK = 1024  # items per compared block of the progress diff
+_FINAL_SLICE = 65_536  # items per C loop when building the final records
 
 ProgressCallback = Callable[[Progress], None]
 
@@ -438,7 +440,7 @@ class _Run:
         proof: tuple[Any, ...]
         previous_states: list[tuple[int, int]] = [(-1, -1)] * workers
         previous_empty = [0.0] * workers
-        self._seen = bytearray(max(self.params.items, 1) * 4)
+        self._seen = bytes(max(self.params.items, 1) * 4)
         events: list[TimelineEvent] = []
         last_processed = 0
         last_rate_t = time.monotonic()
@@ -597,10 +599,10 @@ class _Run:
         table: list[float],
         events: list[TimelineEvent],
     ) -> None:
-        new_records = self._new_records()
         self._flush_events(events)
         if self.on_progress is None:
-            return
+            return  # the headless CLI: nobody reads records before the result
+        new_records = self._new_records()
         views = []
         for w in range(self.workers):
             row = w * W_FIELDS
@@ -634,28 +636,62 @@ class _Run:
         )
 
     def _new_records(self) -> ItemRecords:
-        """Records of the items processed since the last call (a diff, no IPC)."""
+        """Records of the items processed since the last call (a diff, no IPC).
+
+        A block whose items all went from 0 to 1 (the usual case) is copied as
+        slices; a partly changed one goes item by item.
+        """
         n = self.params.items
         current = bytes(self.ledger.process_count)
         previous = self._seen
-        changed: list[int] = []
-        if n and current != previous:
-            block = 4096
-            view = memoryview(current).cast("i")
-            old = memoryview(previous).cast("i")
-            for start in range(0, n * 4, block):
-                if current[start : start + block] != previous[start : start + block]:
-                    for i in range(start // 4, min(n, (start + block) // 4)):
-                        if view[i] != old[i]:
-                            changed.append(i)
-            self._seen = bytearray(current)
-        return self._records_for(changed)
+        records = ItemRecords()
+        if not n or current == previous:
+            return records
+        pids = self._worker_pids()
+        take_count = self.ledger.take_count
+        view = memoryview(current).cast("i")
+        old = memoryview(previous).cast("i")
+        for start in range(0, n, _DIFF_BLOCK):
+            stop = min(n, start + _DIFF_BLOCK)
+            now_block = current[start * 4 : stop * 4]
+            old_block = previous[start * 4 : stop * 4]
+            if now_block == old_block:
+                continue
+            ones = _ones(stop - start)
+            if (
+                now_block == ones
+                and old_block == _zeros(stop - start)
+                and take_count[start:stop].tobytes() == ones
+            ):
+                self._copy_records(records, start, stop, pids)
+            else:
+                changed = [i for i in range(start, stop) if view[i] != old[i]]
+                self._append_records(records, changed, pids)
+        self._seen = current
+        return records
+
+    def _copy_records(self, records: ItemRecords, start: int, stop: int, pids: list[int]) -> None:
+        """Append items start..stop-1, each taken and processed once, as slices."""
+        ledger = self.ledger
+        count = stop - start
+        first = len(records.worker)
+        records.item.extend(range(start, stop))
+        records.worker.frombytes(ledger.taker[start:stop].cast("B"))
+        records.pid.extend(map(pids.__getitem__, records.worker[first:]))
+        records.t_take.frombytes(ledger.t_take[start:stop].cast("B"))
+        records.t_start.frombytes(ledger.t_start[start:stop].cast("B"))
+        records.t_done.frombytes(ledger.t_done[start:stop].cast("B"))
+        records.times_processed.frombytes(_ones(count))
+        records.status.frombytes(bytes(count))  # STATUS_PROCESSED is 0
 
     def _records_for(self, items: list[int]) -> ItemRecords:
         """Records of a few items (progress); statuses as of now."""
-        ledger = self.ledger
-        pids = self._worker_pids()
         records = ItemRecords()
+        self._append_records(records, items, self._worker_pids())
+        return records
+
+    def _append_records(self, records: ItemRecords, items: list[int], pids: list[int]) -> None:
+        ledger = self.ledger
         for i in items:
             taker = ledger.taker[i]
             times = ledger.process_count[i]
@@ -673,7 +709,6 @@ class _Run:
                 records.status.append(STATUS_PROCESSED)
             else:
                 records.status.append(STATUS_IN_FLIGHT if taken else STATUS_LEFT)
-        return records
 
     def _final_records(
         self, dropped: list[int], left: list[int], duplicates: list[int]
@@ -682,14 +717,18 @@ class _Run:
         n = self.params.items
         ledger = self.ledger
         records = ItemRecords()
-        records.item.extend(range(n))
-        records.worker.frombytes(bytes(ledger.taker)[: n * 4])
+        records.worker.frombytes(ledger.taker[:n].cast("B"))
         pids = self._worker_pids()
-        records.pid.extend(map(pids.__getitem__, records.worker))
-        records.t_take.frombytes(bytes(ledger.t_take)[: n * 8])
-        records.t_start.frombytes(bytes(ledger.t_start)[: n * 8])
-        records.t_done.frombytes(bytes(ledger.t_done)[: n * 8])
-        records.times_processed.frombytes(bytes(ledger.process_count)[: n * 4])
+        # In slices: one C loop over a million items would hold the GIL for
+        # tens of ms, and the window's thread would miss its frames meanwhile.
+        for start in range(0, n, _FINAL_SLICE):
+            stop = min(n, start + _FINAL_SLICE)
+            records.item.extend(range(start, stop))
+            records.pid.extend(map(pids.__getitem__, records.worker[start:stop]))
+        records.t_take.frombytes(ledger.t_take[:n].cast("B"))
+        records.t_start.frombytes(ledger.t_start[:n].cast("B"))
+        records.t_done.frombytes(ledger.t_done[:n].cast("B"))
+        records.times_processed.frombytes(ledger.process_count[:n].cast("B"))
         records.status.frombytes(bytes(n))  # STATUS_PROCESSED is 0
         for status, items in (
             (STATUS_DROPPED, dropped),
@@ -960,10 +999,16 @@ _ONES: dict[int, bytes] = {}
 
 
 def _ones(n: int) -> bytes:
+    """n int32 ones: what process_count (or take_count) holds when all went once."""
     if n not in _ONES:
-        _ONES.clear()
+        if len(_ONES) > 4:  # the run's size and a few diff block sizes
+            _ONES.clear()
         _ONES[n] = array("i", [1]).tobytes() * n
     return _ONES[n]
+
+
+def _zeros(n: int) -> bytes:
+    return bytes(n * 4)
 
 
 def _item_or_none(value: float) -> int | None:

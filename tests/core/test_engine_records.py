@@ -1,0 +1,109 @@
+"""The engine's record building: bulk copies must equal the item-by-item path."""
+
+from __future__ import annotations
+
+import random
+from types import SimpleNamespace
+
+import pytest
+
+from core.engine import _DIFF_BLOCK, _FINAL_SLICE, _Run
+from core.ledger import W_FIELDS, W_PID, Ledger
+from core.result import ItemRecords
+
+FIELDS = ("item", "worker", "pid", "t_take", "t_start", "t_done", "times_processed", "status")
+WORKERS = 3
+
+
+def _run(items: int) -> _Run:
+    # Only what the record builders read: no processes, no queue.
+    run = object.__new__(_Run)
+    run.params = SimpleNamespace(items=items)  # type: ignore[assignment]
+    run.workers = WORKERS
+    run.ledger = Ledger.create(items, WORKERS)
+    for w in range(WORKERS):
+        run.ledger.table[w * W_FIELDS + W_PID] = 1000 + w
+    run._seen = bytes(max(items, 1) * 4)
+    return run
+
+
+def _record(ledger: Ledger, i: int, rng: random.Random, times: int, taken: int) -> None:
+    ledger.taker[i] = rng.randint(1, WORKERS) if taken else 0
+    ledger.take_count[i] = taken
+    if taken:
+        ledger.t_take[i] = rng.random()
+    if times:
+        ledger.t_start[i] = rng.random()
+        ledger.t_done[i] = ledger.t_start[i] + rng.random()
+    ledger.process_count[i] = times
+
+
+def _same(a: ItemRecords, b: ItemRecords) -> None:
+    for name in FIELDS:
+        # bytes, not ==: NaN times must compare equal too
+        assert getattr(a, name).tobytes() == getattr(b, name).tobytes(), name
+
+
+def _per_item_diff(run: _Run, previous: bytes) -> ItemRecords:
+    """The records as the engine built them before block copies: item by item."""
+    n = run.params.items
+    changed = [i for i in range(n) if run.ledger.process_count[i] != previous[i * 4]]
+    return run._records_for(changed)
+
+
+@pytest.mark.parametrize("items", [1, 1000, _DIFF_BLOCK * 5 + 17])
+def test_new_records_equal_the_per_item_diff(items: int) -> None:
+    rng = random.Random(items)
+    run = _run(items)
+    order = list(range(items))
+    done = 0
+    while done < items:
+        previous = run._seen
+        step = rng.randint(1, max(1, items // 3))
+        for i in order[done : done + step]:
+            # Mostly processed once; some duplicated, taken twice, or still in flight.
+            kind = rng.random()
+            if kind < 0.9:
+                _record(run.ledger, i, rng, 1, 1)
+            elif kind < 0.95:
+                _record(run.ledger, i, rng, 2, 2)
+            elif kind < 0.98:
+                _record(run.ledger, i, rng, 1, 2)
+            else:
+                _record(run.ledger, i, rng, 0, 1)
+        done += step
+        expected = _per_item_diff(run, previous)
+        _same(run._new_records(), expected)
+    assert len(run._new_records()) == 0  # nothing changed since the last call
+
+
+def test_new_records_copy_whole_blocks_as_processed() -> None:
+    items = _DIFF_BLOCK * 3
+    run = _run(items)
+    rng = random.Random(1)
+    for i in range(items):
+        _record(run.ledger, i, rng, 1, 1)
+    records = run._new_records()
+    assert list(records.item) == list(range(items))
+    assert set(records.status) == {0}
+    assert list(records.pid) == [1000 + w - 1 for w in records.worker]
+
+
+def test_final_records_equal_the_per_item_records() -> None:
+    items = _FINAL_SLICE * 2 + 123
+    run = _run(items)
+    rng = random.Random(7)
+    for i in range(0, items, 3):
+        _record(run.ledger, i, rng, 1, 1)
+    dropped = [1, 4]
+    _record(run.ledger, 1, rng, 0, 1)
+    _record(run.ledger, 4, rng, 0, 1)
+    left = [i for i in range(items) if run.ledger.take_count[i] == 0]
+    duplicates = [3]
+    _record(run.ledger, 3, rng, 2, 1)
+    final = run._final_records(dropped, left, duplicates)
+    expected = run._records_for(list(range(items)))
+    # Progress says "in flight" for a taken item; at the end it was dropped.
+    for i in dropped:
+        expected.status[i] = final.status[i]
+    _same(final, expected)
