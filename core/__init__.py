@@ -2,14 +2,39 @@
 
 Pure standard library. Never import Qt here (directly or through a
 dependency): spawned workers import this package and must start fast.
+The public names are imported on first use (PEP 562), so a worker that
+imports core.worker does not pay for the engine, the strategies and the
+diagnosis.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from core.engine import RunInProgress, run
-from core.params import ParamError, RunParams, validate
-from core.result import ItemRecords, Progress, RunResult, TimelineEvent, WorkerSummary
-from core.strategies import STRATEGIES, Strategy, get_strategy
+if TYPE_CHECKING:
+    from core.engine import RunInProgress, run
+    from core.params import ParamError, RunParams, validate
+    from core.result import ItemRecords, Progress, RunResult, TimelineEvent, WorkerSummary
+    from core.strategies import STRATEGIES, Strategy, get_strategy
+
+_WHERE = {
+    "RunInProgress": "core.engine",
+    "run": "core.engine",
+    "ParamError": "core.params",
+    "RunParams": "core.params",
+    "validate": "core.params",
+    "ItemRecords": "core.result",
+    "Progress": "core.result",
+    "RunResult": "core.result",
+    "TimelineEvent": "core.result",
+    "WorkerSummary": "core.result",
+    "STRATEGIES": "core.strategies",
+    "Strategy": "core.strategies",
+    "get_strategy": "core.strategies",
+}
 
 __all__ = [
     "STRATEGIES",
@@ -27,3 +52,16 @@ __all__ = [
     "run",
     "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'core' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
