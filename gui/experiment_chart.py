@@ -6,17 +6,18 @@ strategy ids stay readable, and both are plain widgets that `grab()` to PNG.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from operator import attrgetter
+import html
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from core.experiment import COUNTED_OUTCOMES, NO_FAULT, Cell, CellResult
-from gui.experiment_model import OUTCOME_COLORS
+from gui.experiment_model import OUTCOME_COLORS, fault_kind_label, fault_label, queue_label
+from gui.i18n import core_text
 from gui.qtutil import named
 
 BAR_HEIGHT = 0.62
@@ -31,7 +32,7 @@ def outcome_legend_html() -> str:
         color = QColor(OUTCOME_COLORS[outcome]).name()
         parts.append(
             f'<span style="background-color:{color}; color:{color};">&nbsp;&nbsp;&nbsp;</span>'
-            f"&nbsp;{outcome}"
+            f"&nbsp;{html.escape(core_text(outcome))}"
         )
     return "&nbsp;&nbsp; ".join(parts)
 
@@ -55,29 +56,47 @@ def headline_shares(cells: list[CellResult]) -> dict[str, tuple[int, dict[str, f
     return shares
 
 
+def _queue_part(cell: Cell) -> str:
+    return queue_label(cell.queue_kind)
+
+
+def _start_part(cell: Cell) -> str:
+    return cell.start_method
+
+
+def _workers_part(cell: Cell) -> str:
+    return QCoreApplication.translate("TimingChart", "{workers} w", "short for workers").format(
+        workers=cell.workers
+    )
+
+
+def _items_part(cell: Cell) -> str:
+    # Not a %n plural: pyside6-lupdate extracts plurals from tr() calls only.
+    return QCoreApplication.translate("TimingChart", "{items} items").format(items=cell.items)
+
+
+def _fault_part(cell: Cell) -> str:
+    return fault_kind_label(NO_FAULT) if cell.fault == NO_FAULT else fault_label(cell.fault)
+
+
 def cell_labels(cells: list[CellResult]) -> list[str]:
     """Short labels: the strategy, plus only the coordinates that differ between cells."""
-    coordinates: list[tuple[str, Callable[[Cell], Any]]] = [
-        ("queue", attrgetter("queue_kind")),
-        ("start", attrgetter("start_method")),
-        ("w", attrgetter("workers")),
-        ("items", attrgetter("items")),
-        ("fault", attrgetter("fault")),
+    coordinates = [
+        ("queue_kind", _queue_part),
+        ("start_method", _start_part),
+        ("workers", _workers_part),
+        ("items", _items_part),
+        ("fault", _fault_part),
     ]
     varying = [
-        (name, get)
-        for name, get in coordinates
-        if len({get(cell_result.cell) for cell_result in cells}) > 1
+        part
+        for attribute, part in coordinates
+        if len({getattr(cell_result.cell, attribute) for cell_result in cells}) > 1
     ]
     labels = []
     for cell_result in cells:
         cell = cell_result.cell
-        parts = []
-        for name, get in varying:
-            value = get(cell)
-            if name == "fault" and value == NO_FAULT:
-                value = "none"
-            parts.append(f"{value} {name}" if name in ("w", "items") else f"{value}")
+        parts = [part(cell) for part in varying]
         labels.append(f"{cell.strategy} ({', '.join(parts)})" if parts else cell.strategy)
     return labels
 
@@ -106,7 +125,9 @@ class OutcomeChart(QWidget):
         self.legend = named(QLabel(outcome_legend_html(), wordWrap=True), "outcomeLegend")
         self.plot_widget = pg.PlotWidget(background="w")
         self.plot_widget.setMinimumHeight(160)
-        self.plot = _plot(self.plot_widget, "", "% of trials (headline outcome of each trial)")
+        self.plot = _plot(
+            self.plot_widget, "", self.tr("% of trials (headline outcome of each trial)")
+        )
         self.plot.setXRange(-1, 101, padding=0)  # 0 % and 100 % stay on the axis
         self.plot.getAxis("bottom").setTicks([[(x, f"{x} %") for x in (0, 25, 50, 75, 100)], []])
         self.bars: dict[str, pg.BarGraphItem] = {}
@@ -122,10 +143,10 @@ class OutcomeChart(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        title = QLabel(
-            "<b>Outcome per strategy</b> (each trial's headline outcome; 100 % a bar)",
-            wordWrap=True,
-        )
+        # Not inside f-strings: pyside6-lupdate would not find the texts there.
+        heading = html.escape(self.tr("Outcome per strategy"))
+        note = html.escape(self.tr("(each trial's headline outcome; 100 % a bar)"))
+        title = QLabel(f"<b>{heading}</b> {note}", wordWrap=True)
         layout.addWidget(title)
         layout.addWidget(self.legend)
         layout.addWidget(self.plot_widget, 1)
@@ -167,8 +188,8 @@ class TimingChart(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph i
         self.setBackground("w")
         self.setObjectName("timingChart")
         self.setMinimumHeight(160)
-        self.elapsed_plot = _plot(self, "", "median elapsed (s)")
-        self.speed_plot = _plot(self, "", "median items/s")
+        self.elapsed_plot = _plot(self, "", self.tr("median elapsed (s)"))
+        self.speed_plot = _plot(self, "", self.tr("median items/s"))
         self.speed_plot.setYLink(self.elapsed_plot)
         self.speed_plot.getAxis("left").setStyle(showValues=False)
         self.speed_plot.getAxis("left").setWidth(4)

@@ -10,18 +10,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor
 
+from core.diagnosis import render_diagnosis
 from core.experiment import (
     COUNTED_OUTCOMES,
+    DEFAULT_QUEUE,
     NO_FAULT,
+    POOL_QUEUE,
     CellResult,
     ExperimentPlan,
     ExperimentResult,
     Rate,
     TrialSummary,
 )
+from gui.i18n import core_text
 from gui.verdict import SEVERITY_FAILURE, SEVERITY_OK, SEVERITY_WARNING, severity_of
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -72,19 +83,71 @@ def format_speed(value: float | None) -> str:
     return DASH if value is None else f"{value:,.0f}"
 
 
+# Queue kinds and fault kinds are ids (spec files use them); these are their
+# short names in the window, translated where shown (LABELS_CONTEXT); 'mp' stays
+# as it is. str(): the stubs type QT_TRANSLATE_NOOP as returning object.
+LABELS_CONTEXT = "ExperimentLabels"
+QUEUE_SHORT_LABELS = {
+    DEFAULT_QUEUE: str(QT_TRANSLATE_NOOP("ExperimentLabels", "default")),
+    "manager": str(QT_TRANSLATE_NOOP("ExperimentLabels", "manager")),
+    "joinable": str(QT_TRANSLATE_NOOP("ExperimentLabels", "joinable")),
+    POOL_QUEUE: str(QT_TRANSLATE_NOOP("ExperimentLabels", "pool")),
+}
+FAULT_SHORT_LABELS = {
+    NO_FAULT: str(QT_TRANSLATE_NOOP("ExperimentLabels", "none")),
+    "kill": str(QT_TRANSLATE_NOOP("ExperimentLabels", "kill")),
+    "raise": str(QT_TRANSLATE_NOOP("ExperimentLabels", "raise")),
+    "stop": str(QT_TRANSLATE_NOOP("ExperimentLabels", "stop")),
+    "unpicklable": str(QT_TRANSLATE_NOOP("ExperimentLabels", "unpicklable")),
+    "big-payload": str(QT_TRANSLATE_NOOP("ExperimentLabels", "big-payload")),
+    "slow": str(QT_TRANSLATE_NOOP("ExperimentLabels", "slow")),
+}
+
+
+def queue_label(queue_kind: str) -> str:
+    """A queue kind (or 'default', 'pool') as the window names it."""
+    label = QUEUE_SHORT_LABELS.get(queue_kind)
+    return QCoreApplication.translate(LABELS_CONTEXT, label) if label else queue_kind
+
+
+def fault_kind_label(kind: str) -> str:
+    """A fault kind (or 'none') as the window names it."""
+    label = FAULT_SHORT_LABELS.get(kind)
+    return QCoreApplication.translate(LABELS_CONTEXT, label) if label else kind
+
+
 def fault_label(fault: str) -> str:
-    return "" if fault == NO_FAULT else fault
+    """'' for no fault, else the fault as the window names it: 'kill:5' (kind translated)."""
+    if fault == NO_FAULT:
+        return ""
+    kind, colon, arg = fault.partition(":")
+    return f"{fault_kind_label(kind)}{colon}{arg}"
+
+
+def outcomes_label(outcomes: tuple[str, ...] | list[str]) -> str:
+    """'deadlock + lost', each outcome name translated."""
+    return " + ".join(core_text(outcome) for outcome in outcomes)
 
 
 # --- cells -------------------------------------------------------------------------
 
-CELL_PARAM_COLUMNS = ("Strategy", "Queue", "Start", "Workers", "Items", "Fault", "Trials")
+# Headers in English (tests and exports read them); headerData() translates them:
+# the outcome names as core text, the others in the CellTableModel context.
+CELL_PARAM_COLUMNS = (
+    str(QT_TRANSLATE_NOOP("CellTableModel", "Strategy")),
+    str(QT_TRANSLATE_NOOP("CellTableModel", "Queue")),
+    str(QT_TRANSLATE_NOOP("CellTableModel", "Start")),
+    str(QT_TRANSLATE_NOOP("CellTableModel", "Workers")),
+    str(QT_TRANSLATE_NOOP("CellTableModel", "Items")),
+    str(QT_TRANSLATE_NOOP("CellTableModel", "Fault")),
+    str(QT_TRANSLATE_NOOP("CellTableModel", "Trials")),
+)
 COL_FIRST_OUTCOME = len(CELL_PARAM_COLUMNS)
 CELL_HEADERS = (
     *CELL_PARAM_COLUMNS,
     *COUNTED_OUTCOMES,
-    "Median elapsed (s)",
-    "Median items/s",
+    str(QT_TRANSLATE_NOOP("CellTableModel", "Median elapsed (s)")),
+    str(QT_TRANSLATE_NOOP("CellTableModel", "Median items/s")),
 )
 COL_MEDIAN_ELAPSED = len(CELL_HEADERS) - 2
 COL_MEDIAN_SPEED = len(CELL_HEADERS) - 1
@@ -119,15 +182,18 @@ class CellTableModel(QAbstractTableModel):
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(CELL_HEADERS):
             return None
+        outcome = self._outcome(section)
         if role == Qt.ItemDataRole.DisplayRole:
-            return CELL_HEADERS[section]
+            if outcome is not None:
+                return core_text(outcome)
+            return QCoreApplication.translate("CellTableModel", CELL_HEADERS[section])
         if role == Qt.ItemDataRole.ToolTipRole and section >= COL_FIRST_OUTCOME:
-            if section < COL_MEDIAN_ELAPSED:
-                return (
-                    f"Trials with outcome {CELL_HEADERS[section]} (per flag: a deadlock + lost "
+            if outcome is not None:
+                return self.tr(
+                    "Trials with outcome {outcome} (per flag: a deadlock + lost "
                     "trial counts for both), its rate and 95 % Wilson interval"
-                )
-            return "Median over the cell's trials"
+                ).format(outcome=core_text(outcome))
+            return self.tr("Median over the cell's trials")
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -201,7 +267,7 @@ class CellTableModel(QAbstractTableModel):
         if column == 0:
             return cell.strategy
         if column == 1:
-            return cell.queue_kind
+            return queue_label(cell.queue_kind)
         if column == 2:
             return cell.start_method
         if column == 3:
@@ -251,27 +317,43 @@ class CellTableModel(QAbstractTableModel):
     def _tooltip(self, cell_result: CellResult, column: int) -> str | None:
         outcome = self._outcome(column)
         if outcome is None:
-            return cell_result.cell.label if column == 0 else None
+            return self._cell_tooltip(cell_result) if column == 0 else None
         rate = cell_result.rates()[outcome]
         if rate.n == 0:
-            return "No trial yet"
-        return (
-            f"{rate.count} of {rate.n} trials had {outcome}: {format_rate(rate)} "
-            "(95 % Wilson interval). Double-click the row for its trials."
+            return self.tr("No trial yet")
+        return self.tr(
+            "{count} of %n trials had {outcome}: {rate} "
+            "(95 % Wilson interval). Double-click the row for its trials.",
+            "",
+            rate.n,
+        ).format(count=rate.count, outcome=core_text(outcome), rate=format_rate(rate))
+
+    def _cell_tooltip(self, cell_result: CellResult) -> str:
+        cell = cell_result.cell
+        return self.tr(
+            "{strategy}\nqueue: {queue}, start method: {start_method}, workers: {workers}, "
+            "items: {items}, fault: {fault}"
+        ).format(
+            strategy=cell.strategy,
+            queue=queue_label(cell.queue_kind),
+            start_method=cell.start_method,
+            workers=cell.workers,
+            items=f"{cell.items:,}",
+            fault=fault_kind_label(NO_FAULT) if cell.fault == NO_FAULT else fault_label(cell.fault),
         )
 
 
 # --- trials ------------------------------------------------------------------------
 
 TRIAL_HEADERS = (
-    "Trial",
-    "Seed",
-    "Outcomes",
-    "Processed",
-    "Lost",
-    "Duplicated",
-    "Elapsed (s)",
-    "Items/s",
+    str(QT_TRANSLATE_NOOP("TrialTableModel", "Trial")),
+    str(QT_TRANSLATE_NOOP("TrialTableModel", "Seed")),
+    str(QT_TRANSLATE_NOOP("TrialTableModel", "Outcomes")),
+    str(QT_TRANSLATE_NOOP("TrialTableModel", "Processed")),
+    str(QT_TRANSLATE_NOOP("TrialTableModel", "Lost")),
+    str(QT_TRANSLATE_NOOP("TrialTableModel", "Duplicated")),
+    str(QT_TRANSLATE_NOOP("TrialTableModel", "Elapsed (s)")),
+    str(QT_TRANSLATE_NOOP("TrialTableModel", "Items/s")),
 )
 
 
@@ -299,7 +381,7 @@ class TrialTableModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(TRIAL_HEADERS)
         ):
-            return TRIAL_HEADERS[section]
+            return QCoreApplication.translate("TrialTableModel", TRIAL_HEADERS[section])
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -321,7 +403,9 @@ class TrialTableModel(QAbstractTableModel):
         )
         if role == Qt.ItemDataRole.DisplayRole:
             value = natives[column]
-            if column in (1, 2):  # a seed is an id, not a quantity: no separators
+            if column == 2:
+                return outcomes_label(trial.outcomes)
+            if column == 1:  # a seed is an id, not a quantity: no separators
                 return str(value)
             if column == 6:
                 return f"{value:.3f}"
@@ -335,7 +419,9 @@ class TrialTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return SEVERITY_TINTS.get(severity_of(list(trial.outcomes)))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return trial.diagnosis or None
+            if trial.diagnosis_sentences:
+                return render_diagnosis(trial.diagnosis_sentences, core_text)
+            return trial.diagnosis or None  # a summary made without its sentences
         return None
 
     def set_trials(self, trials: list[TrialSummary]) -> None:
