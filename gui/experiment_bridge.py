@@ -22,6 +22,14 @@ from PySide6.QtCore import QObject, QThread, Signal, SignalInstance, Slot
 from core import ParamError, RunInProgress
 from core.experiment import ExperimentPlan, ExperimentResult, run_experiment
 from gui.bridge import DEFAULT_SHUTDOWN_TIMEOUT_S, hand_back_to_gui_thread
+from gui.i18n import core_text
+
+
+def _message(error: ParamError | RunInProgress) -> str:
+    """The core's refusal in the window's language."""
+    if isinstance(error, ParamError):
+        return error.sentence.render(core_text)
+    return core_text(str(error))
 
 
 class ExperimentWorker(QObject):
@@ -32,7 +40,8 @@ class ExperimentWorker(QObject):
         progress(ExperimentProgress): after every counted trial (and once at the start);
             it carries the trial and a snapshot of its cell.
         finished(ExperimentResult): every trial done, or cancelled; no child process is left.
-        errored(str): run_experiment refused the plan (RunInProgress, a bad spec) or failed.
+        errored(str): run_experiment refused the plan (RunInProgress, a bad spec) or failed;
+            one line, translated.
 
     Exactly one of finished or errored is emitted, last.
     """
@@ -57,11 +66,14 @@ class ExperimentWorker(QObject):
                 self._plan, on_progress=self.progress.emit, cancel=self._cancel, keep_runs=True
             )
         except (ParamError, RunInProgress) as error:  # ExperimentSpecError is a ParamError
-            self._end(self.errored, str(error))
+            self._end(self.errored, _message(error))
             return
         except Exception as error:  # a bug must end the thread, not leave it hanging
             last_line = traceback.format_exception_only(type(error), error)[-1].strip()
-            self._end(self.errored, f"the experiment failed: {last_line}")
+            # The Python error itself stays as Python wrote it.
+            self._end(
+                self.errored, self.tr("the experiment failed: {error}").format(error=last_line)
+            )
             return
         self._end(self.finished, result)
 
@@ -193,4 +205,4 @@ class ExperimentController(QObject):
         if self._result is not None:
             self.finished.emit(self._result)
         else:
-            self.errored.emit(self._error or "the experiment ended without a result")
+            self.errored.emit(self._error or self.tr("the experiment ended without a result"))

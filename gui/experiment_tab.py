@@ -8,10 +8,20 @@ and every finished trial updates its cell's row and the charts.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -62,15 +72,17 @@ from gui.experiment_model import (
     COL_FIRST_OUTCOME,
     COL_MEDIAN_ELAPSED,
     CellTableModel,
+    fault_kind_label,
     fault_label,
+    queue_label,
 )
+from gui.i18n import core_text
 from gui.params_panel import GUI_START_METHODS, QUEUE_KIND_LABELS, START_METHOD_LABELS
 from gui.qtutil import named
 from gui.trial_dialogs import TrialListDialog
 
 SPEC_SETTINGS_KEY = "experiment/spec"
 QUEUE_CHOICES = (DEFAULT_QUEUE, *QUEUE_KINDS)
-QUEUE_CHOICE_LABELS = {DEFAULT_QUEUE: "each strategy's default", **QUEUE_KIND_LABELS}
 DEFAULT_SPEC = ExperimentSpec(
     strategies=tuple(s.id for s in STRATEGIES.values() if s.group == POST),
     start_methods=("spawn",),
@@ -82,7 +94,7 @@ CHART_REDRAW_MS = 150
 
 
 def _queue(cell: Cell) -> str:
-    return cell.queue_kind
+    return queue_label(cell.queue_kind)
 
 
 def _start(cell: Cell) -> str:
@@ -98,33 +110,44 @@ def _items(cell: Cell) -> str:
 
 
 def _fault(cell: Cell) -> str:
-    return fault_label(cell.fault) or "none"
+    return fault_label(cell.fault) or fault_kind_label(NO_FAULT)
 
 
-# The cells table's parameter columns 1..5, and how a cell's value reads.
+# The cells table's parameter columns 1..5, and how "Same in every cell" names
+# a value that is the same in every cell (str(): the stubs type the marker as object).
 _CELL_PARAMS: tuple[tuple[str, Callable[[Cell], str]], ...] = (
-    ("queue", _queue),
-    ("start method", _start),
-    ("workers", _workers),
-    ("items", _items),
-    ("fault", _fault),
+    (str(QT_TRANSLATE_NOOP("ExperimentTab", "queue {value}")), _queue),
+    (str(QT_TRANSLATE_NOOP("ExperimentTab", "start method {value}")), _start),
+    (str(QT_TRANSLATE_NOOP("ExperimentTab", "{value} workers")), _workers),
+    (str(QT_TRANSLATE_NOOP("ExperimentTab", "{value} items")), _items),
+    (str(QT_TRANSLATE_NOOP("ExperimentTab", "fault {value}")), _fault),
 )
 _COLUMN_WIDTHS = (170, 70, 80, 62, 62, 70, 60)
 
 
 def _int_list(text: str, what: str) -> tuple[int, ...]:
-    """'1, 2, 4' -> (1, 2, 4); ExperimentSpecError naming the field otherwise."""
+    """'1, 2, 4' -> (1, 2, 4); ExperimentSpecError naming the field otherwise.
+
+    what: the field as the message names it (translated: "workers", "fault kill").
+    """
     tokens = [t.strip().replace("_", "") for t in text.replace(";", ",").split(",")]
     tokens = [t for t in tokens if t]
     if not tokens:
-        raise ExperimentSpecError(f"{what}: give at least one number, e.g. 2, 4")
+        raise ExperimentSpecError(
+            QCoreApplication.translate(
+                "SpecPanel", "{field}: give at least one number, e.g. 2, 4"
+            ).format(field=what)
+        )
     values = []
     for token in tokens:
         try:
             values.append(int(token))
         except ValueError:
             raise ExperimentSpecError(
-                f"{what}: {token!r} is not a whole number (write numbers separated by commas)"
+                QCoreApplication.translate(
+                    "SpecPanel",
+                    "{field}: {value} is not a whole number (write numbers separated by commas)",
+                ).format(field=what, value=repr(token))
             ) from None
     return tuple(values)
 
@@ -136,6 +159,11 @@ def _format_clock(seconds: float | None) -> str:
     minutes, secs = divmod(seconds, 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _error_text(error: ExperimentSpecError) -> str:
+    """The error's message in the window's language (the window's own are translated already)."""
+    return error.sentence.render(core_text)
 
 
 class SpecPanel(QGroupBox):
@@ -152,7 +180,8 @@ class SpecPanel(QGroupBox):
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Experiment", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Experiment"))
         self.setObjectName("specPanel")
         self._base = DEFAULT_SPEC
         self._plan: ExperimentPlan | None = None
@@ -164,7 +193,7 @@ class SpecPanel(QGroupBox):
         self.strategy_tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self._strategy_items: dict[str, QTreeWidgetItem] = {}
         for group in GROUPS:
-            heading = QTreeWidgetItem(self.strategy_tree, [group])
+            heading = QTreeWidgetItem(self.strategy_tree, [core_text(group)])
             heading.setFlags(
                 Qt.ItemFlag.ItemIsEnabled
                 | Qt.ItemFlag.ItemIsUserCheckable
@@ -176,9 +205,9 @@ class SpecPanel(QGroupBox):
             for strategy in STRATEGIES.values():
                 if strategy.group != group:
                     continue
-                item = QTreeWidgetItem(heading, [strategy.title])
+                item = QTreeWidgetItem(heading, [core_text(strategy.title)])
                 item.setData(0, Qt.ItemDataRole.UserRole, strategy.id)
-                item.setToolTip(0, f"{strategy.id}: {strategy.expected}")
+                item.setToolTip(0, f"{strategy.id}: {core_text(strategy.expected)}")
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(0, Qt.CheckState.Unchecked)
                 self._strategy_items[strategy.id] = item
@@ -189,32 +218,46 @@ class SpecPanel(QGroupBox):
         )
 
         self.workers_edit = named(QLineEdit(), "experimentWorkers")
-        self.workers_edit.setToolTip("Worker counts to try, separated by commas: 2, 4, 8")
+        self.workers_edit.setToolTip(self.tr("Worker counts to try, separated by commas: 2, 4, 8"))
         self.items_edit = named(QLineEdit(), "experimentItems")
-        self.items_edit.setToolTip("Item counts to try, separated by commas: 100, 10000")
+        self.items_edit.setToolTip(self.tr("Item counts to try, separated by commas: 100, 10000"))
         # Short labels (the panel is narrow); the long ones are the tooltips.
         self.start_method_boxes = {
             method: named(QCheckBox(method), f"experimentStart_{method}")
             for method in GUI_START_METHODS
         }
         for method, box in self.start_method_boxes.items():
-            box.setToolTip(START_METHOD_LABELS[method])
+            # The labels are the Run tab's (gui.params_panel), translated in its context.
+            box.setToolTip(QCoreApplication.translate("ParamsPanel", START_METHOD_LABELS[method]))
         self.queue_boxes = {
-            kind: named(QCheckBox(kind), f"experimentQueue_{kind}") for kind in QUEUE_CHOICES
+            kind: named(QCheckBox(queue_label(kind)), f"experimentQueue_{kind}")
+            for kind in QUEUE_CHOICES
         }
         for queue_kind, box in self.queue_boxes.items():
-            box.setToolTip(QUEUE_CHOICE_LABELS[queue_kind])
-        self.no_fault_box = named(QCheckBox("none"), "experimentFault_none")
+            if queue_kind == DEFAULT_QUEUE:
+                box.setToolTip(self.tr("each strategy's default"))
+            else:
+                box.setToolTip(QUEUE_KIND_LABELS[queue_kind])  # code: Manager().Queue(), ...
+        self.no_fault_box = named(QCheckBox(fault_kind_label(NO_FAULT)), "experimentFault_none")
         self.fault_boxes: dict[str, QCheckBox] = {}
         self.fault_args: dict[str, QLineEdit] = {}
         arg_validator = QRegularExpressionValidator(r"[0-9, ]*")
         for fault_kind in FAULT_KINDS.values():
-            box = named(QCheckBox(fault_kind.name), f"experimentFault_{fault_kind.name}")
-            box.setToolTip(f"{fault_kind.help}; expected outcome: {fault_kind.expected}")
+            box = named(
+                QCheckBox(fault_kind_label(fault_kind.name)), f"experimentFault_{fault_kind.name}"
+            )
+            box.setToolTip(
+                self.tr("{effect}; expected outcome: {expected}").format(
+                    effect=core_text(fault_kind.help), expected=core_text(fault_kind.expected)
+                )
+            )
             arg = named(QLineEdit(), f"experimentFaultArg_{fault_kind.name}")
-            arg.setPlaceholderText(f"{fault_kind.arg_name}: default")
+            meaning = core_text(fault_kind.arg_name)
+            arg.setPlaceholderText(self.tr("{meaning}: default").format(meaning=meaning))
             arg.setToolTip(
-                f"ARG ({fault_kind.arg_name}); several separated by commas; empty: core's default"
+                self.tr(
+                    "ARG ({meaning}); several separated by commas; empty: the core's default"
+                ).format(meaning=meaning)
             )
             arg.setValidator(arg_validator)
             self.fault_boxes[fault_kind.name] = box
@@ -230,13 +273,21 @@ class SpecPanel(QGroupBox):
         self.watchdog_spin.setRange(0.1, 3600.0)
         self.watchdog_spin.setDecimals(1)
         self.watchdog_spin.setSuffix(" s")
-        self.watchdog_spin.setToolTip("A trial with no progress for this long is 'stalled'")
+        self.watchdog_spin.setToolTip(
+            self.tr("A trial with no progress for this long is '{stalled}'").format(
+                stalled=core_text("stalled")
+            )
+        )
         self.seed_edit = named(QLineEdit(), "experimentSeed")
         self.seed_edit.setValidator(QRegularExpressionValidator(r"[0-9]{0,19}"))
-        self.seed_edit.setToolTip("Base seed: each trial's seed derives from it (jitter only)")
+        self.seed_edit.setToolTip(
+            self.tr("Base seed: each trial's seed derives from it (jitter only)")
+        )
         self.parallel_spin = named(QSpinBox(), "experimentParallel")
         self.parallel_spin.setRange(1, MAX_PARALLEL)
-        self.parallel_spin.setToolTip("Trials at once (threads, each running its own processes)")
+        self.parallel_spin.setToolTip(
+            self.tr("Trials at once (threads, each running its own processes)")
+        )
 
         self.plan_label = named(QLabel(wordWrap=True), "experimentPlan")
         self.notes_label = named(QLabel(wordWrap=True), "experimentNotes")
@@ -260,18 +311,18 @@ class SpecPanel(QGroupBox):
 
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(QLabel("Strategies"))
+        form.addRow(QLabel(self.tr("Strategies")))
         form.addRow(self.strategy_tree)
-        form.addRow("Workers", self.workers_edit)
-        form.addRow("Items", self.items_edit)
-        form.addRow("Start methods", starts)
-        form.addRow("Queues", queues)
-        form.addRow("Faults", faults)
-        form.addRow("Trials per cell", self.trials_spin)
-        form.addRow("Work per item", self.work_ms_spin)
-        form.addRow("Watchdog", self.watchdog_spin)
-        form.addRow("Base seed", self.seed_edit)
-        form.addRow("Parallel trials", self.parallel_spin)
+        form.addRow(self.tr("Workers"), self.workers_edit)
+        form.addRow(self.tr("Items"), self.items_edit)
+        form.addRow(self.tr("Start methods"), starts)
+        form.addRow(self.tr("Queues"), queues)
+        form.addRow(self.tr("Faults"), faults)
+        form.addRow(self.tr("Trials per cell"), self.trials_spin)
+        form.addRow(self.tr("Work per item"), self.work_ms_spin)
+        form.addRow(self.tr("Watchdog"), self.watchdog_spin)
+        form.addRow(self.tr("Base seed"), self.seed_edit)
+        form.addRow(self.tr("Parallel trials"), self.parallel_spin)
         form.addRow(self.plan_label)
         form.addRow(self.notes_label)
         form.addRow(self.error_label)
@@ -305,33 +356,38 @@ class SpecPanel(QGroupBox):
             if item.checkState(0) == Qt.CheckState.Checked
         )
         if not strategies:
-            raise ExperimentSpecError("choose at least one strategy")
+            raise ExperimentSpecError(self.tr("choose at least one strategy"))
         start_methods = tuple(m for m, box in self.start_method_boxes.items() if box.isChecked())
         if not start_methods:
-            raise ExperimentSpecError("choose at least one start method")
+            raise ExperimentSpecError(self.tr("choose at least one start method"))
         queue_kinds = tuple(k for k, box in self.queue_boxes.items() if box.isChecked())
         if not queue_kinds:
-            raise ExperimentSpecError("choose at least one queue kind (or each strategy's default)")
+            raise ExperimentSpecError(
+                self.tr("choose at least one queue kind (or each strategy's default)")
+            )
         faults: list[str] = [NO_FAULT] if self.no_fault_box.isChecked() else []
         for kind, box in self.fault_boxes.items():
             if not box.isChecked():
                 continue
             text = self.fault_args[kind].text()
             if text.strip(" ,"):
-                args = _int_list(text, f"fault {kind}")
+                field = self.tr("fault {kind}").format(kind=fault_kind_label(kind))
+                args = _int_list(text, field)
                 faults.extend(f"{kind}:{arg}" for arg in args)
             else:
                 faults.append(kind)
         if not faults:
-            raise ExperimentSpecError("choose at least one fault (or none)")
+            raise ExperimentSpecError(self.tr("choose at least one fault (or none)"))
         seed_text = self.seed_edit.text().strip() or "0"
         seed = int(seed_text)
         if seed > MAX_SEED:
-            raise ExperimentSpecError(f"seed must be <= {MAX_SEED:,}, got {seed}")
+            raise ExperimentSpecError(
+                self.tr("seed must be <= {max}, got {seed}").format(max=f"{MAX_SEED:,}", seed=seed)
+            )
         return self._base.replace(
             strategies=strategies,
-            workers=_int_list(self.workers_edit.text(), "workers"),
-            items=_int_list(self.items_edit.text(), "items"),
+            workers=_int_list(self.workers_edit.text(), self.tr("workers")),
+            items=_int_list(self.items_edit.text(), self.tr("items")),
             start_methods=start_methods,
             queue_kinds=queue_kinds,
             faults=tuple(faults),
@@ -352,8 +408,14 @@ class SpecPanel(QGroupBox):
         start_methods = [m for m in spec.start_methods if m in GUI_START_METHODS]
         if len(start_methods) < len(spec.start_methods):
             notes.append(
-                "start method fork is not run from the window (it has threads); "
-                + ("it was dropped" if start_methods else "spawn is used instead")
+                self.tr(
+                    "start method fork is not run from the window (it has threads); it was dropped"
+                )
+                if start_methods
+                else self.tr(
+                    "start method fork is not run from the window (it has threads); "
+                    "spawn is used instead"
+                )
             )
             start_methods = start_methods or ["spawn"]
         queue_kinds = [k for k in spec.queue_kinds if k in QUEUE_CHOICES]
@@ -361,7 +423,11 @@ class SpecPanel(QGroupBox):
             queue_kinds = queue_kinds or [DEFAULT_QUEUE]
             if DEFAULT_QUEUE not in queue_kinds:
                 queue_kinds.append(DEFAULT_QUEUE)
-            notes.append("queue kind 'pool' is each pool strategy's default: shown as default")
+            notes.append(
+                self.tr(
+                    "queue kind 'pool' is each pool strategy's default: shown as {default}"
+                ).format(default=queue_label(DEFAULT_QUEUE))
+            )
         widgets = self.findChildren(QWidget)
         blocked = [w.blockSignals(True) for w in widgets]
         self.strategy_tree.blockSignals(True)
@@ -426,7 +492,7 @@ class SpecPanel(QGroupBox):
         try:
             spec = parse_spec(str(raw), "json")
         except ExperimentSpecError as error:
-            return [f"{SPEC_SETTINGS_KEY} ({error})"]
+            return [f"{SPEC_SETTINGS_KEY} ({_error_text(error)})"]
         return [f"{SPEC_SETTINGS_KEY} ({note})" for note in self.set_spec(spec)]
 
     # --- internals ---------------------------------------------------------------
@@ -438,7 +504,7 @@ class SpecPanel(QGroupBox):
         try:
             plan = self.plan()
         except ExperimentSpecError as error:
-            self._plan, self._error = None, str(error)
+            self._plan, self._error = None, _error_text(error)
         else:
             self._plan, self._error = plan, None
         self.error_label.setText(self._error or "")
@@ -453,16 +519,23 @@ class SpecPanel(QGroupBox):
             self.notes_label.setText("")
             self.notes_label.setVisible(False)
             return
-        cells = len(plan.cells)
         self.plan_label.setText(
-            f"{cells} cell{'s' if cells != 1 else ''} × {plan.spec.trials} trials = "
-            f"{plan.total_trials:,} runs"
+            self.tr("%n cells × {trials} trials = {runs} runs", "", len(plan.cells)).format(
+                trials=plan.spec.trials, runs=f"{plan.total_trials:,}"
+            )
         )
-        notes = [f"⚠ {note}" for note in plan.notes]
+        notes = [f"⚠ {core_text(note)}" for note in plan.notes]
         kept = sum(cell.items for cell in plan.cells) * plan.spec.trials * RECORD_BYTES
         if kept > KEPT_RECORDS_NOTE_BYTES:
-            notes.append(f"⚠ every trial's records are kept for its views: about {kept >> 20:,} MB")
-        notes.extend(f"Skipped: {s.reason}" for s in plan.skipped)
+            notes.append(
+                "⚠ "
+                + self.tr("every trial's records are kept for its views: about {size} MB").format(
+                    size=f"{kept >> 20:,}"
+                )
+            )
+        notes.extend(
+            self.tr("Skipped: {reason}").format(reason=core_text(s.reason)) for s in plan.skipped
+        )
         self.notes_label.setText("\n".join(notes))
         self.notes_label.setVisible(bool(notes))
 
@@ -491,14 +564,16 @@ class ExperimentTab(QWidget):
         self.trial_list_dialog: TrialListDialog | None = None
 
         self.spec_panel = SpecPanel()
-        self.start_button = named(QPushButton("Start experiment"), "experimentStartButton")
-        self.cancel_button = named(QPushButton("Cancel"), "experimentCancelButton")
-        self.cancel_button.setToolTip("Stop the trials in flight; every worker process is reaped")
+        self.start_button = named(QPushButton(self.tr("Start experiment")), "experimentStartButton")
+        self.cancel_button = named(QPushButton(self.tr("Cancel")), "experimentCancelButton")
+        self.cancel_button.setToolTip(
+            self.tr("Stop the trials in flight; every worker process is reaped")
+        )
         self.progress_bar = named(QProgressBar(), "experimentProgress")
         self.progress_bar.setTextVisible(True)
-        self.progress_bar.setFormat("No experiment yet")
+        self.progress_bar.setFormat(self.tr("No experiment yet"))
         self.progress_bar.setValue(0)
-        self.stats_label = named(QLabel("Not started"), "experimentStats")
+        self.stats_label = named(QLabel(self.tr("Not started")), "experimentStats")
         self.run_error_label = named(QLabel(wordWrap=True), "experimentRunError")
         self.run_error_label.setStyleSheet("color: #c62828;")
         self.run_error_label.setVisible(False)
@@ -518,7 +593,7 @@ class ExperimentTab(QWidget):
             header.resizeSection(column, width)
         for column in range(len(_COLUMN_WIDTHS), self.model.columnCount()):
             header.resizeSection(column, 132)
-        self.table.setToolTip("Double-click a cell's row for its trials")
+        self.table.setToolTip(self.tr("Double-click a cell's row for its trials"))
         self.same_label = named(QLabel(wordWrap=True), "experimentSameInEveryCell")
         self.table.doubleClicked.connect(self._on_cell_double_clicked)
         self.outcome_chart = OutcomeChart()
@@ -564,9 +639,10 @@ class ExperimentTab(QWidget):
         timing_layout = QVBoxLayout(timing_box)
         timing_layout.setContentsMargins(0, 0, 0, 0)
         timing_layout.setSpacing(2)
-        timing_layout.addWidget(
-            QLabel("<b>Latency and throughput per cell</b> (medians)", wordWrap=True)
-        )
+        # Not inside f-strings: pyside6-lupdate would not find the texts there.
+        heading = html.escape(self.tr("Latency and throughput per cell"))
+        note = html.escape(self.tr("(medians)"))
+        timing_layout.addWidget(QLabel(f"<b>{heading}</b> {note}", wordWrap=True))
         timing_layout.addWidget(self.timing_chart, 1)
         self.charts_splitter = named(QSplitter(Qt.Orientation.Horizontal), "experimentCharts")
         self.charts_splitter.addWidget(self.outcome_chart)
@@ -580,8 +656,10 @@ class ExperimentTab(QWidget):
         table_layout.setSpacing(2)
         table_layout.addWidget(
             QLabel(
-                "Cells: count · rate [95 % Wilson interval] per outcome, per flag "
-                "(a deadlock + lost trial counts for both). Double-click a row for its trials.",
+                self.tr(
+                    "Cells: count · rate [95 % Wilson interval] per outcome, per flag "
+                    "(a deadlock + lost trial counts for both). Double-click a row for its trials."
+                ),
                 wordWrap=True,
             )
         )
@@ -613,7 +691,7 @@ class ExperimentTab(QWidget):
         try:
             plan = self.spec_panel.plan()
         except ExperimentSpecError as error:  # Start is disabled then, but never crash on it
-            self.spec_panel.error_label.setText(str(error))
+            self.spec_panel.error_label.setText(_error_text(error))
             self.spec_panel.error_label.setVisible(True)
             return
         self._previous_result, self.result = self.result, None
@@ -624,12 +702,16 @@ class ExperimentTab(QWidget):
         self._redraw_charts()
         self.progress_bar.setRange(0, max(1, plan.total_trials))
         self.progress_bar.setValue(0)
-        self.progress_bar.setFormat(f"0 / {plan.total_trials:,} trials")
-        self.stats_label.setText("Starting…")
+        self.progress_bar.setFormat(self._progress_format(0, plan.total_trials))
+        self.stats_label.setText(self.tr("Starting…"))
         self.controller.start(plan)
         self._refresh_buttons()
         self.runningChanged.emit(True)
-        self.message.emit(f"Experiment: {len(plan.cells)} cells × {plan.spec.trials} trials…")
+        self.message.emit(
+            self.tr("Experiment: %n cells × {trials} trials…", "", len(plan.cells)).format(
+                trials=plan.spec.trials
+            )
+        )
 
     @Slot()
     def cancel_experiment(self) -> None:
@@ -638,8 +720,8 @@ class ExperimentTab(QWidget):
         self._cancelling = True
         self.controller.cancel()
         self._refresh_buttons()
-        self.stats_label.setText("Cancelling: stopping the trials in flight…")
-        self.message.emit("Cancelling the experiment: stopping and reaping the workers…")
+        self.stats_label.setText(self.tr("Cancelling: stopping the trials in flight…"))
+        self.message.emit(self.tr("Cancelling the experiment: stopping and reaping the workers…"))
 
     def set_blocked(self, reason: str | None) -> None:
         """Disable Start while something else (a single run) holds the one-run lock."""
@@ -665,11 +747,14 @@ class ExperimentTab(QWidget):
             if not self._chart_timer.isActive():
                 self._chart_timer.start()
         self.progress_bar.setValue(min(progress.done, self.progress_bar.maximum()))
-        self.progress_bar.setFormat(f"{progress.done:,} / {progress.total:,} trials")
+        self.progress_bar.setFormat(self._progress_format(progress.done, progress.total))
         if not self._cancelling:
             self.stats_label.setText(
-                f"{_format_clock(progress.elapsed_s)} elapsed  ·  "
-                f"ETA {_format_clock(progress.eta_s)}  ·  {progress.running} running"
+                self.tr("{elapsed} elapsed  ·  ETA {eta}  ·  {running} running").format(
+                    elapsed=_format_clock(progress.elapsed_s),
+                    eta=_format_clock(progress.eta_s),
+                    running=progress.running,
+                )
             )
 
     @Slot(object)
@@ -681,15 +766,16 @@ class ExperimentTab(QWidget):
         self._chart_timer.stop()
         self._redraw_charts()
         self.progress_bar.setValue(min(result.trials_done, self.progress_bar.maximum()))
-        self.progress_bar.setFormat(f"{result.trials_done:,} / {result.trials_total:,} trials")
+        self.progress_bar.setFormat(self._progress_format(result.trials_done, result.trials_total))
         took = _format_clock(result.elapsed_s)
         if result.cancelled:
-            text = (
-                f"Cancelled after {result.trials_done:,} of {result.trials_total:,} trials "
-                f"({took}); trials cut short are not counted"
-            )
+            text = self.tr(
+                "Cancelled after {done} of %n trials ({took}); trials cut short are not counted",
+                "",
+                result.trials_total,
+            ).format(done=f"{result.trials_done:,}", took=took)
         else:
-            text = f"Done: {result.trials_done:,} trials in {took}"
+            text = self.tr("Done: %n trials in {took}", "", result.trials_done).format(took=took)
         self.stats_label.setText(text)
         self._cancelling = False
         self._refresh_buttons()
@@ -697,7 +783,8 @@ class ExperimentTab(QWidget):
         self.runningChanged.emit(False)
 
     @Slot(str)
-    def _on_errored(self, message: str) -> None:
+    def _on_errored(self, reason: str) -> None:
+        """reason: one line, translated by the controller."""
         # Nothing is lost: the previous experiment's result comes back on screen.
         self.result, self._previous_result = self._previous_result, None
         if self.result is not None:
@@ -706,14 +793,14 @@ class ExperimentTab(QWidget):
             self.model.clear()
         self._fit_columns()
         self._redraw_charts()
-        self.run_error_label.setText(f"Could not run: {message}")
+        self.run_error_label.setText(self.tr("Could not run: {reason}").format(reason=reason))
         self.run_error_label.setVisible(True)
-        self.stats_label.setText("Not run")
+        self.stats_label.setText(self.tr("Not run"))
         self.progress_bar.setValue(0)
-        self.progress_bar.setFormat("Not run")
+        self.progress_bar.setFormat(self.tr("Not run"))
         self._cancelling = False
         self._refresh_buttons()
-        self.message.emit(f"The experiment could not start: {message}")
+        self.message.emit(self.tr("The experiment could not start: {reason}").format(reason=reason))
         self.runningChanged.emit(False)
 
     # --- internals ---------------------------------------------------------------
@@ -725,7 +812,8 @@ class ExperimentTab(QWidget):
         can_start = not running and self._blocked_reason is None and self.spec_panel.is_valid()
         self.start_button.setEnabled(can_start)
         self.start_button.setToolTip(
-            self._blocked_reason or "Run every trial of every cell (one experiment at a time)"
+            self._blocked_reason
+            or self.tr("Run every trial of every cell (one experiment at a time)")
         )
         self.cancel_button.setEnabled(running and not self._cancelling)
 
@@ -734,18 +822,28 @@ class ExperimentTab(QWidget):
         and make the outcome columns wide enough for "20  ·  100 % [84–100]"."""
         cells = [c.cell for c in self.model.cells()]
         same: list[str] = []
-        for column, (noun, value) in enumerate(_CELL_PARAMS, start=1):
+        for column, (template, value) in enumerate(_CELL_PARAMS, start=1):
             values = {value(c) for c in cells}
             constant = len(values) == 1
             self.table.setColumnHidden(column, constant)
             if constant:
-                same.append(f"{noun} {values.pop()}")
-        self.same_label.setText(f"Same in every cell: {', '.join(same)}" if same else "")
+                same.append(
+                    QCoreApplication.translate("ExperimentTab", template).format(value=values.pop())
+                )
+        self.same_label.setText(
+            self.tr("Same in every cell: {parameters}").format(parameters=self.tr(", ").join(same))
+            if same
+            else ""
+        )
         self.same_label.setVisible(bool(same))
         sample = f"{self.model.trials_target()}  ·  100 % [100–100]"
         width = self.table.fontMetrics().horizontalAdvance(sample) + 16
         for column in range(COL_FIRST_OUTCOME, COL_MEDIAN_ELAPSED):
             self.table.horizontalHeader().resizeSection(column, width)
+
+    def _progress_format(self, done: int, total: int) -> str:
+        # A QProgressBar format: a literal % must be doubled; these numbers have none.
+        return self.tr("{done} / %n trials", "", total).format(done=f"{done:,}")
 
     @Slot()
     def _redraw_charts(self) -> None:
