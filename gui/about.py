@@ -125,10 +125,9 @@ class WhatIsThisPage(QDialog):
             "those loops exactly as written, watches every worker, accounts for every item, and "
             "says with evidence what happened."
         )
-        parts = [
-            f"<h2>{html.escape(self.tr('The post and its four loops'))}</h2>",
-            f"<p>{html.escape(intro)}</p>",
-        ]
+        # Texts are translated outside the f-strings: pyside6-lupdate does not look inside.
+        title = self.tr("The post and its four loops")
+        parts = [f"<h2>{html.escape(title)}</h2>", f"<p>{html.escape(intro)}</p>"]
         for number, strategy_id in enumerate(POST_LOOPS, start=1):
             strategy = STRATEGIES[strategy_id]
             heading = self.tr("Loop {number}: {title}").format(
@@ -156,7 +155,8 @@ class WhatIsThisPage(QDialog):
             "their own worker recipe ends on one 'STOP' per worker. Run an experiment to see how "
             "often each loop hangs or loses items on your machine."
         )
-        parts.append(f"<h3>{html.escape(self.tr('The moral'))}</h3><p>{html.escape(moral)}</p>")
+        moral_title = self.tr("The moral")
+        parts.append(f"<h3>{html.escape(moral_title)}</h3><p>{html.escape(moral)}</p>")
         return "".join(parts)
 
     def _on_link(self, url: QUrl) -> None:

@@ -303,7 +303,9 @@ class FileMenu(QObject):
         try:
             spec = load_spec(path)
         except ExperimentSpecError as error:
-            self.report_error(self.tr("Could not open the experiment spec"), core_text(str(error)))
+            self.report_error(
+                self.tr("Could not open the experiment spec"), error.sentence.render(core_text)
+            )
             return False
         tab = self.window.experiment_tab
         notes = tab.spec_panel.set_spec(spec)
@@ -319,7 +321,9 @@ class FileMenu(QObject):
         try:
             spec = panel.plan().spec
         except ExperimentSpecError as error:
-            self.report_error(self.tr("The experiment spec is not valid"), core_text(str(error)))
+            self.report_error(
+                self.tr("The experiment spec is not valid"), error.sentence.render(core_text)
+            )
             return False
         path = self.ask_save_path(
             self.tr("Save experiment spec"), "queuescope-experiment.json", SPEC_FILTER
