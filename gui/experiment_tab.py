@@ -77,7 +77,12 @@ from gui.experiment_model import (
     queue_label,
 )
 from gui.i18n import core_text
-from gui.params_panel import GUI_START_METHODS, QUEUE_KIND_LABELS, START_METHOD_LABELS
+from gui.params_panel import (
+    GUI_START_METHODS,
+    QUEUE_KIND_LABELS,
+    START_METHOD_LABELS,
+    choice_label,
+)
 from gui.qtutil import named
 from gui.trial_dialogs import TrialListDialog
 
@@ -227,8 +232,7 @@ class SpecPanel(QGroupBox):
             for method in GUI_START_METHODS
         }
         for method, box in self.start_method_boxes.items():
-            # The labels are the Run tab's (gui.params_panel), translated in its context.
-            box.setToolTip(QCoreApplication.translate("ParamsPanel", START_METHOD_LABELS[method]))
+            box.setToolTip(choice_label(START_METHOD_LABELS, method))
         self.queue_boxes = {
             kind: named(QCheckBox(queue_label(kind)), f"experimentQueue_{kind}")
             for kind in QUEUE_CHOICES
