@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,8 @@ from core.ledger import (
     W_SENTINELS,
     W_STATE,
 )
-from core.states import WorkerState
+from core.states import STOPPED, WorkerState
+from core.text import Ids, Sentence, Translate, Value, identity, translatable
 
 if TYPE_CHECKING:
     from core.faults import Fault
@@ -39,107 +41,221 @@ class Evidence:
 
 
 def format_ids(ids: list[int], limit: int = 10) -> str:
-    shown = ", ".join(str(i) for i in ids[:limit])
-    return shown if len(ids) <= limit else f"{shown}, … ({len(ids)} in all)"
+    return Ids.of(ids, limit).render()
 
 
-def _workers_phrase(numbers: list[int]) -> str:
-    if len(numbers) == 1:
-        return f"worker {numbers[0]} is"
-    listed = ", ".join(str(n) for n in numbers[:-1]) + f" and {numbers[-1]}"
-    return f"workers {listed} are"
+# How render_diagnosis joins and ends the sentences (Chinese: "；" and "。").
+JOINER = translatable("core", "; ")
+FINAL = translatable("core", "{sentences}.")
+
+
+def _workers(numbers: list[int]) -> Sentence:
+    """'1, 2 and 3' for the plural templates."""
+    return Sentence.of(
+        translatable("core", "{first} and {last}"),
+        first=Ids.of(numbers[:-1], None),
+        last=numbers[-1],
+    )
+
+
+def render_diagnosis(sentences: Sequence[Sentence], translate: Translate = identity) -> str:
+    """The sentences as one paragraph; with identity, the English of diagnose()."""
+    text = translate(JOINER).join(s.render(translate) for s in sentences)
+    return translate(FINAL).format(sentences=text[:1].upper() + text[1:])
 
 
 def diagnose(ev: Evidence) -> str:
-    sentences: list[str] = []
+    return render_diagnosis(diagnose_sentences(ev))
+
+
+def diagnose_sentences(ev: Evidence) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    add = sentences.append
     table = ev.table
 
     def col(worker: int, field: int) -> Any:
         return table[(worker - 1) * W_FIELDS + field]
 
     if "cancelled" in ev.outcomes:
-        sentences.append("cancelled before the run ended")
+        add(Sentence(translatable("core", "cancelled before the run ended")))
     if ev.fault is not None:
         from core.faults import FAULT_KINDS, PIPE_BUFFER_BYTES
 
-        what = FAULT_KINDS[ev.fault.kind].help.replace("ARG", str(ev.fault.arg))
-        sentences.append(f"injected fault {ev.fault}: {what}")
-        if ev.fault.kind == "big-payload" and ev.fault.arg > PIPE_BUFFER_BYTES:
-            sentences.append(
-                "each item is larger than the pipe buffer, so a process cannot exit while items "
-                "it put are unread (the docs' join-before-drain deadlock); here only the main "
-                "process puts items, and it never joins before the workers drain the queue"
+        what = Sentence.of(FAULT_KINDS[ev.fault.kind].effect, arg=ev.fault.arg)
+        add(
+            Sentence.of(
+                translatable("core", "injected fault {fault}: {what}"),
+                fault=str(ev.fault),
+                what=what,
             )
-    stopped = [w.index for w in ev.workers if w.state == "stopped"]
-    if stopped:
-        sentences.append(
-            f"{_workers_phrase(stopped)} stopped (SIGSTOP): alive but unable to run, so no "
-            "deadlock can be proven"
+        )
+        if ev.fault.kind == "big-payload" and ev.fault.arg > PIPE_BUFFER_BYTES:
+            add(
+                Sentence(
+                    translatable(
+                        "core",
+                        "each item is larger than the pipe buffer, so a process cannot exit "
+                        "while items it put are unread (the docs' join-before-drain deadlock); "
+                        "here only the main process puts items, and it never joins before the "
+                        "workers drain the queue",
+                    )
+                )
+            )
+    stopped = [w.index for w in ev.workers if w.state == STOPPED]
+    if len(stopped) == 1:
+        add(
+            Sentence.of(
+                translatable(
+                    "core",
+                    "worker {worker} is stopped (SIGSTOP): alive but unable to run, so no "
+                    "deadlock can be proven",
+                ),
+                worker=stopped[0],
+            )
+        )
+    elif stopped:
+        add(
+            Sentence.of(
+                translatable(
+                    "core",
+                    "workers {workers} are stopped (SIGSTOP): alive but unable to run, so no "
+                    "deadlock can be proven",
+                ),
+                workers=_workers(stopped),
+            )
         )
 
     for summary in ev.workers:
         if summary.state != "crashed":
             continue
         if summary.error and summary.pid is None:
-            sentences.append(
-                f"worker {summary.index}'s task never reached a process: {summary.error}"
-                + (
-                    " (the post's pattern never calls .get() on the AsyncResult, so there this "
-                    "error is silent and the workers simply never run)"
-                    if "inheritance" in summary.error
-                    else ""
+            if "inheritance" in summary.error:
+                template = translatable(
+                    "core",
+                    "worker {worker}'s task never reached a process: {error} (the post's "
+                    "pattern never calls .get() on the AsyncResult, so there this error is "
+                    "silent and the workers simply never run)",
                 )
-            )
+            else:
+                template = translatable(
+                    "core", "worker {worker}'s task never reached a process: {error}"
+                )
+            add(Sentence.of(template, worker=summary.index, error=summary.error))
         elif summary.error:
             last = summary.error.strip().splitlines()[-1]
-            where = (
-                f" while holding item {summary.last_item}" if summary.last_item is not None else ""
-            )
-            sentences.append(f"worker {summary.index} raised{where}: {last}")
+            if summary.last_item is not None:
+                add(
+                    Sentence.of(
+                        translatable(
+                            "core", "worker {worker} raised while holding item {item}: {error}"
+                        ),
+                        worker=summary.index,
+                        item=summary.last_item,
+                        error=last,
+                    )
+                )
+            else:
+                add(
+                    Sentence.of(
+                        translatable("core", "worker {worker} raised: {error}"),
+                        worker=summary.index,
+                        error=last,
+                    )
+                )
         else:
-            code = f" with exit code {summary.exit_code}" if summary.exit_code is not None else ""
-            where = (
-                f" while holding item {summary.last_item}" if summary.last_item is not None else ""
-            )
-            sentences.append(f"worker {summary.index} died{code}{where} without reporting it")
+            code, item = summary.exit_code, summary.last_item
+            if code is not None and item is not None:
+                template = translatable(
+                    "core",
+                    "worker {worker} died with exit code {code} while holding item {item} "
+                    "without reporting it",
+                )
+            elif code is not None:
+                template = translatable(
+                    "core", "worker {worker} died with exit code {code} without reporting it"
+                )
+            elif item is not None:
+                template = translatable(
+                    "core", "worker {worker} died while holding item {item} without reporting it"
+                )
+            else:
+                template = translatable("core", "worker {worker} died without reporting it")
+            args: dict[str, Value] = {"worker": summary.index}
+            if code is not None:
+                args["code"] = code
+            if item is not None:
+                args["item"] = item
+            add(Sentence.of(template, **args))
     if ev.error and not any(w.error == ev.error for w in ev.workers):
         last_line = ev.error.strip().splitlines()[-1]
         if "feeder thread" in last_line:
-            sentences.append(last_line)
+            add(Sentence.of(translatable("core", "{error}"), error=last_line))
         else:
-            sentences.append(f"the main process failed: {last_line}")
+            add(
+                Sentence.of(
+                    translatable("core", "the main process failed: {error}"), error=last_line
+                )
+            )
 
     by_worker: dict[int, list[int]] = {}
-    for item, worker in zip(ev.dropped, ev.taker, strict=True):
-        by_worker.setdefault(worker, []).append(item)
+    for item_id, worker in zip(ev.dropped, ev.taker, strict=True):
+        by_worker.setdefault(worker, []).append(item_id)
     for worker, items in sorted(by_worker.items()):
         if worker <= 0:
-            sentences.append(f"items {format_ids(items)} were taken but never processed")
+            add(
+                Sentence.of(
+                    translatable("core", "items {items} were taken but never processed"),
+                    items=Ids.of(items),
+                )
+            )
             continue
         saw_empty = col(worker, W_LAST_EMPTY) == 1.0 and int(col(worker, W_ITEM_AT_EMPTY)) in items
         state = int(col(worker, W_STATE))
-        noun = "item" if len(items) == 1 else "items"
+        one = len(items) == 1
         if saw_empty and state == WorkerState.EXITED:
-            sentences.append(
-                f"worker {worker} took {noun} {format_ids(items)}, saw q.empty() == True and "
-                "exited without processing it"
+            template = (
+                translatable(
+                    "core",
+                    "worker {worker} took item {items}, saw q.empty() == True and exited "
+                    "without processing it",
+                )
+                if one
+                else translatable(
+                    "core",
+                    "worker {worker} took items {items}, saw q.empty() == True and exited "
+                    "without processing it",
+                )
             )
         else:
-            sentences.append(
-                f"worker {worker} took {noun} {format_ids(items)} but never processed it"
+            template = (
+                translatable("core", "worker {worker} took item {items} but never processed it")
+                if one
+                else translatable(
+                    "core", "worker {worker} took items {items} but never processed it"
+                )
             )
+        add(Sentence.of(template, worker=worker, items=Ids.of(items)))
 
     if ev.left:
-        reason = ""
         if all(w.state in ("exited", "crashed") for w in ev.workers):
-            reason = " after every worker had left"
-        sentences.append(
-            f"{len(ev.left)} item(s) were never taken and stay in the queue{reason}: "
-            f"{format_ids(ev.left)}"
-        )
+            template = translatable(
+                "core",
+                "{count} item(s) were never taken and stay in the queue after every worker had "
+                "left: {items}",
+            )
+        else:
+            template = translatable(
+                "core", "{count} item(s) were never taken and stay in the queue: {items}"
+            )
+        add(Sentence.of(template, count=len(ev.left), items=Ids.of(ev.left)))
 
     if ev.duplicates:
-        sentences.append(f"items {format_ids(ev.duplicates)} were processed more than once")
+        add(
+            Sentence.of(
+                translatable("core", "items {items} were processed more than once"),
+                items=Ids.of(ev.duplicates),
+            )
+        )
 
     blocked = [w.index for w in ev.workers if w.state == WorkerState.BLOCKING_GET.label]
     if "deadlock" in ev.outcomes:
@@ -147,37 +263,120 @@ def diagnose(ev: Evidence) -> str:
             w.index for w in ev.workers if w.state == "exited" and col(w.index, W_SENTINELS) > 0
         ]
         if ev.strategy.sentinels == "one" and exited_on_sentinel:
-            sentences.append(
-                f"worker {exited_on_sentinel[0]} took the only {ev.strategy.sentinel!r} sentinel "
-                "and exited"
+            add(
+                Sentence.of(
+                    translatable(
+                        "core", "worker {worker} took the only {sentinel} sentinel and exited"
+                    ),
+                    worker=exited_on_sentinel[0],
+                    sentinel=repr(ev.strategy.sentinel),
+                )
             )
         raced = [w for w in blocked if col(w, W_LAST_EMPTY) == 0.0]
-        if ev.strategy.id == "seed-while-not-empty" and raced:
-            sentences.append(
-                f"{_workers_phrase(raced).rsplit(' ', 1)[0]} saw q.empty() == False, then another "
-                "worker took the last item before their q.get() (check-then-act race)"
+        if ev.strategy.id == "seed-while-not-empty" and len(raced) == 1:
+            add(
+                Sentence.of(
+                    translatable(
+                        "core",
+                        "worker {worker} saw q.empty() == False, then another worker took the "
+                        "last item before their q.get() (check-then-act race)",
+                    ),
+                    worker=raced[0],
+                )
             )
-        sentences.append(
-            f"{_workers_phrase(blocked)} blocked in q.get() on an empty queue; the producer is "
-            "done: deadlock"
-        )
+        elif ev.strategy.id == "seed-while-not-empty" and raced:
+            add(
+                Sentence.of(
+                    translatable(
+                        "core",
+                        "workers {workers} saw q.empty() == False, then another worker took the "
+                        "last item before their q.get() (check-then-act race)",
+                    ),
+                    workers=_workers(raced),
+                )
+            )
+        if len(blocked) == 1:
+            add(
+                Sentence.of(
+                    translatable(
+                        "core",
+                        "worker {worker} is blocked in q.get() on an empty queue; the producer "
+                        "is done: deadlock",
+                    ),
+                    worker=blocked[0],
+                )
+            )
+        else:
+            add(
+                Sentence.of(
+                    translatable(
+                        "core",
+                        "workers {workers} are blocked in q.get() on an empty queue; the "
+                        "producer is done: deadlock",
+                    ),
+                    workers=_workers(blocked),
+                )
+            )
     elif "stalled" in ev.outcomes:
-        stuck = [f"worker {w.index} {w.state}" for w in ev.workers if w.state not in ("exited",)]
-        sentences.append(
-            f"no progress for {ev.params.watchdog_s:g} s and no proof of deadlock"
-            + (f" ({', '.join(stuck)})" if stuck else "")
-            + f"; the main process was {ev.phase}: stalled"
+        stuck = tuple(
+            Sentence.of(
+                translatable("core", "worker {worker} {state}"),
+                worker=w.index,
+                state=Sentence(w.state),
+            )
+            for w in ev.workers
+            if w.state not in ("exited",)
         )
+        phase = Sentence(ev.phase)
+        if stuck:
+            add(
+                Sentence.of(
+                    translatable(
+                        "core",
+                        "no progress for {seconds} s and no proof of deadlock ({workers}); the "
+                        "main process was {phase}: stalled",
+                    ),
+                    seconds=f"{ev.params.watchdog_s:g}",
+                    workers=stuck,
+                    phase=phase,
+                )
+            )
+        else:
+            add(
+                Sentence.of(
+                    translatable(
+                        "core",
+                        "no progress for {seconds} s and no proof of deadlock; the main process "
+                        "was {phase}: stalled",
+                    ),
+                    seconds=f"{ev.params.watchdog_s:g}",
+                    phase=phase,
+                )
+            )
     elif ev.phase == "finishing" and "cancelled" not in ev.outcomes:
-        sentences.append("the main process was still waiting for the workers when none was left")
+        add(
+            Sentence(
+                translatable(
+                    "core", "the main process was still waiting for the workers when none was left"
+                )
+            )
+        )
 
     if ev.outcomes == ["ok"]:
-        done = (
-            f"every item ({ev.params.items}) was processed exactly once and all "
-            f"{len(ev.workers)} workers exited"
+        done = Sentence.of(
+            translatable(
+                "core",
+                "every item ({items}) was processed exactly once and all {workers} workers exited",
+            ),
+            items=ev.params.items,
+            workers=len(ev.workers),
         )
         sentences = [*sentences[: 1 if ev.fault else 0], done]
     if not sentences:
-        sentences = [", ".join(ev.outcomes)]
-    text = "; ".join(sentences)
-    return text[0].upper() + text[1:] + "."
+        sentences = [
+            Sentence.of(
+                translatable("core", "{outcomes}"),
+                outcomes=tuple(Sentence(outcome) for outcome in ev.outcomes),
+            )
+        ]
+    return sentences

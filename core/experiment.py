@@ -63,6 +63,7 @@ from core.params import (
 )
 from core.result import RunResult
 from core.strategies import STRATEGIES, get_strategy
+from core.text import Sentence
 
 SPEC_VERSION = 1
 DEFAULT_TRIALS = 20
@@ -672,6 +673,8 @@ class TrialSummary:
     elapsed_s: float
     diagnosis: str
     run: RunResult | None = field(default=None, repr=False, compare=False)
+    # what the window translates; the JSON keeps the English diagnosis only
+    diagnosis_sentences: tuple[Sentence, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def items_per_s(self) -> float:
@@ -692,6 +695,7 @@ class TrialSummary:
             elapsed_s=result.elapsed_s,
             diagnosis=result.diagnosis,
             run=result if keep_run else None,
+            diagnosis_sentences=result.diagnosis_sentences,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core.params import ParamError
+from core.text import Sentence, translatable
+
 PIPE_BUFFER_BYTES = 65536  # Linux's default pipe capacity
 
 
@@ -18,23 +21,54 @@ class FaultKind:
     arg_name: str  # what ARG means
     help: str
     expected: str
+    effect: str  # help with {arg} for ARG: the diagnosis fills in the value
 
 
 FAULT_KINDS: dict[str, FaultKind] = {
     f.name: f
     for f in (
-        FaultKind("kill", "item", "SIGKILL the worker right after it takes item ARG", "crashed"),
-        FaultKind("raise", "item", "the worker raises an exception on item ARG", "crashed"),
         FaultKind(
-            "stop", "item", "SIGSTOP (pause) the worker right after it takes item ARG", "stalled"
+            "kill",
+            translatable("core", "item"),
+            translatable("core", "SIGKILL the worker right after it takes item ARG"),
+            translatable("core", "crashed"),
+            translatable("core", "SIGKILL the worker right after it takes item {arg}"),
         ),
         FaultKind(
-            "unpicklable", "item", "the producer puts an unpicklable object as item ARG", "crashed"
+            "raise",
+            translatable("core", "item"),
+            translatable("core", "the worker raises an exception on item ARG"),
+            translatable("core", "crashed"),
+            translatable("core", "the worker raises an exception on item {arg}"),
         ),
         FaultKind(
-            "big-payload", "bytes", "every item carries ARG bytes (default 1 MiB)", "as without"
+            "stop",
+            translatable("core", "item"),
+            translatable("core", "SIGSTOP (pause) the worker right after it takes item ARG"),
+            translatable("core", "stalled"),
+            translatable("core", "SIGSTOP (pause) the worker right after it takes item {arg}"),
         ),
-        FaultKind("slow", "worker", "worker ARG (1-based) works 100x slower", "ok"),
+        FaultKind(
+            "unpicklable",
+            translatable("core", "item"),
+            translatable("core", "the producer puts an unpicklable object as item ARG"),
+            translatable("core", "crashed"),
+            translatable("core", "the producer puts an unpicklable object as item {arg}"),
+        ),
+        FaultKind(
+            "big-payload",
+            translatable("core", "bytes"),
+            translatable("core", "every item carries ARG bytes (default 1 MiB)"),
+            translatable("core", "as without"),
+            translatable("core", "every item carries {arg} bytes (default 1 MiB)"),
+        ),
+        FaultKind(
+            "slow",
+            translatable("core", "worker"),
+            translatable("core", "worker ARG (1-based) works 100x slower"),
+            translatable("core", "ok"),
+            translatable("core", "worker {arg} (1-based) works 100x slower"),
+        ),
     )
 }
 SLOW_FACTOR = 100
@@ -56,24 +90,56 @@ class Fault:
 
 
 def parse_fault(text: str, items: int, workers: int) -> Fault:
-    """Parse KIND[:ARG]; raise ValueError with a one-line message."""
+    """Parse KIND[:ARG]; raise ParamError (a ValueError) with a one-line message."""
     kind, _, raw_arg = text.partition(":")
     if kind not in FAULT_KINDS:
-        raise ValueError(f"unknown fault {kind!r}; valid: {', '.join(FAULT_KINDS)}")
+        raise ParamError(
+            Sentence.of(
+                translatable("core", "unknown fault {kind}; valid: {valid}"),
+                kind=repr(kind),
+                valid=", ".join(FAULT_KINDS),
+            )
+        )
     meaning = FAULT_KINDS[kind].arg_name
     default = {"item": items // 2, "bytes": 1 << 20, "worker": 1}[meaning]
     try:
         arg = int(raw_arg) if raw_arg else default
     except ValueError:
-        raise ValueError(
-            f"fault {kind} takes a whole number ({meaning}), got {raw_arg!r}"
+        raise ParamError(
+            Sentence.of(
+                translatable("core", "fault {kind} takes a whole number ({meaning}), got {value}"),
+                kind=kind,
+                meaning=Sentence(meaning),
+                value=repr(raw_arg),
+            )
         ) from None
     if meaning == "item" and not 0 <= arg < items:
-        raise ValueError(f"fault {kind} needs an item between 0 and {items - 1}, got {arg}")
+        raise ParamError(
+            Sentence.of(
+                translatable("core", "fault {kind} needs an item between 0 and {last}, got {arg}"),
+                kind=kind,
+                last=items - 1,
+                arg=arg,
+            )
+        )
     if meaning == "worker" and not 1 <= arg <= workers:
-        raise ValueError(f"fault {kind} needs a worker between 1 and {workers}, got {arg}")
+        raise ParamError(
+            Sentence.of(
+                translatable("core", "fault {kind} needs a worker between 1 and {last}, got {arg}"),
+                kind=kind,
+                last=workers,
+                arg=arg,
+            )
+        )
     if meaning == "bytes" and not 1 <= arg <= 64 << 20:
-        raise ValueError(f"fault {kind} needs 1 to {64 << 20} bytes, got {arg}")
+        raise ParamError(
+            Sentence.of(
+                translatable("core", "fault {kind} needs 1 to {last} bytes, got {arg}"),
+                kind=kind,
+                last=64 << 20,
+                arg=arg,
+            )
+        )
     return Fault(kind, arg)
 
 

@@ -6,6 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from core.text import Sentence, translatable
+
 MAX_ITEMS = 10_000_000
 MAX_WORKERS = 256
 QUEUE_KINDS = ("manager", "mp", "joinable")
@@ -25,7 +27,15 @@ def platform_start_method() -> str:
 
 
 class ParamError(ValueError):
-    """A run parameter is out of range or does not fit the chosen strategy."""
+    """A run parameter is out of range or does not fit the chosen strategy.
+
+    str(error) is the English message; error.sentence is the same message in
+    translatable parts, for the window.
+    """
+
+    def __init__(self, message: str | Sentence) -> None:
+        self.sentence = message if isinstance(message, Sentence) else Sentence(message)
+        super().__init__(self.sentence.render())
 
 
 @dataclass(frozen=True)
@@ -61,42 +71,79 @@ def validate(params: RunParams) -> RunParams:
     from core.strategies import STRATEGIES, get_strategy
 
     if params.strategy not in STRATEGIES:
-        raise ParamError(f"unknown strategy {params.strategy!r}; valid: {', '.join(STRATEGIES)}")
+        raise _error(
+            translatable("core", "unknown strategy {value}; valid: {valid}"),
+            value=repr(params.strategy),
+            valid=", ".join(STRATEGIES),
+        )
     strategy = get_strategy(params.strategy)
     if not 0 <= params.items <= MAX_ITEMS:
-        raise ParamError(f"items must be between 0 and {MAX_ITEMS:,}, got {params.items}")
+        raise _error(
+            translatable("core", "items must be between 0 and {max}, got {value}"),
+            max=f"{MAX_ITEMS:,}",
+            value=params.items,
+        )
     if not 1 <= params.workers <= MAX_WORKERS:
-        raise ParamError(f"workers must be between 1 and {MAX_WORKERS}, got {params.workers}")
+        raise _error(
+            translatable("core", "workers must be between 1 and {max}, got {value}"),
+            max=MAX_WORKERS,
+            value=params.workers,
+        )
     queue_kind = params.queue_kind or strategy.queue_kinds[0]
     if queue_kind not in strategy.queue_kinds:
-        raise ParamError(
-            f"strategy {strategy.id} does not support queue kind {queue_kind!r}; "
-            f"it supports: {', '.join(strategy.queue_kinds)}"
+        raise _error(
+            translatable(
+                "core",
+                "strategy {strategy} does not support queue kind {value}; it supports: {valid}",
+            ),
+            strategy=strategy.id,
+            value=repr(queue_kind),
+            valid=", ".join(strategy.queue_kinds),
         )
     if params.start_method not in START_METHODS:
-        raise ParamError(
-            f"unknown start method {params.start_method!r}; valid: {', '.join(START_METHODS)}"
+        raise _error(
+            translatable("core", "unknown start method {value}; valid: {valid}"),
+            value=repr(params.start_method),
+            valid=", ".join(START_METHODS),
         )
     if params.producer not in PRODUCERS:
-        raise ParamError(f"unknown producer {params.producer!r}; valid: {', '.join(PRODUCERS)}")
+        raise _error(
+            translatable("core", "unknown producer {value}; valid: {valid}"),
+            value=repr(params.producer),
+            valid=", ".join(PRODUCERS),
+        )
     if params.rate is not None and not params.rate > 0:
-        raise ParamError(f"rate must be > 0 items/s, got {params.rate}")
+        raise _error(
+            translatable("core", "rate must be > 0 items/s, got {value}"), value=params.rate
+        )
     if params.work_kind not in WORK_KINDS:
-        raise ParamError(f"unknown work kind {params.work_kind!r}; valid: {', '.join(WORK_KINDS)}")
+        raise _error(
+            translatable("core", "unknown work kind {value}; valid: {valid}"),
+            value=repr(params.work_kind),
+            valid=", ".join(WORK_KINDS),
+        )
     if params.work_ms < 0 or params.jitter_ms < 0:
-        raise ParamError("work and jitter must be >= 0 ms")
+        raise _error(translatable("core", "work and jitter must be >= 0 ms"))
     if not params.watchdog_s > 0:
-        raise ParamError(f"watchdog must be > 0 s, got {params.watchdog_s}")
+        raise _error(
+            translatable("core", "watchdog must be > 0 s, got {value}"), value=params.watchdog_s
+        )
     if not params.get_timeout_s > 0:
-        raise ParamError(f"get timeout must be > 0 s, got {params.get_timeout_s}")
+        raise _error(
+            translatable("core", "get timeout must be > 0 s, got {value}"),
+            value=params.get_timeout_s,
+        )
     if params.chunksize < 1:
-        raise ParamError(f"chunksize must be >= 1, got {params.chunksize}")
+        raise _error(
+            translatable("core", "chunksize must be >= 1, got {value}"), value=params.chunksize
+        )
     fault = params.fault
     if fault:
         from core.faults import parse_fault
 
-        try:
-            fault = str(parse_fault(fault, params.items, params.workers))
-        except ValueError as error:
-            raise ParamError(str(error)) from None
+        fault = str(parse_fault(fault, params.items, params.workers))
     return params.replace(queue_kind=queue_kind, fault=fault or None)
+
+
+def _error(template: str, /, **args: str | int | float) -> ParamError:
+    return ParamError(Sentence.of(template, **args))

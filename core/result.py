@@ -8,8 +8,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.params import RunParams
+from core.text import Sentence, translatable
 
-OUTCOMES = ("ok", "deadlock", "stalled", "lost", "duplicated", "crashed", "cancelled")
+# Outcome names are ids and also what the window shows (translated there).
+OUTCOMES = (
+    translatable("core", "ok"),
+    translatable("core", "deadlock"),
+    translatable("core", "stalled"),
+    translatable("core", "lost"),
+    translatable("core", "duplicated"),
+    translatable("core", "crashed"),
+    translatable("core", "cancelled"),
+)
+# What the main process is doing (Progress.phase); the diagnosis names it.
+PHASES = (
+    translatable("core", "starting"),
+    translatable("core", "producing"),
+    translatable("core", "running"),
+    translatable("core", "finishing"),
+)
 
 # Status codes of a per-item record.
 STATUS_PROCESSED = 0
@@ -17,7 +34,13 @@ STATUS_DROPPED = 1  # taken from the queue, never processed
 STATUS_LEFT = 2  # never taken: still in the queue
 STATUS_DUPLICATED = 3
 STATUS_IN_FLIGHT = 4  # taken, still being processed (progress only)
-STATUS_LABELS = ("processed", "dropped after take", "left in queue", "duplicated", "in flight")
+STATUS_LABELS = (
+    translatable("core", "processed"),
+    translatable("core", "dropped after take"),
+    translatable("core", "left in queue"),
+    translatable("core", "duplicated"),
+    translatable("core", "in flight"),
+)
 
 
 @dataclass
@@ -148,6 +171,8 @@ class RunResult:
     stack_dumps: dict[int, str]  # worker index -> faulthandler dump
     error: str | None = None
     started_at: float = 0.0  # wall clock (time.time()) of the start
+    # diagnosis as translatable parts: render_diagnosis() gives the text back
+    diagnosis_sentences: tuple[Sentence, ...] = ()
 
     def to_dict(self, include_records: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {

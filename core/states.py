@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from core.text import translatable
+
 
 class WorkerState(IntEnum):
     STARTING = 0
@@ -20,13 +22,17 @@ class WorkerState(IntEnum):
 
 
 _LABELS = {
-    WorkerState.STARTING: "starting",
-    WorkerState.BLOCKING_GET: "blocked in get()",
-    WorkerState.TIMED_GET: "get with timeout",
-    WorkerState.PROCESSING: "processing",
-    WorkerState.IDLE: "idle in pool",
-    WorkerState.EXITED: "exited",
-    WorkerState.CRASHED: "crashed",
+    WorkerState.STARTING: translatable("core", "starting"),
+    WorkerState.BLOCKING_GET: translatable("core", "blocked in get()"),
+    WorkerState.TIMED_GET: translatable("core", "get with timeout"),
+    WorkerState.PROCESSING: translatable("core", "processing"),
+    WorkerState.IDLE: translatable("core", "idle in pool"),
+    WorkerState.EXITED: translatable("core", "exited"),
+    WorkerState.CRASHED: translatable("core", "crashed"),
 }
+
+# Labels the engine gives a worker beyond its table state (WorkerSummary.state).
+NEVER_STARTED = translatable("core", "never started")
+STOPPED = translatable("core", "stopped")  # SIGSTOP: alive, but cannot run
 
 FINAL_STATES = frozenset({WorkerState.EXITED, WorkerState.CRASHED})

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from multiprocessing import TimeoutError as ResultNotReady
 from typing import Any
 
+from core.text import translatable
 from core.worker import LoopOptions, process_item
 
 # concurrent.futures is imported inside process_pool_executor: every spawned
@@ -23,9 +24,9 @@ from core.worker import LoopOptions, process_item
 
 _DEF_LINE = re.compile(r"^def \w+\(.*?\)(?: -> [^:]+)?:", re.DOTALL)
 
-POST = "The post's loops"
-CORRECT = "Correct patterns"
-POOLS = "Pools"
+POST = translatable("core", "The post's loops")
+CORRECT = translatable("core", "Correct patterns")
+POOLS = translatable("core", "Pools")
 GROUPS = (POST, CORRECT, POOLS)
 
 
@@ -193,63 +194,68 @@ class Strategy:
         return "\n".join(texts)
 
 
-_DOCS_EMPTY = (
+_DOCS_EMPTY = translatable(
+    "core",
     'Python docs, multiprocessing.Queue.empty(): "Because of multithreading/multiprocessing '
-    'semantics, this is not reliable."'
+    'semantics, this is not reliable."',
 )
-_DOCS_STOP = (
+_DOCS_STOP = translatable(
+    "core",
     "Python docs, multiprocessing examples: workers run `for func, args in iter(input.get, "
-    "'STOP')` and the main process puts one 'STOP' per worker."
+    "'STOP')` and the main process puts one 'STOP' per worker.",
 )
 
 _STRATEGY_LIST = [
     Strategy(
         id="seed-empty-after-get",
-        title="The post, loop 1: get(), then break if empty()",
+        title=translatable("core", "The post, loop 1: get(), then break if empty()"),
         group=POST,
-        explanation=(
+        explanation=translatable(
+            "core",
             "Each worker takes an item and then asks q.empty(). Whoever takes the last item sees "
             "an empty queue and breaks before processing it, so the last item is dropped after "
             "being taken (sometimes several, when workers race for the tail). The other workers "
             "are already back in a blocking q.get() on a queue that will never get another item, "
-            "so they wait forever and Pool.join() never returns: a deadlock with lost items."
+            "so they wait forever and Pool.join() never returns: a deadlock with lost items.",
         ),
         docs_note=_DOCS_EMPTY,
         queue_kinds=("manager", "mp"),
-        expected="drops the last item(s); usually deadlocks",
+        expected=translatable("core", "drops the last item(s); usually deadlocks"),
         expected_outcomes=frozenset({"lost", "deadlock"}),
         loop=seed_empty_after_get,
     ),
     Strategy(
         id="seed-while-not-empty",
-        title="The post, loop 2: while not empty(): get()",
+        title=translatable("core", "The post, loop 2: while not empty(): get()"),
         group=POST,
-        explanation=(
+        explanation=translatable(
+            "core",
             "Check-then-act: two workers can both see q.empty() == False when one item is left. "
             "One takes it; the other calls q.get() on what is now an empty queue and blocks "
             "forever. Nothing is lost, but the run hangs in most runs with fast items, and less "
-            "often when each item takes longer (the workers then rarely check at the same moment)."
+            "often when each item takes longer (the workers then rarely check at the same moment).",
         ),
         docs_note=_DOCS_EMPTY,
         queue_kinds=("manager", "mp"),
-        expected="processes everything; often deadlocks",
+        expected=translatable("core", "processes everything; often deadlocks"),
         expected_outcomes=frozenset({"ok", "deadlock"}),
         loop=seed_while_not_empty,
     ),
     Strategy(
         id="seed-single-sentinel",
-        title="The post, loop 3: one 'end' sentinel",
+        title=translatable("core", "The post, loop 3: one 'end' sentinel"),
         group=POST,
-        explanation=(
+        explanation=translatable(
+            "core",
             "One 'end' marker after the items releases exactly one worker. The q.empty() check "
             "releases at most one more (the one that takes the last object). Every other worker "
             "blocks in q.get() after the queue is drained. With more workers it always hangs; with "
             "two or three it can occasionally slip out, and items can be dropped when a worker "
-            "sees empty() == True right after taking one."
+            "sees empty() == True right after taking one.",
         ),
         docs_note=_DOCS_STOP,
         queue_kinds=("manager", "mp"),
-        expected="releases one worker; the rest deadlock",
+        expected=translatable("core", "releases one worker; the rest deadlock"),
         expected_outcomes=frozenset({"deadlock", "lost", "ok"}),
         loop=seed_single_sentinel,
         sentinel="end",
@@ -257,17 +263,18 @@ _STRATEGY_LIST = [
     ),
     Strategy(
         id="seed-sentinel-per-worker",
-        title="The post, loop 4 (its fix): one 'end' per worker",
+        title=translatable("core", "The post, loop 4 (its fix): one 'end' per worker"),
         group=POST,
-        explanation=(
+        explanation=translatable(
+            "core",
             "The post's final code: the same loop, but the main process puts one 'end' per "
             "worker. Every worker gets its own marker, so all of them leave. The q.empty() check "
             "is now redundant but harmless: while any item is left, at least one 'end' is still "
-            "behind it, so empty() cannot be True for a worker holding a real item."
+            "behind it, so empty() cannot be True for a worker holding a real item.",
         ),
         docs_note=_DOCS_STOP,
         queue_kinds=("manager", "mp"),
-        expected="correct: every worker exits",
+        expected=translatable("core", "correct: every worker exits"),
         expected_outcomes=frozenset({"ok"}),
         loop=seed_single_sentinel,
         sentinel="end",
@@ -275,16 +282,17 @@ _STRATEGY_LIST = [
     ),
     Strategy(
         id="sentinel-per-worker",
-        title="Docs recipe: iter(q.get, 'STOP') with one STOP per worker",
+        title=translatable("core", "Docs recipe: iter(q.get, 'STOP') with one STOP per worker"),
         group=CORRECT,
-        explanation=(
+        explanation=translatable(
+            "core",
             "The pattern from the Python docs. Workers never ask whether the queue is empty; they "
             "stop only when they receive a STOP, and the main process puts exactly one per "
-            "worker after the items. Queues are FIFO, so every item is taken before any STOP."
+            "worker after the items. Queues are FIFO, so every item is taken before any STOP.",
         ),
         docs_note=_DOCS_STOP,
         queue_kinds=("mp", "manager", "joinable"),
-        expected="correct",
+        expected=translatable("core", "correct"),
         expected_outcomes=frozenset({"ok"}),
         loop=sentinel_per_worker,
         sentinel="STOP",
@@ -292,16 +300,17 @@ _STRATEGY_LIST = [
     ),
     Strategy(
         id="sentinel-reput",
-        title="One sentinel, put back by each worker",
+        title=translatable("core", "One sentinel, put back by each worker"),
         group=CORRECT,
-        explanation=(
+        explanation=translatable(
+            "core",
             "A single STOP follows the items. A worker that takes it puts it back before exiting, "
             "so the next worker finds it too. One marker is enough for any number of workers; the "
-            "marker is left in the queue at the end."
+            "marker is left in the queue at the end.",
         ),
         docs_note=_DOCS_STOP,
         queue_kinds=("mp", "manager", "joinable"),
-        expected="correct",
+        expected=translatable("core", "correct"),
         expected_outcomes=frozenset({"ok"}),
         loop=sentinel_reput,
         sentinel="STOP",
@@ -309,67 +318,75 @@ _STRATEGY_LIST = [
     ),
     Strategy(
         id="get-timeout",
-        title="get(timeout=t), exit on queue.Empty",
+        title=translatable("core", "get(timeout=t), exit on queue.Empty"),
         group=CORRECT,
-        explanation=(
+        explanation=translatable(
+            "core",
             "Workers never block forever: after t seconds without an item they leave. This ends "
             "reliably when the queue is filled up front, but it guesses: a producer slower than "
-            "t (or a pause longer than t) makes workers leave early and items stay in the queue."
+            "t (or a pause longer than t) makes workers leave early and items stay in the queue.",
         ),
-        docs_note=(
+        docs_note=translatable(
+            "core",
             "Python docs, Queue.get(block, timeout): raises queue.Empty if no item was available "
-            "within that time."
+            "within that time.",
         ),
         queue_kinds=("mp", "manager", "joinable"),
-        expected="correct when prefilled; loses items to a slow producer",
+        expected=translatable("core", "correct when prefilled; loses items to a slow producer"),
         expected_outcomes=frozenset({"ok", "lost"}),
         loop=get_timeout,
     ),
     Strategy(
         id="get-nowait",
-        title="get_nowait(), exit on queue.Empty",
+        title=translatable("core", "get_nowait(), exit on queue.Empty"),
         group=CORRECT,
-        explanation=(
+        explanation=translatable(
+            "core",
             "Workers leave at the first moment the queue looks empty. With an mp queue an item "
             "that the producer's feeder thread has not yet flushed into the pipe is invisible, so "
             "workers can leave while items are still on their way; with a concurrent producer "
-            "this loses items."
+            "this loses items.",
         ),
         docs_note=_DOCS_EMPTY,
         queue_kinds=("mp", "manager", "joinable"),
-        expected="ends, but can leave items behind",
+        expected=translatable("core", "ends, but can leave items behind"),
         expected_outcomes=frozenset({"ok", "lost"}),
         loop=get_nowait,
     ),
     Strategy(
         id="joinable-task-done",
-        title="JoinableQueue: task_done(), join(), then stop the workers",
+        title=translatable("core", "JoinableQueue: task_done(), join(), then stop the workers"),
         group=CORRECT,
-        explanation=(
+        explanation=translatable(
+            "core",
             "Each worker calls task_done() after every item. The main process waits in "
-            "q.join() until every item is done, then puts one None per worker to stop them."
+            "q.join() until every item is done, then puts one None per worker to stop them.",
         ),
-        docs_note=(
+        docs_note=translatable(
+            "core",
             "Python docs, JoinableQueue.join(): blocks until all items in the queue have been "
-            "gotten and processed."
+            "gotten and processed.",
         ),
         queue_kinds=("joinable", "manager"),
-        expected="correct",
+        expected=translatable("core", "correct"),
         expected_outcomes=frozenset({"ok"}),
         loop=joinable_task_done,
         finish=finish_join_then_stop,
     ),
     Strategy(
         id="stop-event",
-        title="A stop Event, workers poll with get(timeout)",
+        title=translatable("core", "A stop Event, workers poll with get(timeout)"),
         group=CORRECT,
-        explanation=(
+        explanation=translatable(
+            "core",
             "Workers poll the queue with a timeout and leave when it times out and the stop "
-            "Event is set. The main process sets the Event once the queue has drained."
+            "Event is set. The main process sets the Event once the queue has drained.",
         ),
-        docs_note="Python docs, multiprocessing.Event: a clone of threading.Event.",
+        docs_note=translatable(
+            "core", "Python docs, multiprocessing.Event: a clone of threading.Event."
+        ),
         queue_kinds=("mp", "manager", "joinable"),
-        expected="correct",
+        expected=translatable("core", "correct"),
         expected_outcomes=frozenset({"ok"}),
         loop=stop_event,
         finish=finish_drain_then_set_event,
@@ -377,48 +394,56 @@ _STRATEGY_LIST = [
     ),
     Strategy(
         id="pool-imap-unordered",
-        title="Pool.imap_unordered(process, items, chunksize)",
+        title=translatable("core", "Pool.imap_unordered(process, items, chunksize)"),
         group=POOLS,
-        explanation=(
+        explanation=translatable(
+            "core",
             "No queue of your own: the pool feeds items to its processes and knows when they are "
-            "all done. Larger chunks cut the per-item IPC cost."
+            "all done. Larger chunks cut the per-item IPC cost.",
         ),
-        docs_note="Python docs, Pool.imap_unordered: like imap(), but results come in any order.",
+        docs_note=translatable(
+            "core", "Python docs, Pool.imap_unordered: like imap(), but results come in any order."
+        ),
         queue_kinds=("pool",),
-        expected="correct",
+        expected=translatable("core", "correct"),
         expected_outcomes=frozenset({"ok"}),
         pool_driver=pool_imap_unordered,
     ),
     Strategy(
         id="process-pool-executor",
-        title="ProcessPoolExecutor.map(process, items, chunksize)",
+        title=translatable("core", "ProcessPoolExecutor.map(process, items, chunksize)"),
         group=POOLS,
-        explanation=(
+        explanation=translatable(
+            "core",
             "concurrent.futures does the queueing and the shutdown; a worker that dies breaks "
-            "the pool loudly (BrokenProcessPool) instead of hanging."
+            "the pool loudly (BrokenProcessPool) instead of hanging.",
         ),
-        docs_note="Python docs, Executor.map: chunksize only matters for ProcessPoolExecutor.",
+        docs_note=translatable(
+            "core", "Python docs, Executor.map: chunksize only matters for ProcessPoolExecutor."
+        ),
         queue_kinds=("pool",),
-        expected="correct",
+        expected=translatable("core", "correct"),
         expected_outcomes=frozenset({"ok"}),
         pool_driver=process_pool_executor,
     ),
     Strategy(
         id="mp-queue-into-pool",
-        title="A plain multiprocessing.Queue passed to Pool.apply_async",
+        title=translatable("core", "A plain multiprocessing.Queue passed to Pool.apply_async"),
         group=POOLS,
-        explanation=(
+        explanation=translatable(
+            "core",
             "A multiprocessing.Queue can only reach a process by inheritance. Passing it as a "
             "task argument fails while the pool pickles the task: RuntimeError: Queue objects "
             "should only be shared between processes through inheritance. The post's code never "
-            "calls .get() on the AsyncResult, so there the error is silent and nothing runs."
+            "calls .get() on the AsyncResult, so there the error is silent and nothing runs.",
         ),
-        docs_note=(
+        docs_note=translatable(
+            "core",
             "Python docs, programming guidelines: a queue should be passed to a child process as "
-            "an argument of its constructor (inheritance)."
+            "an argument of its constructor (inheritance).",
         ),
         queue_kinds=("mp",),
-        expected="crashes before any worker starts",
+        expected=translatable("core", "crashes before any worker starts"),
         expected_outcomes=frozenset({"crashed", "lost"}),
         loop=sentinel_per_worker,
         sentinel="STOP",
