@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtGui import QColor
 
 from core.result import Progress, RunResult
@@ -42,14 +42,16 @@ TIMELINE_STATES = {
     "exited": "exited",
     "crashed": "crashed",
 }
+# (state, legend label); the labels are translated in legend_html().
+# str(): the stubs type QT_TRANSLATE_NOOP as returning object.
 STATE_LEGEND = (
-    ("blocked in get()", "blocking get()"),
-    ("get with timeout", "get with timeout"),
-    ("processing", "processing"),
-    ("idle in pool", "idle in pool"),
-    ("starting", "starting"),
-    ("exited", "exited"),
-    ("crashed", "crashed"),
+    ("blocked in get()", str(QT_TRANSLATE_NOOP("WorkerLanes", "blocking get()"))),
+    ("get with timeout", str(QT_TRANSLATE_NOOP("WorkerLanes", "get with timeout"))),
+    ("processing", str(QT_TRANSLATE_NOOP("WorkerLanes", "processing"))),
+    ("idle in pool", str(QT_TRANSLATE_NOOP("WorkerLanes", "idle in pool"))),
+    ("starting", str(QT_TRANSLATE_NOOP("WorkerLanes", "starting"))),
+    ("exited", str(QT_TRANSLATE_NOOP("WorkerLanes", "exited"))),
+    ("crashed", str(QT_TRANSLATE_NOOP("WorkerLanes", "crashed"))),
 )
 
 MAX_SEGMENTS_TOTAL = 20_000  # over all lanes
@@ -170,9 +172,9 @@ class WorkerLanes(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph i
         layout.setRowStretchFactor(1, 1)
         layout.setRowStretchFactor(2, 1)
         for plot, label in (
-            (self.lane_plot, "worker"),
-            (self.depth_plot, "queue depth"),
-            (self.rate_plot, "items/s"),
+            (self.lane_plot, self.tr("worker")),
+            (self.depth_plot, self.tr("queue depth")),
+            (self.rate_plot, self.tr("items/s")),
         ):
             plot.setMenuEnabled(False)
             plot.hideButtons()
@@ -185,7 +187,7 @@ class WorkerLanes(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph i
         self.lane_plot.invertY(True)
         self.lane_plot.getAxis("bottom").setStyle(showValues=False)
         self.depth_plot.getAxis("bottom").setStyle(showValues=False)
-        self.rate_plot.setLabel("bottom", "seconds since start")
+        self.rate_plot.setLabel("bottom", self.tr("seconds since start"))
 
         self.bars: dict[str, pg.BarGraphItem] = {}
         for state, color in STATE_COLORS.items():
@@ -354,7 +356,9 @@ class WorkerLanes(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph i
         count = max(workers, 1)
         self.lane_plot.setYRange(0.5, count + 0.5, padding=0)
         step = max(1, -(-count // 16))  # at most ~16 labels
-        ticks = [(n, f"W{n}") for n in range(1, count + 1, step)]
+        # "W3": worker 3, short enough for a lane's axis.
+        tick = self.tr("W{number}")
+        ticks = [(n, tick.format(number=n)) for n in range(1, count + 1, step)]
         self.lane_plot.getAxis("left").setTicks([ticks, []])
 
 
@@ -401,8 +405,9 @@ def legend_html() -> str:
     parts = []
     for state, label in STATE_LEGEND:
         color = QColor(STATE_COLORS[state]).name()
+        text = QCoreApplication.translate("WorkerLanes", label)
         parts.append(
             f'<span style="background-color:{color}; color:{color};">&nbsp;&nbsp;&nbsp;</span>'
-            f"&nbsp;{label}"
+            f"&nbsp;{text}"
         )
     return "&nbsp;&nbsp; ".join(parts)  # a plain space between entries lets it wrap

@@ -2,18 +2,43 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from core.result import TimelineEvent
+from core.result import RunResult, TimelineEvent
 from core.strategies import Strategy
 from gui.highlighter import PythonHighlighter
+from gui.i18n import core_text
 from gui.qtutil import named
 
 MAX_LOG_LINES = 5000
 MAX_SOURCE_LINES = 24
+# The core writes its timeline events in English ("took item 5"); these are those
+# texts as templates, so the log can show them in the current language. A text
+# that fits none (new in the core) is shown through core_text().
+# str(): the stubs type QT_TRANSLATE_NOOP as returning object.
+EVENT_TEXTS = (
+    str(QT_TRANSLATE_NOOP("LogPanel", "took item {item}")),
+    str(QT_TRANSLATE_NOOP("LogPanel", "took a sentinel")),
+    str(QT_TRANSLATE_NOOP("LogPanel", "blocked in q.get()")),
+    str(QT_TRANSLATE_NOOP("LogPanel", "saw q.empty() == True")),
+    str(QT_TRANSLATE_NOOP("LogPanel", "started (pid {pid})")),
+)
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", template)
+    pattern = "".join(
+        re.escape(part) if i % 2 == 0 else f"(?P<{part}>-?\\d+)" for i, part in enumerate(parts)
+    )
+    return re.compile(pattern)
+
+
+_EVENT_PATTERNS = [(_template_pattern(text), text) for text in EVENT_TEXTS]
 
 
 class StrategyPanel(QWidget):
@@ -45,8 +70,10 @@ class StrategyPanel(QWidget):
         layout.addStretch(1)
 
     def show_strategy(self, strategy: Strategy) -> None:
-        self.title_label.setText(strategy.title)
-        self.expected_label.setText(f"Expected: {strategy.expected}")
+        self.title_label.setText(core_text(strategy.title))
+        self.expected_label.setText(
+            self.tr("Expected: {expected}").format(expected=core_text(strategy.expected))
+        )
         source = strategy.source.rstrip()
         self.source_view.setPlainText(source)
         # As tall as the code (no empty box under a six-line loop), within reason.
@@ -57,8 +84,8 @@ class StrategyPanel(QWidget):
         self.source_view.setFixedHeight(
             lines * line_height + margins.top() + margins.bottom() + scrollbar + 12
         )
-        self.explanation_label.setText(strategy.explanation)
-        self.docs_label.setText(f"<i>{_escape(strategy.docs_note)}</i>")
+        self.explanation_label.setText(core_text(strategy.explanation))
+        self.docs_label.setText(f"<i>{_escape(core_text(strategy.docs_note))}</i>")
 
 
 class LogPanel(QPlainTextEdit):
@@ -96,8 +123,28 @@ class LogPanel(QPlainTextEdit):
 
 
 def format_event(event: TimelineEvent) -> str:
-    who = "main" if event.worker == 0 else f"worker {event.worker}"
-    return f"{event.t:9.3f} s  {who:<10} {event.text or event.kind}"
+    if event.worker == 0:
+        who = QCoreApplication.translate("LogPanel", "main")
+    else:
+        who = QCoreApplication.translate("LogPanel", "worker {number}").format(number=event.worker)
+    return f"{event.t:9.3f} s  {who:<10} {event_text(event)}"
+
+
+def event_text(event: TimelineEvent) -> str:
+    """What happened, in the current language."""
+    text = event.text or event.kind
+    for pattern, template in _EVENT_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            return QCoreApplication.translate("LogPanel", template).format(**match.groupdict())
+    return core_text(text)
+
+
+def verdict_footer(result: RunResult) -> str:
+    """The log's last line: when the run ended and its outcomes, laid out like an event."""
+    label = QCoreApplication.translate("LogPanel", "verdict")
+    outcomes = ", ".join(core_text(outcome) for outcome in result.outcomes)
+    return f"{result.elapsed_s:9.3f} s  {label:<10} {outcomes}"
 
 
 def _event_time(event: TimelineEvent) -> float:

@@ -12,7 +12,14 @@ import dataclasses
 from typing import Any, ClassVar
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor
 
 from core.result import (
@@ -23,6 +30,7 @@ from core.result import (
     STATUS_LEFT,
     ItemRecords,
 )
+from gui.i18n import core_text
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -33,14 +41,17 @@ COL_TAKEN_AT = 3
 COL_PROCESSING_MS = 4
 COL_TIMES_PROCESSED = 5
 COL_STATUS = 6
+# Header labels and filter names: English sources, translated where shown.
+# str(): the stubs type QT_TRANSLATE_NOOP as returning object.
+CONTEXT = "ItemTableModel"
 HEADERS = (
-    "Item",
-    "Worker",
-    "PID",
-    "Taken at (s)",
-    "Processing (ms)",
-    "Times processed",
-    "Status",
+    str(QT_TRANSLATE_NOOP("ItemTableModel", "Item")),
+    str(QT_TRANSLATE_NOOP("ItemTableModel", "Worker")),
+    str(QT_TRANSLATE_NOOP("ItemTableModel", "PID")),
+    str(QT_TRANSLATE_NOOP("ItemTableModel", "Taken at (s)")),
+    str(QT_TRANSLATE_NOOP("ItemTableModel", "Processing (ms)")),
+    str(QT_TRANSLATE_NOOP("ItemTableModel", "Times processed")),
+    str(QT_TRANSLATE_NOOP("ItemTableModel", "Status")),
 )
 
 # Native (unformatted) value of a cell: what sorting uses, and what tests read.
@@ -53,11 +64,17 @@ FILTER_LOST = "lost"  # dropped after take, or left in the queue
 FILTER_DUPLICATED = "duplicated"
 FILTER_LOST_OR_DUPLICATED = "lost-or-duplicated"
 FILTERS = {
-    FILTER_ALL: "All items",
-    FILTER_LOST: "Lost (dropped or left in queue)",
-    FILTER_DUPLICATED: "Duplicated",
-    FILTER_LOST_OR_DUPLICATED: "Lost or duplicated",
+    FILTER_ALL: str(QT_TRANSLATE_NOOP("ItemTableModel", "All items")),
+    FILTER_LOST: str(QT_TRANSLATE_NOOP("ItemTableModel", "Lost (dropped or left in queue)")),
+    FILTER_DUPLICATED: str(QT_TRANSLATE_NOOP("ItemTableModel", "Duplicated")),
+    FILTER_LOST_OR_DUPLICATED: str(QT_TRANSLATE_NOOP("ItemTableModel", "Lost or duplicated")),
 }
+
+
+def filter_label(mode: str) -> str:
+    """A FILTERS entry in the current language, for the filter combos."""
+    return QCoreApplication.translate(CONTEXT, FILTERS[mode])
+
 
 # Status codes each filter shows; None shows everything.
 _FILTER_STATUSES: dict[str, list[int] | None] = {
@@ -183,6 +200,8 @@ class ItemTableModel(QAbstractTableModel):
         self._filter = FILTER_ALL
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
+        # Translated once: the language only changes with a restart, and data() is hot.
+        self._status_labels = tuple(core_text(label) for label in STATUS_LABELS)
 
     # --- Qt model interface ------------------------------------------------------
 
@@ -207,7 +226,7 @@ class ItemTableModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(HEADERS)
         ):
-            return HEADERS[section]
+            return QCoreApplication.translate(CONTEXT, HEADERS[section])
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -362,7 +381,10 @@ class ItemTableModel(QAbstractTableModel):
             return _seconds(float(columns.column("processing_ms")[stored]), "{:.2f}")
         if column == COL_TIMES_PROCESSED:
             return str(int(columns.column("times_processed")[stored]))
-        return _status_label(int(columns.column("status")[stored]))
+        code = int(columns.column("status")[stored])
+        if 0 <= code < len(self._status_labels):
+            return self._status_labels[code]
+        return self.tr("status {code}").format(code=code)
 
 
 _COLUMN_FIELDS = (
@@ -378,7 +400,3 @@ _COLUMN_FIELDS = (
 
 def _seconds(value: float, template: str) -> str:
     return _DASH if np.isnan(value) else template.format(value)
-
-
-def _status_label(code: int) -> str:
-    return STATUS_LABELS[code] if 0 <= code < len(STATUS_LABELS) else f"status {code}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.diagnosis import render_diagnosis
 from core.result import RunResult, WorkerView
+from gui.i18n import core_text
 from gui.qtutil import named
 
 SEVERITY_NONE = "none"
@@ -57,7 +59,11 @@ def severity_of(outcomes: list[str]) -> str:
 
 def format_ids(ids: list[int], limit: int = MAX_IDS_SHOWN) -> str:
     shown = ", ".join(str(i) for i in ids[:limit])
-    return shown if len(ids) <= limit else f"{shown}, … ({len(ids):,} in all)"
+    if len(ids) <= limit:
+        return shown
+    return QCoreApplication.translate("VerdictBanner", "{ids}, … ({count} in all)").format(
+        ids=shown, count=f"{len(ids):,}"
+    )
 
 
 def summarize_states(workers: list[WorkerView], list_limit: int = 8) -> str:
@@ -67,10 +73,11 @@ def summarize_states(workers: list[WorkerView], list_limit: int = 8) -> str:
         by_state.setdefault(view.state, []).append(view.index)
     parts = []
     for state, indices in by_state.items():
+        label = core_text(state)
         if len(workers) <= list_limit:
-            parts.append(f"{state}: {', '.join(str(i) for i in indices)}")
+            parts.append(f"{label}: {', '.join(str(i) for i in indices)}")
         else:
-            parts.append(f"{state}: {len(indices)}")
+            parts.append(f"{label}: {len(indices)}")
     return "  ·  ".join(parts)
 
 
@@ -94,8 +101,8 @@ class VerdictBanner(QFrame):
         self.diagnosis_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.lost_label = named(QLabel(wordWrap=True), "lostIdsLabel")
         self.lost_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.dumps_button = named(QPushButton("Stack dumps…"), "stackDumpsButton")
-        self.dumps_button.setToolTip("The stuck workers' Python stacks (faulthandler)")
+        self.dumps_button = named(QPushButton(self.tr("Stack dumps…")), "stackDumpsButton")
+        self.dumps_button.setToolTip(self.tr("The stuck workers' Python stacks (faulthandler)"))
         self.dumps_button.clicked.connect(self.show_stack_dumps)
 
         top = QHBoxLayout()
@@ -112,7 +119,13 @@ class VerdictBanner(QFrame):
     # --- states ------------------------------------------------------------------
 
     def show_idle(self) -> None:
-        self._show(SEVERITY_NONE, "No run yet", "Choose a strategy and press Start.", "", {})
+        self._show(
+            SEVERITY_NONE,
+            self.tr("No run yet"),
+            self.tr("Choose a strategy and press Start."),
+            "",
+            {},
+        )
 
     def show_running(self, strategy_title: str, workers: list[WorkerView] | None = None) -> None:
         """Running: the strategy, and what the workers are doing right now.
@@ -122,37 +135,57 @@ class VerdictBanner(QFrame):
         re-lays out the lanes' plots, which costs the event loop tens of ms
         while the run competes for the CPU.
         """
-        now = f"Workers now: {summarize_states(workers) if workers else 'starting…'}"
+        if workers:
+            now = self.tr("Workers now: {states}").format(states=summarize_states(workers))
+        else:
+            now = self.tr("Workers now: starting…")
         if self._severity == SEVERITY_RUNNING:
             # Only the texts change while a run goes: no restyle 30 times a second.
             self.diagnosis_label.setText(strategy_title)
             self.lost_label.setText(now)
             self.lost_label.setVisible(bool(now))
             return
-        self._show(SEVERITY_RUNNING, "Running…", strategy_title, now, {})
+        self._show(SEVERITY_RUNNING, self.tr("Running…"), strategy_title, now, {})
 
     def show_cancelling(self) -> None:
-        self._show(SEVERITY_CANCELLED, "Cancelling…", "Stopping and reaping the workers.", "", {})
+        self._show(
+            SEVERITY_CANCELLED,
+            self.tr("Cancelling…"),
+            self.tr("Stopping and reaping the workers."),
+            "",
+            {},
+        )
 
     def show_error(self, message: str) -> None:
-        self._show(SEVERITY_FAILURE, "Could not run", message, "", {})
+        """message is already in the user's language (or a one-line Python error)."""
+        self._show(SEVERITY_FAILURE, self.tr("Could not run"), message, "", {})
 
     def show_result(self, result: RunResult) -> None:
         lost_text = ""
         if result.lost:
-            lost_text = f"Lost items ({len(result.lost):,}): {format_ids(result.lost)}"
+            lost_text = self.tr("Lost items ({count}): {ids}").format(
+                count=f"{len(result.lost):,}", ids=format_ids(result.lost)
+            )
         if result.duplicates:
-            duplicated = (
-                f"Duplicated items ({len(result.duplicates):,}): {format_ids(result.duplicates)}"
+            duplicated = self.tr("Duplicated items ({count}): {ids}").format(
+                count=f"{len(result.duplicates):,}", ids=format_ids(result.duplicates)
             )
             lost_text = f"{lost_text}\n{duplicated}" if lost_text else duplicated
-        headline = " + ".join(outcome.upper() for outcome in result.outcomes)
-        headline += f"  ·  {result.processed:,} of {result.items:,} processed"
-        headline += f" in {result.elapsed_s:.2f} s"
+        # upper() shouts the English outcome names; it leaves Chinese as it is.
+        outcomes = " + ".join(core_text(outcome).upper() for outcome in result.outcomes)
+        headline = self.tr("{outcomes}  ·  {processed} of {items} processed in {seconds} s").format(
+            outcomes=outcomes,
+            processed=f"{result.processed:,}",
+            items=f"{result.items:,}",
+            seconds=f"{result.elapsed_s:.2f}",
+        )
+        diagnosis = result.diagnosis
+        if result.diagnosis_sentences:  # a result built by hand may carry only the text
+            diagnosis = render_diagnosis(result.diagnosis_sentences, core_text)
         self._show(
             severity_of(result.outcomes),
             headline,
-            result.diagnosis,
+            diagnosis,
             lost_text,
             result.stack_dumps,
         )
@@ -193,7 +226,9 @@ class VerdictBanner(QFrame):
         self.dumps_button.setVisible(bool(stack_dumps))
         if stack_dumps:
             workers = ", ".join(str(w) for w in sorted(stack_dumps))
-            self.dumps_button.setText(f"Stack dumps (worker {workers})…")
+            self.dumps_button.setText(
+                self.tr("Stack dumps (worker {workers})…").format(workers=workers)
+            )
         background, border, text = _COLORS[severity]
         self.setStyleSheet(
             f"QFrame#outcomeBanner {{ background: {background}; border: 2px solid {border};"
@@ -209,11 +244,13 @@ class StackDumpDialog(QDialog):
     def __init__(self, stack_dumps: dict[int, str], parent: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("stackDumpDialog")
-        self.setWindowTitle("Stack dumps of the stuck workers")
+        self.setWindowTitle(self.tr("Stack dumps of the stuck workers"))
         self.resize(820, 520)
         explanation = QLabel(
-            "Each stuck worker was asked for its Python stacks (faulthandler, SIGUSR1) "
-            "before it was stopped. Most recent call first: the top frames show where it waits.",
+            self.tr(
+                "Each stuck worker was asked for its Python stacks (faulthandler, SIGUSR1) "
+                "before it was stopped. Most recent call first: the top frames show where it waits."
+            ),
             wordWrap=True,
         )
         self.tabs = QTabWidget()
@@ -223,7 +260,7 @@ class StackDumpDialog(QDialog):
             view.setFont(fixed)
             view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
             view.setPlainText(text)
-            self.tabs.addTab(view, f"worker {worker}")
+            self.tabs.addTab(view, self.tr("worker {number}").format(number=worker))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
