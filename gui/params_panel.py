@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings, Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,6 +29,7 @@ from core.params import (
     validate,
 )
 from core.strategies import GROUPS, STRATEGIES, Strategy
+from gui.i18n import core_text
 from gui.qtutil import named
 
 # A window is a multi-threaded process: the engine refuses fork there.
@@ -36,25 +37,53 @@ GUI_START_METHODS = ("spawn", "forkserver")
 POOL_QUEUE_KIND = "pool"  # a pool strategy's only "kind": no queue of your own
 DEFAULTS = RunParams(strategy=next(iter(STRATEGIES)))
 
+# Labels of the choices, as English sources; choice_label() translates them where shown
+# (QCoreApplication.translate(LABELS_CONTEXT, value) does the same).
+# str(): the stubs type QT_TRANSLATE_NOOP as returning object.
+LABELS_CONTEXT = "ParamsPanel"
 QUEUE_KIND_LABELS = {
+    # Code, shown as code.
     "manager": "Manager().Queue()",
     "mp": "multiprocessing.Queue",
     "joinable": "multiprocessing.JoinableQueue",
-    POOL_QUEUE_KIND: "none: the pool feeds the items",
+    POOL_QUEUE_KIND: str(QT_TRANSLATE_NOOP("ParamsPanel", "none: the pool feeds the items")),
 }
 START_METHOD_LABELS = {
-    "spawn": "spawn (fresh interpreter)",
-    "forkserver": "forkserver (forks a clean server)",
+    "spawn": str(QT_TRANSLATE_NOOP("ParamsPanel", "spawn (fresh interpreter)")),
+    "forkserver": str(QT_TRANSLATE_NOOP("ParamsPanel", "forkserver (forks a clean server)")),
 }
 PRODUCER_LABELS = {
-    "prefill": "prefill: all items, then start workers",
-    "concurrent": "concurrent: start workers, then put",
+    "prefill": str(QT_TRANSLATE_NOOP("ParamsPanel", "prefill: all items, then start workers")),
+    "concurrent": str(QT_TRANSLATE_NOOP("ParamsPanel", "concurrent: start workers, then put")),
 }
-WORK_KIND_LABELS = {"sleep": "sleep", "cpu": "busy CPU"}
+WORK_KIND_LABELS = {
+    "sleep": str(QT_TRANSLATE_NOOP("ParamsPanel", "sleep")),
+    "cpu": str(QT_TRANSLATE_NOOP("ParamsPanel", "busy CPU")),
+}
+# Fault kinds are ids (--fault kill:10, spec files); these name them in the window.
+FAULT_KIND_LABELS = {
+    "kill": str(QT_TRANSLATE_NOOP("ParamsPanel", "kill")),
+    "raise": str(QT_TRANSLATE_NOOP("ParamsPanel", "raise")),
+    "stop": str(QT_TRANSLATE_NOOP("ParamsPanel", "stop")),
+    "unpicklable": str(QT_TRANSLATE_NOOP("ParamsPanel", "unpicklable")),
+    "big-payload": str(QT_TRANSLATE_NOOP("ParamsPanel", "big-payload")),
+    "slow": str(QT_TRANSLATE_NOOP("ParamsPanel", "slow")),
+}
 SETTINGS_GROUP = "params"
-NO_FAULT_LABEL = "none"
+NO_FAULT_LABEL = str(QT_TRANSLATE_NOOP("ParamsPanel", "none"))
 MIN_WATCHDOG_S, MAX_WATCHDOG_S = 0.01, 3600.0
 MAX_FAULT_BYTES = 64 << 20  # core.faults.parse_fault's limit for big-payload
+
+
+def choice_label(labels: dict[str, str], key: str) -> str:
+    """labels[key] in the current language; key itself if the table lacks it."""
+    text = labels.get(key)
+    return QCoreApplication.translate(LABELS_CONTEXT, text) if text else key
+
+
+def param_error_text(error: ParamError) -> str:
+    """core's message for a refused parameter, in the current language."""
+    return error.sentence.render(core_text)
 
 
 def fault_arg_range(kind: str, items: int, workers: int) -> tuple[int, int]:
@@ -91,7 +120,7 @@ class ParamsPanel(QGroupBox):
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Parameters", parent)
+        super().__init__(self.tr("Parameters"), parent)
         self.setObjectName("paramsPanel")
 
         self.strategy_combo = named(QComboBox(), "strategyCombo")
@@ -111,48 +140,56 @@ class ParamsPanel(QGroupBox):
         self.queue_kind_combo = named(QComboBox(), "queueKindCombo")
         self.start_method_combo = named(QComboBox(), "startMethodCombo")
         for method in GUI_START_METHODS:
-            self.start_method_combo.addItem(START_METHOD_LABELS[method], method)
+            self.start_method_combo.addItem(choice_label(START_METHOD_LABELS, method), method)
         self.start_method_combo.setToolTip(
-            "fork is not offered: a window has threads, and forking a threaded process "
-            "can copy held locks into the child"
+            self.tr(
+                "fork is not offered: a window has threads, and forking a threaded process "
+                "can copy held locks into the child"
+            )
         )
 
         self.producer_combo = named(QComboBox(), "producerCombo")
         for producer in PRODUCERS:
-            self.producer_combo.addItem(PRODUCER_LABELS.get(producer, producer), producer)
+            self.producer_combo.addItem(choice_label(PRODUCER_LABELS, producer), producer)
         self.rate_spin = _double_spin("rateSpin", 0.0, 10_000_000.0, 0, 10.0)
-        self.rate_spin.setSpecialValueText("as fast as possible")
-        self.rate_spin.setSuffix(" items/s")
+        self.rate_spin.setSpecialValueText(self.tr("as fast as possible"))
+        self.rate_spin.setSuffix(self.tr(" items/s"))
 
         self.work_ms_spin = _double_spin("workMsSpin", 0.0, 60_000.0, 1, 1.0, " ms")
         self.work_kind_combo = named(QComboBox(), "workKindCombo")
         for kind in WORK_KINDS:
-            self.work_kind_combo.addItem(WORK_KIND_LABELS.get(kind, kind), kind)
+            self.work_kind_combo.addItem(choice_label(WORK_KIND_LABELS, kind), kind)
         self.jitter_spin = _double_spin("jitterMsSpin", 0.0, 60_000.0, 1, 1.0, " ms")
         # Down to 10 ms: a tiny watchdog fires while the workers start (a lifecycle check).
         self.watchdog_spin = _double_spin(
             "watchdogSpin", MIN_WATCHDOG_S, MAX_WATCHDOG_S, 2, 1.0, " s"
         )
         self.watchdog_spin.setToolTip(
-            "A run with no progress for this long, and no proof of deadlock, is 'stalled'"
+            self.tr("A run with no progress for this long, and no proof of deadlock, is 'stalled'")
         )
         self.get_timeout_spin = _double_spin("getTimeoutSpin", 0.01, 600.0, 2, 0.1, " s")
         self.chunksize_spin = named(QSpinBox(), "chunksizeSpin")
         self.chunksize_spin.setRange(1, 1_000_000)
         self.fault_combo = named(QComboBox(), "faultCombo")
-        self.fault_combo.addItem(NO_FAULT_LABEL, None)
-        self.fault_combo.setItemData(0, "No injected fault", Qt.ItemDataRole.ToolTipRole)
+        self.fault_combo.addItem(QCoreApplication.translate(LABELS_CONTEXT, NO_FAULT_LABEL), None)
+        self.fault_combo.setItemData(0, self.tr("No injected fault"), Qt.ItemDataRole.ToolTipRole)
         for fault_kind in FAULT_KINDS.values():
-            self.fault_combo.addItem(f"{fault_kind.name} ({fault_kind.arg_name})", fault_kind.name)
+            kind = choice_label(FAULT_KIND_LABELS, fault_kind.name)
+            arg = core_text(fault_kind.arg_name)
+            self.fault_combo.addItem(f"{kind} ({arg})", fault_kind.name)
             self.fault_combo.setItemData(
                 self.fault_combo.count() - 1,
-                f"{fault_kind.help}; expected outcome: {fault_kind.expected}",
+                self.tr("{help}; expected outcome: {outcome}").format(
+                    help=core_text(fault_kind.help), outcome=core_text(fault_kind.expected)
+                ),
                 Qt.ItemDataRole.ToolTipRole,
             )
-        self.fault_combo.setToolTip("Inject a fault on purpose (core.faults)")
+        self.fault_combo.setToolTip(self.tr("Inject a fault on purpose (core.faults)"))
         self.fault_arg_spin = named(QSpinBox(), "faultArgSpin")
         self.fault_arg_spin.setGroupSeparatorShown(True)
-        self.fault_arg_spin.setToolTip("ARG of the fault: the item, the bytes or the worker")
+        self.fault_arg_spin.setToolTip(
+            self.tr("ARG of the fault: the item, the bytes or the worker")
+        )
 
         self.error_label = named(QLabel(wordWrap=True), "paramError")
         self.error_label.setStyleSheet("color: #c62828;")
@@ -160,23 +197,23 @@ class ParamsPanel(QGroupBox):
 
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Strategy", self.strategy_combo)
-        form.addRow("Items", self.items_spin)
-        form.addRow("Workers", self.workers_spin)
-        form.addRow("Queue", self.queue_kind_combo)
-        form.addRow("Start method", self.start_method_combo)
-        form.addRow("Producer", self.producer_combo)
-        form.addRow("Rate", self.rate_spin)
-        form.addRow("Work per item", self.work_ms_spin)
-        form.addRow("Work kind", self.work_kind_combo)
-        form.addRow("Jitter", self.jitter_spin)
-        form.addRow("Watchdog", self.watchdog_spin)
-        form.addRow("get() timeout", self.get_timeout_spin)
-        form.addRow("Chunksize", self.chunksize_spin)
+        form.addRow(self.tr("Strategy"), self.strategy_combo)
+        form.addRow(self.tr("Items"), self.items_spin)
+        form.addRow(self.tr("Workers"), self.workers_spin)
+        form.addRow(self.tr("Queue"), self.queue_kind_combo)
+        form.addRow(self.tr("Start method"), self.start_method_combo)
+        form.addRow(self.tr("Producer"), self.producer_combo)
+        form.addRow(self.tr("Rate"), self.rate_spin)
+        form.addRow(self.tr("Work per item"), self.work_ms_spin)
+        form.addRow(self.tr("Work kind"), self.work_kind_combo)
+        form.addRow(self.tr("Jitter"), self.jitter_spin)
+        form.addRow(self.tr("Watchdog"), self.watchdog_spin)
+        form.addRow(self.tr("get() timeout"), self.get_timeout_spin)
+        form.addRow(self.tr("Chunksize"), self.chunksize_spin)
         fault_row = QHBoxLayout()
         fault_row.addWidget(self.fault_combo, 2)
         fault_row.addWidget(self.fault_arg_spin, 1)
-        form.addRow("Fault", fault_row)
+        form.addRow(self.tr("Fault"), fault_row)
         form.addRow(self.error_label)
 
         self._error: str | None = None
@@ -270,7 +307,7 @@ class ParamsPanel(QGroupBox):
     # --- validation --------------------------------------------------------------
 
     def error(self) -> str | None:
-        """core.validate's message for the current parameters, or None if they are valid."""
+        """core.validate's message (translated) for the current parameters, or None if valid."""
         return self._error
 
     def is_valid(self) -> bool:
@@ -309,7 +346,7 @@ class ParamsPanel(QGroupBox):
         model = combo.model()
         assert isinstance(model, QStandardItemModel)
         for group in GROUPS:
-            combo.addItem(f"— {group} —")
+            combo.addItem(self.tr("— {group} —").format(group=core_text(group)))
             header = model.item(combo.count() - 1)
             header.setFlags(Qt.ItemFlag.NoItemFlags)  # a heading, not a choice
             font = header.font()
@@ -317,10 +354,10 @@ class ParamsPanel(QGroupBox):
             header.setFont(font)
             for strategy in STRATEGIES.values():
                 if strategy.group == group:
-                    combo.addItem(strategy.title, strategy.id)
+                    combo.addItem(core_text(strategy.title), strategy.id)
                     combo.setItemData(
                         combo.count() - 1,
-                        f"{strategy.id}: {strategy.expected}",
+                        f"{strategy.id}: {core_text(strategy.expected)}",
                         Qt.ItemDataRole.ToolTipRole,
                     )
         # The popup may be wider than the field, so long titles are not cut.
@@ -338,7 +375,7 @@ class ParamsPanel(QGroupBox):
         try:
             combo.clear()
             for kind in strategy.queue_kinds:
-                combo.addItem(QUEUE_KIND_LABELS.get(kind, kind), kind)
+                combo.addItem(choice_label(QUEUE_KIND_LABELS, kind), kind)
             combo.setCurrentIndex(0)
         finally:
             combo.blockSignals(False)
@@ -371,7 +408,7 @@ class ParamsPanel(QGroupBox):
             spin.setSpecialValueText("")
             low, high = fault_arg_range(kind, self.items_spin.value(), self.workers_spin.value())
             spin.setRange(low, high)
-            spin.setPrefix(f"{FAULT_KINDS[kind].arg_name} ")
+            spin.setPrefix(f"{core_text(FAULT_KINDS[kind].arg_name)} ")
         finally:
             spin.blockSignals(was_blocked)
 
@@ -398,7 +435,7 @@ class ParamsPanel(QGroupBox):
         try:
             validate(self.params())
         except ParamError as error:
-            self._error = str(error)
+            self._error = param_error_text(error)
         else:
             self._error = None
         self.error_label.setText(self._error or "")
@@ -481,7 +518,10 @@ def read_settings(stored: dict[str, Any]) -> tuple[RunParams, list[str]]:
     try:
         return validate(params).replace(queue_kind=queue_kind), reset
     except ParamError as error:
-        return DEFAULTS, [*reset, f"all parameters (together they are invalid: {error})"]
+        invalid = QCoreApplication.translate(
+            "ParamsPanel", "all parameters (together they are invalid: {error})"
+        ).format(error=param_error_text(error))
+        return DEFAULTS, [*reset, invalid]
 
 
 def _is_empty(raw: Any) -> bool:
