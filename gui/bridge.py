@@ -27,6 +27,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, SignalInstance, Slot
 
 from core import ParamError, RunInProgress, RunParams, RunResult, run
+from gui.i18n import core_text
 
 # core.run returns within ~0.1 s of a cancel, plus cleanup whose steps are
 # each bounded by a few seconds (pool terminate, joins, thread joins).
@@ -40,7 +41,7 @@ class RunWorker(QObject):
         started(): core.run is about to start.
         progress(Progress): a snapshot while the run goes (at most ~30 per second).
         finished(RunResult): the verdict; every child process has been reaped.
-        errored(str): core.run refused the parameters or failed; one line.
+        errored(str): core.run refused the parameters or failed; one line, translated.
 
     Exactly one of finished or errored is emitted, last.
     """
@@ -61,12 +62,18 @@ class RunWorker(QObject):
         try:
             # progress.emit is called in this thread; Qt queues it to the GUI thread.
             result = run(self._params, on_progress=self.progress.emit, cancel=self._cancel)
-        except (ParamError, RunInProgress) as error:
-            self._end(self.errored, str(error))
+        except ParamError as error:
+            self._end(self.errored, error.sentence.render(core_text))
+            return
+        except RunInProgress:  # core's message, in words the window can translate
+            self._end(
+                self.errored, self.tr("a run is already in progress; wait for it or cancel it")
+            )
             return
         except Exception as error:  # a bug must end the thread, not leave it hanging
             last_line = traceback.format_exception_only(type(error), error)[-1].strip()
-            self._end(self.errored, f"the run failed: {last_line}")
+            # The Python error itself stays as Python wrote it.
+            self._end(self.errored, self.tr("the run failed: {error}").format(error=last_line))
             return
         self._end(self.finished, result)
 
@@ -212,4 +219,4 @@ class RunController(QObject):
         if self._result is not None:
             self.finished.emit(self._result)
         else:
-            self.errored.emit(self._error or "the run ended without a result")
+            self.errored.emit(self._error or self.tr("the run ended without a result"))
