@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,13 +25,46 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.experiment import CellResult, TrialSummary
+from core.experiment import NO_FAULT, Cell, CellResult, TrialSummary
 from gui.experiment_model import TrialTableModel, format_rate
+from gui.i18n import core_text
 from gui.lanes import WorkerLanes, legend_html
-from gui.panels import LogPanel
+from gui.panels import LogPanel, verdict_footer
+from gui.params_panel import FAULT_KIND_LABELS, choice_label
 from gui.qtutil import named
-from gui.results_model import FILTERS, ItemTableModel
+from gui.results_model import FILTERS, ItemTableModel, filter_label
 from gui.verdict import VerdictBanner
+
+
+def cell_description(cell: Cell) -> str:
+    """The cell's coordinates in words (core's Cell.label, in the current language)."""
+    # A plain name as n: lupdate skips a translate() whose n is an expression.
+    workers = cell.workers
+    values = {
+        "strategy": cell.strategy,
+        "queue": cell.queue_kind,
+        "start_method": cell.start_method,
+        "items": f"{cell.items:,}",
+    }
+    if cell.fault == NO_FAULT:
+        return QCoreApplication.translate(
+            "TrialListDialog",
+            "{strategy} ({queue}, {start_method}, %n worker(s), {items} items)",
+            "",
+            workers,
+        ).format(**values)
+    return QCoreApplication.translate(
+        "TrialListDialog",
+        "{strategy} ({queue}, {start_method}, %n worker(s), {items} items, fault {fault})",
+        "",
+        workers,
+    ).format(fault=fault_text(cell.fault), **values)
+
+
+def fault_text(fault: str) -> str:
+    """'kill:5' with the kind named as the Fault row names it."""
+    kind, colon, arg = fault.partition(":")
+    return f"{choice_label(FAULT_KIND_LABELS, kind)}{colon}{arg}"
 
 
 def _table(name: str, model: Any) -> QTableView:
@@ -62,18 +95,24 @@ class TrialListDialog(QDialog):
         self.setObjectName("trialListDialog")
         self.cell_result = cell_result
         cell = cell_result.cell
-        self.setWindowTitle(f"Trials of cell {cell.index}: {cell.strategy}")
+        self.setWindowTitle(
+            self.tr("Trials of cell {index}: {strategy}").format(
+                index=cell.index, strategy=cell.strategy
+            )
+        )
         self.resize(820, 480)
         self.trial_dialog: TrialDialog | None = None
 
         rates = cell_result.rates()
-        seen = [f"{o} {format_rate(r)}" for o, r in rates.items() if r.count]
+        seen = [f"{core_text(o)} {format_rate(r)}" for o, r in rates.items() if r.count]
+        if seen:
+            trials = self.tr("%n trial(s): {rates}", "", cell_result.n).format(
+                rates=", ".join(seen)
+            )
+        else:
+            trials = self.tr("%n trial(s)", "", cell_result.n)
         summary = named(
-            QLabel(
-                f"<b>{cell.label}</b><br>{cell_result.n} trials"
-                + (f": {', '.join(seen)}" if seen else ""),
-                wordWrap=True,
-            ),
+            QLabel(f"<b>{cell_description(cell)}</b><br>{trials}", wordWrap=True),
             "trialListSummary",
         )
         summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -82,8 +121,8 @@ class TrialListDialog(QDialog):
         for column, width in enumerate((56, 130, 180, 80, 56, 80, 90)):
             self.table.horizontalHeader().resizeSection(column, width)
         self.table.doubleClicked.connect(self._on_double_clicked)
-        self.open_button = named(QPushButton("Open trial"), "openTrialButton")
-        self.open_button.setToolTip("The trial's verdict, worker lanes, items and log")
+        self.open_button = named(QPushButton(self.tr("Open trial")), "openTrialButton")
+        self.open_button.setToolTip(self.tr("The trial's verdict, worker lanes, items and log"))
         self.open_button.clicked.connect(self._open_selected)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -91,7 +130,7 @@ class TrialListDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
-        layout.addWidget(QLabel("Double-click a trial to open its single-run views."))
+        layout.addWidget(QLabel(self.tr("Double-click a trial to open its single-run views.")))
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
         if self.model.rowCount():
@@ -102,7 +141,7 @@ class TrialListDialog(QDialog):
         if self.trial_dialog is not None:
             self.trial_dialog.close()
             self.trial_dialog.deleteLater()
-        self.trial_dialog = TrialDialog(trial, self.cell_result.cell.label, self)
+        self.trial_dialog = TrialDialog(trial, cell_description(self.cell_result.cell), self)
         self.trial_dialog.showInRunTab.connect(self.showInRunTab)
         self.trial_dialog.show()
         return self.trial_dialog
@@ -132,35 +171,40 @@ class TrialDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("trialDialog")
         self.trial = trial
-        self.setWindowTitle(f"Trial {trial.trial} (seed {trial.seed}) of {cell_label}")
+        self.setWindowTitle(
+            self.tr("Trial {trial} (seed {seed}) of {cell}").format(
+                trial=trial.trial, seed=trial.seed, cell=cell_label
+            )
+        )
         self.resize(1100, 780)
         self.banner = VerdictBanner()
         self.lanes = WorkerLanes()
         self.model = ItemTableModel(self)
         self.table = _table("trialItemsTable", self.model)
         self.filter_combo = named(QComboBox(), "trialFilterCombo")
-        for mode, label in FILTERS.items():
-            self.filter_combo.addItem(label, mode)
+        for mode in FILTERS:
+            self.filter_combo.addItem(filter_label(mode), mode)
         self.filter_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.log_panel = LogPanel()
-        self.run_tab_button = named(QPushButton("Show in Run tab"), "showInRunTabButton")
+        self.run_tab_button = named(QPushButton(self.tr("Show in Run tab")), "showInRunTabButton")
         self.run_tab_button.setToolTip(
-            "Load this trial into the Run tab: its views there, and File > Export for one run"
+            self.tr(
+                "Load this trial into the Run tab: its views there, and File > Export for one run"
+            )
         )
         self.run_tab_button.clicked.connect(self._on_show_in_run_tab)
 
         run = trial.run
         if run is None:
-            self.banner.show_error("This trial's full result was not kept (keep_runs was off).")
+            self.banner.show_error(
+                self.tr("This trial's full result was not kept (keep_runs was off).")
+            )
             self.run_tab_button.setEnabled(False)
         else:
             self.banner.show_result(run)
             self.lanes.show_result(run)
             self.model.set_records(run.records)
-            self.log_panel.show_timeline(
-                run.timeline,
-                footer=f"{run.elapsed_s:9.3f} s  verdict    {', '.join(run.outcomes)}",
-            )
+            self.log_panel.show_timeline(run.timeline, footer=verdict_footer(run))
 
         lanes_box = QWidget()
         lanes_layout = QVBoxLayout(lanes_box)
@@ -171,7 +215,7 @@ class TrialDialog(QDialog):
         table_layout = QVBoxLayout(table_box)
         table_layout.setContentsMargins(0, 0, 0, 0)
         filter_row = QHBoxLayout()
-        filter_row.addWidget(QLabel("Show"))
+        filter_row.addWidget(QLabel(self.tr("Show")))
         filter_row.addWidget(self.filter_combo)
         filter_row.addStretch(1)
         table_layout.addLayout(filter_row)
