@@ -8,8 +8,8 @@ import sys
 import time
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -34,11 +35,20 @@ from gui.bridge import DEFAULT_SHUTDOWN_TIMEOUT_S, RunController
 from gui.experiment_bridge import ExperimentController
 from gui.experiment_tab import ExperimentTab
 from gui.file_menu import FileMenu
+from gui.i18n import (
+    FOLLOW_SYSTEM,
+    LANGUAGES,
+    core_text,
+    effective_language,
+    save_language,
+    saved_language,
+    system_language,
+)
 from gui.lanes import WorkerLanes, legend_html
-from gui.panels import LogPanel, StrategyPanel
-from gui.params_panel import ParamsPanel
+from gui.panels import LogPanel, StrategyPanel, verdict_footer
+from gui.params_panel import ParamsPanel, param_error_text
 from gui.qtutil import named
-from gui.results_model import FILTERS, ItemTableModel, concat_records
+from gui.results_model import FILTERS, ItemTableModel, concat_records, filter_label
 from gui.verdict import VerdictBanner
 
 DEFAULT_SIZE = (1400, 900)
@@ -53,10 +63,27 @@ PROGRESS_APPLY_S = 0.1
 # whole switch interval to get it back (5 ms by default), and one pyqtgraph redraw makes
 # dozens: bench/ measured 300-500 ms event-loop stalls at 5 ms, ~50 ms at 1 ms.
 RUN_SWITCH_INTERVAL_S = 0.001
+START_SHORTCUT = "Ctrl+Return"
+CANCEL_SHORTCUT = "Escape"
+PHASE_DONE = "done"  # after the run; the others are core's phase names
+
+
+def phase_label(phase: str) -> str:
+    if phase == PHASE_DONE:
+        return QCoreApplication.translate("MainWindow", "done")
+    return core_text(phase)
+
+
+def shortcut_text(keys: str) -> str:
+    """A shortcut as the platform writes it, key names in the current language."""
+    return QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
 
 
 class MainWindow(QMainWindow):
     """The lab's window. Owns one RunController, the only way to run the core.
+
+    language is the language the window is shown in (its translators are installed by
+    the caller); View → Language saves another one for the next start.
 
     Signals:
         runEnded(RunResult): a run's verdict is on screen and its thread has stopped.
@@ -64,11 +91,20 @@ class MainWindow(QMainWindow):
 
     runEnded = Signal(object)
 
-    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+        *,
+        language: str | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("QueueScope: how multiprocessing work queues end")
+        self.setWindowTitle(self.tr("QueueScope: how multiprocessing work queues end"))
         self.setObjectName("mainWindow")
         self.settings = settings if settings is not None else QSettings()
+        self.language = language if language is not None else effective_language(self.settings)
+        # Set by View → Language → Restart now; the app starts again after the window closes.
+        self.restart_requested = False
         self.controller = RunController(self)
         # Experiments have their own bridge; core lets one run or experiment go at a time.
         self.experiment_controller = ExperimentController(self)
@@ -101,10 +137,11 @@ class MainWindow(QMainWindow):
         self.experiment_tab.message.connect(self.statusBar().showMessage)
         self.experiment_tab.showInRunTab.connect(self.show_trial_result)
         self.file_menu = FileMenu(self)
+        self._build_view_menu()
         self._build_help_menu()
         self.setWindowIcon(app_icon())
-        QShortcut(QKeySequence("Ctrl+Return"), self, self.start_run)
-        QShortcut(QKeySequence("Escape"), self, self.cancel_run)
+        QShortcut(QKeySequence(START_SHORTCUT), self, self.start_run)
+        QShortcut(QKeySequence(CANCEL_SHORTCUT), self, self.cancel_run)
 
         reset = self.params_panel.load(self.settings)
         reset += self.experiment_tab.spec_panel.load(self.settings)
@@ -116,17 +153,21 @@ class MainWindow(QMainWindow):
     # --- building ----------------------------------------------------------------
 
     def _build_run_controls(self) -> None:
-        self.start_button = named(QPushButton("Start"), "startButton")
-        self.start_button.setToolTip("Run the experiment (Ctrl+Return)")
+        self.start_button = named(QPushButton(self.tr("Start")), "startButton")
+        self.start_button.setToolTip(self._start_tooltip())
         self.start_button.setDefault(True)
-        self.cancel_button = named(QPushButton("Cancel"), "cancelButton")
-        self.cancel_button.setToolTip("Stop the run; every worker process is reaped (Esc)")
+        self.cancel_button = named(QPushButton(self.tr("Cancel")), "cancelButton")
+        self.cancel_button.setToolTip(
+            self.tr("Stop the run; every worker process is reaped ({shortcut})").format(
+                shortcut=shortcut_text(CANCEL_SHORTCUT)
+            )
+        )
         self.start_button.clicked.connect(self.start_run)
         self.cancel_button.clicked.connect(self.cancel_run)
         self.progress_bar = named(QProgressBar(), "progressBar")
         self.progress_bar.setTextVisible(True)
         self.stats_label = named(QLabel(), "runStats")
-        self.stats_label.setText("Not started")
+        self.stats_label.setText(self.tr("Not started"))
 
     def _build_results_view(self) -> None:
         self.table = named(QTableView(), "resultsTable")
@@ -147,8 +188,8 @@ class MainWindow(QMainWindow):
         self.table.setSortingEnabled(True)
 
         self.filter_combo = named(QComboBox(), "filterCombo")
-        for mode, label in FILTERS.items():
-            self.filter_combo.addItem(label, mode)
+        for mode in FILTERS:
+            self.filter_combo.addItem(filter_label(mode), mode)
         self.filter_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.row_count_label = named(QLabel(), "rowCountLabel")
         self.model.rowsInserted.connect(self._update_row_count)
@@ -189,7 +230,7 @@ class MainWindow(QMainWindow):
         table_layout = QVBoxLayout(table_box)
         table_layout.setContentsMargins(0, 0, 0, 0)
         filter_row = QHBoxLayout()
-        filter_row.addWidget(QLabel("Show"))
+        filter_row.addWidget(QLabel(self.tr("Show")))
         filter_row.addWidget(self.filter_combo)
         filter_row.addStretch(1)
         filter_row.addWidget(self.row_count_label)
@@ -226,10 +267,10 @@ class MainWindow(QMainWindow):
         self.run_tab = self.main_splitter
         self.experiment_tab = ExperimentTab(self.experiment_controller)
         self.tabs = named(QTabWidget(), "mainTabs")
-        self.tabs.addTab(self.run_tab, "Run")
-        self.tabs.addTab(self.experiment_tab, "Experiment")
+        self.tabs.addTab(self.run_tab, self.tr("Run"))
+        self.tabs.addTab(self.experiment_tab, self.tr("Experiment"))
         self.setCentralWidget(self.tabs)
-        self.statusBar().showMessage("Ready")
+        self.statusBar().showMessage(self.tr("Ready"))
 
     # --- running -----------------------------------------------------------------
 
@@ -244,7 +285,7 @@ class MainWindow(QMainWindow):
         try:
             params = validate(self.params_panel.params())
         except ParamError as error:  # the panel disables Start, but never crash on it
-            self.params_panel.error_label.setText(str(error))
+            self.params_panel.error_label.setText(param_error_text(error))
             self.params_panel.error_label.setVisible(True)
             return
         self._save_settings()
@@ -255,13 +296,15 @@ class MainWindow(QMainWindow):
         self.model.clear()
         self.lanes.reset(params.workers, params.items)
         self.log_panel.clear()
-        self.banner.show_running(self.params_panel.strategy().title)
+        self.banner.show_running(core_text(self.params_panel.strategy().title))
         self.progress_bar.setRange(0, max(1, params.items))
         self._show_progress(0, params.items, 0.0, 0.0, "starting")
         self._set_running(True)
         self._use_run_switch_interval(True)
         self.controller.start(params)
-        self.statusBar().showMessage(f"Running {params.strategy}…")
+        self.statusBar().showMessage(
+            self.tr("Running {strategy}…").format(strategy=params.strategy)
+        )
 
     @Slot()
     def cancel_run(self) -> None:
@@ -271,10 +314,61 @@ class MainWindow(QMainWindow):
         self.controller.cancel()
         self.cancel_button.setEnabled(False)
         self.banner.show_cancelling()
-        self.statusBar().showMessage("Cancelling: stopping and reaping the workers…")
+        self.statusBar().showMessage(self.tr("Cancelling: stopping and reaping the workers…"))
 
     def is_running(self) -> bool:
         return self.controller.is_running()
+
+    def _build_view_menu(self) -> None:
+        """View → Language: the saved choice takes effect at the next start."""
+        self.view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.view_menu.setObjectName("viewMenu")
+        self.language_menu = self.view_menu.addMenu(self.tr("&Language"))
+        self.language_menu.setObjectName("languageMenu")
+        self.language_group = QActionGroup(self)
+        self.language_group.setExclusive(True)
+        # FOLLOW_SYSTEM ("") first, then each language named in itself (never translated).
+        self.language_actions: dict[str, QAction] = {}
+        names = {FOLLOW_SYSTEM: self.tr("System language"), **LANGUAGES}
+        saved = saved_language(self.settings)
+        for code, name in names.items():
+            action = self.language_menu.addAction(name)
+            action.setObjectName(f"languageAction_{code or 'system'}")
+            action.setData(code)
+            action.setCheckable(True)
+            action.setChecked(code == saved)
+            self.language_group.addAction(action)
+            self.language_actions[code] = action
+        self.language_group.triggered.connect(self._on_language_chosen)
+
+    @Slot(QAction)
+    def _on_language_chosen(self, action: QAction) -> None:
+        code = action.data()
+        self.choose_language(code if isinstance(code, str) else FOLLOW_SYSTEM)
+
+    def choose_language(self, code: str) -> None:
+        """Save `code` (a LANGUAGES key or FOLLOW_SYSTEM); offer a restart if it changes things."""
+        save_language(self.settings, code)
+        self.settings.sync()
+        self.language_actions[code].setChecked(True)
+        if (code or system_language()) == self.language:
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(self.tr("Language"))
+        box.setText(self.tr("The language changes when QueueScope starts again."))
+        if self.is_busy():
+            box.setInformativeText(self.tr("Restarting now cancels the run or experiment."))
+        restart = box.addButton(self.tr("Restart now"), QMessageBox.ButtonRole.AcceptRole)
+        later = box.addButton(self.tr("Later"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(later)
+        box.exec()
+        restarting = box.clickedButton() is restart
+        box.deleteLater()
+        if restarting:
+            self.restart_requested = True
+            # The normal close: cancels a run, reaps its workers, saves the settings.
+            self.close()
 
     def _build_help_menu(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&Help"))
@@ -322,7 +416,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_run_started(self) -> None:
-        self.stats_label.setText("Starting workers…")
+        self.stats_label.setText(self.tr("Starting workers…"))
 
     @Slot(object)
     def _on_progress(self, progress: Progress) -> None:
@@ -344,7 +438,9 @@ class MainWindow(QMainWindow):
             self.model.append_records(concat_records(records))
         self.log_panel.append_events(events)
         if not self._cancelling:
-            self.banner.show_running(self.params_panel.strategy().title, progress.workers)
+            self.banner.show_running(
+                core_text(self.params_panel.strategy().title), progress.workers
+            )
         self._show_progress(
             progress.processed,
             progress.items,
@@ -373,15 +469,14 @@ class MainWindow(QMainWindow):
         self._use_run_switch_interval(False)
         self.model.set_records(result.records)
         self.lanes.finish(result)
-        self.log_panel.show_timeline(
-            result.timeline,
-            footer=f"{result.elapsed_s:9.3f} s  verdict    {', '.join(result.outcomes)}",
-        )
+        self.log_panel.show_timeline(result.timeline, footer=verdict_footer(result))
         self.banner.show_result(result)
         rate = result.processed / result.elapsed_s if result.elapsed_s > 0 else 0.0
-        self._show_progress(result.processed, result.items, rate, result.elapsed_s, "done")
+        self._show_progress(result.processed, result.items, rate, result.elapsed_s, PHASE_DONE)
         self._set_running(False)
-        self.statusBar().showMessage(f"Finished: {', '.join(result.outcomes)}")
+        self.statusBar().showMessage(
+            self.tr("Finished: {outcomes}").format(outcomes=_outcomes_text(result))
+        )
         self.runEnded.emit(result)
         # The run's transient buffers (snapshots, streamed columns) are freed by
         # now; give the pages back, or a 1M-item run keeps ~70 MB of free heap.
@@ -393,9 +488,9 @@ class MainWindow(QMainWindow):
         self._drop_pending_progress()
         self._use_run_switch_interval(False)
         self.banner.show_error(message)
-        self.stats_label.setText("Not run")
+        self.stats_label.setText(self.tr("Not run"))
         self._set_running(False)
-        self.statusBar().showMessage("The run could not start")
+        self.statusBar().showMessage(self.tr("The run could not start"))
         self._close_if_pending()
 
     # --- internals ---------------------------------------------------------------
@@ -407,13 +502,18 @@ class MainWindow(QMainWindow):
             not running and not experimenting and self.params_panel.is_valid()
         )
         self.start_button.setToolTip(
-            "An experiment is going: one run or experiment at a time"
+            self.tr("An experiment is going: one run or experiment at a time")
             if experimenting
-            else "Run the experiment (Ctrl+Return)"
+            else self._start_tooltip()
         )
         self.cancel_button.setEnabled(running and not self._cancelling)
         self.experiment_tab.set_blocked(
-            "A single run is going: one run or experiment at a time" if running else None
+            self.tr("A single run is going: one run or experiment at a time") if running else None
+        )
+
+    def _start_tooltip(self) -> str:
+        return self.tr("Run the experiment ({shortcut})").format(
+            shortcut=shortcut_text(START_SHORTCUT)
         )
 
     @Slot()
@@ -430,16 +530,26 @@ class MainWindow(QMainWindow):
     def _update_row_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total_count()
         if shown == total:
-            self.row_count_label.setText(f"{total:,} items")
+            self.row_count_label.setText(self.tr("%n item(s)", "", total))
         else:
-            self.row_count_label.setText(f"{shown:,} of {total:,} items")
+            self.row_count_label.setText(
+                self.tr("{shown} of %n item(s)", "", total).format(shown=shown)
+            )
 
     def _show_progress(
         self, processed: int, items: int, rate: float, elapsed: float, phase: str
     ) -> None:
         self.progress_bar.setValue(min(processed, self.progress_bar.maximum()))
-        self.progress_bar.setFormat(f"{processed:,} / {items:,} processed")
-        self.stats_label.setText(f"{rate:,.0f} items/s  ·  {elapsed:.2f} s elapsed  ·  {phase}")
+        self.progress_bar.setFormat(
+            self.tr("{processed} / {items} processed").format(
+                processed=f"{processed:,}", items=f"{items:,}"
+            )
+        )
+        self.stats_label.setText(
+            self.tr("{rate} items/s  ·  {elapsed} s elapsed  ·  {phase}").format(
+                rate=f"{rate:,.0f}", elapsed=f"{elapsed:.2f}", phase=phase_label(phase)
+            )
+        )
 
     def _save_settings(self) -> None:
         self.params_panel.save(self.settings)
@@ -475,7 +585,9 @@ class MainWindow(QMainWindow):
         self.reset_settings = list(reset)
         if not reset:
             return
-        message = "Settings reset to defaults (corrupted or out of range): " + "; ".join(reset)
+        message = self.tr(
+            "Settings reset to defaults (corrupted or out of range): {settings}"
+        ).format(settings="; ".join(reset))
         self.statusBar().showMessage(message)
         self.log_panel.appendPlainText(message)
 
@@ -495,25 +607,25 @@ class MainWindow(QMainWindow):
     def show_trial_result(self, result: RunResult) -> None:
         """Load a finished run (an experiment's trial) into the Run tab: views and exports."""
         if self.controller.is_running():
-            self.statusBar().showMessage("A run is going: the trial is not loaded into the Run tab")
+            self.statusBar().showMessage(
+                self.tr("A run is going: the trial is not loaded into the Run tab")
+            )
             return
         self.last_result = result
         self.params_panel.set_params(result.params)
         self.model.set_records(result.records)
         self.lanes.show_result(result)
-        self.log_panel.show_timeline(
-            result.timeline,
-            footer=f"{result.elapsed_s:9.3f} s  verdict    {', '.join(result.outcomes)}",
-        )
+        self.log_panel.show_timeline(result.timeline, footer=verdict_footer(result))
         self.banner.show_result(result)
         rate = result.processed / result.elapsed_s if result.elapsed_s > 0 else 0.0
         self.progress_bar.setRange(0, max(1, result.items))
-        self._show_progress(result.processed, result.items, rate, result.elapsed_s, "done")
+        self._show_progress(result.processed, result.items, rate, result.elapsed_s, PHASE_DONE)
         self.tabs.setCurrentWidget(self.run_tab)
         self.file_menu.refresh()
         self.statusBar().showMessage(
-            f"Showing a trial of the experiment (seed {result.params.seed}): "
-            f"{', '.join(result.outcomes)}"
+            self.tr("Showing a trial of the experiment (seed {seed}): {outcomes}").format(
+                seed=result.params.seed, outcomes=_outcomes_text(result)
+            )
         )
 
     def _close_if_pending(self) -> None:
@@ -526,10 +638,16 @@ class MainWindow(QMainWindow):
         if not self.shutdown():
             event.ignore()
             self._close_when_stopped = True
-            self.statusBar().showMessage("Still stopping the run; the window closes when it ends")
+            self.statusBar().showMessage(
+                self.tr("Still stopping the run; the window closes when it ends")
+            )
             return
         self._save_settings()
         super().closeEvent(event)
+
+
+def _outcomes_text(result: RunResult) -> str:
+    return ", ".join(core_text(outcome) for outcome in result.outcomes)
 
 
 def _load_malloc_trim() -> Any:
