@@ -6,9 +6,11 @@ import os
 import sys
 import time
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QProcess, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+import resources
+from gui import i18n
 from gui.main_window import MainWindow
 from gui.unix_signals import install as install_signal_shutdown
 
@@ -50,17 +52,27 @@ def main(argv: list[str]) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
-    window = MainWindow()
+    # Wayland and X11 match the window to the desktop entry (icon, taskbar grouping) by this.
+    app.setDesktopFileName(resources.APP_ID)
+    language = i18n.effective_language(QSettings())
+    translations = i18n.install(language)
+    window = MainWindow(language=language)
     if os.environ.get(EXIT_ON_FIRST_PAINT_ENV):
         app.installEventFilter(FirstPaintExit(window))
     # SIGINT/SIGTERM: cancel the run, stop its thread (bounded), exit 128 + signal number.
     signal_shutdown = install_signal_shutdown(app, window)
     window.show()
     try:
-        return app.exec()
+        status = app.exec()
     finally:
         if signal_shutdown is not None:
             signal_shutdown.uninstall()
+        translations.remove()
+    # View → Language → Restart now: the window has closed and reaped its workers.
+    if status == 0 and window.restart_requested:
+        program, arguments = i18n.restart_command()
+        QProcess.startDetached(program, arguments)
+    return status
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 .venv/bin/python -m pip install -q "pyinstaller>=6.10,<7"
+# The bundle ships the compiled translations (.qm), never committed either.
+sh scripts/translations.sh compile
 # The executable's icon (.ico, .icns) is rendered from the SVG, never committed.
 .venv/bin/python scripts/render_icons.py build/icons
 .venv/bin/python -m PyInstaller --noconfirm --clean --log-level WARN \

@@ -14,6 +14,8 @@ if [ "$mode" = test ]; then
 fi
 if [ "$mode" = app ]; then
     packages="$packages libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0"
+    # Chinese glyphs for View → Language → 简体中文; a bare Debian has Latin fonts only.
+    packages="$packages fonts-wqy-microhei"
 fi
 python3 -c 'import ensurepip, venv' 2>/dev/null || packages="$packages python3-venv"
 
@@ -45,6 +47,8 @@ if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
     .venv/bin/python -m pip install -q -e ".[test]"
     touch .venv/.installed
 fi
+# The window's translations load from .qm files compiled from the .ts kept in the repo.
+sh scripts/translations.sh compile
 
 case "$mode" in
     app)
