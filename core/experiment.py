@@ -63,7 +63,7 @@ from core.params import (
 )
 from core.result import RunResult
 from core.strategies import STRATEGIES, get_strategy
-from core.text import Sentence
+from core.text import Sentence, Value, translatable
 
 SPEC_VERSION = 1
 DEFAULT_TRIALS = 20
@@ -92,6 +92,17 @@ RATES_DEFINITION = (
 
 class ExperimentSpecError(ParamError):
     """A malformed or out-of-range experiment spec; the message is one user-facing line."""
+
+
+def _spec_error(template: str, /, **args: Value) -> ExperimentSpecError:
+    return ExperimentSpecError(Sentence.of(template, **args))
+
+
+def _from(source: str | None, message: Sentence) -> Sentence:
+    """The message, after the file it is about when there is one."""
+    if not source:
+        return message
+    return Sentence.of(translatable("core", "{source}: {message}"), source=source, message=message)
 
 
 # --- the spec -----------------------------------------------------------------
@@ -148,26 +159,41 @@ def spec_from_dict(data: Any, source: str | None = None) -> ExperimentSpec:
     A grid axis may be one value or a list of values; duplicates are dropped.
     Raises ExperimentSpecError naming the key (and source, when given).
     """
-    prefix = f"{source}: " if source else ""
 
-    def fail(message: str) -> ExperimentSpecError:
-        return ExperimentSpecError(prefix + message)
+    def fail(template: str, /, **args: Value) -> ExperimentSpecError:
+        return ExperimentSpecError(_from(source, Sentence.of(template, **args)))
 
     if not isinstance(data, Mapping):
-        raise fail(f"the spec must be an object (a table) of keys, got {_type_name(data)}")
+        raise fail(
+            translatable("core", "the spec must be an object (a table) of keys, got {type}"),
+            type=_type_name(data),
+        )
     for key in data:
         if key not in _KEYS:
             close = difflib.get_close_matches(str(key), _KEYS, n=1)
-            hint = (
-                f" (did you mean {close[0]!r}?)" if close else f"; valid keys: {', '.join(_KEYS)}"
+            if close:
+                raise fail(
+                    translatable("core", "unknown key {key} (did you mean {close}?)"),
+                    key=repr(key),
+                    close=repr(close[0]),
+                )
+            raise fail(
+                translatable("core", "unknown key {key}; valid keys: {valid}"),
+                key=repr(key),
+                valid=", ".join(_KEYS),
             )
-            raise fail(f"unknown key {key!r}{hint}")
     if "version" in data and (not _is_int(data["version"]) or data["version"] != SPEC_VERSION):
         raise fail(
-            f"version: this QueueScope reads spec version {SPEC_VERSION}, got {data['version']!r}"
+            translatable(
+                "core", "version: this QueueScope reads spec version {version}, got {value}"
+            ),
+            version=SPEC_VERSION,
+            value=repr(data["version"]),
         )
     if "strategies" not in data:
-        raise fail("missing key 'strategies' (a strategy id or a list of them)")
+        raise fail(
+            translatable("core", "missing key 'strategies' (a strategy id or a list of them)")
+        )
 
     defaults = ExperimentSpec(strategies=())
     values: dict[str, Any] = {}
@@ -183,14 +209,18 @@ def spec_from_dict(data: Any, source: str | None = None) -> ExperimentSpec:
             data,
             "start_methods",
             str,
-            _one_of("start method", START_METHODS),
+            _one_of(
+                translatable("core", "unknown start method {value}; valid: {valid}"), START_METHODS
+            ),
             defaults.start_methods,
         )
         values["queue_kinds"] = _axis(
             data,
             "queue_kinds",
             str,
-            _one_of("queue kind", SPEC_QUEUE_KINDS),
+            _one_of(
+                translatable("core", "unknown queue kind {value}; valid: {valid}"), SPEC_QUEUE_KINDS
+            ),
             defaults.queue_kinds,
         )
         values["faults"] = _axis(data, "faults", str, _check_fault, defaults.faults)
@@ -199,8 +229,20 @@ def spec_from_dict(data: Any, source: str | None = None) -> ExperimentSpec:
         values["jitter_ms"] = _scalar(
             data, "jitter_ms", float, defaults.jitter_ms, 0.0, MAX_WORK_MS
         )
-        values["work_kind"] = _choice(data, "work_kind", WORK_KINDS, defaults.work_kind)
-        values["producer"] = _choice(data, "producer", PRODUCERS, defaults.producer)
+        values["work_kind"] = _choice(
+            data,
+            "work_kind",
+            translatable("core", "unknown work kind {value}; valid: {valid}"),
+            WORK_KINDS,
+            defaults.work_kind,
+        )
+        values["producer"] = _choice(
+            data,
+            "producer",
+            translatable("core", "unknown producer {value}; valid: {valid}"),
+            PRODUCERS,
+            defaults.producer,
+        )
         values["rate"] = _rate(data)
         values["watchdog_s"] = _scalar(
             data, "watchdog_s", float, defaults.watchdog_s, 0.0, MAX_SECONDS, open_low=True
@@ -212,7 +254,7 @@ def spec_from_dict(data: Any, source: str | None = None) -> ExperimentSpec:
         values["seed"] = _scalar(data, "seed", int, defaults.seed, 0, MAX_SEED)
         values["parallel"] = _scalar(data, "parallel", int, defaults.parallel, 1, MAX_PARALLEL)
     except _Invalid as error:
-        raise fail(str(error)) from None
+        raise ExperimentSpecError(_from(source, error.sentence)) from None
     return ExperimentSpec(**values)
 
 
@@ -224,25 +266,36 @@ def validate_spec(spec: ExperimentSpec) -> ExperimentSpec:
 def parse_spec(text: str, fmt: str = "json", source: str | None = None) -> ExperimentSpec:
     """Parse spec text in "json" or "toml"; syntax errors say line and column."""
     data: Any
-    prefix = f"{source}: " if source else ""
     if fmt == "toml":
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            where = ""
             if "end of document" in str(error):
                 lines = text.splitlines() or [""]
-                where = f" (line {len(lines)}, column {len(lines[-1]) + 1})"
-            raise ExperimentSpecError(f"{prefix}invalid TOML: {error}{where}") from None
+                message = Sentence.of(
+                    translatable("core", "invalid TOML: {error} (line {line}, column {column})"),
+                    error=str(error),
+                    line=len(lines),
+                    column=len(lines[-1]) + 1,
+                )
+            else:
+                message = Sentence.of(
+                    translatable("core", "invalid TOML: {error}"), error=str(error)
+                )
+            raise ExperimentSpecError(_from(source, message)) from None
     elif fmt == "json":
         try:
             data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
         except json.JSONDecodeError as error:
-            raise ExperimentSpecError(
-                f"{prefix}invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
-            ) from None
+            message = Sentence.of(
+                translatable("core", "invalid JSON at line {line}, column {column}: {error}"),
+                line=error.lineno,
+                column=error.colno,
+                error=error.msg,
+            )
+            raise ExperimentSpecError(_from(source, message)) from None
         except _Invalid as error:
-            raise ExperimentSpecError(f"{prefix}{error}") from None
+            raise ExperimentSpecError(_from(source, error.sentence)) from None
     else:
         raise ValueError(f"unknown spec format {fmt!r}; use 'json' or 'toml'")
     return spec_from_dict(data, source)
@@ -254,9 +307,15 @@ def load_spec(path: str | os.PathLike[str]) -> ExperimentSpec:
     try:
         text = Path(name).read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise ExperimentSpecError(f"{name}: not a UTF-8 text file") from None
+        raise ExperimentSpecError(
+            _from(name, Sentence(translatable("core", "not a UTF-8 text file")))
+        ) from None
     except OSError as error:
-        raise ExperimentSpecError(f"cannot read spec {name}: {error.strerror or error}") from None
+        raise _spec_error(
+            translatable("core", "cannot read spec {name}: {error}"),
+            name=name,
+            error=str(error.strerror or error),
+        ) from None
     return parse_spec(text, "toml" if name.lower().endswith(".toml") else "json", name)
 
 
@@ -272,26 +331,34 @@ def save_spec(spec: ExperimentSpec, path: str | os.PathLike[str]) -> None:
 class _Invalid(ValueError):
     """A spec value is wrong; the message names the key."""
 
+    def __init__(self, template: str, /, **args: Value) -> None:
+        self.sentence = Sentence.of(template, **args)
+        super().__init__(self.sentence.render())
+
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise _Invalid(f"key {key!r} is given twice")
+            raise _Invalid(translatable("core", "key {key} is given twice"), key=repr(key))
         out[key] = value
     return out
 
 
-def _type_name(value: Any) -> str:
-    return {
-        bool: "a boolean",
-        int: "an integer",
-        float: "a number",
-        str: "a string",
-        list: "a list",
-        dict: "an object",
-        type(None): "null",
-    }.get(type(value), type(value).__name__)
+_TYPE_NAMES = {
+    bool: translatable("core", "a boolean"),
+    int: translatable("core", "an integer"),
+    float: translatable("core", "a number"),
+    str: translatable("core", "a string"),
+    list: translatable("core", "a list"),
+    dict: translatable("core", "an object"),
+    type(None): translatable("core", "null"),
+}
+
+
+def _type_name(value: Any) -> Sentence | str:
+    name = _TYPE_NAMES.get(type(value))
+    return type(value).__name__ if name is None else Sentence(name)
 
 
 def _is_int(value: Any) -> bool:
@@ -305,15 +372,34 @@ def _coerce(key: str, value: Any, kind: type) -> Any:
             return value
         if isinstance(value, float) and value.is_integer():
             return int(value)
-        raise _Invalid(f"{key}: expected an integer, got {_type_name(value)} {value!r}")
+        raise _Invalid(
+            translatable("core", "{key}: expected an integer, got {type} {value}"),
+            key=key,
+            type=_type_name(value),
+            value=repr(value),
+        )
     if kind is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _Invalid(f"{key}: expected a number, got {_type_name(value)} {value!r}")
+            raise _Invalid(
+                translatable("core", "{key}: expected a number, got {type} {value}"),
+                key=key,
+                type=_type_name(value),
+                value=repr(value),
+            )
         if not math.isfinite(value):
-            raise _Invalid(f"{key}: expected a finite number, got {value!r}")
+            raise _Invalid(
+                translatable("core", "{key}: expected a finite number, got {value}"),
+                key=key,
+                value=repr(value),
+            )
         return float(value)
     if not isinstance(value, str):
-        raise _Invalid(f"{key}: expected a string, got {_type_name(value)} {value!r}")
+        raise _Invalid(
+            translatable("core", "{key}: expected a string, got {type} {value}"),
+            key=key,
+            type=_type_name(value),
+            value=repr(value),
+        )
     return value
 
 
@@ -330,7 +416,9 @@ def _axis(
     raw = data[key]
     items = list(raw) if isinstance(raw, list | tuple) else [raw]
     if not items:
-        raise _Invalid(f"{key}: the list is empty; give at least one value")
+        raise _Invalid(
+            translatable("core", "{key}: the list is empty; give at least one value"), key=key
+        )
     out: list[Any] = []
     for item in items:
         value = _coerce(key, item, kind)
@@ -354,8 +442,12 @@ def _scalar(
     value = _coerce(key, data[key], kind)
     too_low = value <= low if open_low else value < low
     if too_low or value > high:
-        low_text = f"> {_number(low)}" if open_low else f">= {_number(low)}"
-        raise _Invalid(f"{key} must be {low_text} and <= {_number(high)}, got {value!r}")
+        template = (
+            translatable("core", "{key} must be > {low} and <= {high}, got {value}")
+            if open_low
+            else translatable("core", "{key} must be >= {low} and <= {high}, got {value}")
+        )
+        raise _Invalid(template, key=key, low=_number(low), high=_number(high), value=repr(value))
     return value
 
 
@@ -363,11 +455,13 @@ def _number(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
 
 
-def _choice(data: Mapping[str, Any], key: str, valid: Sequence[str], default: str) -> str:
+def _choice(
+    data: Mapping[str, Any], key: str, unknown: str, valid: Sequence[str], default: str
+) -> str:
     if key not in data:
         return default
     value: str = _coerce(key, data[key], str)
-    _one_of(key.replace("_", " "), valid)(value)
+    _one_of(unknown, valid)(value)
     return value
 
 
@@ -377,35 +471,61 @@ def _rate(data: Mapping[str, Any]) -> float | None:
         return None
     rate: float = _coerce("rate", value, float)
     if not rate > 0:
-        raise _Invalid(f"rate must be > 0 items/s, got {rate!r}")
+        raise _Invalid(
+            translatable("core", "rate must be > 0 items/s, got {value}"), value=repr(rate)
+        )
     return rate
 
 
 def _check_strategy(value: str) -> None:
     if value not in STRATEGIES:
         close = difflib.get_close_matches(value, list(STRATEGIES), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise _Invalid(f"unknown strategy {value!r}{hint}; valid: {', '.join(STRATEGIES)}")
+        if close:
+            raise _Invalid(
+                translatable(
+                    "core", "unknown strategy {value} (did you mean {close}?); valid: {valid}"
+                ),
+                value=repr(value),
+                close=repr(close[0]),
+                valid=", ".join(STRATEGIES),
+            )
+        raise _Invalid(
+            translatable("core", "unknown strategy {value}; valid: {valid}"),
+            value=repr(value),
+            valid=", ".join(STRATEGIES),
+        )
 
 
 def _check_fault(value: str) -> None:
     kind = value.partition(":")[0]
     if value != NO_FAULT and kind not in FAULT_KINDS:
-        raise _Invalid(f"unknown fault {kind!r}; valid: {NO_FAULT}, {', '.join(FAULT_KINDS)}")
+        raise _Invalid(
+            translatable("core", "unknown fault {kind}; valid: {valid}"),
+            kind=repr(kind),
+            valid=", ".join((NO_FAULT, *FAULT_KINDS)),
+        )
 
 
 def _in_range(name: str, low: int, high: int) -> Callable[[Any], None]:
     def check(value: int) -> None:
         if not low <= value <= high:
-            raise _Invalid(f"{name} must be between {low} and {high:,}, got {value}")
+            raise _Invalid(
+                translatable("core", "{key} must be between {low} and {high}, got {value}"),
+                key=name,
+                low=low,
+                high=f"{high:,}",
+                value=value,
+            )
 
     return check
 
 
-def _one_of(name: str, valid: Sequence[str]) -> Callable[[Any], None]:
+def _one_of(unknown: str, valid: Sequence[str]) -> Callable[[Any], None]:
+    """unknown: the marked "unknown ... {value}; valid: {valid}" message."""
+
     def check(value: str) -> None:
         if value not in valid:
-            raise _Invalid(f"unknown {name} {value!r}; valid: {', '.join(valid)}")
+            raise _Invalid(unknown, value=repr(value), valid=", ".join(valid))
 
     return check
 
@@ -434,11 +554,31 @@ class Cell:
 
     @property
     def label(self) -> str:
-        fault = "" if self.fault == NO_FAULT else f", fault {self.fault}"
-        return (
-            f"{self.strategy} ({self.queue_kind}, {self.start_method}, "
-            f"{self.workers} workers, {self.items} items{fault})"
-        )
+        return self.label_sentence.render()
+
+    @property
+    def label_sentence(self) -> Sentence:
+        """label in translatable parts, for the window."""
+        args: dict[str, Value] = {
+            "strategy": self.strategy,
+            "queue_kind": self.queue_kind,
+            "start_method": self.start_method,
+            "workers": self.workers,
+            "items": self.items,
+        }
+        if self.fault == NO_FAULT:
+            template = translatable(
+                "core",
+                "{strategy} ({queue_kind}, {start_method}, {workers} workers, {items} items)",
+            )
+        else:
+            template = translatable(
+                "core",
+                "{strategy} ({queue_kind}, {start_method}, {workers} workers, {items} items, "
+                "fault {fault})",
+            )
+            args["fault"] = self.fault
+        return Sentence.of(template, **args)
 
     def to_dict(self) -> dict[str, Any]:
         params = self.params.to_dict()
@@ -455,6 +595,9 @@ class Cell:
         }
 
 
+_UNSET = Sentence("")
+
+
 @dataclass(frozen=True)
 class Skipped:
     """A strategy × queue kind combination that was left out, and why."""
@@ -462,6 +605,11 @@ class Skipped:
     strategy: str
     queue_kind: str
     reason: str
+    sentence: Sentence = _UNSET  # reason in translatable parts, for the window
+
+    def __post_init__(self) -> None:
+        if not self.sentence.template:
+            object.__setattr__(self, "sentence", Sentence(self.reason))
 
     def to_dict(self) -> dict[str, str]:
         return {"strategy": self.strategy, "queue_kind": self.queue_kind, "reason": self.reason}
@@ -475,6 +623,11 @@ class ExperimentPlan:
     cells: tuple[Cell, ...]
     skipped: tuple[Skipped, ...]
     notes: tuple[str, ...]  # warnings worth showing before and after the run
+    note_sentences: tuple[Sentence, ...] = ()  # notes in translatable parts, for the window
+
+    def __post_init__(self) -> None:
+        if len(self.note_sentences) != len(self.notes):
+            object.__setattr__(self, "note_sentences", tuple(Sentence(n) for n in self.notes))
 
     @property
     def total_trials(self) -> int:
@@ -509,35 +662,48 @@ def plan_experiment(spec: ExperimentSpec) -> ExperimentPlan:
     spec = validate_spec(spec)
     cells: list[Cell] = []
     skipped: list[Skipped] = []
-    notes: list[str] = []
+    notes: list[Sentence] = []
     seen: set[tuple[str, str, str, int, int, str]] = set()
     for strategy_id in spec.strategies:
         strategy = get_strategy(strategy_id)
         is_pool = strategy.queue_kinds == (POOL_QUEUE,)
         if is_pool and any(q not in (DEFAULT_QUEUE, POOL_QUEUE) for q in spec.queue_kinds):
             notes.append(
-                f"{strategy_id} runs its own pool: the queue-kind axis does not apply to it"
+                Sentence.of(
+                    translatable(
+                        "core",
+                        "{strategy} runs its own pool: the queue-kind axis does not apply to it",
+                    ),
+                    strategy=strategy_id,
+                )
             )
         supported: list[str] = []
         for asked in spec.queue_kinds:
             queue_kind = strategy.queue_kinds[0] if asked == DEFAULT_QUEUE or is_pool else asked
             if queue_kind not in strategy.queue_kinds:
-                skipped.append(
-                    Skipped(
-                        strategy_id,
-                        asked,
-                        f"{strategy_id} does not support queue kind {asked!r} "
-                        f"(it supports: {', '.join(strategy.queue_kinds)})",
-                    )
+                reason = Sentence.of(
+                    translatable(
+                        "core",
+                        "{strategy} does not support queue kind {value} (it supports: {valid})",
+                    ),
+                    strategy=strategy_id,
+                    value=repr(asked),
+                    valid=", ".join(strategy.queue_kinds),
                 )
+                skipped.append(Skipped(strategy_id, asked, reason.render(), reason))
                 continue
             if queue_kind not in supported:
                 supported.append(queue_kind)
         if not supported:
-            raise ExperimentSpecError(
-                f"strategy {strategy_id} supports none of the queue kinds asked for "
-                f"({', '.join(spec.queue_kinds)}); it supports: "
-                f"{', '.join(strategy.queue_kinds)}"
+            raise _spec_error(
+                translatable(
+                    "core",
+                    "strategy {strategy} supports none of the queue kinds asked for ({asked}); "
+                    "it supports: {valid}",
+                ),
+                strategy=strategy_id,
+                asked=", ".join(spec.queue_kinds),
+                valid=", ".join(strategy.queue_kinds),
             )
         for queue_kind in supported:
             for start_method in spec.start_methods:
@@ -567,7 +733,7 @@ def plan_experiment(spec: ExperimentSpec) -> ExperimentPlan:
                         try:
                             validate(params)
                         except ParamError as error:
-                            raise ExperimentSpecError(str(error)) from None
+                            raise ExperimentSpecError(error.sentence) from None
                         cells.append(
                             Cell(
                                 len(cells),
@@ -582,24 +748,43 @@ def plan_experiment(spec: ExperimentSpec) -> ExperimentPlan:
                         )
     total = len(cells) * spec.trials
     if total > MAX_TOTAL_TRIALS:
-        raise ExperimentSpecError(
-            f"the grid has {len(cells)} cells × {spec.trials} trials = {total:,} runs; "
-            f"at most {MAX_TOTAL_TRIALS:,}"
+        raise _spec_error(
+            translatable(
+                "core", "the grid has {cells} cells × {trials} trials = {total} runs; at most {max}"
+            ),
+            cells=len(cells),
+            trials=spec.trials,
+            total=f"{total:,}",
+            max=f"{MAX_TOTAL_TRIALS:,}",
         )
     if "fork" in spec.start_methods and spec.parallel > 1:
-        raise ExperimentSpecError(
-            "start method fork cannot run trials in parallel (a forked child would inherit "
-            "locks held by the other trials' threads); use spawn or forkserver, or parallel 1"
+        raise _spec_error(
+            translatable(
+                "core",
+                "start method fork cannot run trials in parallel (a forked child would inherit "
+                "locks held by the other trials' threads); use spawn or forkserver, or parallel 1",
+            )
         )
     cpus = os.cpu_count() or 1
     busiest = spec.parallel * max(spec.workers)
     if spec.parallel > 1 and busiest > cpus:
         notes.append(
-            f"{spec.parallel} trials at once × up to {max(spec.workers)} workers = {busiest} "
-            f"worker processes on {cpus} CPUs: oversubscribed, so timings are slower and race "
-            f"rates can differ from sequential trials"
+            Sentence.of(
+                translatable(
+                    "core",
+                    "{parallel} trials at once × up to {workers} workers = {busiest} worker "
+                    "processes on {cpus} CPUs: oversubscribed, so timings are slower and race "
+                    "rates can differ from sequential trials",
+                ),
+                parallel=spec.parallel,
+                workers=max(spec.workers),
+                busiest=busiest,
+                cpus=cpus,
+            )
         )
-    return ExperimentPlan(spec, tuple(cells), tuple(skipped), tuple(notes))
+    return ExperimentPlan(
+        spec, tuple(cells), tuple(skipped), tuple(n.render() for n in notes), tuple(notes)
+    )
 
 
 # --- statistics ---------------------------------------------------------------
@@ -859,9 +1044,12 @@ def run_experiment(
     """
     plan = spec if isinstance(spec, ExperimentPlan) else plan_experiment(spec)
     if "fork" in plan.spec.start_methods and threading.active_count() > 1:
-        raise ExperimentSpecError(
-            "start method fork is refused in a process with threads (the child would inherit "
-            "locks held by other threads); use spawn or forkserver"
+        raise _spec_error(
+            translatable(
+                "core",
+                "start method fork is refused in a process with threads (the child would "
+                "inherit locks held by other threads); use spawn or forkserver",
+            )
         )
     with exclusive_runs():
         return _Experiment(plan, on_progress, cancel or threading.Event(), keep_runs).execute()
