@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from multiprocessing.connection import wait as wait_for_any
 from typing import Any
 
-from core.diagnosis import Evidence, diagnose
+from core.diagnosis import Evidence, diagnose, diagnose_sentences
 from core.faults import BigItem, UnpicklableItem, parse_fault
 from core.ledger import (
     SENTINEL_ITEM,
@@ -54,6 +54,7 @@ from core.result import (
 )
 from core.states import FINAL_STATES, WorkerState
 from core.strategies import Strategy, get_strategy
+from core.text import translatable
 from core.worker import LoopOptions, WorkSpec, init_worker, process_main, run_loop
 
 POLL_S = 0.02
@@ -97,7 +98,9 @@ def exclusive_runs() -> Iterator[None]:
     Raises RunInProgress at once if another holder has it.
     """
     if not _run_lock.acquire(blocking=False):
-        raise RunInProgress("a run is already in progress; wait for it or cancel it")
+        raise RunInProgress(
+            translatable("core", "a run is already in progress; wait for it or cancel it")
+        )
     try:
         yield
     finally:
@@ -1020,6 +1023,7 @@ class _Run:
             duplicates=duplicates,
             workers=workers,
             diagnosis=diagnose(evidence),
+            diagnosis_sentences=tuple(diagnose_sentences(evidence)),
             elapsed_s=elapsed,
             records=records,
             timeline=self.timeline,

@@ -528,7 +528,7 @@ class SpecPanel(QGroupBox):
                 trials=plan.spec.trials, runs=f"{plan.total_trials:,}"
             )
         )
-        notes = [f"⚠ {core_text(note)}" for note in plan.notes]
+        notes = [f"⚠ {note.render(core_text)}" for note in plan.note_sentences]
         kept = sum(cell.items for cell in plan.cells) * plan.spec.trials * RECORD_BYTES
         if kept > KEPT_RECORDS_NOTE_BYTES:
             notes.append(
@@ -538,7 +538,8 @@ class SpecPanel(QGroupBox):
                 )
             )
         notes.extend(
-            self.tr("Skipped: {reason}").format(reason=core_text(s.reason)) for s in plan.skipped
+            self.tr("Skipped: {reason}").format(reason=s.sentence.render(core_text))
+            for s in plan.skipped
         )
         self.notes_label.setText("\n".join(notes))
         self.notes_label.setVisible(bool(notes))
