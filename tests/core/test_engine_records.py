@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import random
+from array import array
 from types import SimpleNamespace
 
 import pytest
 
-from core.engine import _DIFF_BLOCK, _FINAL_SLICE, _Run
+from core.engine import _DIFF_BLOCK, _FINAL_SLICE, _extend_pids, _Run
 from core.ledger import W_FIELDS, W_PID, Ledger
 from core.result import ItemRecords
 
@@ -107,3 +108,13 @@ def test_final_records_equal_the_per_item_records() -> None:
     for i in dropped:
         expected.status[i] = final.status[i]
     _same(final, expected)
+
+
+@pytest.mark.parametrize("workers", [1, 3, 255, 256])
+def test_pids_by_byte_tables_equal_a_lookup_per_item(workers: int) -> None:
+    rng = random.Random(workers)
+    pids = [0] + [rng.randint(1, 4_194_304) for _ in range(workers)]
+    takers = array("i", [rng.randint(0, workers) for _ in range(5000)])
+    records = ItemRecords()
+    _extend_pids(records, memoryview(takers).cast("B"), pids)
+    assert list(records.pid) == [pids[t] for t in takers]
