@@ -1,11 +1,13 @@
-"""The one bridge between the window and the core: runs core.run in a QThread.
+"""The one bridge between the window and the core: runs a core job in a QThread.
 
-Nothing else in gui/ calls core.run or touches multiprocessing. The shape is
+Nothing else in gui/ calls core.run or core.experiment.run_experiment, or touches
+multiprocessing. A job is either one run (RunController) or one experiment
+(ExperimentController); both go through the same worker and controller shape,
 superqt's ``new_worker_qthread``: a QObject worker moved to a QThread,
 ``thread.started -> worker.work``, the worker's last signal -> ``thread.quit``;
 the worker is deleted (``deleteLater``) in the GUI thread once its thread has
-finished. Cancel is cooperative (a threading.Event that core.run polls); the
-thread is never terminated.
+finished. Cancel is cooperative (a threading.Event that the core polls); the
+thread is never terminated, and shutdown waits for it with a bound.
 
 Why not ``last signal -> worker.deleteLater`` in the worker's own thread:
 ~QObject there calls the Python-wrapped QThread's disconnectNotify while it
@@ -22,60 +24,73 @@ from __future__ import annotations
 
 import threading
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, SignalInstance, Slot
 
-from core import ParamError, RunInProgress, RunParams, RunResult, run
+from core import ParamError, RunInProgress, RunParams, run
+from core.experiment import ExperimentPlan, run_experiment
 from gui.i18n import core_text
 
 # core.run returns within ~0.1 s of a cancel, plus cleanup whose steps are
-# each bounded by a few seconds (pool terminate, joins, thread joins).
+# each bounded by a few seconds (pool terminate, joins, thread joins); an
+# experiment's trials in flight end within about a second of a cancel.
 DEFAULT_SHUTDOWN_TIMEOUT_S = 20.0
 
+# A core job: called with (on_progress, cancel) in the worker's thread, returns the result.
+Job = Callable[[Callable[[object], None], threading.Event], object]
 
-class RunWorker(QObject):
-    """Runs one experiment, blocking, in the thread it was moved to.
+
+def refusal_text(error: ParamError | RunInProgress) -> str:
+    """The core's refusal (bad parameters or spec, another run going) in the window's language."""
+    if isinstance(error, ParamError):
+        return error.sentence.render(core_text)
+    return core_text(str(error))
+
+
+class CoreWorker(QObject):
+    """Runs one core job, blocking, in the thread it was moved to.
 
     Signals:
-        started(): core.run is about to start.
-        progress(Progress): a snapshot while the run goes (at most ~30 per second).
-        finished(RunResult): the verdict; every child process has been reaped.
-        errored(str): core.run refused the parameters or failed; one line, translated.
+        started(object): the job is about to start; carries what it runs
+            (RunParams or ExperimentPlan).
+        progress(object): a snapshot while it goes: Progress (a run, at most ~30 per
+            second) or ExperimentProgress (after every counted trial).
+        finished(object): the result, RunResult or ExperimentResult; every child
+            process has been reaped.
+        errored(str): the core refused the job or it failed; one line, translated.
 
     Exactly one of finished or errored is emitted, last.
     """
 
-    started = Signal()
+    started = Signal(object)
     progress = Signal(object)
     finished = Signal(object)
     errored = Signal(str)
 
-    def __init__(self, params: RunParams, cancel: threading.Event) -> None:
+    def __init__(self, job: Job, subject: object, cancel: threading.Event, failure: str) -> None:
         super().__init__()
-        self._params = params
+        self._job = job
+        self._subject = subject
         self._cancel = cancel
+        self._failure = failure  # translated in the GUI thread, with an {error} placeholder
 
     @Slot()
     def work(self) -> None:
-        self.started.emit()
+        self.started.emit(self._subject)
         try:
-            # progress.emit is called in this thread; Qt queues it to the GUI thread.
-            result = run(self._params, on_progress=self.progress.emit, cancel=self._cancel)
-        except ParamError as error:
-            self._end(self.errored, error.sentence.render(core_text))
-            return
-        except RunInProgress:  # core's message, in words the window can translate
-            self._end(
-                self.errored, self.tr("a run is already in progress; wait for it or cancel it")
-            )
-            return
+            # progress.emit is called in this thread (or one trial thread at a time);
+            # Qt queues it to the GUI thread either way.
+            result = self._job(self.progress.emit, self._cancel)
+        except (ParamError, RunInProgress) as error:  # ExperimentSpecError is a ParamError
+            self._end(self.errored, refusal_text(error))
         except Exception as error:  # a bug must end the thread, not leave it hanging
             last_line = traceback.format_exception_only(type(error), error)[-1].strip()
             # The Python error itself stays as Python wrote it.
-            self._end(self.errored, self.tr("the run failed: {error}").format(error=last_line))
-            return
-        self._end(self.finished, result)
+            self._end(self.errored, self._failure.format(error=last_line))
+        else:
+            self._end(self.finished, result)
 
     def _end(self, last_signal: SignalInstance, value: object) -> None:
         """Hand this object back to the GUI thread, then emit the last signal.
@@ -83,97 +98,95 @@ class RunWorker(QObject):
         The controller deletes it there once the thread has finished (see the
         module docstring); nothing in this thread touches it afterwards.
         """
-        hand_back_to_gui_thread(self)
+        app = QCoreApplication.instance()
+        if app is not None:
+            self.moveToThread(app.thread())  # a push from its own thread, which Qt allows
         last_signal.emit(value)
 
 
-def hand_back_to_gui_thread(worker: QObject) -> None:
-    """Move worker (from its own thread: a push, which Qt allows) to the application's thread."""
-    app = QCoreApplication.instance()
-    if app is not None:
-        worker.moveToThread(app.thread())
-
-
-class RunController(QObject):
-    """Owns the run thread; the window's only way to start, cancel and stop a run.
+class CoreController(QObject):
+    """Owns one job thread at a time: start, cancel and stop, from the GUI thread.
 
     Lives in the GUI thread, so the worker's signals reach its slots queued,
-    in the order they were emitted.
+    in the order they were emitted. The subclasses say what a job is.
 
     Signals:
-        started(): a run began in its thread.
-        progress(Progress): a snapshot of the running experiment.
-        finished(RunResult): the run ended and its thread has stopped.
-        errored(str): the run could not start or failed; its thread has stopped.
+        started(object): a job began in its thread.
+        progress(object): a snapshot of the job.
+        finished(object): the job ended and its thread has stopped.
+        errored(str): the job could not start or failed; its thread has stopped.
     """
 
-    started = Signal()
+    started = Signal(object)
     progress = Signal(object)
     finished = Signal(object)
     errored = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, thread_name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._run_thread: QThread | None = None
-        self._worker: RunWorker | None = None
+        self._thread_name = thread_name
+        self._job_thread: QThread | None = None
+        self._worker: CoreWorker | None = None
         self._cancel = threading.Event()
-        self._result: RunResult | None = None
+        self._result: object | None = None
         self._error: str | None = None
+        self._no_result = ""
         self._listening = False
 
     def is_running(self) -> bool:
-        return self._run_thread is not None
+        return self._job_thread is not None
 
-    def start(self, params: RunParams) -> None:
-        if self._run_thread is not None:
-            raise RuntimeError("a run is already going")
+    def _start(self, job: Job, subject: object, failure: str, no_result: str) -> None:
+        if self._job_thread is not None:
+            raise RuntimeError(f"{self._thread_name} is already going")
         self._cancel = threading.Event()
         self._result = None
         self._error = None
+        self._no_result = no_result
         self._listening = True
 
-        run_thread = QThread(self)
-        run_thread.setObjectName("queuescope-run")
-        worker = RunWorker(params, self._cancel)
-        worker.moveToThread(run_thread)
+        job_thread = QThread(self)
+        job_thread.setObjectName(self._thread_name)
+        worker = CoreWorker(job, subject, self._cancel, failure)
+        worker.moveToThread(job_thread)
 
-        run_thread.started.connect(worker.work)
+        job_thread.started.connect(worker.work)
         for last_signal in (worker.finished, worker.errored):
-            last_signal.connect(run_thread.quit)
+            last_signal.connect(job_thread.quit)
         worker.started.connect(self._on_worker_started)
         worker.progress.connect(self._on_worker_progress)
         worker.finished.connect(self._on_worker_finished)
         worker.errored.connect(self._on_worker_errored)
         # Our slot first: it must see the thread before deleteLater removes it; it
         # also deletes the worker (in this, the GUI thread).
-        run_thread.finished.connect(self._on_thread_finished)
-        run_thread.finished.connect(run_thread.deleteLater)
+        job_thread.finished.connect(self._on_thread_finished)
+        job_thread.finished.connect(job_thread.deleteLater)
 
-        self._run_thread = run_thread
+        self._job_thread = job_thread
         self._worker = worker
-        run_thread.start()
+        job_thread.start()
 
     def cancel(self) -> None:
-        """Ask the run to stop; it ends with outcome "cancelled" shortly."""
+        """Ask the job to stop; it ends (outcome "cancelled") shortly."""
         self._cancel.set()
 
     def shutdown(self, timeout_s: float = DEFAULT_SHUTDOWN_TIMEOUT_S) -> bool:
-        """Cancel any run and wait for its thread; True once no thread runs.
+        """Cancel any job and wait for its thread; True once no thread runs.
 
         Blocks the calling (GUI) thread for at most timeout_s. Signals still
-        queued from the stopped run are dropped.
+        queued from the stopped job are dropped.
         """
         self._cancel.set()
-        run_thread = self._run_thread
-        if run_thread is None:
+        job_thread = self._job_thread
+        if job_thread is None:
             return True
         # quit() directly: the queued quit from the worker cannot run while
         # this thread is blocked in wait().
-        run_thread.quit()
-        if not run_thread.wait(int(timeout_s * 1000)):
+        job_thread.quit()
+        if not job_thread.wait(int(timeout_s * 1000)):
             return False
         self._listening = False
-        self._run_thread = None
+        self._job_thread = None
         self._drop_worker()
         return True
 
@@ -185,10 +198,10 @@ class RunController(QObject):
 
     # --- slots (GUI thread) ------------------------------------------------------
 
-    @Slot()
-    def _on_worker_started(self) -> None:
+    @Slot(object)
+    def _on_worker_started(self, subject: Any) -> None:
         if self._listening:
-            self.started.emit()
+            self.started.emit(subject)
 
     @Slot(object)
     def _on_worker_progress(self, progress: Any) -> None:
@@ -207,16 +220,67 @@ class RunController(QObject):
 
     @Slot()
     def _on_thread_finished(self) -> None:
-        run_thread = self._run_thread
-        if run_thread is None or self.sender() is not run_thread:
+        job_thread = self._job_thread
+        if job_thread is None or self.sender() is not job_thread:
             return  # shutdown() already dealt with this thread
         # QThread emits finished() from the thread, before its last steps: wait
         # for them, so that nothing runs there when the worker is deleted.
-        run_thread.wait()
+        job_thread.wait()
         self._listening = False
-        self._run_thread = None
+        self._job_thread = None
         self._drop_worker()
         if self._result is not None:
             self.finished.emit(self._result)
         else:
-            self.errored.emit(self._error or self.tr("the run ended without a result"))
+            self.errored.emit(self._error or self._no_result)
+
+
+class RunController(CoreController):
+    """The window's only way to start, cancel and stop a single run.
+
+    Signals:
+        started(RunParams): a run began in its thread.
+        progress(Progress): a snapshot of the running run.
+        finished(RunResult): the run ended and its thread has stopped.
+        errored(str): the run could not start or failed; its thread has stopped.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__("queuescope-run", parent)
+
+    def start(self, params: RunParams) -> None:
+        def job(on_progress: Callable[[object], None], cancel: threading.Event) -> object:
+            return run(params, on_progress=on_progress, cancel=cancel)
+
+        self._start(
+            job,
+            params,
+            failure=self.tr("the run failed: {error}"),
+            no_result=self.tr("the run ended without a result"),
+        )
+
+
+class ExperimentController(CoreController):
+    """The window's only way to start, cancel and stop an experiment.
+
+    Signals:
+        started(ExperimentPlan): an experiment began in its thread.
+        progress(ExperimentProgress): a trial finished (done/total, ETA, its cell's snapshot).
+        finished(ExperimentResult): the experiment ended (done or cancelled); its thread stopped.
+        errored(str): it could not start or failed; its thread has stopped.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__("queuescope-experiment", parent)
+
+    def start(self, plan: ExperimentPlan) -> None:
+        def job(on_progress: Callable[[object], None], cancel: threading.Event) -> object:
+            # Trials keep their runs: the window drills down into them.
+            return run_experiment(plan, on_progress=on_progress, cancel=cancel, keep_runs=True)
+
+        self._start(
+            job,
+            plan,
+            failure=self.tr("the experiment failed: {error}"),
+            no_result=self.tr("the experiment ended without a result"),
+        )

@@ -66,7 +66,7 @@ from core.experiment import (
 from core.faults import FAULT_KINDS
 from core.params import QUEUE_KINDS
 from core.strategies import GROUPS, POST, STRATEGIES
-from gui.experiment_bridge import ExperimentController
+from gui.bridge import ExperimentController
 from gui.experiment_chart import OutcomeChart, TimingChart
 from gui.experiment_model import (
     COL_FIRST_OUTCOME,

@@ -31,8 +31,7 @@ from PySide6.QtWidgets import (
 from core.params import ParamError, validate
 from core.result import ItemRecords, Progress, RunResult, TimelineEvent
 from gui.about import AboutDialog, WhatIsThisPage, app_icon
-from gui.bridge import DEFAULT_SHUTDOWN_TIMEOUT_S, RunController
-from gui.experiment_bridge import ExperimentController
+from gui.bridge import DEFAULT_SHUTDOWN_TIMEOUT_S, ExperimentController, RunController
 from gui.experiment_tab import ExperimentTab
 from gui.file_menu import FileMenu
 from gui.i18n import (
@@ -414,8 +413,8 @@ class MainWindow(QMainWindow):
 
     # --- slots for the controller (GUI thread) -----------------------------------
 
-    @Slot()
-    def _on_run_started(self) -> None:
+    @Slot(object)
+    def _on_run_started(self, _params: object) -> None:
         self.stats_label.setText(self.tr("Starting workers…"))
 
     @Slot(object)

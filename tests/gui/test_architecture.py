@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 GUI = Path(__file__).resolve().parents[2] / "gui"
-# The bridges: the only modules that run the core (single runs, experiments).
-BRIDGES = ("bridge.py", "experiment_bridge.py")
+# The bridge: the only module that runs the core (single runs and experiments).
+BRIDGES = ("bridge.py",)
 # Widgets may use core's data classes and constants, never what starts processes.
 RUNNING_MODULES = ("multiprocessing", "concurrent", "core.engine", "core.worker", "core.queues")
 
@@ -64,28 +64,40 @@ def test_signals_carry_objects_and_no_self_thread(path: Path) -> None:
 
 
 def test_bridge_worker_documents_its_signals() -> None:
-    from gui.bridge import RunController, RunWorker
-    from gui.experiment_bridge import ExperimentController, ExperimentWorker
+    from gui.bridge import CoreController, CoreWorker, ExperimentController, RunController
 
+    generic = ("started(object)", "progress(object)", "finished(object)", "errored(str)")
     documented: list[tuple[type, tuple[str, ...]]] = [
-        (RunWorker, ("started", "progress(Progress)", "finished(RunResult)", "errored(str)")),
-        (RunController, ("started", "progress(Progress)", "finished(RunResult)", "errored(str)")),
-    ]
-    experiment_signals = (
-        "started(ExperimentPlan)",
-        "progress(ExperimentProgress)",
-        "finished(ExperimentResult)",
-        "errored(str)",
-    )
-    documented += [
-        (ExperimentWorker, experiment_signals),
-        (ExperimentController, experiment_signals),
+        (CoreWorker, generic),
+        (CoreController, generic),
+        (RunController, ("started(RunParams)", "progress(Progress)", "finished(RunResult)")),
+        (
+            ExperimentController,
+            (
+                "started(ExperimentPlan)",
+                "progress(ExperimentProgress)",
+                "finished(ExperimentResult)",
+                "errored(str)",
+            ),
+        ),
     ]
     for cls, signals in documented:
         doc = cls.__doc__ or ""
         assert "Signals:" in doc
         for signal in signals:
             assert signal in doc, f"{cls.__name__} does not document {signal}"
+
+
+def test_one_bridge_shape_for_runs_and_experiments() -> None:
+    """Both controllers are the same bridge; no second worker/thread shape creeps back in."""
+    from gui.bridge import CoreController, ExperimentController, RunController
+
+    assert issubclass(RunController, CoreController)
+    assert issubclass(ExperimentController, CoreController)
+    assert not (GUI / "experiment_bridge.py").exists()
+    for path in gui_modules():
+        if path.name not in BRIDGES:
+            assert "QThread(" not in path.read_text(), f"{path.name} starts its own QThread"
 
 
 @pytest.mark.parametrize("path", gui_modules(), ids=lambda p: p.name)

@@ -56,7 +56,7 @@ def test_cancel_mid_run(qtbot: Any, window: MainWindow) -> None:
 @pytest.mark.timeout(60)
 def test_close_mid_run_stops_thread_and_children(qtbot: Any, window: MainWindow) -> None:
     start_long_run(qtbot, window)
-    run_thread = window.controller._run_thread
+    run_thread = window.controller._job_thread
     assert run_thread is not None and run_thread.isRunning()
     assert worker_children(), "the run should have live workers before the close"
 
@@ -177,7 +177,7 @@ def test_close_is_refused_until_a_stuck_run_stops(
     monkeypatch.setattr(bridge, "run", stuck_run)
     window.shutdown_timeout_s = 0.2
     qtbot.mouseClick(window.start_button, _left())
-    qtbot.waitUntil(lambda: window.controller._run_thread is not None, timeout=5_000)
+    qtbot.waitUntil(lambda: window.controller._job_thread is not None, timeout=5_000)
 
     assert not window.close()  # refused: destroying a running QThread would abort
     assert window.isVisible() and window.is_running()
