@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.experiment import NO_FAULT, Cell, CellResult, TrialSummary
-from gui.experiment_model import TrialTableModel, format_rate
+from gui.experiment_model import TrialTableModel, format_rate, queue_label
 from gui.i18n import core_text
 from gui.lanes import WorkerLanes, legend_html
 from gui.panels import LogPanel, verdict_footer
@@ -42,7 +42,7 @@ def cell_description(cell: Cell) -> str:
     workers = cell.workers
     values = {
         "strategy": cell.strategy,
-        "queue": cell.queue_kind,
+        "queue": queue_label(cell.queue_kind),
         "start_method": cell.start_method,
         "items": f"{cell.items:,}",
     }

@@ -256,7 +256,7 @@ class StackDumpDialog(QDialog):
         self.tabs = QTabWidget()
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         for worker, text in sorted(stack_dumps.items()):
-            view = QPlainTextEdit(readOnly=True)
+            view = named(QPlainTextEdit(readOnly=True), "stackDumpText")
             view.setFont(fixed)
             view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
             view.setPlainText(text)

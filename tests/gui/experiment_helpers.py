@@ -96,3 +96,9 @@ def fake_result(outcomes_per_cell: list[list[tuple[str, ...]]]) -> ExperimentRes
         elapsed_s=1.0,
         started_at=1_700_000_000.0,
     )
+
+
+def double_click(qtbot: Any, viewport: Any, pos: Any) -> None:
+    """A user's double-click: press/release, then the double-click (a view wants both)."""
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=pos)

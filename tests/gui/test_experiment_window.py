@@ -19,18 +19,13 @@ from gui.verdict import SEVERITY_FAILURE, severity_of
 from tests.gui.experiment_helpers import (
     POST_LOOPS,
     all_workers,
+    double_click,
     run_experiment_through_window,
     small_spec,
 )
 from tests.gui.helpers import run_through_window, set_params
 
 LEFT = Qt.MouseButton.LeftButton
-
-
-def double_click(qtbot: Any, viewport: Any, pos: Any) -> None:
-    """A user's double-click: press/release, then the double-click (a view wants both)."""
-    qtbot.mouseClick(viewport, LEFT, pos=pos)
-    qtbot.mouseDClick(viewport, LEFT, pos=pos)
 
 
 def test_the_window_has_a_run_tab_and_an_experiment_tab(window: MainWindow) -> None:

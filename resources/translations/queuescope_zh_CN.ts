@@ -1,0 +1,2091 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About QueueScope</source>
+        <translation>关于 QueueScope</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Python</source>
+        <translation>Python</translation>
+    </message>
+    <message>
+        <source>Qt</source>
+        <translation>Qt</translation>
+    </message>
+    <message>
+        <source>PySide6</source>
+        <translation>PySide6</translation>
+    </message>
+    <message>
+        <source>Start method</source>
+        <translation>启动方式</translation>
+    </message>
+    <message>
+        <source>{method} (Python&apos;s default here: {default})</source>
+        <translation>{method}（此平台上 Python 的默认值：{default}）</translation>
+    </message>
+    <message>
+        <source>CPUs</source>
+        <translation>处理器数</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n CPU(s)</source>
+        <translation>
+            <numerusform>%n 个处理器</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A lab that shows how Python multiprocessing work queues end: which loops finish, which deadlock, which lose items, and why.</source>
+        <translation>一个演示 Python 多进程工作队列如何收尾的实验工具：哪些循环能正常结束、哪些会死锁、哪些会丢失条目，以及背后的原因。</translation>
+    </message>
+    <message>
+        <source>Python docs: multiprocessing programming guidelines</source>
+        <translation>Python 文档：multiprocessing 编程指导</translation>
+    </message>
+</context>
+<context>
+    <name>CellTableModel</name>
+    <message>
+        <source>Strategy</source>
+        <translation>策略</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>启动方式</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>工作进程数</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>条目数</translation>
+    </message>
+    <message>
+        <source>Fault</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>Trials</source>
+        <translation>试验数</translation>
+    </message>
+    <message>
+        <source>Median elapsed (s)</source>
+        <translation>耗时中位数（s）</translation>
+    </message>
+    <message>
+        <source>Median items/s</source>
+        <translation>吞吐量中位数（条目/s）</translation>
+    </message>
+    <message>
+        <source>Trials with outcome {outcome} (per flag: a deadlock + lost trial counts for both), its rate and 95 % Wilson interval</source>
+        <translation>结果为 {outcome} 的试验数（按标记分别计数：同时为死锁 + 丢失的试验在两列中都计入），及其比例和 95 % 威尔逊置信区间</translation>
+    </message>
+    <message>
+        <source>Median over the cell&apos;s trials</source>
+        <translation>该单元所有试验的中位数</translation>
+    </message>
+    <message>
+        <source>No trial yet</source>
+        <translation>尚无试验</translation>
+    </message>
+    <message numerus="yes">
+        <source>{count} of %n trials had {outcome}: {rate} (95 % Wilson interval). Double-click the row for its trials.</source>
+        <translation>
+            <numerusform>%n 次试验中有 {count} 次出现 {outcome}：{rate}（95 % 威尔逊置信区间）。双击该行可查看其试验。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{strategy}
+queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}, fault: {fault}</source>
+        <translation>{strategy}
+队列：{queue}，启动方式：{start_method}，工作进程数：{workers}，条目数：{items}，故障：{fault}</translation>
+    </message>
+</context>
+<context>
+    <name>ExperimentController</name>
+    <message>
+        <source>the experiment failed: {error}</source>
+        <translation>实验失败：{error}</translation>
+    </message>
+    <message>
+        <source>the experiment ended without a result</source>
+        <translation>实验结束但没有得到结果</translation>
+    </message>
+</context>
+<context>
+    <name>ExperimentLabels</name>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>manager</source>
+        <translation>管理器</translation>
+    </message>
+    <message>
+        <source>joinable</source>
+        <translation>JoinableQueue</translation>
+    </message>
+    <message>
+        <source>pool</source>
+        <translation>进程池</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>kill</source>
+        <translation>杀死</translation>
+    </message>
+    <message>
+        <source>raise</source>
+        <translation>抛出异常</translation>
+    </message>
+    <message>
+        <source>stop</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>unpicklable</source>
+        <translation>不可序列化</translation>
+    </message>
+    <message>
+        <source>big-payload</source>
+        <translation>大负载</translation>
+    </message>
+    <message>
+        <source>slow</source>
+        <translation>慢速</translation>
+    </message>
+</context>
+<context>
+    <name>ExperimentTab</name>
+    <message>
+        <source>queue {value}</source>
+        <translation>队列 {value}</translation>
+    </message>
+    <message>
+        <source>start method {value}</source>
+        <translation>启动方式 {value}</translation>
+    </message>
+    <message>
+        <source>{value} workers</source>
+        <translation>{value} 个工作进程</translation>
+    </message>
+    <message>
+        <source>{value} items</source>
+        <translation>{value} 个条目</translation>
+    </message>
+    <message>
+        <source>fault {value}</source>
+        <translation>故障 {value}</translation>
+    </message>
+    <message>
+        <source>Start experiment</source>
+        <translation>开始实验</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop the trials in flight; every worker process is reaped</source>
+        <translation>停止进行中的试验；所有工作进程都会被回收</translation>
+    </message>
+    <message>
+        <source>No experiment yet</source>
+        <translation>尚无实验</translation>
+    </message>
+    <message>
+        <source>Not started</source>
+        <translation>未开始</translation>
+    </message>
+    <message>
+        <source>Double-click a cell&apos;s row for its trials</source>
+        <translation>双击某个单元所在的行以查看其试验</translation>
+    </message>
+    <message>
+        <source>Latency and throughput per cell</source>
+        <translation>各单元的延迟与吞吐量</translation>
+    </message>
+    <message>
+        <source>(medians)</source>
+        <translation>（中位数）</translation>
+    </message>
+    <message>
+        <source>Cells: count · rate [95 % Wilson interval] per outcome, per flag (a deadlock + lost trial counts for both). Double-click a row for its trials.</source>
+        <translation>单元：按结果、按标记统计的次数 · 比率 [95 % 威尔逊区间]（结果为“死锁 + 丢失”的试验在两者中各计一次）。双击某一行以查看其试验。</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>启动中…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Experiment: %n cells × {trials} trials…</source>
+        <translation>
+            <numerusform>实验：%n 个单元 × {trials} 次试验…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelling: stopping the trials in flight…</source>
+        <translation>正在取消：停止进行中的试验…</translation>
+    </message>
+    <message>
+        <source>Cancelling the experiment: stopping and reaping the workers…</source>
+        <translation>正在取消实验：停止并回收工作进程…</translation>
+    </message>
+    <message>
+        <source>{elapsed} elapsed  ·  ETA {eta}  ·  {running} running</source>
+        <translation>已用 {elapsed}  ·  预计剩余 {eta}  ·  {running} 个正在运行</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled after {done} of %n trials ({took}); trials cut short are not counted</source>
+        <translation>
+            <numerusform>已取消：完成了 %n 次试验中的 {done} 次（用时 {took}）；被中途打断的试验不计入</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Done: %n trials in {took}</source>
+        <translation>
+            <numerusform>完成：%n 次试验，用时 {took}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not run: {reason}</source>
+        <translation>无法运行：{reason}</translation>
+    </message>
+    <message>
+        <source>Not run</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <source>The experiment could not start: {reason}</source>
+        <translation>实验无法开始：{reason}</translation>
+    </message>
+    <message>
+        <source>Run every trial of every cell (one experiment at a time)</source>
+        <translation>运行每个单元的每次试验（同一时间只能进行一个实验）</translation>
+    </message>
+    <message>
+        <source>Same in every cell: {parameters}</source>
+        <translation>各单元相同：{parameters}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message numerus="yes">
+        <source>{done} / %n trials</source>
+        <translation>
+            <numerusform>{done} / %n 次试验</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>FileMenu</name>
+    <message>
+        <source>Experiment spec (*.json *.toml);;JSON (*.json);;TOML (*.toml);;All files (*)</source>
+        <translation>实验配置 (*.json *.toml);;JSON (*.json);;TOML (*.toml);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv);;All files (*)</source>
+        <translation>CSV (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json);;All files (*)</source>
+        <translation>JSON (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Chrome trace JSON (*.json);;All files (*)</source>
+        <translation>Chrome 跟踪数据 JSON (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open experiment spec…</source>
+        <translation>打开实验配置…</translation>
+    </message>
+    <message>
+        <source>Save experiment spec…</source>
+        <translation>保存实验配置…</translation>
+    </message>
+    <message>
+        <source>Export records (CSV)…</source>
+        <translation>导出记录（CSV）…</translation>
+    </message>
+    <message>
+        <source>Export result (JSON)…</source>
+        <translation>导出结果（JSON）…</translation>
+    </message>
+    <message>
+        <source>Export trace (Perfetto / chrome://tracing)…</source>
+        <translation>导出跟踪数据（Perfetto / chrome://tracing）…</translation>
+    </message>
+    <message>
+        <source>Export experiment (JSON)…</source>
+        <translation>导出实验（JSON）…</translation>
+    </message>
+    <message>
+        <source>Export experiment cells (CSV)…</source>
+        <translation>导出实验单元（CSV）…</translation>
+    </message>
+    <message>
+        <source>Export trials (CSV)…</source>
+        <translation>导出试验（CSV）…</translation>
+    </message>
+    <message>
+        <source>Save plot as PNG</source>
+        <translation>将图表保存为 PNG</translation>
+    </message>
+    <message>
+        <source>Worker lanes, queue depth and throughput…</source>
+        <translation>工作进程泳道、队列深度和吞吐量…</translation>
+    </message>
+    <message>
+        <source>Experiment outcome chart…</source>
+        <translation>实验结果图…</translation>
+    </message>
+    <message>
+        <source>Experiment latency and throughput chart…</source>
+        <translation>实验延迟与吞吐量图…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>{problem}: {detail}</source>
+        <translation>{problem}：{detail}</translation>
+    </message>
+    <message>
+        <source>Open experiment spec</source>
+        <translation>打开实验配置</translation>
+    </message>
+    <message>
+        <source>Could not open the experiment spec</source>
+        <translation>无法打开实验配置</translation>
+    </message>
+    <message>
+        <source>Opened experiment spec {path}</source>
+        <translation>已打开实验配置 {path}</translation>
+    </message>
+    <message>
+        <source>The experiment spec is not valid</source>
+        <translation>实验配置无效</translation>
+    </message>
+    <message>
+        <source>Save experiment spec</source>
+        <translation>保存实验配置</translation>
+    </message>
+    <message>
+        <source>Could not write the experiment spec to {path}</source>
+        <translation>无法将实验配置写入 {path}</translation>
+    </message>
+    <message>
+        <source>Saved the experiment spec to {path}</source>
+        <translation>已将实验配置保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Export records</source>
+        <translation>导出记录</translation>
+    </message>
+    <message>
+        <source>Could not write the records to {path}</source>
+        <translation>无法将记录写入 {path}</translation>
+    </message>
+    <message>
+        <source>Saved the records to {path}</source>
+        <translation>已将记录保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Export result</source>
+        <translation>导出结果</translation>
+    </message>
+    <message>
+        <source>Could not write the result to {path}</source>
+        <translation>无法将结果写入 {path}</translation>
+    </message>
+    <message>
+        <source>Saved the result to {path}</source>
+        <translation>已将结果保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Export trace</source>
+        <translation>导出跟踪数据</translation>
+    </message>
+    <message>
+        <source>Could not write the trace to {path}</source>
+        <translation>无法将跟踪数据写入 {path}</translation>
+    </message>
+    <message>
+        <source>Saved the trace to {path}</source>
+        <translation>已将跟踪数据保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Export experiment</source>
+        <translation>导出实验</translation>
+    </message>
+    <message>
+        <source>Could not write the experiment to {path}</source>
+        <translation>无法将实验写入 {path}</translation>
+    </message>
+    <message>
+        <source>Saved the experiment to {path}</source>
+        <translation>已将实验保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Export experiment cells</source>
+        <translation>导出实验单元</translation>
+    </message>
+    <message>
+        <source>Could not write the experiment cells to {path}</source>
+        <translation>无法将实验单元写入 {path}</translation>
+    </message>
+    <message>
+        <source>Saved the experiment cells to {path}</source>
+        <translation>已将实验单元保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Export trials</source>
+        <translation>导出试验</translation>
+    </message>
+    <message>
+        <source>Could not write the trials to {path}</source>
+        <translation>无法将试验写入 {path}</translation>
+    </message>
+    <message>
+        <source>Saved the trials to {path}</source>
+        <translation>已将试验保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Save worker lanes</source>
+        <translation>保存工作进程泳道</translation>
+    </message>
+    <message>
+        <source>Save outcome chart</source>
+        <translation>保存结果图</translation>
+    </message>
+    <message>
+        <source>Save latency chart</source>
+        <translation>保存延迟图</translation>
+    </message>
+    <message>
+        <source>Qt could not write the PNG image</source>
+        <translation>Qt 无法写入 PNG 图像</translation>
+    </message>
+    <message>
+        <source>Could not save the plot to {path}</source>
+        <translation>无法将图表保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Saved the plot to {path}</source>
+        <translation>已将图表保存到 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>ItemTableModel</name>
+    <message>
+        <source>Item</source>
+        <translation>条目</translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation>工作进程</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>进程 ID</translation>
+    </message>
+    <message>
+        <source>Taken at (s)</source>
+        <translation>取走时刻（s）</translation>
+    </message>
+    <message>
+        <source>Processing (ms)</source>
+        <translation>处理耗时（ms）</translation>
+    </message>
+    <message>
+        <source>Times processed</source>
+        <translation>处理次数</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>All items</source>
+        <translation>全部条目</translation>
+    </message>
+    <message>
+        <source>Lost (dropped or left in queue)</source>
+        <translation>丢失（被丢弃或遗留在队列中）</translation>
+    </message>
+    <message>
+        <source>Duplicated</source>
+        <translation>重复处理</translation>
+    </message>
+    <message>
+        <source>Lost or duplicated</source>
+        <translation>丢失或重复处理</translation>
+    </message>
+    <message>
+        <source>status {code}</source>
+        <translation>状态 {code}</translation>
+    </message>
+</context>
+<context>
+    <name>LogPanel</name>
+    <message>
+        <source>took item {item}</source>
+        <translation>取走条目 {item}</translation>
+    </message>
+    <message>
+        <source>took a sentinel</source>
+        <translation>取到一个哨兵值</translation>
+    </message>
+    <message>
+        <source>blocked in q.get()</source>
+        <translation>阻塞在 q.get() 中</translation>
+    </message>
+    <message>
+        <source>saw q.empty() == True</source>
+        <translation>看到 q.empty() == True</translation>
+    </message>
+    <message>
+        <source>started (pid {pid})</source>
+        <translation>已启动（进程 ID {pid}）</translation>
+    </message>
+    <message>
+        <source>main</source>
+        <translation>主进程</translation>
+    </message>
+    <message>
+        <source>worker {number}</source>
+        <translation>工作进程 {number}</translation>
+    </message>
+    <message>
+        <source>verdict</source>
+        <translation>结论</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>QueueScope: how multiprocessing work queues end</source>
+        <translation>QueueScope：多进程工作队列如何收尾</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop the run; every worker process is reaped ({shortcut})</source>
+        <translation>停止运行；所有工作进程都会被回收（{shortcut}）</translation>
+    </message>
+    <message>
+        <source>Not started</source>
+        <translation>未开始</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Experiment</source>
+        <translation>实验</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Running {strategy}…</source>
+        <translation>正在运行 {strategy}…</translation>
+    </message>
+    <message>
+        <source>Cancelling: stopping and reaping the workers…</source>
+        <translation>正在取消：停止并回收工作进程…</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>The language changes when QueueScope starts again.</source>
+        <translation>语言将在 QueueScope 重新启动后更改。</translation>
+    </message>
+    <message>
+        <source>Restarting now cancels the run or experiment.</source>
+        <translation>立即重启会取消当前的运行或实验。</translation>
+    </message>
+    <message>
+        <source>Restart now</source>
+        <translation>立即重启</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>What is this?</source>
+        <translation>这是什么？</translation>
+    </message>
+    <message>
+        <source>About QueueScope</source>
+        <translation>关于 QueueScope</translation>
+    </message>
+    <message>
+        <source>Starting workers…</source>
+        <translation>正在启动工作进程…</translation>
+    </message>
+    <message>
+        <source>Finished: {outcomes}</source>
+        <translation>已结束：{outcomes}</translation>
+    </message>
+    <message>
+        <source>Not run</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <source>The run could not start</source>
+        <translation>运行无法开始</translation>
+    </message>
+    <message>
+        <source>An experiment is going: one run or experiment at a time</source>
+        <translation>正在进行实验：同一时间只能进行一次运行或一个实验</translation>
+    </message>
+    <message>
+        <source>A single run is going: one run or experiment at a time</source>
+        <translation>正在进行单次运行：同一时间只能进行一次运行或一个实验</translation>
+    </message>
+    <message>
+        <source>Run the experiment ({shortcut})</source>
+        <translation>运行实验（{shortcut}）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n 个条目</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{shown} of %n item(s)</source>
+        <translation>
+            <numerusform>%n 个条目中的 {shown} 个</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{processed} / {items} processed</source>
+        <translation>已处理 {processed} / {items}</translation>
+    </message>
+    <message>
+        <source>{rate} items/s  ·  {elapsed} s elapsed  ·  {phase}</source>
+        <translation>{rate} 条目/s  ·  已用 {elapsed} s  ·  {phase}</translation>
+    </message>
+    <message>
+        <source>Settings reset to defaults (corrupted or out of range): {settings}</source>
+        <translation>设置已重置为默认值（已损坏或超出范围）：{settings}</translation>
+    </message>
+    <message>
+        <source>A run is going: the trial is not loaded into the Run tab</source>
+        <translation>正在进行一次运行：该试验不会载入“运行”选项卡</translation>
+    </message>
+    <message>
+        <source>Showing a trial of the experiment (seed {seed}): {outcomes}</source>
+        <translation>正在显示实验中的一次试验（种子 {seed}）：{outcomes}</translation>
+    </message>
+    <message>
+        <source>Still stopping the run; the window closes when it ends</source>
+        <translation>仍在停止运行；运行结束后窗口将关闭</translation>
+    </message>
+</context>
+<context>
+    <name>OutcomeChart</name>
+    <message>
+        <source>% of trials (headline outcome of each trial)</source>
+        <translation>试验占比 %（每次试验的主要结果）</translation>
+    </message>
+    <message>
+        <source>Outcome per strategy</source>
+        <translation>各策略的结果</translation>
+    </message>
+    <message>
+        <source>(each trial&apos;s headline outcome; 100 % a bar)</source>
+        <translation>（每次试验的主要结果；每根条形合计 100 %）</translation>
+    </message>
+</context>
+<context>
+    <name>ParamsPanel</name>
+    <message>
+        <source>none: the pool feeds the items</source>
+        <translation>无：由进程池分发条目</translation>
+    </message>
+    <message>
+        <source>spawn (fresh interpreter)</source>
+        <translation>spawn（全新的解释器）</translation>
+    </message>
+    <message>
+        <source>forkserver (forks a clean server)</source>
+        <translation>forkserver（由一个干净的服务进程派生）</translation>
+    </message>
+    <message>
+        <source>prefill: all items, then start workers</source>
+        <translation>预填充：先放入全部条目，再启动工作进程</translation>
+    </message>
+    <message>
+        <source>concurrent: start workers, then put</source>
+        <translation>并发：先启动工作进程，再放入条目</translation>
+    </message>
+    <message>
+        <source>sleep</source>
+        <translation>休眠</translation>
+    </message>
+    <message>
+        <source>busy CPU</source>
+        <translation>忙循环（占用处理器）</translation>
+    </message>
+    <message>
+        <source>kill</source>
+        <translation>杀死</translation>
+    </message>
+    <message>
+        <source>raise</source>
+        <translation>抛出异常</translation>
+    </message>
+    <message>
+        <source>stop</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>unpicklable</source>
+        <translation>不可序列化</translation>
+    </message>
+    <message>
+        <source>big-payload</source>
+        <translation>大负载</translation>
+    </message>
+    <message>
+        <source>slow</source>
+        <translation>慢速</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>fork is not offered: a window has threads, and forking a threaded process can copy held locks into the child</source>
+        <translation>不提供 fork：窗口程序本身有多个线程，而对多线程进程执行 fork 可能会把已被持有的锁复制到子进程中</translation>
+    </message>
+    <message>
+        <source>as fast as possible</source>
+        <translation>尽可能快</translation>
+    </message>
+    <message>
+        <source> items/s</source>
+        <translation> 条目/s</translation>
+    </message>
+    <message>
+        <source>A run with no progress for this long, and no proof of deadlock, is &apos;stalled&apos;</source>
+        <translation>一次运行若在这么长时间内毫无进展，又没有死锁的证据，就判定为“停滞”</translation>
+    </message>
+    <message>
+        <source>No injected fault</source>
+        <translation>不注入故障</translation>
+    </message>
+    <message>
+        <source>{help}; expected outcome: {outcome}</source>
+        <translation>{help}；预期结果：{outcome}</translation>
+    </message>
+    <message>
+        <source>Inject a fault on purpose (core.faults)</source>
+        <translation>有意注入一个故障（core.faults）</translation>
+    </message>
+    <message>
+        <source>ARG of the fault: the item, the bytes or the worker</source>
+        <translation>故障的 ARG：条目、字节数或工作进程</translation>
+    </message>
+    <message>
+        <source>Strategy</source>
+        <translation>策略</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>条目数</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>工作进程数</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Start method</source>
+        <translation>启动方式</translation>
+    </message>
+    <message>
+        <source>Producer</source>
+        <translation>生产者</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>速率</translation>
+    </message>
+    <message>
+        <source>Work per item</source>
+        <translation>每个条目的工作量</translation>
+    </message>
+    <message>
+        <source>Work kind</source>
+        <translation>工作类型</translation>
+    </message>
+    <message>
+        <source>Jitter</source>
+        <translation>抖动</translation>
+    </message>
+    <message>
+        <source>Watchdog</source>
+        <translation>看门狗</translation>
+    </message>
+    <message>
+        <source>get() timeout</source>
+        <translation>get() 超时</translation>
+    </message>
+    <message>
+        <source>Chunksize</source>
+        <translation>chunksize</translation>
+    </message>
+    <message>
+        <source>Fault</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>— {group} —</source>
+        <translation>— {group} —</translation>
+    </message>
+    <message>
+        <source>all parameters (together they are invalid: {error})</source>
+        <translation>全部参数（组合在一起无效：{error}）</translation>
+    </message>
+</context>
+<context>
+    <name>RunController</name>
+    <message>
+        <source>the run failed: {error}</source>
+        <translation>运行失败：{error}</translation>
+    </message>
+    <message>
+        <source>the run ended without a result</source>
+        <translation>运行结束但没有得到结果</translation>
+    </message>
+</context>
+<context>
+    <name>SpecPanel</name>
+    <message>
+        <source>{field}: give at least one number, e.g. 2, 4</source>
+        <translation>{field}：请至少填写一个数字，例如 2, 4</translation>
+    </message>
+    <message>
+        <source>{field}: {value} is not a whole number (write numbers separated by commas)</source>
+        <translation>{field}：{value} 不是整数（多个数字请用英文逗号分隔）</translation>
+    </message>
+    <message>
+        <source>Experiment</source>
+        <translation>实验</translation>
+    </message>
+    <message>
+        <source>Worker counts to try, separated by commas: 2, 4, 8</source>
+        <translation>要尝试的工作进程数，用逗号分隔：2, 4, 8</translation>
+    </message>
+    <message>
+        <source>Item counts to try, separated by commas: 100, 10000</source>
+        <translation>要尝试的条目数，用逗号分隔：100, 10000</translation>
+    </message>
+    <message>
+        <source>each strategy&apos;s default</source>
+        <translation>各策略的默认值</translation>
+    </message>
+    <message>
+        <source>{effect}; expected outcome: {expected}</source>
+        <translation>{effect}；预期结果：{expected}</translation>
+    </message>
+    <message>
+        <source>{meaning}: default</source>
+        <translation>{meaning}：默认</translation>
+    </message>
+    <message>
+        <source>ARG ({meaning}); several separated by commas; empty: the core&apos;s default</source>
+        <translation>ARG（{meaning}）；多个值用逗号分隔；留空则使用核心库的默认值</translation>
+    </message>
+    <message>
+        <source>A trial with no progress for this long is &apos;{stalled}&apos;</source>
+        <translation>试验若在这么长时间内没有任何进展，即判为“{stalled}”</translation>
+    </message>
+    <message>
+        <source>Base seed: each trial&apos;s seed derives from it (jitter only)</source>
+        <translation>基础种子：每次试验的种子都由它派生（仅影响抖动）</translation>
+    </message>
+    <message>
+        <source>Trials at once (threads, each running its own processes)</source>
+        <translation>同时进行的试验数（多个线程，每个线程运行各自的进程）</translation>
+    </message>
+    <message>
+        <source>Strategies</source>
+        <translation>策略</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>工作进程数</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>条目数</translation>
+    </message>
+    <message>
+        <source>Start methods</source>
+        <translation>启动方式</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Faults</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>Trials per cell</source>
+        <translation>每个单元的试验次数</translation>
+    </message>
+    <message>
+        <source>Work per item</source>
+        <translation>每个条目的工作量</translation>
+    </message>
+    <message>
+        <source>Watchdog</source>
+        <translation>看门狗</translation>
+    </message>
+    <message>
+        <source>Base seed</source>
+        <translation>基础种子</translation>
+    </message>
+    <message>
+        <source>Parallel trials</source>
+        <translation>并行试验数</translation>
+    </message>
+    <message>
+        <source>choose at least one strategy</source>
+        <translation>请至少选择一个策略</translation>
+    </message>
+    <message>
+        <source>choose at least one start method</source>
+        <translation>请至少选择一种启动方式</translation>
+    </message>
+    <message>
+        <source>choose at least one queue kind (or each strategy&apos;s default)</source>
+        <translation>请至少选择一种队列类型（或“各策略的默认值”）</translation>
+    </message>
+    <message>
+        <source>fault {kind}</source>
+        <translation>故障 {kind}</translation>
+    </message>
+    <message>
+        <source>choose at least one fault (or none)</source>
+        <translation>请至少选择一种故障（或“无”）</translation>
+    </message>
+    <message>
+        <source>seed must be &lt;= {max}, got {seed}</source>
+        <translation>种子必须 &lt;= {max}，实际为 {seed}</translation>
+    </message>
+    <message>
+        <source>workers</source>
+        <translation>工作进程数</translation>
+    </message>
+    <message>
+        <source>items</source>
+        <translation>条目数</translation>
+    </message>
+    <message>
+        <source>start method fork is not run from the window (it has threads); it was dropped</source>
+        <translation>启动方式 fork 不在窗口中运行（窗口进程含有多个线程）；已将其移除</translation>
+    </message>
+    <message>
+        <source>start method fork is not run from the window (it has threads); spawn is used instead</source>
+        <translation>启动方式 fork 不在窗口中运行（窗口进程含有多个线程）；已改用 spawn</translation>
+    </message>
+    <message>
+        <source>queue kind &apos;pool&apos; is each pool strategy&apos;s default: shown as {default}</source>
+        <translation>队列类型 &apos;pool&apos; 是各进程池策略的默认值：显示为“{default}”</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n cells × {trials} trials = {runs} runs</source>
+        <translation>
+            <numerusform>%n 个单元 × {trials} 次试验 = {runs} 次运行</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>every trial&apos;s records are kept for its views: about {size} MB</source>
+        <translation>每次试验的记录都会保留以供查看：约 {size} MB</translation>
+    </message>
+    <message>
+        <source>Skipped: {reason}</source>
+        <translation>已跳过：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>StackDumpDialog</name>
+    <message>
+        <source>Stack dumps of the stuck workers</source>
+        <translation>卡住的工作进程的栈转储</translation>
+    </message>
+    <message>
+        <source>Each stuck worker was asked for its Python stacks (faulthandler, SIGUSR1) before it was stopped. Most recent call first: the top frames show where it waits.</source>
+        <translation>每个卡住的工作进程在被停止之前，都被要求输出其 Python 栈（faulthandler，SIGUSR1）。最近的调用在最前：最上面的几帧显示了它在哪里等待。</translation>
+    </message>
+    <message>
+        <source>worker {number}</source>
+        <translation>工作进程 {number}</translation>
+    </message>
+</context>
+<context>
+    <name>StrategyPanel</name>
+    <message>
+        <source>Expected: {expected}</source>
+        <translation>预期结果：{expected}</translation>
+    </message>
+</context>
+<context>
+    <name>TimingChart</name>
+    <message>
+        <source>{workers} w</source>
+        <comment>short for workers</comment>
+        <translation>{workers} 进程</translation>
+    </message>
+    <message>
+        <source>{items} items</source>
+        <translation>{items} 条目</translation>
+    </message>
+    <message>
+        <source>median elapsed (s)</source>
+        <translation>耗时中位数（s）</translation>
+    </message>
+    <message>
+        <source>median items/s</source>
+        <translation>吞吐量中位数（条目/s）</translation>
+    </message>
+</context>
+<context>
+    <name>TrialDialog</name>
+    <message>
+        <source>Trial {trial} (seed {seed}) of {cell}</source>
+        <translation>{cell} 的试验 {trial}（种子 {seed}）</translation>
+    </message>
+    <message>
+        <source>Show in Run tab</source>
+        <translation>在“运行”标签页中显示</translation>
+    </message>
+    <message>
+        <source>Load this trial into the Run tab: its views there, and File &gt; Export for one run</source>
+        <translation>将此试验载入“运行”标签页：可在那里查看它的各个视图，并通过“文件 &gt; 导出”导出这一次运行</translation>
+    </message>
+    <message>
+        <source>This trial&apos;s full result was not kept (keep_runs was off).</source>
+        <translation>此试验的完整结果未被保留（keep_runs 处于关闭状态）。</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+</context>
+<context>
+    <name>TrialListDialog</name>
+    <message>
+        <source>{strategy} ({queue}, {start_method}, %n worker(s), {items} items)</source>
+        <translation>{strategy}（{queue}，{start_method}，%n 个工作进程，{items} 个条目）</translation>
+    </message>
+    <message>
+        <source>{strategy} ({queue}, {start_method}, %n worker(s), {items} items, fault {fault})</source>
+        <translation>{strategy}（{queue}，{start_method}，%n 个工作进程，{items} 个条目，故障 {fault}）</translation>
+    </message>
+    <message>
+        <source>Trials of cell {index}: {strategy}</source>
+        <translation>单元 {index} 的试验：{strategy}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n trial(s): {rates}</source>
+        <translation>
+            <numerusform>%n 次试验：{rates}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n trial(s)</source>
+        <translation>
+            <numerusform>%n 次试验</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open trial</source>
+        <translation>打开试验</translation>
+    </message>
+    <message>
+        <source>The trial&apos;s verdict, worker lanes, items and log</source>
+        <translation>该试验的结论、工作进程泳道、条目和日志</translation>
+    </message>
+    <message>
+        <source>Double-click a trial to open its single-run views.</source>
+        <translation>双击某次试验，可打开它的单次运行视图。</translation>
+    </message>
+</context>
+<context>
+    <name>TrialTableModel</name>
+    <message>
+        <source>Trial</source>
+        <translation>试验</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Outcomes</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Processed</source>
+        <translation>已处理</translation>
+    </message>
+    <message>
+        <source>Lost</source>
+        <translation>丢失</translation>
+    </message>
+    <message>
+        <source>Duplicated</source>
+        <translation>重复处理</translation>
+    </message>
+    <message>
+        <source>Elapsed (s)</source>
+        <translation>耗时（s）</translation>
+    </message>
+    <message>
+        <source>Items/s</source>
+        <translation>条目/s</translation>
+    </message>
+</context>
+<context>
+    <name>VerdictBanner</name>
+    <message>
+        <source>{ids}, … ({count} in all)</source>
+        <translation>{ids}, …（共 {count} 个）</translation>
+    </message>
+    <message>
+        <source>Stack dumps…</source>
+        <translation>栈转储…</translation>
+    </message>
+    <message>
+        <source>The stuck workers&apos; Python stacks (faulthandler)</source>
+        <translation>卡住的工作进程的 Python 栈（faulthandler）</translation>
+    </message>
+    <message>
+        <source>No run yet</source>
+        <translation>尚无运行</translation>
+    </message>
+    <message>
+        <source>Choose a strategy and press Start.</source>
+        <translation>选择一个策略，然后点击“开始”。</translation>
+    </message>
+    <message>
+        <source>Workers now: {states}</source>
+        <translation>工作进程当前状态：{states}</translation>
+    </message>
+    <message>
+        <source>Workers now: starting…</source>
+        <translation>工作进程当前状态：启动中…</translation>
+    </message>
+    <message>
+        <source>Running…</source>
+        <translation>运行中…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Stopping and reaping the workers.</source>
+        <translation>正在停止并回收工作进程。</translation>
+    </message>
+    <message>
+        <source>Could not run</source>
+        <translation>无法运行</translation>
+    </message>
+    <message>
+        <source>Lost items ({count}): {ids}</source>
+        <translation>丢失的条目（{count}）：{ids}</translation>
+    </message>
+    <message>
+        <source>Duplicated items ({count}): {ids}</source>
+        <translation>重复处理的条目（{count}）：{ids}</translation>
+    </message>
+    <message>
+        <source>{outcomes}  ·  {processed} of {items} processed in {seconds} s</source>
+        <translation>{outcomes}  ·  已处理 {processed}/{items} 个条目，用时 {seconds} s</translation>
+    </message>
+    <message>
+        <source>Stack dumps (worker {workers})…</source>
+        <translation>栈转储（工作进程 {workers}）…</translation>
+    </message>
+</context>
+<context>
+    <name>WhatIsThisPage</name>
+    <message>
+        <source>What is this?</source>
+        <translation>这是什么？</translation>
+    </message>
+    <message>
+        <source>A blog post set out to process 100 items with three worker processes: the main process filled a multiprocessing.Manager().Queue() and started the workers with Pool(3).apply_async(read, (q,)). The run hung at the very end. The author tried four loops in turn and concluded that the hang &quot;seems random&quot;. QueueScope runs those loops exactly as written, watches every worker, accounts for every item, and says with evidence what happened.</source>
+        <translation>一篇博客打算用三个工作进程处理 100 个条目：主进程向一个 multiprocessing.Manager().Queue() 中填入条目，再用 Pool(3).apply_async(read, (q,)) 启动工作进程。程序在最后关头卡住了。作者依次尝试了四种循环，得出的结论是这种卡住“似乎是随机的”。QueueScope 完全按原样运行这些循环，监视每个工作进程，核对每个条目的去向，并用证据说明到底发生了什么。</translation>
+    </message>
+    <message>
+        <source>The post and its four loops</source>
+        <translation>原文博客及其中的四种循环</translation>
+    </message>
+    <message>
+        <source>Loop {number}: {title}</source>
+        <translation>循环 {number}：{title}</translation>
+    </message>
+    <message>
+        <source>What the lab shows: {expected}</source>
+        <translation>实验显示：{expected}</translation>
+    </message>
+    <message>
+        <source>The moral</source>
+        <translation>启示</translation>
+    </message>
+    <message>
+        <source>Try it</source>
+        <translation>试一试</translation>
+    </message>
+    <message>
+        <source>The Python docs say it plainly: Queue.empty() and qsize() are not reliable, and their own worker recipe ends on one &apos;STOP&apos; per worker. Run an experiment to see how often each loop hangs or loses items on your machine.</source>
+        <translation>Python 文档说得很明白：Queue.empty() 和 qsize() 并不可靠，而文档自己给出的工作进程示例是以每个工作进程一个 &apos;STOP&apos; 来结束的。运行一次实验，看看在你的机器上每种循环卡住或丢失条目的频率有多高。</translation>
+    </message>
+</context>
+<context>
+    <name>WorkerLanes</name>
+    <message>
+        <source>blocking get()</source>
+        <translation>阻塞式 get()</translation>
+    </message>
+    <message>
+        <source>get with timeout</source>
+        <translation>带超时的 get()</translation>
+    </message>
+    <message>
+        <source>processing</source>
+        <translation>处理中</translation>
+    </message>
+    <message>
+        <source>idle in pool</source>
+        <translation>在进程池中空闲</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>启动中</translation>
+    </message>
+    <message>
+        <source>exited</source>
+        <translation>已退出</translation>
+    </message>
+    <message>
+        <source>crashed</source>
+        <translation>已崩溃</translation>
+    </message>
+    <message>
+        <source>worker</source>
+        <translation>工作进程</translation>
+    </message>
+    <message>
+        <source>queue depth</source>
+        <translation>队列深度</translation>
+    </message>
+    <message>
+        <source>items/s</source>
+        <translation>条目/s</translation>
+    </message>
+    <message>
+        <source>seconds since start</source>
+        <translation>开始后经过的秒数</translation>
+    </message>
+    <message>
+        <source>W{number}</source>
+        <translation>{number} 号</translation>
+    </message>
+</context>
+<context>
+    <name>core</name>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>{sentences}.</source>
+        <translation>{sentences}。</translation>
+    </message>
+    <message>
+        <source>{first} and {last}</source>
+        <translation>{first} 和 {last}</translation>
+    </message>
+    <message>
+        <source>cancelled before the run ended</source>
+        <translation>在运行结束前被取消</translation>
+    </message>
+    <message>
+        <source>injected fault {fault}: {what}</source>
+        <translation>注入的故障 {fault}：{what}</translation>
+    </message>
+    <message>
+        <source>each item is larger than the pipe buffer, so a process cannot exit while items it put are unread (the docs&apos; join-before-drain deadlock); here only the main process puts items, and it never joins before the workers drain the queue</source>
+        <translation>每个条目都大于管道缓冲区，因此进程在它放入的条目被读走之前无法退出（即 Python 文档中所说的“先 join() 后取空”死锁）；但这里只有主进程放入条目，而且它从不会在工作进程取空队列之前调用 join()</translation>
+    </message>
+    <message>
+        <source>worker {worker} is stopped (SIGSTOP): alive but unable to run, so no deadlock can be proven</source>
+        <translation>工作进程 {worker} 已被暂停（SIGSTOP）：进程仍存活但无法运行，因此无法证明发生了死锁</translation>
+    </message>
+    <message>
+        <source>workers {workers} are stopped (SIGSTOP): alive but unable to run, so no deadlock can be proven</source>
+        <translation>工作进程 {workers} 已被暂停（SIGSTOP）：进程仍存活但无法运行，因此无法证明发生了死锁</translation>
+    </message>
+    <message>
+        <source>worker {worker}&apos;s task never reached a process: {error} (the post&apos;s pattern never calls .get() on the AsyncResult, so there this error is silent and the workers simply never run)</source>
+        <translation>工作进程 {worker} 的任务未能送达任何进程：{error}（原文博客的写法从不对 apply_async 返回的结果调用 .get()，因此在那里这个错误不会有任何提示，工作进程根本不会运行）</translation>
+    </message>
+    <message>
+        <source>worker {worker}&apos;s task never reached a process: {error}</source>
+        <translation>工作进程 {worker} 的任务未能送达任何进程：{error}</translation>
+    </message>
+    <message>
+        <source>worker {worker} raised while holding item {item}: {error}</source>
+        <translation>工作进程 {worker} 在持有条目 {item} 时抛出异常：{error}</translation>
+    </message>
+    <message>
+        <source>worker {worker} raised: {error}</source>
+        <translation>工作进程 {worker} 抛出异常：{error}</translation>
+    </message>
+    <message>
+        <source>worker {worker} died with exit code {code} while holding item {item} without reporting it</source>
+        <translation>工作进程 {worker} 在持有条目 {item} 时意外终止（退出码 {code}），且未报告</translation>
+    </message>
+    <message>
+        <source>worker {worker} died with exit code {code} without reporting it</source>
+        <translation>工作进程 {worker} 意外终止（退出码 {code}），且未报告</translation>
+    </message>
+    <message>
+        <source>worker {worker} died while holding item {item} without reporting it</source>
+        <translation>工作进程 {worker} 在持有条目 {item} 时意外终止，且未报告</translation>
+    </message>
+    <message>
+        <source>worker {worker} died without reporting it</source>
+        <translation>工作进程 {worker} 意外终止，且未报告</translation>
+    </message>
+    <message>
+        <source>{error}</source>
+        <translation>{error}</translation>
+    </message>
+    <message>
+        <source>the main process failed: {error}</source>
+        <translation>主进程出错：{error}</translation>
+    </message>
+    <message>
+        <source>items {items} were taken but never processed</source>
+        <translation>条目 {items} 被取走，但从未被处理</translation>
+    </message>
+    <message>
+        <source>worker {worker} took item {items}, saw q.empty() == True and exited without processing it</source>
+        <translation>工作进程 {worker} 取走了条目 {items}，看到 q.empty() == True 后便退出，没有处理该条目</translation>
+    </message>
+    <message>
+        <source>worker {worker} took items {items}, saw q.empty() == True and exited without processing it</source>
+        <translation>工作进程 {worker} 取走了条目 {items}，看到 q.empty() == True 后便退出，没有处理这些条目</translation>
+    </message>
+    <message>
+        <source>worker {worker} took item {items} but never processed it</source>
+        <translation>工作进程 {worker} 取走了条目 {items}，但从未处理它</translation>
+    </message>
+    <message>
+        <source>worker {worker} took items {items} but never processed it</source>
+        <translation>工作进程 {worker} 取走了条目 {items}，但从未处理它们</translation>
+    </message>
+    <message>
+        <source>{count} item(s) were never taken and stay in the queue after every worker had left: {items}</source>
+        <translation>{count} 个条目从未被取走，在所有工作进程都退出后仍遗留在队列中：{items}</translation>
+    </message>
+    <message>
+        <source>{count} item(s) were never taken and stay in the queue: {items}</source>
+        <translation>{count} 个条目从未被取走，遗留在队列中：{items}</translation>
+    </message>
+    <message>
+        <source>items {items} were processed more than once</source>
+        <translation>条目 {items} 被重复处理</translation>
+    </message>
+    <message>
+        <source>worker {worker} took the only {sentinel} sentinel and exited</source>
+        <translation>工作进程 {worker} 取走了唯一的哨兵值 {sentinel} 并退出</translation>
+    </message>
+    <message>
+        <source>worker {worker} saw q.empty() == False, then another worker took the last item before their q.get() (check-then-act race)</source>
+        <translation>工作进程 {worker} 看到 q.empty() == False，但在它调用 q.get() 之前，另一个工作进程取走了最后一个条目（“先检查后执行”竞态）</translation>
+    </message>
+    <message>
+        <source>workers {workers} saw q.empty() == False, then another worker took the last item before their q.get() (check-then-act race)</source>
+        <translation>工作进程 {workers} 看到 q.empty() == False，但在它们调用 q.get() 之前，另一个工作进程取走了最后一个条目（“先检查后执行”竞态）</translation>
+    </message>
+    <message>
+        <source>worker {worker} is blocked in q.get() on an empty queue; the producer is done: deadlock</source>
+        <translation>工作进程 {worker} 在空队列上阻塞在 q.get() 中；生产者已经结束：死锁</translation>
+    </message>
+    <message>
+        <source>workers {workers} are blocked in q.get() on an empty queue; the producer is done: deadlock</source>
+        <translation>工作进程 {workers} 在空队列上阻塞在 q.get() 中；生产者已经结束：死锁</translation>
+    </message>
+    <message>
+        <source>worker {worker} {state}</source>
+        <translation>工作进程 {worker} {state}</translation>
+    </message>
+    <message>
+        <source>no progress for {seconds} s and no proof of deadlock ({workers}); the main process was {phase}: stalled</source>
+        <translation>{seconds} s 内没有任何进展，也无法证明发生了死锁（{workers}）；主进程当时处于“{phase}”状态：停滞</translation>
+    </message>
+    <message>
+        <source>no progress for {seconds} s and no proof of deadlock; the main process was {phase}: stalled</source>
+        <translation>{seconds} s 内没有任何进展，也无法证明发生了死锁；主进程当时处于“{phase}”状态：停滞</translation>
+    </message>
+    <message>
+        <source>the main process was still waiting for the workers when none was left</source>
+        <translation>已经没有工作进程了，主进程却仍在等待工作进程</translation>
+    </message>
+    <message>
+        <source>every item ({items}) was processed exactly once and all {workers} workers exited</source>
+        <translation>每个条目（{items}）都恰好被处理了一次，且全部 {workers} 个工作进程均已退出</translation>
+    </message>
+    <message>
+        <source>{outcomes}</source>
+        <translation>{outcomes}</translation>
+    </message>
+    <message>
+        <source>{source}: {message}</source>
+        <extracomment>The outcomes an experiment counts (&quot;cancelled&quot; trials are not counted).</extracomment>
+        <translation>{source}：{message}</translation>
+    </message>
+    <message>
+        <source>the spec must be an object (a table) of keys, got {type}</source>
+        <translation>实验配置必须是由键组成的对象（表），实际为 {type}</translation>
+    </message>
+    <message>
+        <source>unknown key {key} (did you mean {close}?)</source>
+        <translation>未知的键 {key}（你是不是想写 {close}？）</translation>
+    </message>
+    <message>
+        <source>unknown key {key}; valid keys: {valid}</source>
+        <translation>未知的键 {key}；有效的键：{valid}</translation>
+    </message>
+    <message>
+        <source>version: this QueueScope reads spec version {version}, got {value}</source>
+        <translation>版本：此版本的 QueueScope 读取的实验配置版本为 {version}，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>missing key &apos;strategies&apos; (a strategy id or a list of them)</source>
+        <translation>缺少键 &apos;strategies&apos;（一个策略 id 或由策略 id 组成的列表）</translation>
+    </message>
+    <message>
+        <source>unknown start method {value}; valid: {valid}</source>
+        <translation>未知的启动方式 {value}；有效值：{valid}</translation>
+    </message>
+    <message>
+        <source>unknown queue kind {value}; valid: {valid}</source>
+        <translation>未知的队列类型 {value}；有效值：{valid}</translation>
+    </message>
+    <message>
+        <source>unknown work kind {value}; valid: {valid}</source>
+        <translation>未知的工作负载类型 {value}；有效值：{valid}</translation>
+    </message>
+    <message>
+        <source>unknown producer {value}; valid: {valid}</source>
+        <translation>未知的生产者 {value}；有效值：{valid}</translation>
+    </message>
+    <message>
+        <source>invalid TOML: {error} (line {line}, column {column})</source>
+        <translation>无效的 TOML：{error}（第 {line} 行，第 {column} 列）</translation>
+    </message>
+    <message>
+        <source>invalid TOML: {error}</source>
+        <translation>无效的 TOML：{error}</translation>
+    </message>
+    <message>
+        <source>invalid JSON at line {line}, column {column}: {error}</source>
+        <translation>无效的 JSON，位于第 {line} 行第 {column} 列：{error}</translation>
+    </message>
+    <message>
+        <source>not a UTF-8 text file</source>
+        <translation>不是 UTF-8 编码的文本文件</translation>
+    </message>
+    <message>
+        <source>cannot read spec {name}: {error}</source>
+        <translation>无法读取实验配置 {name}：{error}</translation>
+    </message>
+    <message>
+        <source>key {key} is given twice</source>
+        <translation>键 {key} 出现了两次</translation>
+    </message>
+    <message>
+        <source>a boolean</source>
+        <translation>布尔值</translation>
+    </message>
+    <message>
+        <source>an integer</source>
+        <translation>整数</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>数字</translation>
+    </message>
+    <message>
+        <source>a string</source>
+        <translation>字符串</translation>
+    </message>
+    <message>
+        <source>a list</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>null</source>
+        <translation>空值</translation>
+    </message>
+    <message>
+        <source>{key}: expected an integer, got {type} {value}</source>
+        <translation>{key}：应为整数，实际为 {type} {value}</translation>
+    </message>
+    <message>
+        <source>{key}: expected a number, got {type} {value}</source>
+        <translation>{key}：应为数字，实际为 {type} {value}</translation>
+    </message>
+    <message>
+        <source>{key}: expected a finite number, got {value}</source>
+        <translation>{key}：应为有限数字，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{key}: expected a string, got {type} {value}</source>
+        <translation>{key}：应为字符串，实际为 {type} {value}</translation>
+    </message>
+    <message>
+        <source>{key}: the list is empty; give at least one value</source>
+        <translation>{key}：列表为空；请至少提供一个值</translation>
+    </message>
+    <message>
+        <source>{key} must be &gt; {low} and &lt;= {high}, got {value}</source>
+        <translation>{key} 必须 &gt; {low} 且 &lt;= {high}，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{key} must be &gt;= {low} and &lt;= {high}, got {value}</source>
+        <translation>{key} 必须 &gt;= {low} 且 &lt;= {high}，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>rate must be &gt; 0 items/s, got {value}</source>
+        <translation>速率必须 &gt; 0 条目/s，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>unknown strategy {value} (did you mean {close}?); valid: {valid}</source>
+        <translation>未知的策略 {value}（你是不是想写 {close}？）；有效值：{valid}</translation>
+    </message>
+    <message>
+        <source>unknown strategy {value}; valid: {valid}</source>
+        <translation>未知的策略 {value}；有效值：{valid}</translation>
+    </message>
+    <message>
+        <source>unknown fault {kind}; valid: {valid}</source>
+        <translation>未知的故障 {kind}；有效值：{valid}</translation>
+    </message>
+    <message>
+        <source>{key} must be between {low} and {high}, got {value}</source>
+        <translation>{key} 必须介于 {low} 和 {high} 之间，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{strategy} ({queue_kind}, {start_method}, {workers} workers, {items} items)</source>
+        <translation>{strategy}（{queue_kind}，{start_method}，{workers} 个工作进程，{items} 个条目）</translation>
+    </message>
+    <message>
+        <source>{strategy} ({queue_kind}, {start_method}, {workers} workers, {items} items, fault {fault})</source>
+        <translation>{strategy}（{queue_kind}，{start_method}，{workers} 个工作进程，{items} 个条目，故障 {fault}）</translation>
+    </message>
+    <message>
+        <source>{strategy} runs its own pool: the queue-kind axis does not apply to it</source>
+        <translation>{strategy} 使用自己的进程池：队列类型这一维度对它不适用</translation>
+    </message>
+    <message>
+        <source>{strategy} does not support queue kind {value} (it supports: {valid})</source>
+        <translation>{strategy} 不支持队列类型 {value}（它支持：{valid}）</translation>
+    </message>
+    <message>
+        <source>strategy {strategy} supports none of the queue kinds asked for ({asked}); it supports: {valid}</source>
+        <translation>策略 {strategy} 不支持所请求的任何一种队列类型（{asked}）；它支持：{valid}</translation>
+    </message>
+    <message>
+        <source>the grid has {cells} cells × {trials} trials = {total} runs; at most {max}</source>
+        <translation>网格共有 {cells} 个单元 × {trials} 次试验 = {total} 次运行；最多允许 {max} 次</translation>
+    </message>
+    <message>
+        <source>start method fork cannot run trials in parallel (a forked child would inherit locks held by the other trials&apos; threads); use spawn or forkserver, or parallel 1</source>
+        <translation>启动方式 fork 无法并行运行试验（fork 出的子进程会继承其他试验的线程所持有的锁）；请使用 spawn 或 forkserver，或将并行数设为 1</translation>
+    </message>
+    <message>
+        <source>{parallel} trials at once × up to {workers} workers = {busiest} worker processes on {cpus} CPUs: oversubscribed, so timings are slower and race rates can differ from sequential trials</source>
+        <translation>同时运行 {parallel} 次试验 × 每次最多 {workers} 个工作进程 = {busiest} 个工作进程，而只有 {cpus} 个处理器核心：资源超额分配，因此计时会偏慢，竞态发生率也可能与依次运行试验时不同</translation>
+    </message>
+    <message>
+        <source>start method fork is refused in a process with threads (the child would inherit locks held by other threads); use spawn or forkserver</source>
+        <translation>在含有线程的进程中不允许使用启动方式 fork（子进程会继承其他线程持有的锁）；请使用 spawn 或 forkserver</translation>
+    </message>
+    <message>
+        <source>item</source>
+        <translation>条目</translation>
+    </message>
+    <message>
+        <source>SIGKILL the worker right after it takes item ARG</source>
+        <translation>在工作进程取走条目 ARG 后立即对其发送 SIGKILL</translation>
+    </message>
+    <message>
+        <source>crashed</source>
+        <translation>已崩溃</translation>
+    </message>
+    <message>
+        <source>SIGKILL the worker right after it takes item {arg}</source>
+        <translation>在工作进程取走条目 {arg} 后立即对其发送 SIGKILL</translation>
+    </message>
+    <message>
+        <source>the worker raises an exception on item ARG</source>
+        <translation>工作进程在处理条目 ARG 时抛出异常</translation>
+    </message>
+    <message>
+        <source>the worker raises an exception on item {arg}</source>
+        <translation>工作进程在处理条目 {arg} 时抛出异常</translation>
+    </message>
+    <message>
+        <source>SIGSTOP (pause) the worker right after it takes item ARG</source>
+        <translation>在工作进程取走条目 ARG 后立即对其发送 SIGSTOP（暂停）</translation>
+    </message>
+    <message>
+        <source>stalled</source>
+        <translation>停滞</translation>
+    </message>
+    <message>
+        <source>SIGSTOP (pause) the worker right after it takes item {arg}</source>
+        <translation>在工作进程取走条目 {arg} 后立即对其发送 SIGSTOP（暂停）</translation>
+    </message>
+    <message>
+        <source>the producer puts an unpicklable object as item ARG</source>
+        <translation>生产者把一个无法序列化的对象作为条目 ARG 放入队列</translation>
+    </message>
+    <message>
+        <source>the producer puts an unpicklable object as item {arg}</source>
+        <translation>生产者把一个无法序列化的对象作为条目 {arg} 放入队列</translation>
+    </message>
+    <message>
+        <source>bytes</source>
+        <translation>字节数</translation>
+    </message>
+    <message>
+        <source>every item carries ARG bytes (default 1 MiB)</source>
+        <translation>每个条目携带 ARG 字节的数据（默认 1 MiB）</translation>
+    </message>
+    <message>
+        <source>as without</source>
+        <translation>与无故障时相同</translation>
+    </message>
+    <message>
+        <source>every item carries {arg} bytes (default 1 MiB)</source>
+        <translation>每个条目携带 {arg} 字节的数据（默认 1 MiB）</translation>
+    </message>
+    <message>
+        <source>worker</source>
+        <translation>工作进程</translation>
+    </message>
+    <message>
+        <source>worker ARG (1-based) works 100x slower</source>
+        <translation>工作进程 ARG（从 1 开始编号）的处理速度慢 100 倍</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>worker {arg} (1-based) works 100x slower</source>
+        <translation>工作进程 {arg}（从 1 开始编号）的处理速度慢 100 倍</translation>
+    </message>
+    <message>
+        <source>fault {kind} takes a whole number ({meaning}), got {value}</source>
+        <translation>故障 {kind} 需要一个整数（{meaning}），实际为 {value}</translation>
+    </message>
+    <message>
+        <source>fault {kind} needs an item between 0 and {last}, got {arg}</source>
+        <translation>故障 {kind} 需要 0 到 {last} 之间的条目编号，实际为 {arg}</translation>
+    </message>
+    <message>
+        <source>fault {kind} needs a worker between 1 and {last}, got {arg}</source>
+        <translation>故障 {kind} 需要 1 到 {last} 之间的工作进程编号，实际为 {arg}</translation>
+    </message>
+    <message>
+        <source>fault {kind} needs 1 to {last} bytes, got {arg}</source>
+        <translation>故障 {kind} 需要 1 到 {last} 字节，实际为 {arg}</translation>
+    </message>
+    <message>
+        <source>items must be between 0 and {max}, got {value}</source>
+        <translation>条目数必须介于 0 和 {max} 之间，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>workers must be between 1 and {max}, got {value}</source>
+        <translation>工作进程数必须在 1 到 {max} 之间，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>strategy {strategy} does not support queue kind {value}; it supports: {valid}</source>
+        <translation>策略 {strategy} 不支持队列类型 {value}；它支持：{valid}</translation>
+    </message>
+    <message>
+        <source>work and jitter must be &gt;= 0 ms</source>
+        <translation>工作耗时和抖动必须 &gt;= 0 ms</translation>
+    </message>
+    <message>
+        <source>watchdog must be &gt; 0 s, got {value}</source>
+        <translation>看门狗超时必须 &gt; 0 s，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>get timeout must be &gt; 0 s, got {value}</source>
+        <translation>get() 超时必须 &gt; 0 s，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>chunksize must be &gt;= 1, got {value}</source>
+        <translation>chunksize 必须 &gt;= 1，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>deadlock</source>
+        <translation>死锁</translation>
+    </message>
+    <message>
+        <source>lost</source>
+        <translation>丢失</translation>
+    </message>
+    <message>
+        <source>duplicated</source>
+        <translation>重复处理</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>启动中</translation>
+    </message>
+    <message>
+        <source>producing</source>
+        <translation>生产中</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>finishing</source>
+        <translation>收尾中</translation>
+    </message>
+    <message>
+        <source>processed</source>
+        <translation>已处理</translation>
+    </message>
+    <message>
+        <source>dropped after take</source>
+        <translation>取走后被丢弃</translation>
+    </message>
+    <message>
+        <source>left in queue</source>
+        <translation>遗留在队列中</translation>
+    </message>
+    <message>
+        <source>in flight</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>blocked in get()</source>
+        <translation>阻塞在 get() 中</translation>
+    </message>
+    <message>
+        <source>get with timeout</source>
+        <translation>在带超时的 get() 中等待</translation>
+    </message>
+    <message>
+        <source>processing</source>
+        <translation>处理中</translation>
+    </message>
+    <message>
+        <source>idle in pool</source>
+        <translation>在进程池中空闲</translation>
+    </message>
+    <message>
+        <source>exited</source>
+        <translation>已退出</translation>
+    </message>
+    <message>
+        <source>never started</source>
+        <translation>从未启动</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>The post&apos;s loops</source>
+        <translation>原文博客中的循环</translation>
+    </message>
+    <message>
+        <source>Correct patterns</source>
+        <translation>正确的模式</translation>
+    </message>
+    <message>
+        <source>Pools</source>
+        <translation>进程池</translation>
+    </message>
+    <message>
+        <source>Python docs, multiprocessing.Queue.empty(): &quot;Because of multithreading/multiprocessing semantics, this is not reliable.&quot;</source>
+        <translation>Python 文档，multiprocessing.Queue.empty()：“由于多线程/多进程的语义，该结果并不可靠。”</translation>
+    </message>
+    <message>
+        <source>Python docs, multiprocessing examples: workers run `for func, args in iter(input.get, &apos;STOP&apos;)` and the main process puts one &apos;STOP&apos; per worker.</source>
+        <translation>Python 文档，multiprocessing 示例：工作进程执行 `for func, args in iter(input.get, &apos;STOP&apos;)`，主进程为每个工作进程放入一个 &apos;STOP&apos;。</translation>
+    </message>
+    <message>
+        <source>The post, loop 1: get(), then break if empty()</source>
+        <translation>原文博客，循环 1：先 get()，若 empty() 则 break</translation>
+    </message>
+    <message>
+        <source>Each worker takes an item and then asks q.empty(). Whoever takes the last item sees an empty queue and breaks before processing it, so the last item is dropped after being taken (sometimes several, when workers race for the tail). The other workers are already back in a blocking q.get() on a queue that will never get another item, so they wait forever and Pool.join() never returns: a deadlock with lost items.</source>
+        <translation>每个工作进程先取走一个条目，再调用 q.empty()。取走最后一个条目的工作进程看到队列已空，还没处理就 break 退出，于是最后一个条目在被取走后被丢弃（多个工作进程争抢队尾时，有时会丢弃好几个）。其他工作进程此时已回到阻塞的 q.get() 中，而这个队列再也不会有新条目，于是它们永远等待下去，Pool.join() 永远不会返回：既死锁，又丢失条目。</translation>
+    </message>
+    <message>
+        <source>drops the last item(s); usually deadlocks</source>
+        <translation>丢弃最后的条目；通常会死锁</translation>
+    </message>
+    <message>
+        <source>The post, loop 2: while not empty(): get()</source>
+        <translation>原文博客，循环 2：while not empty(): get()</translation>
+    </message>
+    <message>
+        <source>Check-then-act: two workers can both see q.empty() == False when one item is left. One takes it; the other calls q.get() on what is now an empty queue and blocks forever. Nothing is lost, but the run hangs in most runs with fast items, and less often when each item takes longer (the workers then rarely check at the same moment).</source>
+        <translation>“先检查后执行”：只剩一个条目时，两个工作进程可能都看到 q.empty() == False。其中一个取走了它；另一个对此时已空的队列调用 q.get()，于是永远阻塞。没有条目丢失，但条目处理很快时，大多数运行都会挂起；每个条目耗时较长时则较少发生（此时工作进程很少在同一时刻检查）。</translation>
+    </message>
+    <message>
+        <source>processes everything; often deadlocks</source>
+        <translation>全部处理完毕；但经常死锁</translation>
+    </message>
+    <message>
+        <source>The post, loop 3: one &apos;end&apos; sentinel</source>
+        <translation>原文博客，循环 3：一个 &apos;end&apos; 哨兵值</translation>
+    </message>
+    <message>
+        <source>One &apos;end&apos; marker after the items releases exactly one worker. The q.empty() check releases at most one more (the one that takes the last object). Every other worker blocks in q.get() after the queue is drained. With more workers it always hangs; with two or three it can occasionally slip out, and items can be dropped when a worker sees empty() == True right after taking one.</source>
+        <translation>条目之后的一个 &apos;end&apos; 标记只能放行恰好一个工作进程。q.empty() 检查最多再放行一个（取走最后一个对象的那个）。队列取空后，其余工作进程都阻塞在 q.get() 中。工作进程较多时必定挂起；只有两三个时偶尔能侥幸退出，而且如果某个工作进程刚取走一个条目就看到 empty() == True，条目也可能被丢弃。</translation>
+    </message>
+    <message>
+        <source>releases one worker; the rest deadlock</source>
+        <translation>只放行一个工作进程；其余的死锁</translation>
+    </message>
+    <message>
+        <source>The post, loop 4 (its fix): one &apos;end&apos; per worker</source>
+        <translation>原文博客，循环 4（它的修复）：每个工作进程一个 &apos;end&apos;</translation>
+    </message>
+    <message>
+        <source>The post&apos;s final code: the same loop, but the main process puts one &apos;end&apos; per worker. Every worker gets its own marker, so all of them leave. The q.empty() check is now redundant but harmless: while any item is left, at least one &apos;end&apos; is still behind it, so empty() cannot be True for a worker holding a real item.</source>
+        <translation>原文博客的最终代码：循环不变，但主进程为每个工作进程放入一个 &apos;end&apos;。每个工作进程都能拿到属于自己的标记，因此全部都能退出。此时 q.empty() 检查已是多余的，但无害：只要还剩有条目，它后面至少还有一个 &apos;end&apos;，所以持有真实条目的工作进程不可能看到 empty() 为 True。</translation>
+    </message>
+    <message>
+        <source>correct: every worker exits</source>
+        <translation>正确：每个工作进程都会退出</translation>
+    </message>
+    <message>
+        <source>Docs recipe: iter(q.get, &apos;STOP&apos;) with one STOP per worker</source>
+        <translation>文档做法：iter(q.get, &apos;STOP&apos;)，每个工作进程一个 STOP</translation>
+    </message>
+    <message>
+        <source>The pattern from the Python docs. Workers never ask whether the queue is empty; they stop only when they receive a STOP, and the main process puts exactly one per worker after the items. Queues are FIFO, so every item is taken before any STOP.</source>
+        <translation>这是 Python 文档中的模式。工作进程从不询问队列是否为空；只有收到 STOP 才停止，而主进程在条目之后为每个工作进程恰好放入一个 STOP。队列是先进先出的，所以所有条目都会在任何 STOP 之前被取走。</translation>
+    </message>
+    <message>
+        <source>correct</source>
+        <translation>正确</translation>
+    </message>
+    <message>
+        <source>One sentinel, put back by each worker</source>
+        <translation>单个哨兵值，由每个工作进程放回</translation>
+    </message>
+    <message>
+        <source>A single STOP follows the items. A worker that takes it puts it back before exiting, so the next worker finds it too. One marker is enough for any number of workers; the marker is left in the queue at the end.</source>
+        <translation>条目之后跟着一个 STOP。取到它的工作进程在退出前把它放回队列，这样下一个工作进程也能取到。无论有多少工作进程，一个标记就够了；结束时该标记会遗留在队列中。</translation>
+    </message>
+    <message>
+        <source>get(timeout=t), exit on queue.Empty</source>
+        <translation>get(timeout=t)，遇到 queue.Empty 时退出</translation>
+    </message>
+    <message>
+        <source>Workers never block forever: after t seconds without an item they leave. This ends reliably when the queue is filled up front, but it guesses: a producer slower than t (or a pause longer than t) makes workers leave early and items stay in the queue.</source>
+        <translation>工作进程永远不会无限阻塞：连续 t 秒没有取到条目就退出。如果队列事先已填满，这种方式能可靠结束，但它是在猜测：生产者放入条目的间隔超过 t（或中途停顿超过 t）时，工作进程会过早退出，条目留在队列中。</translation>
+    </message>
+    <message>
+        <source>Python docs, Queue.get(block, timeout): raises queue.Empty if no item was available within that time.</source>
+        <translation>Python 文档，Queue.get(block, timeout)：如果在该时间内没有可用的条目，则抛出 queue.Empty。</translation>
+    </message>
+    <message>
+        <source>correct when prefilled; loses items to a slow producer</source>
+        <translation>预先填满时正确；生产者较慢时会丢失条目</translation>
+    </message>
+    <message>
+        <source>get_nowait(), exit on queue.Empty</source>
+        <translation>get_nowait()，遇到 queue.Empty 时退出</translation>
+    </message>
+    <message>
+        <source>Workers leave at the first moment the queue looks empty. With an mp queue an item that the producer&apos;s feeder thread has not yet flushed into the pipe is invisible, so workers can leave while items are still on their way; with a concurrent producer this loses items.</source>
+        <translation>队列一看起来为空，工作进程就立即退出。对于 multiprocessing 队列，生产者的后台馈送线程尚未写入管道的条目是不可见的，因此条目还在途中时工作进程就可能退出；如果生产者同时还在放入条目，就会丢失条目。</translation>
+    </message>
+    <message>
+        <source>ends, but can leave items behind</source>
+        <translation>能结束，但可能遗留条目</translation>
+    </message>
+    <message>
+        <source>JoinableQueue: task_done(), join(), then stop the workers</source>
+        <translation>JoinableQueue：task_done()、join()，然后停止工作进程</translation>
+    </message>
+    <message>
+        <source>Each worker calls task_done() after every item. The main process waits in q.join() until every item is done, then puts one None per worker to stop them.</source>
+        <translation>每个工作进程在处理完每个条目后调用 task_done()。主进程在 q.join() 中等待，直到所有条目都已完成，然后为每个工作进程放入一个 None 来停止它们。</translation>
+    </message>
+    <message>
+        <source>Python docs, JoinableQueue.join(): blocks until all items in the queue have been gotten and processed.</source>
+        <translation>Python 文档，JoinableQueue.join()：阻塞，直到队列中的所有条目都已被取出并处理完毕。</translation>
+    </message>
+    <message>
+        <source>A stop Event, workers poll with get(timeout)</source>
+        <translation>用于停止的 Event，工作进程用 get(timeout) 轮询</translation>
+    </message>
+    <message>
+        <source>Workers poll the queue with a timeout and leave when it times out and the stop Event is set. The main process sets the Event once the queue has drained.</source>
+        <translation>工作进程带超时地轮询队列，在超时且停止 Event 已被设置时退出。队列取空后，主进程设置该 Event。</translation>
+    </message>
+    <message>
+        <source>Python docs, multiprocessing.Event: a clone of threading.Event.</source>
+        <translation>Python 文档，multiprocessing.Event：threading.Event 的克隆。</translation>
+    </message>
+    <message>
+        <source>Pool.imap_unordered(process, items, chunksize)</source>
+        <translation>Pool.imap_unordered(process, items, chunksize)</translation>
+    </message>
+    <message>
+        <source>No queue of your own: the pool feeds items to its processes and knows when they are all done. Larger chunks cut the per-item IPC cost.</source>
+        <translation>无需自己的队列：进程池负责把条目分发给其中的进程，并知道它们何时全部完成。较大的分块能降低每个条目的进程间通信开销。</translation>
+    </message>
+    <message>
+        <source>Python docs, Pool.imap_unordered: like imap(), but results come in any order.</source>
+        <translation>Python 文档，Pool.imap_unordered：与 imap() 类似，但结果以任意顺序返回。</translation>
+    </message>
+    <message>
+        <source>ProcessPoolExecutor.map(process, items, chunksize)</source>
+        <translation>ProcessPoolExecutor.map(process, items, chunksize)</translation>
+    </message>
+    <message>
+        <source>concurrent.futures does the queueing and the shutdown; a worker that dies breaks the pool loudly (BrokenProcessPool) instead of hanging.</source>
+        <translation>concurrent.futures 负责排队和关闭；某个工作进程意外终止时，进程池会明确报错（BrokenProcessPool），而不是挂起。</translation>
+    </message>
+    <message>
+        <source>Python docs, Executor.map: chunksize only matters for ProcessPoolExecutor.</source>
+        <translation>Python 文档，Executor.map：chunksize 只对 ProcessPoolExecutor 有效。</translation>
+    </message>
+    <message>
+        <source>A plain multiprocessing.Queue passed to Pool.apply_async</source>
+        <translation>把普通的 multiprocessing.Queue 传给 Pool.apply_async</translation>
+    </message>
+    <message>
+        <source>A multiprocessing.Queue can only reach a process by inheritance. Passing it as a task argument fails while the pool pickles the task: RuntimeError: Queue objects should only be shared between processes through inheritance. The post&apos;s code never calls .get() on the AsyncResult, so there the error is silent and nothing runs.</source>
+        <translation>multiprocessing.Queue 只能通过继承传给进程。把它作为任务参数传递时，进程池在序列化任务时就会失败，抛出 RuntimeError，提示 Queue 对象只应通过继承在进程间共享。原文博客的代码从不对 AsyncResult 调用 .get()，所以在那里这个错误悄无声息，什么都不会运行。</translation>
+    </message>
+    <message>
+        <source>Python docs, programming guidelines: a queue should be passed to a child process as an argument of its constructor (inheritance).</source>
+        <translation>Python 文档，编程指导：应当把队列作为子进程构造函数的参数传给子进程（继承）。</translation>
+    </message>
+    <message>
+        <source>crashes before any worker starts</source>
+        <translation>在任何工作进程启动之前就崩溃</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>{shown}, … ({count} in all)</source>
+        <translation>{shown}，…（共 {count} 个）</translation>
+    </message>
+    <message>
+        <source>a run is already in progress; wait for it or cancel it</source>
+        <translation>已有一次运行正在进行；请等待其结束或将其取消</translation>
+    </message>
+</context>
+</TS>
