@@ -15,8 +15,9 @@ from gui.main_window import MainWindow
 from gui.unix_signals import install as install_signal_shutdown
 
 APP_NAME = "QueueScope"
-# Benchmark hook (bench/run.py, startup_s): with this set, the app prints
-# "first-paint <time.monotonic()>" on stdout when the window first paints, and closes.
+# Benchmark and bundle-smoke hook: with this set, the app prints "language <code>
+# missing <n>" at start and "first-paint <time.monotonic()>" when the window first
+# paints, on stdout, and closes.
 EXIT_ON_FIRST_PAINT_ENV = "QUEUESCOPE_EXIT_ON_FIRST_PAINT"
 
 
@@ -58,6 +59,8 @@ def main(argv: list[str]) -> int:
     translations = i18n.install(language)
     window = MainWindow(language=language)
     if os.environ.get(EXIT_ON_FIRST_PAINT_ENV):
+        # The bundle's smoke test reads this: the catalogs a frozen app found.
+        print(f"language {language} missing {len(translations.missing)}", flush=True)
         app.installEventFilter(FirstPaintExit(window))
     # SIGINT/SIGTERM: cancel the run, stop its thread (bounded), exit 128 + signal number.
     signal_shutdown = install_signal_shutdown(app, window)

@@ -24,6 +24,18 @@ check "sentinel-per-worker" ok --strategy sentinel-per-worker --items 1000 --wor
 check "seed-single-sentinel" deadlock --strategy seed-single-sentinel --items 100 --workers 8 --start-method spawn
 "$bundle" strategies >/dev/null
 
+# The window opens in Chinese for a Chinese locale: the bundle carries the app's
+# catalogs and Qt's own. Settings go to a scratch folder, not the user's.
+scratch=$(mktemp -d)
+shown=$(XDG_CONFIG_HOME="$scratch" LC_ALL= LC_MESSAGES= LANGUAGE= LANG=zh_CN.UTF-8 \
+    QUEUESCOPE_EXIT_ON_FIRST_PAINT=1 "$bundle" 2>/dev/null | grep '^language ' || true)
+rm -rf "$scratch"
+if [ "$shown" != "language zh_CN missing 0" ]; then
+    echo "bundle smoke: the window did not open in Chinese: '$shown'" >&2
+    exit 1
+fi
+echo "bundle smoke: window in zh_CN with every catalog"
+
 # No process started from the bundle may be left (workers, manager, helpers).
 sleep 1
 left=""
