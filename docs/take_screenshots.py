@@ -1,7 +1,9 @@
-"""Take docs/window-running.png, window-verdict.png and window-experiment.png under X.
+"""Take docs/window-running.png, window-verdict.png and window-experiment.png under X
+(window-*.zh_CN.png with --language zh_CN).
 
     Xvfb :99 -screen 0 1400x900x24 &
     DISPLAY=:99 .venv/bin/python docs/take_screenshots.py [--shots run,experiment]
+        [--language zh_CN]
 
 Runs the post's first loop (get(), then break if empty()) slowly enough to
 watch: the "running" shot is taken at the first snapshot where a worker has
@@ -56,21 +58,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--shots", default="run,experiment", help="which shots: run, experiment, or both"
     )
-    shots = set(parser.parse_args(argv).shots.split(","))
+    parser.add_argument(
+        "--language", default="en", help="en (window-*.png) or zh_CN (window-*.zh_CN.png)"
+    )
+    args = parser.parse_args(argv)
+    shots = set(args.shots.split(","))
+    suffix = "" if args.language == "en" else f".{args.language}"
     # Qt is imported here, not at the top: spawned workers re-import this
     # module, and must not load Qt.
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from gui import i18n
     from gui.main_window import MainWindow
 
     app = QApplication(sys.argv)
     app.setApplicationName("QueueScope")
     app.setOrganizationName("QueueScope")
+    translations = i18n.install(args.language)  # kept: translators work while referenced
     with tempfile.TemporaryDirectory() as settings_dir:
         # Fresh settings: the shots must not depend on the user's last session.
         settings = QSettings(f"{settings_dir}/shots.ini", QSettings.Format.IniFormat)
-        window = MainWindow(settings)
+        window = MainWindow(settings, language=translations.language)
         window.setGeometry(0, 0, 1400, 900)
         window.params_panel.set_params(PARAMS)
         window.show()
@@ -90,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             window.lanes.redraw()
             window.repaint()
             app.sync()
-            screenshot(DOCS / "window-running.png")
+            screenshot(DOCS / f"window-running{suffix}.png")
 
         def on_finished(result: RunResult) -> None:
             print("verdict:", ", ".join(result.outcomes), "-", result.diagnosis)
@@ -98,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def finish() -> None:
             app.sync()
-            screenshot(DOCS / "window-verdict.png")
+            screenshot(DOCS / f"window-verdict{suffix}.png")
             if "experiment" in shots:
                 start_experiment()
             else:
@@ -118,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def experiment_shot() -> None:
             app.sync()
-            screenshot(DOCS / "window-experiment.png")
+            screenshot(DOCS / f"window-experiment{suffix}.png")
             window.close()
 
         window.controller.progress.connect(on_progress)
