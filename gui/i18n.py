@@ -1,20 +1,24 @@
 """Languages: the app's translations, Qt's own (standard dialogs), and the saved choice.
 
 English is the source language. The .ts files live in resources/translations and are
-compiled to .qm by setup (scripts/dev.sh) and by the bundle build; a missing .qm
-leaves the window in English and says so on stderr.
+compiled to .qm by setup (scripts/dev.sh) and by the bundle build, or on first use
+when neither ran; a catalog that cannot be loaded leaves the window in English and
+says so on stderr.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from PySide6.QtCore import (
     QCoreApplication,
     QLibraryInfo,
     QLocale,
     QSettings,
+    QStandardPaths,
     QTranslator,
 )
 
@@ -71,26 +75,58 @@ class Translations:
         self.translators.clear()
 
 
-def catalog_path(language: str) -> str:
-    return str(resources.path("translations") / f"{CATALOG}_{language}.qm")
+def catalog_path(language: str, directory: Path | None = None) -> Path:
+    folder = directory if directory is not None else resources.path("translations")
+    return folder / f"{CATALOG}_{language}.qm"
 
 
-def install(language: str) -> Translations:
+def compiled_catalog(language: str, directory: Path | None = None) -> Path:
+    """The .qm to load: the one setup compiled, else one compiled now from the .ts.
+
+    A plain `pip install .` ships the .ts only; PySide6's lrelease then compiles
+    it once into the user's cache, and again whenever the .ts is newer.
+    """
+    qm = catalog_path(language, directory)
+    if qm.exists():
+        return qm
+    ts = qm.with_suffix(".ts")
+    lrelease = Path(sys.executable).parent / "pyside6-lrelease"
+    if not ts.exists() or not lrelease.exists():
+        return qm
+    cache = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation))
+    cached = cache / "translations" / qm.name
+    if not cached.exists() or cached.stat().st_mtime < ts.stat().st_mtime:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            subprocess.run(
+                [str(lrelease), "-silent", str(ts), "-qm", str(cached)],
+                check=True,
+                capture_output=True,
+                timeout=60,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return qm
+    return cached
+
+
+def install(language: str, directory: Path | None = None) -> Translations:
     """Install the app's and Qt's translations for `language` (a LANGUAGES key).
 
     English installs the app's catalog too: it holds the English plural forms of the
-    "%n" strings. Qt's own catalog exists only for the other languages.
+    "%n" strings. Qt's own catalog exists only for the other languages. `directory`
+    holds the app's catalogs (default: the resources' translations folder).
     """
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; known: {', '.join(LANGUAGES)}")
     QLocale.setDefault(QLocale(language))
     installed = Translations(language)
     app_catalog = QTranslator()
-    if app_catalog.load(catalog_path(language)):
+    catalog = compiled_catalog(language, directory)
+    if app_catalog.load(str(catalog)):
         QCoreApplication.installTranslator(app_catalog)
         installed.translators.append(app_catalog)
     else:
-        installed.missing.append(catalog_path(language))
+        installed.missing.append(str(catalog))
     if language != SOURCE_LANGUAGE:
         qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         qt_catalog = QTranslator()

@@ -380,3 +380,39 @@ def test_chinese_window_has_no_english_left(
     for dialog in dialogs:
         assert untranslated(dialog) == [], type(dialog).__name__
         dialog.close()
+
+
+def test_a_missing_qm_is_compiled_from_the_ts_once(
+    qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plain `pip install .` ships the .ts only: the catalog is compiled into the cache."""
+    shipped = tmp_path / "translations"
+    shipped.mkdir()
+    shutil.copy(TRANSLATIONS / "queuescope_zh_CN.ts", shipped)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    before = QLocale()
+    installed = i18n.install("zh_CN", directory=shipped)
+    try:
+        assert not installed.missing
+        assert QCoreApplication.translate("MainWindow", "&Help") == "帮助(&H)"
+    finally:
+        installed.remove()
+        QLocale.setDefault(before)
+    compiled = list((tmp_path / "cache").rglob("queuescope_zh_CN.qm"))
+    assert len(compiled) == 1
+    assert not (shipped / "queuescope_zh_CN.qm").exists()  # the install folder stays as shipped
+
+
+def test_no_catalog_leaves_english_and_says_so(
+    qapp: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = QLocale()
+    installed = i18n.install("zh_CN", directory=tmp_path)
+    try:
+        assert installed.missing[0].endswith("queuescope_zh_CN.qm")
+        assert len(installed.translators) == 1  # Qt's own still loads
+        assert QCoreApplication.translate("MainWindow", "&Help") == "&Help"
+    finally:
+        installed.remove()
+        QLocale.setDefault(before)
+    assert "translation not found" in capsys.readouterr().err
