@@ -12,10 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtGui import QColor
@@ -33,9 +30,9 @@ from core.experiment import (
     TrialSummary,
 )
 from gui.i18n import core_text
+from gui.params_panel import FAULT_KIND_LABELS, NO_FAULT_LABEL, choice_label
+from gui.qtutil import AnyIndex, HeaderedTableModel
 from gui.verdict import SEVERITY_FAILURE, SEVERITY_OK, SEVERITY_WARNING, severity_of
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 # Native (unformatted) value of a cell: what tests and sorting read.
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -83,24 +80,15 @@ def format_speed(value: float | None) -> str:
     return DASH if value is None else f"{value:,.0f}"
 
 
-# Queue kinds and fault kinds are ids (spec files use them); these are their
-# short names in the window, translated where shown (LABELS_CONTEXT); 'mp' stays
-# as it is. str(): the stubs type QT_TRANSLATE_NOOP as returning object.
+# Queue kinds are ids (spec files use them); these are their short names in the
+# window, translated where shown (LABELS_CONTEXT); 'mp' stays as it is. Fault kinds
+# are named as on the Run tab. str(): the stubs type QT_TRANSLATE_NOOP as returning object.
 LABELS_CONTEXT = "ExperimentLabels"
 QUEUE_SHORT_LABELS = {
     DEFAULT_QUEUE: str(QT_TRANSLATE_NOOP("ExperimentLabels", "default")),
     "manager": str(QT_TRANSLATE_NOOP("ExperimentLabels", "manager")),
     "joinable": str(QT_TRANSLATE_NOOP("ExperimentLabels", "joinable")),
     POOL_QUEUE: str(QT_TRANSLATE_NOOP("ExperimentLabels", "pool")),
-}
-FAULT_SHORT_LABELS = {
-    NO_FAULT: str(QT_TRANSLATE_NOOP("ExperimentLabels", "none")),
-    "kill": str(QT_TRANSLATE_NOOP("ExperimentLabels", "kill")),
-    "raise": str(QT_TRANSLATE_NOOP("ExperimentLabels", "raise")),
-    "stop": str(QT_TRANSLATE_NOOP("ExperimentLabels", "stop")),
-    "unpicklable": str(QT_TRANSLATE_NOOP("ExperimentLabels", "unpicklable")),
-    "big-payload": str(QT_TRANSLATE_NOOP("ExperimentLabels", "big-payload")),
-    "slow": str(QT_TRANSLATE_NOOP("ExperimentLabels", "slow")),
 }
 
 
@@ -111,9 +99,8 @@ def queue_label(queue_kind: str) -> str:
 
 
 def fault_kind_label(kind: str) -> str:
-    """A fault kind (or 'none') as the window names it."""
-    label = FAULT_SHORT_LABELS.get(kind)
-    return QCoreApplication.translate(LABELS_CONTEXT, label) if label else kind
+    """A fault kind (or 'none') as the window names it: as the Run tab's Fault row does."""
+    return choice_label({NO_FAULT: NO_FAULT_LABEL, **FAULT_KIND_LABELS}, kind)
 
 
 def fault_label(fault: str) -> str:
@@ -153,13 +140,16 @@ COL_MEDIAN_ELAPSED = len(CELL_HEADERS) - 2
 COL_MEDIAN_SPEED = len(CELL_HEADERS) - 1
 
 
-class CellTableModel(QAbstractTableModel):
+class CellTableModel(HeaderedTableModel):
     """One row per cell of an experiment: parameters, trials, rates per outcome, timing.
 
     set_plan() shows every cell with no trial yet; update_cell() replaces one
     row as its trials come in (ExperimentProgress.cell); set_result() takes
     the final ExperimentResult.
     """
+
+    HEADERS = CELL_HEADERS
+    HEADER_CONTEXT = "CellTableModel"
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -168,40 +158,28 @@ class CellTableModel(QAbstractTableModel):
 
     # --- Qt model interface ------------------------------------------------------
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._cells)
+    def row_total(self) -> int:
+        return len(self._cells)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(CELL_HEADERS)
+    def header_text(self, section: int) -> str:
+        outcome = self._outcome(section)
+        return core_text(outcome) if outcome is not None else super().header_text(section)
 
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(CELL_HEADERS):
+    def header_tooltip(self, section: int) -> str | None:
+        if section < COL_FIRST_OUTCOME:
             return None
         outcome = self._outcome(section)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if outcome is not None:
-                return core_text(outcome)
-            return QCoreApplication.translate("CellTableModel", CELL_HEADERS[section])
-        if role == Qt.ItemDataRole.ToolTipRole and section >= COL_FIRST_OUTCOME:
-            if outcome is not None:
-                return self.tr(
-                    "Trials with outcome {outcome} (per flag: a deadlock + lost "
-                    "trial counts for both), its rate and 95 % Wilson interval"
-                ).format(outcome=core_text(outcome))
-            return self.tr("Median over the cell's trials")
-        return None
+        if outcome is not None:
+            return self.tr(
+                "Trials with outcome {outcome} (per flag: a deadlock + lost "
+                "trial counts for both), its rate and 95 % Wilson interval"
+            ).format(outcome=core_text(outcome))
+        return self.tr("Median over the cell's trials")
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if (cell := self.cell(index)) is None:
             return None
-        row, column = index.row(), index.column()
-        if not (0 <= row < len(self._cells) and 0 <= column < len(CELL_HEADERS)):
-            return None
+        row, column = cell
         cell_result = self._cells[row]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(cell_result, column)
@@ -357,39 +335,23 @@ TRIAL_HEADERS = (
 )
 
 
-class TrialTableModel(QAbstractTableModel):
+class TrialTableModel(HeaderedTableModel):
     """The trials of one cell: seed, outcomes, processed, lost, elapsed."""
+
+    HEADERS = TRIAL_HEADERS
+    HEADER_CONTEXT = "TrialTableModel"
 
     def __init__(self, trials: list[TrialSummary] | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self._trials: list[TrialSummary] = list(trials or [])
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._trials)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(TRIAL_HEADERS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(TRIAL_HEADERS)
-        ):
-            return QCoreApplication.translate("TrialTableModel", TRIAL_HEADERS[section])
-        return None
+    def row_total(self) -> int:
+        return len(self._trials)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if (cell := self.cell(index)) is None:
             return None
-        row, column = index.row(), index.column()
-        if not (0 <= row < len(self._trials) and 0 <= column < len(TRIAL_HEADERS)):
-            return None
+        row, column = cell
         trial = self._trials[row]
         natives: tuple[Any, ...] = (
             trial.trial,

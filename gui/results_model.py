@@ -14,10 +14,8 @@ from typing import Any, ClassVar
 import numpy as np
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtGui import QColor
@@ -31,8 +29,7 @@ from core.result import (
     ItemRecords,
 )
 from gui.i18n import core_text
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+from gui.qtutil import AnyIndex, HeaderedTableModel
 
 COL_ITEM = 0
 COL_WORKER = 1
@@ -184,13 +181,16 @@ def concat_records(batches: list[ItemRecords]) -> ItemRecords:
     return merged
 
 
-class ItemTableModel(QAbstractTableModel):
+class ItemTableModel(HeaderedTableModel):
     """Per-item records of a run, sortable and filterable in numpy.
 
     While a run goes, batches are appended (one beginInsertRows each) at the
     end of the view, whatever the sort; set_records() at the end replaces
     everything with the final records and re-applies sort and filter.
     """
+
+    HEADERS = HEADERS
+    HEADER_CONTEXT = CONTEXT
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -205,39 +205,15 @@ class ItemTableModel(QAbstractTableModel):
 
     # --- Qt model interface ------------------------------------------------------
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid():
-            return 0
+    def row_total(self) -> int:
         return self._columns.size if self._rows is None else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid():
-            return 0
-        return len(HEADERS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(HEADERS)
-        ):
-            return QCoreApplication.translate(CONTEXT, HEADERS[section])
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # The view asks ~7 roles per visible cell on every repaint, each a call into
         # Python that needs the GIL: answer the roles we do not serve first.
-        if role not in _SERVED_ROLES or not index.isValid():
+        if role not in _SERVED_ROLES or (cell := self.cell(index)) is None:
             return None
-        row, column = index.row(), index.column()
-        rows = self._columns.size if self._rows is None else len(self._rows)
-        if not (0 <= row < rows and 0 <= column < len(HEADERS)):
-            return None
+        row, column = cell
         stored = row if self._rows is None else int(self._rows[row])
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(stored, column)

@@ -142,34 +142,6 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <source>pool</source>
         <translation>进程池</translation>
     </message>
-    <message>
-        <source>none</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <source>kill</source>
-        <translation>杀死</translation>
-    </message>
-    <message>
-        <source>raise</source>
-        <translation>抛出异常</translation>
-    </message>
-    <message>
-        <source>stop</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <source>unpicklable</source>
-        <translation>不可序列化</translation>
-    </message>
-    <message>
-        <source>big-payload</source>
-        <translation>大负载</translation>
-    </message>
-    <message>
-        <source>slow</source>
-        <translation>慢速</translation>
-    </message>
 </context>
 <context>
     <name>ExperimentTab</name>
