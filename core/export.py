@@ -31,7 +31,7 @@ import math
 from collections.abc import Iterator
 from typing import IO, Any
 
-from core.experiment import COUNTED_OUTCOMES, ExperimentResult
+from core.experiment import COUNTED_OUTCOMES, Cell, ExperimentResult
 from core.result import STATUS_DROPPED, STATUS_LABELS, RunResult
 
 # Perfetto treats pid 0 and tid 0 as the kernel's idle task ("swapper") and
@@ -312,13 +312,19 @@ def write_experiment_json(
     out.write("\n")
 
 
-CELL_COLUMNS = (
+# Where a cell sits in the grid; both CSVs start with these, so they join on them.
+CELL_COORDINATES = (
     "cell",
     "strategy",
     "queue_kind",
     "start_method",
     "workers",
     "items",
+    "fault",
+)
+
+CELL_COLUMNS = (
+    *CELL_COORDINATES,
     "work_ms",
     "trials",
     *(f"{o}_{part}" for o in COUNTED_OUTCOMES for part in ("count", "rate", "low", "high")),
@@ -329,12 +335,7 @@ CELL_COLUMNS = (
 )
 
 TRIAL_COLUMNS = (
-    "cell",
-    "strategy",
-    "queue_kind",
-    "start_method",
-    "workers",
-    "items",
+    *CELL_COORDINATES,
     "trial",
     "seed",
     "outcome",
@@ -353,16 +354,7 @@ def write_experiment_csv(result: ExperimentResult, out: IO[str]) -> None:
     writer.writerow(CELL_COLUMNS)
     for cell_result in result.cells:
         cell = cell_result.cell
-        row: list[Any] = [
-            cell.index,
-            cell.strategy,
-            cell.queue_kind,
-            cell.start_method,
-            cell.workers,
-            cell.items,
-            cell.params.work_ms,
-            cell_result.n,
-        ]
+        row: list[Any] = [*_coordinates(cell), cell.params.work_ms, cell_result.n]
         for rate in cell_result.rates().values():
             value = rate.rate
             row += [
@@ -390,12 +382,7 @@ def write_trials_csv(result: ExperimentResult, out: IO[str]) -> None:
         for trial in cell_result.trials:
             writer.writerow(
                 [
-                    cell.index,
-                    cell.strategy,
-                    cell.queue_kind,
-                    cell.start_method,
-                    cell.workers,
-                    cell.items,
+                    *_coordinates(cell),
                     trial.trial,
                     trial.seed,
                     trial.outcome,
@@ -407,3 +394,16 @@ def write_trials_csv(result: ExperimentResult, out: IO[str]) -> None:
                     round(trial.items_per_s, 3),
                 ]
             )
+
+
+def _coordinates(cell: Cell) -> list[Any]:
+    """The cell's values for CELL_COORDINATES, in that order."""
+    return [
+        cell.index,
+        cell.strategy,
+        cell.queue_kind,
+        cell.start_method,
+        cell.workers,
+        cell.items,
+        cell.fault,
+    ]

@@ -329,9 +329,11 @@ def test_records_csv_and_result_json() -> None:
 # --- an experiment's exports ----------------------------------------------------------
 
 
-def _experiment() -> ExperimentResult:
+def _experiment(faults: tuple[str, ...] = ("none",)) -> ExperimentResult:
     plan = plan_experiment(
-        ExperimentSpec(strategies=("sentinel-per-worker", "seed-empty-after-get"), trials=3)
+        ExperimentSpec(
+            strategies=("sentinel-per-worker", "seed-empty-after-get"), faults=faults, trials=3
+        )
     )
     cells = []
     for cell in plan.cells:
@@ -354,7 +356,8 @@ def _experiment() -> ExperimentResult:
             for t in range(3)
         ]
         cells.append(CellResult(cell, trials))
-    return ExperimentResult(plan, cells, False, 6, 6, 1.0, 0.0)
+    total = 3 * len(cells)
+    return ExperimentResult(plan, cells, False, total, total, 1.0, 0.0)
 
 
 def test_experiment_json_csv_and_trials_csv() -> None:
@@ -385,3 +388,19 @@ def test_experiment_json_csv_and_trials_csv() -> None:
     assert list(rows[0]) == list(TRIAL_COLUMNS)
     assert len(rows) == 6
     assert {r["outcomes"] for r in rows} == {"ok", "deadlock+lost"}
+
+
+def test_both_csvs_tell_cells_apart_by_fault() -> None:
+    """With a fault axis, cells share every other coordinate: the fault column separates them."""
+    result = _experiment(faults=("none", "kill:5"))
+    cells, trials = io.StringIO(), io.StringIO()
+    write_experiment_csv(result, cells)
+    write_trials_csv(result, trials)
+    cell_rows = list(csv.DictReader(io.StringIO(cells.getvalue())))
+    trial_rows = list(csv.DictReader(io.StringIO(trials.getvalue())))
+    coordinates = [(r["strategy"], r["fault"]) for r in cell_rows]
+    assert len(set(coordinates)) == len(cell_rows) == 4
+    assert {r["fault"] for r in cell_rows} == {"none", "kill:5"}
+    assert {(r["cell"], r["fault"]) for r in trial_rows} == {
+        (r["cell"], r["fault"]) for r in cell_rows
+    }
