@@ -23,6 +23,7 @@ from core.experiment import (
     load_spec,
     plan_experiment,
     run_experiment,
+    spec_format,
     spec_from_dict,
 )
 from core.export import (
@@ -364,7 +365,7 @@ def _experiment(args: argparse.Namespace) -> int:
         except _OutputError as error:
             return _usage_error(str(error))
         if spec_file is not None:
-            spec_file.write(dump_spec(plan.spec))
+            spec_file.write(dump_spec(plan.spec, spec_format(args.save_spec)))
             spec_file.close()
         if args.plan:
             print(json.dumps(_plan_dict(plan)) if args.json else format_plan(plan))

@@ -316,16 +316,40 @@ def load_spec(path: str | os.PathLike[str]) -> ExperimentSpec:
             name=name,
             error=str(error.strerror or error),
         ) from None
-    return parse_spec(text, "toml" if name.lower().endswith(".toml") else "json", name)
+    return parse_spec(text, spec_format(name), name)
 
 
-def dump_spec(spec: ExperimentSpec) -> str:
-    """The spec as JSON text (what save_spec writes)."""
-    return json.dumps(spec.to_dict(), indent=2) + "\n"
+def dump_spec(spec: ExperimentSpec, fmt: str = "json") -> str:
+    """The spec as "json" or "toml" text; parse_spec reads either back to the same spec."""
+    if fmt == "json":
+        return json.dumps(spec.to_dict(), indent=2) + "\n"
+    if fmt != "toml":
+        raise ValueError(f"unknown spec format {fmt!r}; use 'json' or 'toml'")
+    lines = ["# QueueScope experiment spec"]
+    for key, value in spec.to_dict().items():
+        if value is None:
+            continue  # TOML has no null: a missing key is the default (rate: as fast as possible)
+        lines.append(f"{key} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value)  # a TOML basic string: same escapes
+    return repr(value)
+
+
+def spec_format(path: str | os.PathLike[str]) -> str:
+    """ "toml" for a .toml file name, "json" otherwise (as load_spec reads it)."""
+    return "toml" if os.fspath(path).lower().endswith(".toml") else "json"
 
 
 def save_spec(spec: ExperimentSpec, path: str | os.PathLike[str]) -> None:
-    Path(path).write_text(dump_spec(spec), encoding="utf-8")
+    Path(path).write_text(dump_spec(spec, spec_format(path)), encoding="utf-8")
 
 
 class _Invalid(ValueError):

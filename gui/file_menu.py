@@ -10,7 +10,6 @@ tests replace.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
 import time
@@ -24,10 +23,10 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from core.experiment import (
     ExperimentResult,
-    ExperimentSpec,
     ExperimentSpecError,
     dump_spec,
     load_spec,
+    spec_format,
 )
 from core.export import (
     write_chrome_trace,
@@ -115,26 +114,6 @@ def atomic_write_text(path: str, write: Callable[[IO[str]], None]) -> None:
             write(out)
 
     atomic_write(path, write_to)
-
-
-def spec_to_toml(spec: ExperimentSpec) -> str:
-    """The spec as TOML (core.experiment.load_spec reads it back to the same spec)."""
-    lines = ["# QueueScope experiment spec"]
-    for key, value in spec.to_dict().items():
-        if value is None:
-            continue  # TOML has no null: a missing key is the default (rate: as fast as possible)
-        lines.append(f"{key} = {_toml_value(value)}")
-    return "\n".join(lines) + "\n"
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value)  # a TOML basic string: same escapes
-    return repr(value)
 
 
 class _PngError(OSError):
@@ -330,7 +309,7 @@ class FileMenu(QObject):
         )
         if not path:
             return False
-        text = spec_to_toml(spec) if path.lower().endswith(".toml") else dump_spec(spec)
+        text = dump_spec(spec, spec_format(path))
 
         def write(out: IO[str]) -> None:
             out.write(text)

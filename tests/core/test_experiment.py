@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 import time
 from pathlib import Path
@@ -526,3 +527,22 @@ def test_a_failing_trial_stops_the_experiment_and_raises(monkeypatch: pytest.Mon
     assert 1 <= len(calls) <= 2  # no trial started after the failure
     with exclusive_runs():  # the lock is free again
         pass
+
+
+@pytest.mark.parametrize("suffix", [".json", ".toml"])
+def test_saved_specs_read_back_the_same(tmp_path: Path, suffix: str) -> None:
+    """save_spec writes TOML for a .toml name; TOML has no null, so rate=None is left out."""
+    for spec in (
+        ExperimentSpec(strategies=("sentinel-per-worker",), faults=("none", "kill:5")),
+        ExperimentSpec(strategies=("get-timeout",), rate=250.0, producer="concurrent"),
+    ):
+        path = tmp_path / f"spec{suffix}"
+        save_spec(spec, path)
+        assert load_spec(path) == spec
+        if suffix == ".toml":
+            has_rate = re.search(r"^rate = ", path.read_text(), re.MULTILINE) is not None
+            assert has_rate == (spec.rate is not None)
+        else:
+            assert "rate" in json.loads(path.read_text())
+    with pytest.raises(ValueError, match="unknown spec format"):
+        dump_spec(ExperimentSpec(strategies=("get-timeout",)), "yaml")

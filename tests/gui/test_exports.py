@@ -11,10 +11,9 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from core.experiment import ExperimentResult, load_spec, parse_spec
+from core.experiment import ExperimentResult, load_spec
 from core.result import RunResult
 from gui import MainWindow
-from gui.file_menu import spec_to_toml
 from tests.gui.experiment_helpers import run_experiment_through_window, small_spec
 from tests.gui.helpers import run_through_window, set_params
 
@@ -235,12 +234,3 @@ def test_a_spec_with_fork_is_opened_without_it_and_says_so(
     assert window.file_menu.open_spec() is True
     assert window.experiment_tab.spec_panel.spec().start_methods == ("forkserver",)
     assert "fork is not run from the window" in window.statusBar().currentMessage()
-
-
-def test_spec_to_toml_is_valid_toml() -> None:
-    spec = small_spec()
-    text = spec_to_toml(spec)
-    assert not re.search(r"^rate =", text, re.MULTILINE)  # TOML has no null: the key is left out
-    assert parse_spec(text, "toml") == spec
-    with_rate = small_spec(rate=250.0, producer="concurrent")
-    assert parse_spec(spec_to_toml(with_rate), "toml") == with_rate
