@@ -271,3 +271,15 @@ def test_run_trace_and_result_files(tmp_path: Path) -> None:
     assert trace["otherData"]["outcomes"] == result["outcomes"]
     with records_path.open() as handle:
         assert len(list(csv.DictReader(handle))) == 50
+
+
+@pytest.mark.timeout(60)
+def test_save_spec_writes_toml_for_a_toml_name(tmp_path: Path) -> None:
+    saved = tmp_path / "spec.toml"
+    done = cli(
+        "experiment", "--strategies", "sentinel-per-worker", "--plan", "--save-spec", str(saved)
+    )
+    assert done.returncode == 0, done.stderr
+    again = cli("experiment", "--spec", str(saved), "--plan", "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["spec"]["strategies"] == ["sentinel-per-worker"]
