@@ -63,6 +63,7 @@ CONFIRM_S = 0.04  # a deadlock must look the same on two polls this far apart
 LIVENESS_EVERY_S = 0.2
 MAX_TIMELINE = 100_000
 DUMP_WAIT_S = 0.5
+DUMP_POLL_S = 0.01
 SHUTDOWN_WAIT_S = 5.0
 _DIFF_BLOCK = 1024  # items per compared block of the progress diff
 _FINAL_SLICE = 65_536  # items per C loop when building the final records
@@ -821,7 +822,9 @@ class _Run:
         pending = dict(targets)
         last_read: dict[int, str] = {}
         while pending and time.monotonic() < deadline:
-            time.sleep(0.02)
+            # A dump is written from a C signal handler in well under a ms: a
+            # finer poll ends this wait (and the verdict's cleanup) sooner.
+            time.sleep(DUMP_POLL_S)
             for w, pid in list(pending.items()):
                 path = os.path.join(self.run_dir, f"stack-{pid}.txt")
                 text = ""
