@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core.params import ParamError
 from core.text import Sentence, translatable
 
 PIPE_BUFFER_BYTES = 65536  # Linux's default pipe capacity
@@ -91,6 +90,9 @@ class Fault:
 
 def parse_fault(text: str, items: int, workers: int) -> Fault:
     """Parse KIND[:ARG]; raise ParamError (a ValueError) with a one-line message."""
+    # Here, not at the top: workers import this module and never parse faults.
+    from core.params import ParamError
+
     kind, _, raw_arg = text.partition(":")
     if kind not in FAULT_KINDS:
         raise ParamError(
