@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from core.params import ParamError, validate
 from core.result import ItemRecords, Progress, RunResult, TimelineEvent
+from core.text import LIST_SEPARATOR
 from gui.about import AboutDialog, WhatIsThisPage, app_icon
 from gui.bridge import DEFAULT_SHUTDOWN_TIMEOUT_S, ExperimentController, RunController
 from gui.experiment_tab import ExperimentTab
@@ -646,7 +647,7 @@ class MainWindow(QMainWindow):
 
 
 def _outcomes_text(result: RunResult) -> str:
-    return ", ".join(core_text(outcome) for outcome in result.outcomes)
+    return core_text(LIST_SEPARATOR).join(core_text(outcome) for outcome in result.outcomes)
 
 
 def _load_malloc_trim() -> Any:

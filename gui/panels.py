@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from core.result import RunResult, TimelineEvent
 from core.strategies import Strategy
+from core.text import LIST_SEPARATOR
 from gui.highlighter import PythonHighlighter
 from gui.i18n import core_text
 from gui.qtutil import named
@@ -143,7 +144,7 @@ def event_text(event: TimelineEvent) -> str:
 def verdict_footer(result: RunResult) -> str:
     """The log's last line: when the run ended and its outcomes, laid out like an event."""
     label = QCoreApplication.translate("LogPanel", "verdict")
-    outcomes = ", ".join(core_text(outcome) for outcome in result.outcomes)
+    outcomes = core_text(LIST_SEPARATOR).join(core_text(outcome) for outcome in result.outcomes)
     return f"{result.elapsed_s:9.3f} s  {label:<10} {outcomes}"
 
 

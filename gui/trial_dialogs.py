@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.experiment import NO_FAULT, Cell, CellResult, TrialSummary
+from core.text import LIST_SEPARATOR
 from gui.experiment_model import TrialTableModel, format_rate, queue_label
 from gui.i18n import core_text
 from gui.lanes import WorkerLanes, legend_html
@@ -107,7 +108,7 @@ class TrialListDialog(QDialog):
         seen = [f"{core_text(o)} {format_rate(r)}" for o, r in rates.items() if r.count]
         if seen:
             trials = self.tr("%n trial(s): {rates}", "", cell_result.n).format(
-                rates=", ".join(seen)
+                rates=core_text(LIST_SEPARATOR).join(seen)
             )
         else:
             trials = self.tr("%n trial(s)", "", cell_result.n)

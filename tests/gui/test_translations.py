@@ -360,6 +360,8 @@ def test_chinese_window_has_no_english_left(
     assert "deadlock" in result.outcomes
     diagnosis = window.findChild(QLabel, "diagnosisLabel")
     assert diagnosis is not None and diagnosis.text().endswith("。")
+    # Lists of outcomes use the Chinese separator too: "死锁，丢失".
+    assert "，" in window.log_panel.lines()[-1]
     assert untranslated(window) == []
 
     window.banner.show_stack_dumps()
