@@ -340,6 +340,15 @@ def bench_startup(plan: Plan) -> dict[str, Any]:
 # --- report ----------------------------------------------------------------------
 
 
+def _git(*args: str) -> str:
+    """git's output in ROOT, or "" where there is no git or no repository (a source archive)."""
+    try:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
 def machine() -> dict[str, Any]:
     cpu = ""
     try:
@@ -363,17 +372,8 @@ def machine() -> dict[str, Any]:
             versions[name] = version(name if name != "PySide6" else "PySide6-Essentials")
         except Exception:
             versions[name] = "?"
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    dirty = bool(
-        subprocess.run(
-            ["git", "status", "--porcelain", "--", "core", "gui", "bench", "main.py"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    )
+    commit = _git("rev-parse", "--short", "HEAD") or "unknown (not a git checkout)"
+    dirty = bool(_git("status", "--porcelain", "--", "core", "gui", "bench", "main.py"))
     return {
         "platform": platform.platform(),
         "python": platform.python_version(),

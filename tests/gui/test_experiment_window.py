@@ -166,7 +166,9 @@ def test_the_posts_loops_through_the_experiment_tab(qtbot: Any, window: MainWind
 
 @pytest.mark.timeout(120)
 def test_double_click_a_cell_then_open_a_trial(qtbot: Any, window: MainWindow) -> None:
-    spec = small_spec(strategies=("seed-empty-after-get",), trials=2)
+    # 5 ms per item: the run lasts long enough for the monitor's polls to see
+    # each worker in more than one state (a 0 ms run can end between two polls).
+    spec = small_spec(strategies=("seed-empty-after-get",), trials=2, work_ms=5.0)
     result = run_experiment_through_window(qtbot, window, spec)
     tab = window.experiment_tab
     rect = tab.table.visualRect(tab.model.index(0, 0))
