@@ -55,7 +55,7 @@ from core.result import (
 )
 from core.states import FINAL_STATES, WorkerState
 from core.strategies import Strategy, get_strategy
-from core.text import translatable
+from core.text import Sentence, translatable
 from core.worker import LoopOptions, WorkSpec, init_worker, process_main, run_loop
 
 POLL_S = 0.02
@@ -70,6 +70,24 @@ _FINAL_SLICE = 65_536  # items per C loop when building the final records
 _PUT_BLOCK = 1024  # prefill: items between checks of stop
 
 ProgressCallback = Callable[[Progress], None]
+
+# Timeline event text. Fixed sentences are built once: the monitor makes an
+# event on every state change it sees.
+TOOK_ITEM = translatable("core", "took item {item}")
+STARTED_PID = translatable("core", "started (pid {pid})")
+TOOK_SENTINEL = Sentence(translatable("core", "took a sentinel"))
+BLOCKED_IN_GET = Sentence(translatable("core", "blocked in q.get()"))
+SAW_EMPTY = Sentence(translatable("core", "saw q.empty() == True"))
+_STATE_SENTENCES = {state: Sentence(state.label) for state in WorkerState}
+_EVENT_KINDS = {
+    WorkerState.STARTING: "started",
+    WorkerState.BLOCKING_GET: "blocked",
+    WorkerState.TIMED_GET: "timed-get",
+    WorkerState.PROCESSING: "took",
+    WorkerState.IDLE: "idle",
+    WorkerState.EXITED: "exited",
+    WorkerState.CRASHED: "crashed",
+}
 
 _run_lock = threading.Lock()
 _gc_lock = threading.Lock()
@@ -520,7 +538,8 @@ class _Run:
                                 w + 1,
                                 "saw-empty",
                                 _item_or_none(table[row + W_ITEM_AT_EMPTY]),
-                                "saw q.empty() == True",
+                                SAW_EMPTY.template,
+                                SAW_EMPTY,
                             )
                         )
             depth = puts + worker_puts - taken
@@ -594,26 +613,25 @@ class _Run:
         row = w * W_FIELDS
         state = WorkerState(int(table[row + W_STATE]))
         item = _item_or_none(table[row + W_ITEM])
-        kind = {
-            WorkerState.STARTING: "started",
-            WorkerState.BLOCKING_GET: "blocked",
-            WorkerState.TIMED_GET: "timed-get",
-            WorkerState.PROCESSING: "took",
-            WorkerState.IDLE: "idle",
-            WorkerState.EXITED: "exited",
-            WorkerState.CRASHED: "crashed",
-        }[state]
-        if state == WorkerState.PROCESSING:
-            text = (
-                "took a sentinel" if table[row + W_ITEM] == SENTINEL_ITEM else f"took item {item}"
-            )
+        if state == WorkerState.PROCESSING and table[row + W_ITEM] == SENTINEL_ITEM:
+            sentence = TOOK_SENTINEL
+        elif state == WorkerState.PROCESSING and item is not None:
+            sentence = Sentence(TOOK_ITEM, (("item", item),))
         elif state == WorkerState.BLOCKING_GET:
-            text = "blocked in q.get()"
+            sentence = BLOCKED_IN_GET
         elif state == WorkerState.STARTING and table[row + W_PID] > 0:
-            text = f"started (pid {int(table[row + W_PID])})"
+            sentence = Sentence(STARTED_PID, (("pid", int(table[row + W_PID])),))
         else:
-            text = state.label
-        return TimelineEvent(self._rel(table[row + W_T_CHANGE]), w + 1, kind, item, text)
+            # also PROCESSING with no item yet: a pool process marks the state first
+            sentence = _STATE_SENTENCES[state]
+        return TimelineEvent(
+            self._rel(table[row + W_T_CHANGE]),
+            w + 1,
+            _EVENT_KINDS[state],
+            item,
+            sentence.render(),
+            sentence,
+        )
 
     def _flush_events(self, events: list[TimelineEvent]) -> None:
         room = MAX_TIMELINE - len(self.timeline)

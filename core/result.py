@@ -112,7 +112,10 @@ class TimelineEvent:
     worker: int  # 1-based; 0 for the main process
     kind: str  # started, blocked, timed-get, processing, idle, exited, crashed, saw-empty, ...
     item: int | None = None
-    text: str = ""
+    text: str = ""  # English, as the CLI and the exports show it
+    # the text as a marked template and its values, for the window to translate;
+    # None for events made elsewhere (str(sentence) == text when present)
+    sentence: Sentence | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
@@ -18,28 +17,6 @@ from gui.qtutil import named
 
 MAX_LOG_LINES = 5000
 MAX_SOURCE_LINES = 24
-# The core writes its timeline events in English ("took item 5"); these are those
-# texts as templates, so the log can show them in the current language. A text
-# that fits none (new in the core) is shown through core_text().
-# str(): the stubs type QT_TRANSLATE_NOOP as returning object.
-EVENT_TEXTS = (
-    str(QT_TRANSLATE_NOOP("LogPanel", "took item {item}")),
-    str(QT_TRANSLATE_NOOP("LogPanel", "took a sentinel")),
-    str(QT_TRANSLATE_NOOP("LogPanel", "blocked in q.get()")),
-    str(QT_TRANSLATE_NOOP("LogPanel", "saw q.empty() == True")),
-    str(QT_TRANSLATE_NOOP("LogPanel", "started (pid {pid})")),
-)
-
-
-def _template_pattern(template: str) -> re.Pattern[str]:
-    parts = re.split(r"\{(\w+)\}", template)
-    pattern = "".join(
-        re.escape(part) if i % 2 == 0 else f"(?P<{part}>-?\\d+)" for i, part in enumerate(parts)
-    )
-    return re.compile(pattern)
-
-
-_EVENT_PATTERNS = [(_template_pattern(text), text) for text in EVENT_TEXTS]
 
 
 class StrategyPanel(QWidget):
@@ -133,12 +110,10 @@ def format_event(event: TimelineEvent) -> str:
 
 def event_text(event: TimelineEvent) -> str:
     """What happened, in the current language."""
-    text = event.text or event.kind
-    for pattern, template in _EVENT_PATTERNS:
-        match = pattern.fullmatch(text)
-        if match:
-            return QCoreApplication.translate("LogPanel", template).format(**match.groupdict())
-    return core_text(text)
+    if event.sentence is not None:
+        return event.sentence.render(core_text)
+    # Events the engine did not make (tests, hand-built results): plain marked text.
+    return core_text(event.text or event.kind)
 
 
 def verdict_footer(result: RunResult) -> str:

@@ -527,26 +527,6 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
 <context>
     <name>LogPanel</name>
     <message>
-        <source>took item {item}</source>
-        <translation>取走条目 {item}</translation>
-    </message>
-    <message>
-        <source>took a sentinel</source>
-        <translation>取到一个哨兵值</translation>
-    </message>
-    <message>
-        <source>blocked in q.get()</source>
-        <translation>阻塞在 q.get() 中</translation>
-    </message>
-    <message>
-        <source>saw q.empty() == True</source>
-        <translation>看到 q.empty() == True</translation>
-    </message>
-    <message>
-        <source>started (pid {pid})</source>
-        <translation>已启动（进程 ID {pid}）</translation>
-    </message>
-    <message>
         <source>main</source>
         <translation>主进程</translation>
     </message>
@@ -2054,6 +2034,26 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>{shown}, … ({count} in all)</source>
         <translation>{shown}，…（共 {count} 个）</translation>
+    </message>
+    <message>
+        <source>took item {item}</source>
+        <translation>取走条目 {item}</translation>
+    </message>
+    <message>
+        <source>started (pid {pid})</source>
+        <translation>已启动（进程 ID {pid}）</translation>
+    </message>
+    <message>
+        <source>took a sentinel</source>
+        <translation>取到一个哨兵值</translation>
+    </message>
+    <message>
+        <source>blocked in q.get()</source>
+        <translation>阻塞在 q.get() 中</translation>
+    </message>
+    <message>
+        <source>saw q.empty() == True</source>
+        <translation>看到 q.empty() == True</translation>
     </message>
     <message>
         <source>a run is already in progress; wait for it or cancel it</source>

@@ -15,9 +15,21 @@ from pathlib import Path
 import pytest
 
 from core.diagnosis import FINAL, JOINER, Evidence, diagnose, diagnose_sentences, render_diagnosis
+from core.engine import _Run, run
 from core.experiment import TrialSummary
 from core.faults import FAULT_KINDS, Fault
-from core.ledger import W_FIELDS, W_ITEM_AT_EMPTY, W_LAST_EMPTY, W_SENTINELS, W_STATE
+from core.ledger import (
+    NO_ITEM,
+    SENTINEL_ITEM,
+    W_FIELDS,
+    W_ITEM,
+    W_ITEM_AT_EMPTY,
+    W_LAST_EMPTY,
+    W_PID,
+    W_SENTINELS,
+    W_STATE,
+    W_T_CHANGE,
+)
 from core.params import ParamError, RunParams, validate
 from core.result import ItemRecords, RunResult, WorkerSummary
 from core.states import WorkerState
@@ -488,3 +500,56 @@ def test_a_trial_carries_its_runs_sentences_and_its_json_stays_the_same() -> Non
     assert render_diagnosis(trial.diagnosis_sentences) == trial.diagnosis == EXPECTED["duplicated"]
     assert "diagnosis_sentences" not in trial.to_dict()
     assert "diagnosis_sentences" not in result.to_dict()
+
+
+# Real runs whose timelines show most kinds of event between them: saw-empty and
+# blocked (a deadlock, usually), timed gets, pool processes idle between items.
+TIMELINE_RUNS = [
+    RunParams(strategy="seed-empty-after-get", items=50, work_ms=2),
+    RunParams(strategy="sentinel-per-worker", items=50, work_ms=1),
+    RunParams(strategy="get-timeout", items=50, work_ms=1),
+    RunParams(strategy="pool-imap-unordered", items=50, work_ms=1),
+]
+
+
+@pytest.mark.timeout(120)
+def test_timeline_events_carry_their_english_text_as_marked_sentences() -> None:
+    marked = marked_strings()
+    kinds: set[str] = set()
+    for params in TIMELINE_RUNS:
+        result = run(params)
+        assert result.timeline, params.strategy
+        for event in result.timeline:
+            assert event.sentence is not None, event
+            assert event.text == str(event.sentence), event
+            assert event.sentence.template in marked, event
+            assert placeholders(event.sentence.template) == {n for n, _ in event.sentence.args}
+            assert "sentence" not in event.to_dict()
+            kinds.add(event.kind)
+    assert {"started", "took", "saw-empty", "exited"} <= kinds
+
+
+@pytest.mark.parametrize(
+    ("state", "item", "pid", "text"),
+    [
+        (WorkerState.STARTING, NO_ITEM, 0, "starting"),
+        (WorkerState.STARTING, NO_ITEM, 4321, "started (pid 4321)"),
+        (WorkerState.PROCESSING, 7, 4321, "took item 7"),
+        (WorkerState.PROCESSING, SENTINEL_ITEM, 4321, "took a sentinel"),
+        (WorkerState.PROCESSING, NO_ITEM, 4321, "processing"),  # a pool's item not yet written
+        (WorkerState.BLOCKING_GET, NO_ITEM, 4321, "blocked in q.get()"),
+        (WorkerState.CRASHED, 7, 4321, "crashed"),
+    ],
+)
+def test_every_state_event_is_a_marked_sentence(
+    state: WorkerState, item: int, pid: int, text: str
+) -> None:
+    monitor = object.__new__(_Run)  # only what _state_event reads: no processes
+    monitor.t0 = 0.0
+    table = [0.0] * W_FIELDS
+    table[W_STATE], table[W_ITEM], table[W_PID], table[W_T_CHANGE] = state, item, pid, 1.5
+    event = monitor._state_event(0, table)
+    assert event.sentence is not None
+    assert event.text == str(event.sentence) == text
+    assert event.sentence.template in marked_strings()
+    assert placeholders(event.sentence.template) == {n for n, _ in event.sentence.args}
