@@ -13,13 +13,17 @@ from gui import MainWindow, i18n
 from gui.app import APP_NAME, main
 
 
+def settings_in(folder: Any) -> None:
+    """QSettings() in the window must land in a temporary folder, not ~/.config."""
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.NativeFormat, scope, str(folder))
+
+
 @pytest.mark.timeout(60)
 def test_main_shows_the_window_and_returns_exit_code(
     qapp: QApplication, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # QSettings() in the window must land in a temporary directory, not ~/.config.
-    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
-        QSettings.setPath(QSettings.Format.NativeFormat, scope, str(tmp_path))
+    settings_in(tmp_path)
     old_names = (qapp.applicationName(), qapp.organizationName())
     seen: list[MainWindow] = []
 
@@ -49,8 +53,7 @@ def test_main_uses_the_saved_language_and_restarts_when_asked(
     qapp: QApplication, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """View → Language saved zh_CN: the window opens in Chinese; Restart now starts it again."""
-    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
-        QSettings.setPath(QSettings.Format.NativeFormat, scope, str(tmp_path))
+    settings_in(tmp_path)
     old_names = (qapp.applicationName(), qapp.organizationName())
     qapp.setApplicationName(APP_NAME)
     qapp.setOrganizationName(APP_NAME)

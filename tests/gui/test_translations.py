@@ -127,22 +127,23 @@ def test_english_catalog_has_both_plural_forms() -> None:
         assert singular and plural and singular != plural, message
 
 
+def installed(language: str) -> Iterator[i18n.Translations]:
+    """The language's translators for one test; the app's translators and locale after."""
+    before = QLocale()
+    translations = i18n.install(language)
+    yield translations
+    translations.remove()
+    QLocale.setDefault(before)
+
+
 @pytest.fixture
 def chinese(qapp: Any) -> Iterator[i18n.Translations]:
-    before = QLocale()
-    installed = i18n.install("zh_CN")
-    yield installed
-    installed.remove()
-    QLocale.setDefault(before)
+    yield from installed("zh_CN")
 
 
 @pytest.fixture
 def english(qapp: Any) -> Iterator[i18n.Translations]:
-    before = QLocale()
-    installed = i18n.install("en")
-    yield installed
-    installed.remove()
-    QLocale.setDefault(before)
+    yield from installed("en")
 
 
 def test_chinese_installs_the_app_and_qt_catalogs(chinese: i18n.Translations) -> None:
