@@ -98,9 +98,12 @@ def queue_label(queue_kind: str) -> str:
     return QCoreApplication.translate(LABELS_CONTEXT, label) if label else queue_kind
 
 
+_FAULT_NAMES = {NO_FAULT: NO_FAULT_LABEL, **FAULT_KIND_LABELS}
+
+
 def fault_kind_label(kind: str) -> str:
     """A fault kind (or 'none') as the window names it: as the Run tab's Fault row does."""
-    return choice_label({NO_FAULT: NO_FAULT_LABEL, **FAULT_KIND_LABELS}, kind)
+    return choice_label(_FAULT_NAMES, kind)
 
 
 def fault_label(fault: str) -> str:

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -83,7 +82,7 @@ from gui.params_panel import (
     START_METHOD_LABELS,
     choice_label,
 )
-from gui.qtutil import named
+from gui.qtutil import named, run_controls, side_panel
 from gui.trial_dialogs import TrialListDialog
 
 SPEC_SETTINGS_KEY = "experiment/spec"
@@ -618,27 +617,14 @@ class ExperimentTab(QWidget):
         self._refresh_buttons()
 
     def _build_layout(self) -> None:
-        run_box = QWidget()
-        run_layout = QVBoxLayout(run_box)
-        run_layout.setContentsMargins(0, 0, 0, 0)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.start_button)
-        buttons.addWidget(self.cancel_button)
-        run_layout.addLayout(buttons)
-        run_layout.addWidget(self.progress_bar)
-        run_layout.addWidget(self.stats_label)
-        run_layout.addWidget(self.run_error_label)
-
-        left_inner = QWidget()
-        left_layout = QVBoxLayout(left_inner)
-        left_layout.addWidget(self.spec_panel)
-        left_layout.addWidget(run_box)
-        left_layout.addStretch(1)
-        left = named(QScrollArea(), "experimentLeftPanel")
-        left.setWidgetResizable(True)
-        left.setWidget(left_inner)
-        left.setMinimumWidth(400)
-        left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        run_box = run_controls(
+            self.start_button,
+            self.cancel_button,
+            self.progress_bar,
+            self.stats_label,
+            self.run_error_label,
+        )
+        left = side_panel("experimentLeftPanel", 400, self.spec_panel, run_box, last_fills=False)
 
         timing_box = QWidget()
         timing_layout = QVBoxLayout(timing_box)

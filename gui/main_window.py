@@ -12,15 +12,12 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer, 
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -44,11 +41,12 @@ from gui.i18n import (
     saved_language,
     system_language,
 )
-from gui.lanes import WorkerLanes, legend_html
+from gui.lanes import WorkerLanes
 from gui.panels import LogPanel, StrategyPanel, verdict_footer
 from gui.params_panel import ParamsPanel, param_error_text
-from gui.qtutil import named
-from gui.results_model import FILTERS, ItemTableModel, concat_records, filter_label
+from gui.qtutil import named, run_controls, side_panel
+from gui.results_model import ItemTableModel, concat_records
+from gui.run_views import FilteredItemTable, lanes_with_legend
 from gui.verdict import VerdictBanner
 
 DEFAULT_SIZE = (1400, 900)
@@ -187,59 +185,28 @@ class MainWindow(QMainWindow):
         # Sorting happens in the model (numpy argsort), never in a proxy.
         self.table.setSortingEnabled(True)
 
-        self.filter_combo = named(QComboBox(), "filterCombo")
-        for mode in FILTERS:
-            self.filter_combo.addItem(filter_label(mode), mode)
-        self.filter_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.row_count_label = named(QLabel(), "rowCountLabel")
+        self.items_box = FilteredItemTable(
+            self.model, self.table, "filterCombo", counter=self.row_count_label
+        )
+        self.filter_combo = self.items_box.filter_combo
         self.model.rowsInserted.connect(self._update_row_count)
         self.model.modelReset.connect(self._update_row_count)
         self._update_row_count()
 
     def _build_layout(self) -> None:
-        run_box = QWidget()
-        run_layout = QVBoxLayout(run_box)
-        run_layout.setContentsMargins(0, 0, 0, 0)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.start_button)
-        buttons.addWidget(self.cancel_button)
-        run_layout.addLayout(buttons)
-        run_layout.addWidget(self.progress_bar)
-        run_layout.addWidget(self.stats_label)
+        run_box = run_controls(
+            self.start_button, self.cancel_button, self.progress_bar, self.stats_label
+        )
+        left = side_panel(
+            "leftPanel", 380, self.params_panel, run_box, self.strategy_panel, last_fills=True
+        )
 
-        left_inner = QWidget()
-        left_layout = QVBoxLayout(left_inner)
-        left_layout.addWidget(self.params_panel)
-        left_layout.addWidget(run_box)
-        left_layout.addWidget(self.strategy_panel, 1)
-        left = named(QScrollArea(), "leftPanel")
-        left.setWidgetResizable(True)
-        left.setWidget(left_inner)
-        left.setMinimumWidth(380)
-        left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
-        legend = named(QLabel(legend_html(), wordWrap=True), "laneLegend")
-        lanes_box = QWidget()
-        lanes_layout = QVBoxLayout(lanes_box)
-        lanes_layout.setContentsMargins(0, 0, 0, 0)
-        lanes_layout.setSpacing(2)
-        lanes_layout.addWidget(legend)
-        lanes_layout.addWidget(self.lanes, 1)
-
-        table_box = QWidget()
-        table_layout = QVBoxLayout(table_box)
-        table_layout.setContentsMargins(0, 0, 0, 0)
-        filter_row = QHBoxLayout()
-        filter_row.addWidget(QLabel(self.tr("Show")))
-        filter_row.addWidget(self.filter_combo)
-        filter_row.addStretch(1)
-        filter_row.addWidget(self.row_count_label)
-        table_layout.addLayout(filter_row)
-        table_layout.addWidget(self.table, 1)
+        lanes_box = lanes_with_legend(self.lanes)
 
         # Side by side: the table and the log tell one story.
         self.bottom_splitter = named(QSplitter(Qt.Orientation.Horizontal), "bottomSplitter")
-        self.bottom_splitter.addWidget(table_box)
+        self.bottom_splitter.addWidget(self.items_box)
         self.bottom_splitter.addWidget(self.log_panel)
         self.bottom_splitter.setStretchFactor(0, 3)
         self.bottom_splitter.setStretchFactor(1, 2)
@@ -521,10 +488,6 @@ class MainWindow(QMainWindow):
         self.strategy_panel.show_strategy(self.params_panel.strategy())
         running = self.controller.is_running() or self.experiment_controller.is_running()
         self.start_button.setEnabled(not running and self.params_panel.is_valid())
-
-    @Slot()
-    def _on_filter_changed(self) -> None:
-        self.model.set_filter(self.filter_combo.currentData())
 
     @Slot()
     def _update_row_count(self) -> None:

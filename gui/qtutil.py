@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 QObjectT = TypeVar("QObjectT", bound=QObject)
 
@@ -72,3 +73,38 @@ class HeaderedTableModel(QAbstractTableModel):
         if 0 <= row < self.row_total() and 0 <= column < len(self.HEADERS):
             return row, column
         return None
+
+
+def run_controls(start: QWidget, cancel: QWidget, *below: QWidget) -> QWidget:
+    """Start and Cancel side by side, then the progress widgets under them, margin-free."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    buttons = QHBoxLayout()
+    buttons.addWidget(start)
+    buttons.addWidget(cancel)
+    layout.addLayout(buttons)
+    for widget in below:
+        layout.addWidget(widget)
+    return box
+
+
+def side_panel(name: str, min_width: int, *widgets: QWidget, last_fills: bool) -> QScrollArea:
+    """A tab's left column, scrolling vertically when the window is short.
+
+    The spare height goes to the last widget (last_fills) or below all of them.
+    """
+    inner = QWidget()
+    layout = QVBoxLayout(inner)
+    for widget in widgets:
+        layout.addWidget(widget)
+    if last_fills:
+        layout.setStretchFactor(widgets[-1], 1)
+    else:
+        layout.addStretch(1)
+    panel = named(QScrollArea(), name)
+    panel.setWidgetResizable(True)
+    panel.setWidget(inner)
+    panel.setMinimumWidth(min_width)
+    panel.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return panel

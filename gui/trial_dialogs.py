@@ -12,10 +12,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -29,11 +27,12 @@ from core.experiment import NO_FAULT, Cell, CellResult, TrialSummary
 from core.text import LIST_SEPARATOR
 from gui.experiment_model import TrialTableModel, format_rate, queue_label
 from gui.i18n import core_text
-from gui.lanes import WorkerLanes, legend_html
+from gui.lanes import WorkerLanes
 from gui.panels import LogPanel, verdict_footer
 from gui.params_panel import FAULT_KIND_LABELS, choice_label
 from gui.qtutil import named
-from gui.results_model import FILTERS, ItemTableModel, filter_label
+from gui.results_model import ItemTableModel
+from gui.run_views import FilteredItemTable, lanes_with_legend
 from gui.verdict import VerdictBanner
 
 
@@ -182,10 +181,8 @@ class TrialDialog(QDialog):
         self.lanes = WorkerLanes()
         self.model = ItemTableModel(self)
         self.table = _table("trialItemsTable", self.model)
-        self.filter_combo = named(QComboBox(), "trialFilterCombo")
-        for mode in FILTERS:
-            self.filter_combo.addItem(filter_label(mode), mode)
-        self.filter_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.items_box = FilteredItemTable(self.model, self.table, "trialFilterCombo")
+        self.filter_combo = self.items_box.filter_combo
         self.log_panel = LogPanel()
         self.run_tab_button = named(QPushButton(self.tr("Show in Run tab")), "showInRunTabButton")
         self.run_tab_button.setToolTip(
@@ -207,22 +204,9 @@ class TrialDialog(QDialog):
             self.model.set_records(run.records)
             self.log_panel.show_timeline(run.timeline, footer=verdict_footer(run))
 
-        lanes_box = QWidget()
-        lanes_layout = QVBoxLayout(lanes_box)
-        lanes_layout.setContentsMargins(0, 0, 0, 0)
-        lanes_layout.addWidget(QLabel(legend_html(), wordWrap=True))
-        lanes_layout.addWidget(self.lanes, 1)
-        table_box = QWidget()
-        table_layout = QVBoxLayout(table_box)
-        table_layout.setContentsMargins(0, 0, 0, 0)
-        filter_row = QHBoxLayout()
-        filter_row.addWidget(QLabel(self.tr("Show")))
-        filter_row.addWidget(self.filter_combo)
-        filter_row.addStretch(1)
-        table_layout.addLayout(filter_row)
-        table_layout.addWidget(self.table, 1)
+        lanes_box = lanes_with_legend(self.lanes)
         bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(table_box)
+        bottom.addWidget(self.items_box)
         bottom.addWidget(self.log_panel)
         bottom.setSizes([600, 400])
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -236,10 +220,6 @@ class TrialDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
         layout.addWidget(buttons)
-
-    @Slot()
-    def _on_filter_changed(self) -> None:
-        self.model.set_filter(self.filter_combo.currentData())
 
     @Slot()
     def _on_show_in_run_tab(self) -> None:

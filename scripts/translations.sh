@@ -19,7 +19,9 @@ case "${1:-}" in
         ;;
     compile)
         for ts in "$dir"/*.ts; do
-            "$bin/pyside6-lrelease" -silent "$ts" -qm "${ts%.ts}.qm"
+            qm="${ts%.ts}.qm"
+            [ "$qm" -nt "$ts" ] && continue  # up to date: app start-up stays fast
+            "$bin/pyside6-lrelease" -silent "$ts" -qm "$qm"
         done
         ;;
     *)

@@ -474,6 +474,13 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     </message>
 </context>
 <context>
+    <name>FilteredItemTable</name>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+</context>
+<context>
     <name>ItemTableModel</name>
     <message>
         <source>Item</source>
@@ -564,10 +571,6 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>Not started</source>
         <translation>未开始</translation>
-    </message>
-    <message>
-        <source>Show</source>
-        <translation>显示</translation>
     </message>
     <message>
         <source>Run</source>
@@ -1095,10 +1098,6 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>This trial&apos;s full result was not kept (keep_runs was off).</source>
         <translation>此试验的完整结果未被保留（keep_runs 处于关闭状态）。</translation>
-    </message>
-    <message>
-        <source>Show</source>
-        <translation>显示</translation>
     </message>
 </context>
 <context>
