@@ -40,10 +40,6 @@ class Evidence:
     fault: Fault | None = None
 
 
-def format_ids(ids: list[int], limit: int = 10) -> str:
-    return Ids.of(ids, limit).render()
-
-
 # How render_diagnosis joins and ends the sentences (Chinese: "；" and "。").
 JOINER = translatable("core", "; ")
 FINAL = translatable("core", "{sentences}.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from core.diagnosis import render_diagnosis
 from core.result import RunResult, WorkerView
+from core.text import Ids
 from gui.i18n import core_text
 from gui.qtutil import named
 
@@ -58,12 +59,8 @@ def severity_of(outcomes: list[str]) -> str:
 
 
 def format_ids(ids: list[int], limit: int = MAX_IDS_SHOWN) -> str:
-    shown = ", ".join(str(i) for i in ids[:limit])
-    if len(ids) <= limit:
-        return shown
-    return QCoreApplication.translate("VerdictBanner", "{ids}, … ({count} in all)").format(
-        ids=shown, count=f"{len(ids):,}"
-    )
+    """The first `limit` ids, in the core's list wording, in the window's language."""
+    return Ids.of(ids, limit).render(core_text)
 
 
 def summarize_states(workers: list[WorkerView], list_limit: int = 8) -> str:

@@ -1177,10 +1177,6 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
 <context>
     <name>VerdictBanner</name>
     <message>
-        <source>{ids}, … ({count} in all)</source>
-        <translation>{ids}, …（共 {count} 个）</translation>
-    </message>
-    <message>
         <source>Stack dumps…</source>
         <translation>栈转储…</translation>
     </message>
