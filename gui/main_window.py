@@ -9,13 +9,12 @@ import time
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -32,16 +31,9 @@ from gui.about import AboutDialog, WhatIsThisPage, app_icon
 from gui.bridge import DEFAULT_SHUTDOWN_TIMEOUT_S, ExperimentController, RunController
 from gui.experiment_tab import ExperimentTab
 from gui.file_menu import FileMenu
-from gui.i18n import (
-    FOLLOW_SYSTEM,
-    LANGUAGES,
-    core_text,
-    effective_language,
-    save_language,
-    saved_language,
-    system_language,
-)
+from gui.i18n import core_text, effective_language
 from gui.lanes import WorkerLanes
+from gui.language_menu import LanguageMenu
 from gui.panels import LogPanel, StrategyPanel, verdict_footer
 from gui.params_panel import ParamsPanel, param_error_text
 from gui.qtutil import named, run_controls, side_panel
@@ -135,7 +127,8 @@ class MainWindow(QMainWindow):
         self.experiment_tab.message.connect(self.statusBar().showMessage)
         self.experiment_tab.showInRunTab.connect(self.show_trial_result)
         self.file_menu = FileMenu(self)
-        self._build_view_menu()
+        self.language_menu = LanguageMenu(self, self.settings, self.language, self.is_busy)
+        self.language_menu.restartRequested.connect(self._restart)
         self._build_help_menu()
         self.setWindowIcon(app_icon())
         QShortcut(QKeySequence(START_SHORTCUT), self, self.start_run)
@@ -286,56 +279,12 @@ class MainWindow(QMainWindow):
     def is_running(self) -> bool:
         return self.controller.is_running()
 
-    def _build_view_menu(self) -> None:
-        """View → Language: the saved choice takes effect at the next start."""
-        self.view_menu = self.menuBar().addMenu(self.tr("&View"))
-        self.view_menu.setObjectName("viewMenu")
-        self.language_menu = self.view_menu.addMenu(self.tr("&Language"))
-        self.language_menu.setObjectName("languageMenu")
-        self.language_group = QActionGroup(self)
-        self.language_group.setExclusive(True)
-        # FOLLOW_SYSTEM ("") first, then each language named in itself (never translated).
-        self.language_actions: dict[str, QAction] = {}
-        names = {FOLLOW_SYSTEM: self.tr("System language"), **LANGUAGES}
-        saved = saved_language(self.settings)
-        for code, name in names.items():
-            action = self.language_menu.addAction(name)
-            action.setObjectName(f"languageAction_{code or 'system'}")
-            action.setData(code)
-            action.setCheckable(True)
-            action.setChecked(code == saved)
-            self.language_group.addAction(action)
-            self.language_actions[code] = action
-        self.language_group.triggered.connect(self._on_language_chosen)
-
-    @Slot(QAction)
-    def _on_language_chosen(self, action: QAction) -> None:
-        code = action.data()
-        self.choose_language(code if isinstance(code, str) else FOLLOW_SYSTEM)
-
-    def choose_language(self, code: str) -> None:
-        """Save `code` (a LANGUAGES key or FOLLOW_SYSTEM); offer a restart if it changes things."""
-        save_language(self.settings, code)
-        self.settings.sync()
-        self.language_actions[code].setChecked(True)
-        if (code or system_language()) == self.language:
-            return
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setWindowTitle(self.tr("Language"))
-        box.setText(self.tr("The language changes when QueueScope starts again."))
-        if self.is_busy():
-            box.setInformativeText(self.tr("Restarting now cancels the run or experiment."))
-        restart = box.addButton(self.tr("Restart now"), QMessageBox.ButtonRole.AcceptRole)
-        later = box.addButton(self.tr("Later"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(later)
-        box.exec()
-        restarting = box.clickedButton() is restart
-        box.deleteLater()
-        if restarting:
-            self.restart_requested = True
-            # The normal close: cancels a run, reaps its workers, saves the settings.
-            self.close()
+    @Slot()
+    def _restart(self) -> None:
+        """View → Language → Restart now: the app starts again after the window closes."""
+        self.restart_requested = True
+        # The normal close: cancels a run, reaps its workers, saves the settings.
+        self.close()
 
     def _build_help_menu(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&Help"))

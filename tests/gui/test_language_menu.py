@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
-import gui.main_window
+import gui.language_menu
 from gui import MainWindow
 from gui.i18n import FOLLOW_SYSTEM, LANGUAGE_KEY, LANGUAGES, saved_language
 
@@ -66,7 +66,7 @@ class FakeMessageBox:
 
 @pytest.fixture
 def boxes(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[FakeMessageBox]]:
-    monkeypatch.setattr(gui.main_window, "QMessageBox", FakeMessageBox)
+    monkeypatch.setattr(gui.language_menu, "QMessageBox", FakeMessageBox)
     FakeMessageBox.shown = []
     FakeMessageBox.answer = "Later"
     yield FakeMessageBox
@@ -92,14 +92,14 @@ def menu_titles(window: MainWindow) -> list[str]:
 
 def test_view_menu_lists_the_languages(window: MainWindow) -> None:
     assert menu_titles(window) == ["File", "View", "Help"]
-    actions = window.language_menu.actions()
+    actions = window.language_menu.menu.actions()
     assert [a.text() for a in actions] == ["System language", *LANGUAGES.values()]
     assert [a.data() for a in actions] == [FOLLOW_SYSTEM, *LANGUAGES]
     assert "简体中文" in [a.text() for a in actions]  # named in itself
-    assert window.language_group.isExclusive()
-    assert all(a.isCheckable() and a.actionGroup() is window.language_group for a in actions)
+    assert window.language_menu.group.isExclusive()
+    assert all(a.isCheckable() and a.actionGroup() is window.language_menu.group for a in actions)
     # Nothing saved yet: the window follows the system.
-    assert [a for a in actions if a.isChecked()] == [window.language_actions[FOLLOW_SYSTEM]]
+    assert [a for a in actions if a.isChecked()] == [window.language_menu.actions[FOLLOW_SYSTEM]]
     assert window.restart_requested is False
 
 
@@ -108,18 +108,18 @@ def test_the_saved_language_is_checked(
 ) -> None:
     settings.setValue(LANGUAGE_KEY, "zh_CN")
     window = make_window()
-    assert window.language_actions["zh_CN"].isChecked()
-    assert not window.language_actions[FOLLOW_SYSTEM].isChecked()
+    assert window.language_menu.actions["zh_CN"].isChecked()
+    assert not window.language_menu.actions[FOLLOW_SYSTEM].isChecked()
 
 
 def test_choosing_chinese_saves_it_and_later_keeps_the_window(
     english_window: Callable[[], MainWindow], boxes: type[FakeMessageBox]
 ) -> None:
     window = english_window()
-    window.language_actions["zh_CN"].trigger()
+    window.language_menu.actions["zh_CN"].trigger()
     assert saved_language(window.settings) == "zh_CN"
     assert window.settings.value(LANGUAGE_KEY) == "zh_CN"
-    assert window.language_actions["zh_CN"].isChecked()
+    assert window.language_menu.actions["zh_CN"].isChecked()
     assert len(boxes.shown) == 1
     box = boxes.shown[0]
     assert "starts again" in box.text
@@ -132,7 +132,7 @@ def test_choosing_the_language_in_use_asks_nothing(
     english_window: Callable[[], MainWindow], boxes: type[FakeMessageBox]
 ) -> None:
     window = english_window()
-    window.language_actions["en"].trigger()
+    window.language_menu.actions["en"].trigger()
     assert saved_language(window.settings) == "en"
     assert boxes.shown == []
     assert window.isVisible() and window.restart_requested is False
@@ -143,7 +143,7 @@ def test_restart_now_closes_the_window_and_asks_for_a_restart(
 ) -> None:
     boxes.answer = "Restart now"
     window = english_window()
-    window.language_actions["zh_CN"].trigger()
+    window.language_menu.actions["zh_CN"].trigger()
     assert window.restart_requested is True
     qtbot.waitUntil(lambda: not window.isVisible())
     assert saved_language(window.settings) == "zh_CN"
