@@ -14,12 +14,13 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any, Protocol
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
 
 from core.experiment import (
     ExperimentResult,
@@ -37,10 +38,9 @@ from core.export import (
     write_trials_csv,
 )
 from core.result import RunResult
+from gui.bridge import ExperimentController, RunController
+from gui.experiment_tab import ExperimentTab
 from gui.i18n import core_text
-
-if TYPE_CHECKING:
-    from gui.main_window import MainWindow
 
 EXPORT_DIR_KEY = "exports/directory"
 # File dialog filters, translated where a dialog shows them (FileMenu.ask_*_path).
@@ -120,15 +120,216 @@ class _PngError(OSError):
     pass
 
 
+# --- what the menu works on ------------------------------------------------------------
+
+
+class FileMenuHost(Protocol):
+    """What the File menu works on, in the window it belongs to (MainWindow is one).
+
+    Read at each use, never kept: the window replaces its results as runs end.
+    """
+
+    @property
+    def settings(self) -> QSettings: ...  # the export directory is remembered there
+    @property
+    def last_result(self) -> RunResult | None: ...  # the run on the Run tab
+    @property
+    def controller(self) -> RunController: ...
+    @property
+    def experiment_controller(self) -> ExperimentController: ...
+    @property
+    def experiment_tab(self) -> ExperimentTab: ...  # its result, spec panel, cells, charts
+    @property
+    def run_tab(self) -> QWidget: ...
+    @property
+    def lanes(self) -> QWidget: ...
+    @property
+    def tabs(self) -> QTabWidget: ...
+
+
+@dataclass(frozen=True)
+class Source:
+    """Whose result an export writes: a single run's or an experiment's."""
+
+    result: Callable[[FileMenuHost], Any]  # None until there is one
+    busy: Callable[[FileMenuHost], bool]  # a result is being made: not exported meanwhile
+    has_plot: Callable[[FileMenuHost], bool]  # its plot has something to show
+    tab: Callable[[FileMenuHost], QWidget]  # where its plot is
+    file_name: Callable[[Any, str], str]  # (result, suffix) -> the default file name
+    nameless: str  # the default file name's start for a plot with no result yet
+
+
+RUN = Source(
+    result=lambda host: host.last_result,
+    busy=lambda host: host.controller.is_running(),
+    # The lanes draw a run as it goes.
+    has_plot=lambda host: host.last_result is not None or host.controller.is_running(),
+    tab=lambda host: host.run_tab,
+    file_name=run_file_name,
+    nameless="queuescope",
+)
+EXPERIMENT = Source(
+    result=lambda host: host.experiment_tab.result,
+    busy=lambda host: host.experiment_controller.is_running(),
+    has_plot=lambda host: host.experiment_tab.model.rowCount() > 0,
+    tab=lambda host: host.experiment_tab,
+    file_name=experiment_file_name,
+    nameless="queuescope-experiment",
+)
+
+
+@dataclass(frozen=True)
+class Plot:
+    """What a plot export saves as PNG: a widget of the window."""
+
+    widget: Callable[[FileMenuHost], QWidget]
+
+
+@dataclass(frozen=True)
+class Export:
+    """One entry of the File menu that writes a file: a result as text, or a plot as PNG.
+
+    Texts are English sources in the FileMenu context, translated where shown,
+    each a whole sentence: the menu entry, the dialog's title, and the failure
+    and success messages (with a {path} placeholder).
+    """
+
+    action_name: str  # the QAction's objectName
+    text: str
+    title: str
+    failed: str
+    saved: str
+    source: Source
+    suffix: str  # how the default file name ends
+    name_filter: str
+    writes: Callable[[Any, IO[str]], None] | Plot  # write(result, out), or the plot
+
+
+# str(): the stubs type QT_TRANSLATE_NOOP as returning object.
+PLOT_FAILED = str(QT_TRANSLATE_NOOP("FileMenu", "Could not save the plot to {path}"))
+PLOT_SAVED = str(QT_TRANSLATE_NOOP("FileMenu", "Saved the plot to {path}"))
+
+EXPORT_RECORDS = Export(
+    "exportRecordsAction",
+    str(QT_TRANSLATE_NOOP("FileMenu", "Export records (CSV)…")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Export records")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Could not write the records to {path}")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Saved the records to {path}")),
+    RUN,
+    ".csv",
+    CSV_FILTER,
+    write_records_csv,
+)
+EXPORT_RESULT = Export(
+    "exportResultAction",
+    str(QT_TRANSLATE_NOOP("FileMenu", "Export result (JSON)…")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Export result")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Could not write the result to {path}")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Saved the result to {path}")),
+    RUN,
+    ".json",
+    JSON_FILTER,
+    write_run_json,
+)
+EXPORT_TRACE = Export(
+    "exportTraceAction",
+    str(QT_TRANSLATE_NOOP("FileMenu", "Export trace (Perfetto / chrome://tracing)…")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Export trace")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Could not write the trace to {path}")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Saved the trace to {path}")),
+    RUN,
+    ".trace.json",
+    TRACE_FILTER,
+    write_chrome_trace,
+)
+EXPORT_EXPERIMENT = Export(
+    "exportExperimentAction",
+    str(QT_TRANSLATE_NOOP("FileMenu", "Export experiment (JSON)…")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Export experiment")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Could not write the experiment to {path}")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Saved the experiment to {path}")),
+    EXPERIMENT,
+    ".json",
+    JSON_FILTER,
+    write_experiment_json,
+)
+EXPORT_CELLS = Export(
+    "exportCellsAction",
+    str(QT_TRANSLATE_NOOP("FileMenu", "Export experiment cells (CSV)…")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Export experiment cells")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Could not write the experiment cells to {path}")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Saved the experiment cells to {path}")),
+    EXPERIMENT,
+    "-cells.csv",
+    CSV_FILTER,
+    write_experiment_csv,
+)
+EXPORT_TRIALS = Export(
+    "exportTrialsAction",
+    str(QT_TRANSLATE_NOOP("FileMenu", "Export trials (CSV)…")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Export trials")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Could not write the trials to {path}")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Saved the trials to {path}")),
+    EXPERIMENT,
+    "-trials.csv",
+    CSV_FILTER,
+    write_trials_csv,
+)
+SAVE_LANES = Export(
+    "saveLanesPngAction",
+    str(QT_TRANSLATE_NOOP("FileMenu", "Worker lanes, queue depth and throughput…")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Save worker lanes")),
+    PLOT_FAILED,
+    PLOT_SAVED,
+    RUN,
+    "-lanes.png",
+    PNG_FILTER,
+    Plot(lambda host: host.lanes),
+)
+SAVE_OUTCOMES = Export(
+    "saveOutcomesPngAction",
+    str(QT_TRANSLATE_NOOP("FileMenu", "Experiment outcome chart…")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Save outcome chart")),
+    PLOT_FAILED,
+    PLOT_SAVED,
+    EXPERIMENT,
+    "-outcomes.png",
+    PNG_FILTER,
+    Plot(lambda host: host.experiment_tab.outcome_chart),
+)
+SAVE_TIMING = Export(
+    "saveTimingPngAction",
+    str(QT_TRANSLATE_NOOP("FileMenu", "Experiment latency and throughput chart…")),
+    str(QT_TRANSLATE_NOOP("FileMenu", "Save latency chart")),
+    PLOT_FAILED,
+    PLOT_SAVED,
+    EXPERIMENT,
+    "-timing.png",
+    PNG_FILTER,
+    Plot(lambda host: host.experiment_tab.timing_chart),
+)
+# The menu's groups, in its order: a run's, an experiment's, then the plots (a submenu).
+RUN_EXPORTS = (EXPORT_RECORDS, EXPORT_RESULT, EXPORT_TRACE)
+EXPERIMENT_EXPORTS = (EXPORT_EXPERIMENT, EXPORT_CELLS, EXPORT_TRIALS)
+PLOT_EXPORTS = (SAVE_LANES, SAVE_OUTCOMES, SAVE_TIMING)
+EXPORTS = (*RUN_EXPORTS, *EXPERIMENT_EXPORTS, *PLOT_EXPORTS)
+
+
 # --- the menu ------------------------------------------------------------------------
 
 
 class FileMenu(QObject):
-    """Builds the File menu of a MainWindow and does what its actions say."""
+    """Builds the File menu of a window and does what its actions say.
 
-    def __init__(self, window: MainWindow) -> None:
+    window is the QMainWindow the menu is in (its menu bar and status bar, the
+    dialogs' parent); host is what the actions work on: the same MainWindow in
+    the app.
+    """
+
+    def __init__(self, window: QMainWindow, host: FileMenuHost) -> None:
         super().__init__(window)
         self.window = window
+        self.host = host
         self.last_message_box: QMessageBox | None = None
         menu = window.menuBar().addMenu(self.tr("&File"))
         menu.setObjectName("fileMenu")
@@ -151,77 +352,54 @@ class FileMenu(QObject):
         self.save_spec_action = action(
             "saveSpecAction", self.tr("Save experiment spec…"), self.save_spec, "Ctrl+S"
         )
-        menu.addSeparator()
-        self.export_records_action = action(
-            "exportRecordsAction", self.tr("Export records (CSV)…"), self.export_records
-        )
-        self.export_result_action = action(
-            "exportResultAction", self.tr("Export result (JSON)…"), self.export_result
-        )
-        self.export_trace_action = action(
-            "exportTraceAction",
-            self.tr("Export trace (Perfetto / chrome://tracing)…"),
-            self.export_trace,
-        )
-        menu.addSeparator()
-        self.export_experiment_action = action(
-            "exportExperimentAction", self.tr("Export experiment (JSON)…"), self.export_experiment
-        )
-        self.export_cells_action = action(
-            "exportCellsAction", self.tr("Export experiment cells (CSV)…"), self.export_cells
-        )
-        self.export_trials_action = action(
-            "exportTrialsAction", self.tr("Export trials (CSV)…"), self.export_trials
-        )
+        # Each export's action, by entry (tests find them by objectName too).
+        self.export_actions: dict[Export, QAction] = {}
+        for group in (RUN_EXPORTS, EXPERIMENT_EXPORTS):
+            menu.addSeparator()
+            for entry in group:
+                self.export_actions[entry] = action(
+                    entry.action_name, _tr(entry.text), self._export_slot(entry)
+                )
         menu.addSeparator()
         plots = menu.addMenu(self.tr("Save plot as PNG"))
         plots.setObjectName("savePlotMenu")
         self.plot_menu = plots
-        self.save_lanes_action = action(
-            "saveLanesPngAction",
-            self.tr("Worker lanes, queue depth and throughput…"),
-            self.save_lanes_png,
-            into=plots,
-        )
-        self.save_outcomes_action = action(
-            "saveOutcomesPngAction",
-            self.tr("Experiment outcome chart…"),
-            self.save_outcomes_png,
-            into=plots,
-        )
-        self.save_timing_action = action(
-            "saveTimingPngAction",
-            self.tr("Experiment latency and throughput chart…"),
-            self.save_timing_png,
-            into=plots,
-        )
+        for entry in PLOT_EXPORTS:
+            self.export_actions[entry] = action(
+                entry.action_name, _tr(entry.text), self._export_slot(entry), into=plots
+            )
         menu.addSeparator()
         action("quitAction", self.tr("Quit"), window.close, "Ctrl+Q")
 
         menu.aboutToShow.connect(self.refresh)
-        window.runEnded.connect(self.refresh)
         for signal in (
-            window.controller.started,
-            window.controller.errored,
-            window.experiment_controller.started,
-            window.experiment_controller.finished,
-            window.experiment_controller.errored,
-            window.experiment_tab.spec_panel.changed,
+            host.controller.started,
+            host.controller.errored,
+            host.experiment_controller.started,
+            host.experiment_controller.finished,
+            host.experiment_controller.errored,
+            host.experiment_tab.spec_panel.changed,
         ):
             signal.connect(self.refresh)
         self.refresh()
+
+    def _export_slot(self, entry: Export) -> Callable[[], None]:
+        def export() -> None:
+            self.export(entry)
+
+        return export
 
     # --- dialogs (tests replace these) -------------------------------------------
 
     def ask_save_path(self, title: str, default_name: str, name_filter: str) -> str | None:
         """title is translated; name_filter is one of the *_FILTER constants (English)."""
         start = str(Path(self._directory()) / default_name)
-        path, _ = QFileDialog.getSaveFileName(self.window, title, start, _filter(name_filter))
+        path, _ = QFileDialog.getSaveFileName(self.window, title, start, _tr(name_filter))
         return path or None
 
     def ask_open_path(self, title: str, name_filter: str) -> str | None:
         path, _ = QFileDialog.getOpenFileName(
-            self.window, title, self._directory(), _filter(name_filter)
+            self.window, title, self._directory(), _tr(name_filter)
         )
         return path or None
 
@@ -246,35 +424,21 @@ class FileMenu(QObject):
     @Slot()
     def refresh(self, *_: Any) -> None:
         """Enable exactly the actions that have something to work on."""
-        window = self.window
-        run = window.last_result
-        experiment = window.experiment_tab.result
-        running = window.controller.is_running()
-        experimenting = window.experiment_controller.is_running()
-        for act in (
-            self.export_records_action,
-            self.export_result_action,
-            self.export_trace_action,
-        ):
-            act.setEnabled(run is not None and not running)
-        self.save_lanes_action.setEnabled(run is not None or running)
-        for act in (
-            self.export_experiment_action,
-            self.export_cells_action,
-            self.export_trials_action,
-        ):
-            act.setEnabled(experiment is not None and not experimenting)
-        has_cells = window.experiment_tab.model.rowCount() > 0
-        self.save_outcomes_action.setEnabled(has_cells)
-        self.save_timing_action.setEnabled(has_cells)
-        self.save_spec_action.setEnabled(window.experiment_tab.spec_panel.is_valid())
-        self.open_spec_action.setEnabled(not experimenting)
+        host = self.host
+        for entry, act in self.export_actions.items():
+            source = entry.source
+            if isinstance(entry.writes, Plot):
+                act.setEnabled(source.has_plot(host))
+            else:
+                act.setEnabled(source.result(host) is not None and not source.busy(host))
+        self.save_spec_action.setEnabled(host.experiment_tab.spec_panel.is_valid())
+        self.open_spec_action.setEnabled(not host.experiment_controller.is_running())
 
     # --- specs -------------------------------------------------------------------
 
     @Slot()
     def open_spec(self) -> bool:
-        if self.window.experiment_controller.is_running():
+        if self.host.experiment_controller.is_running():
             return False
         path = self.ask_open_path(self.tr("Open experiment spec"), SPEC_FILTER)
         if not path:
@@ -286,9 +450,9 @@ class FileMenu(QObject):
                 self.tr("Could not open the experiment spec"), error.sentence.render(core_text)
             )
             return False
-        tab = self.window.experiment_tab
+        tab = self.host.experiment_tab
         notes = tab.spec_panel.set_spec(spec)
-        self.window.tabs.setCurrentWidget(tab)
+        self.host.tabs.setCurrentWidget(tab)
         self._remember(path)
         said = self.tr("Opened experiment spec {path}").format(path=path)
         self.window.statusBar().showMessage("; ".join([said, *notes]))
@@ -296,7 +460,7 @@ class FileMenu(QObject):
 
     @Slot()
     def save_spec(self) -> bool:
-        panel = self.window.experiment_tab.spec_panel
+        panel = self.host.experiment_tab.spec_panel
         try:
             spec = panel.plan().spec
         except ExperimentSpecError as error:
@@ -321,134 +485,31 @@ class FileMenu(QObject):
             write,
         )
 
-    # --- one run -----------------------------------------------------------------
+    # --- exports -----------------------------------------------------------------
 
-    # Each export names what it writes in whole sentences (translated as such):
-    # the dialog's title, the failure and the success message.
-
-    @Slot()
-    def export_records(self) -> bool:
-        texts = (
-            self.tr("Export records"),
-            self.tr("Could not write the records to {path}"),
-            self.tr("Saved the records to {path}"),
-        )
-        return self._export_run(texts, ".csv", CSV_FILTER, write_records_csv)
-
-    @Slot()
-    def export_result(self) -> bool:
-        texts = (
-            self.tr("Export result"),
-            self.tr("Could not write the result to {path}"),
-            self.tr("Saved the result to {path}"),
-        )
-        return self._export_run(texts, ".json", JSON_FILTER, write_run_json)
-
-    @Slot()
-    def export_trace(self) -> bool:
-        texts = (
-            self.tr("Export trace"),
-            self.tr("Could not write the trace to {path}"),
-            self.tr("Saved the trace to {path}"),
-        )
-        return self._export_run(texts, ".trace.json", TRACE_FILTER, write_chrome_trace)
-
-    def _export_run(
-        self,
-        texts: tuple[str, str, str],
-        suffix: str,
-        name_filter: str,
-        write: Callable[[RunResult, IO[str]], None],
-    ) -> bool:
-        result = self.window.last_result
-        if result is None:
+    def export(self, entry: Export) -> bool:
+        """Ask where, then write entry's file; False when nothing was written."""
+        source, result = entry.source, entry.source.result(self.host)
+        if isinstance(entry.writes, Plot):
+            # Shown first, so that the plot is grabbed as laid out on screen.
+            self.host.tabs.setCurrentWidget(source.tab(self.host))
+        elif result is None:
             return False
-        title, failed, saved = texts
-        path = self.ask_save_path(title, run_file_name(result, suffix), name_filter)
+        if result is None:
+            default_name = source.nameless + entry.suffix
+        else:
+            default_name = source.file_name(result, entry.suffix)
+        path = self.ask_save_path(_tr(entry.title), default_name, entry.name_filter)
         if not path:
             return False
-        return self._write_text(path, failed, saved, lambda out: write(result, out))
-
-    # --- an experiment -----------------------------------------------------------
-
-    @Slot()
-    def export_experiment(self) -> bool:
-        texts = (
-            self.tr("Export experiment"),
-            self.tr("Could not write the experiment to {path}"),
-            self.tr("Saved the experiment to {path}"),
-        )
-        return self._export_experiment(texts, ".json", JSON_FILTER, write_experiment_json)
-
-    @Slot()
-    def export_cells(self) -> bool:
-        texts = (
-            self.tr("Export experiment cells"),
-            self.tr("Could not write the experiment cells to {path}"),
-            self.tr("Saved the experiment cells to {path}"),
-        )
-        return self._export_experiment(texts, "-cells.csv", CSV_FILTER, write_experiment_csv)
-
-    @Slot()
-    def export_trials(self) -> bool:
-        texts = (
-            self.tr("Export trials"),
-            self.tr("Could not write the trials to {path}"),
-            self.tr("Saved the trials to {path}"),
-        )
-        return self._export_experiment(texts, "-trials.csv", CSV_FILTER, write_trials_csv)
-
-    def _export_experiment(
-        self,
-        texts: tuple[str, str, str],
-        suffix: str,
-        name_filter: str,
-        write: Callable[[ExperimentResult, IO[str]], None],
-    ) -> bool:
-        result = self.window.experiment_tab.result
-        if result is None:
-            return False
-        title, failed, saved = texts
-        path = self.ask_save_path(title, experiment_file_name(result, suffix), name_filter)
-        if not path:
-            return False
-        return self._write_text(path, failed, saved, lambda out: write(result, out))
-
-    # --- plots -------------------------------------------------------------------
-
-    @Slot()
-    def save_lanes_png(self) -> bool:
-        result = self.window.last_result
-        name = run_file_name(result, "-lanes.png") if result else "queuescope-lanes.png"
-        self.window.tabs.setCurrentWidget(self.window.run_tab)
-        return self._save_png(self.window.lanes, self.tr("Save worker lanes"), name)
-
-    @Slot()
-    def save_outcomes_png(self) -> bool:
-        tab = self.window.experiment_tab
-        self.window.tabs.setCurrentWidget(tab)
-        return self._save_png(
-            tab.outcome_chart, self.tr("Save outcome chart"), self._chart_name("outcomes")
+        write = entry.writes
+        if isinstance(write, Plot):
+            return self._save_png(write.widget(self.host), path)
+        return self._write_text(
+            path, _tr(entry.failed), _tr(entry.saved), lambda out: write(result, out)
         )
 
-    @Slot()
-    def save_timing_png(self) -> bool:
-        tab = self.window.experiment_tab
-        self.window.tabs.setCurrentWidget(tab)
-        return self._save_png(
-            tab.timing_chart, self.tr("Save latency chart"), self._chart_name("timing")
-        )
-
-    def _chart_name(self, what: str) -> str:
-        result = self.window.experiment_tab.result
-        if result is None:
-            return f"queuescope-experiment-{what}.png"
-        return experiment_file_name(result, f"-{what}.png")
-
-    def _save_png(self, widget: QWidget, title: str, default_name: str) -> bool:
-        path = self.ask_save_path(title, default_name, PNG_FILTER)
-        if not path:
-            return False
+    def _save_png(self, widget: QWidget, path: str) -> bool:
         if not path.lower().endswith(".png"):
             path += ".png"
         pixmap = widget.grab()
@@ -460,10 +521,9 @@ class FileMenu(QObject):
         try:
             atomic_write(path, write, suffix=".png")
         except OSError as error:
-            failed = self.tr("Could not save the plot to {path}").format(path=path)
-            self.report_error(failed, _reason(error))
+            self.report_error(_tr(PLOT_FAILED).format(path=path), _reason(error))
             return False
-        self._done(path, self.tr("Saved the plot to {path}"))
+        self._done(path, _tr(PLOT_SAVED))
         return True
 
     # --- internals ---------------------------------------------------------------
@@ -488,17 +548,18 @@ class FileMenu(QObject):
         self.window.statusBar().showMessage(saved.format(path=path))
 
     def _directory(self) -> str:
-        stored = self.window.settings.value(EXPORT_DIR_KEY)
+        stored = self.host.settings.value(EXPORT_DIR_KEY)
         if isinstance(stored, str) and os.path.isdir(stored):
             return stored
         return str(Path.home())
 
     def _remember(self, path: str) -> None:
-        self.window.settings.setValue(EXPORT_DIR_KEY, os.path.dirname(os.path.abspath(path)))
+        self.host.settings.setValue(EXPORT_DIR_KEY, os.path.dirname(os.path.abspath(path)))
 
 
-def _filter(name_filter: str) -> str:
-    return QCoreApplication.translate("FileMenu", name_filter)
+def _tr(source: str) -> str:
+    """A FileMenu text marked with QT_TRANSLATE_NOOP, in the window's language."""
+    return QCoreApplication.translate("FileMenu", source)
 
 
 def _reason(error: OSError) -> str:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QSettings, Qt
 from core.engine import exclusive_runs
 from core.experiment import ExperimentSpec
 from gui import MainWindow
+from gui.file_menu import EXPORT_RECORDS
 from gui.params_panel import DEFAULTS
 from tests.gui.helpers import choose, run_through_window, set_params
 
@@ -92,7 +93,7 @@ def unwritable_export(qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatc
     monkeypatch.setattr(
         window.file_menu, "ask_save_path", lambda *a: str(not_a_dir / "records.csv")
     )
-    assert window.file_menu.export_records() is False
+    assert window.file_menu.export(EXPORT_RECORDS) is False
     assert window.last_result is result and window.model.rowCount() == 20  # nothing lost
     return shown_message(window)
 

@@ -15,6 +15,7 @@ from core.strategies import GROUPS, STRATEGIES
 from gui import MainWindow
 from gui.experiment_chart import headline_shares
 from gui.experiment_model import CELL_HEADERS, COL_FIRST_OUTCOME, format_rate
+from gui.file_menu import EXPORT_TRACE
 from gui.verdict import SEVERITY_FAILURE, severity_of
 from tests.gui.experiment_helpers import (
     POST_LOOPS,
@@ -203,7 +204,7 @@ def test_double_click_a_cell_then_open_a_trial(qtbot: Any, window: MainWindow) -
     assert window.tabs.currentWidget() is window.run_tab
     assert window.model.rowCount() == 30
     assert window.banner.severity() == SEVERITY_FAILURE
-    assert window.file_menu.export_trace_action.isEnabled()
+    assert window.file_menu.export_actions[EXPORT_TRACE].isEnabled()
 
 
 @pytest.mark.timeout(120)

@@ -14,6 +14,17 @@ from PySide6.QtWidgets import QMessageBox
 from core.experiment import ExperimentResult, load_spec
 from core.result import RunResult
 from gui import MainWindow
+from gui.file_menu import (
+    EXPORT_CELLS,
+    EXPORT_EXPERIMENT,
+    EXPORT_RECORDS,
+    EXPORT_RESULT,
+    EXPORT_TRACE,
+    EXPORT_TRIALS,
+    SAVE_LANES,
+    SAVE_OUTCOMES,
+    SAVE_TIMING,
+)
 from tests.gui.experiment_helpers import run_experiment_through_window, small_spec
 from tests.gui.helpers import run_through_window, set_params
 
@@ -62,17 +73,7 @@ def last_written(save_paths: SavePaths) -> Path:
 def test_nothing_to_export_disables_the_actions(window: MainWindow) -> None:
     menu = window.file_menu
     menu.refresh()
-    for action in (
-        menu.export_records_action,
-        menu.export_result_action,
-        menu.export_trace_action,
-        menu.export_experiment_action,
-        menu.export_cells_action,
-        menu.export_trials_action,
-        menu.save_lanes_action,
-        menu.save_outcomes_action,
-        menu.save_timing_action,
-    ):
+    for action in menu.export_actions.values():
         assert not action.isEnabled(), action.text()
     assert menu.save_spec_action.isEnabled() and menu.open_spec_action.isEnabled()
     texts = [a.text() for a in menu.menu.actions()]
@@ -85,9 +86,9 @@ def test_run_exports_write_files_that_parse_back(
     window: MainWindow, run_result: RunResult, save_paths: SavePaths
 ) -> None:
     menu = window.file_menu
-    assert menu.export_records_action.isEnabled()
+    assert menu.export_actions[EXPORT_RECORDS].isEnabled()
 
-    menu.export_records_action.trigger()
+    menu.export_actions[EXPORT_RECORDS].trigger()
     name = save_paths.asked[-1][1]
     assert re.fullmatch(rf"queuescope-seed-empty-after-get-deadlock-{STAMP}\.csv", name), name
     with last_written(save_paths).open(newline="") as f:
@@ -96,18 +97,18 @@ def test_run_exports_write_files_that_parse_back(
     lost = [int(r["item"]) for r in rows if r["status"] != "processed"]
     assert lost == run_result.lost
 
-    menu.export_result_action.trigger()
+    menu.export_actions[EXPORT_RESULT].trigger()
     assert save_paths.asked[-1][1].endswith(".json")
     data = json.loads(last_written(save_paths).read_text())
     assert data["outcomes"] == run_result.outcomes and len(data["records"]) == 40
 
-    menu.export_trace_action.trigger()
+    menu.export_actions[EXPORT_TRACE].trigger()
     assert save_paths.asked[-1][1].endswith(".trace.json")
     trace = json.loads(last_written(save_paths).read_text())
     spans = [e for e in trace["traceEvents"] if e["ph"] == "X"]
     assert len(spans) == run_result.processed > 0
 
-    menu.save_lanes_action.trigger()
+    menu.export_actions[SAVE_LANES].trigger()
     png = save_paths.asked[-1][1]
     assert re.fullmatch(rf"queuescope-seed-empty-after-get-deadlock-{STAMP}-lanes\.png", png), png
     assert last_written(save_paths).read_bytes().startswith(PNG_HEADER)
@@ -119,10 +120,10 @@ def test_experiment_exports_write_files_that_parse_back(
     window: MainWindow, experiment: ExperimentResult, save_paths: SavePaths
 ) -> None:
     menu = window.file_menu
-    assert menu.export_experiment_action.isEnabled()
-    assert not menu.export_records_action.isEnabled()  # no single run yet
+    assert menu.export_actions[EXPORT_EXPERIMENT].isEnabled()
+    assert not menu.export_actions[EXPORT_RECORDS].isEnabled()  # no single run yet
 
-    menu.export_experiment_action.trigger()
+    menu.export_actions[EXPORT_EXPERIMENT].trigger()
     assert re.fullmatch(rf"queuescope-experiment-2cells-{STAMP}\.json", save_paths.asked[-1][1])
     data = json.loads(last_written(save_paths).read_text())
     assert [c["strategy"] for c in data["cells"]] == [
@@ -131,20 +132,20 @@ def test_experiment_exports_write_files_that_parse_back(
     ]
     assert data["trials_done"] == 4 and len(data["cells"][0]["runs"]) == 2
 
-    menu.export_cells_action.trigger()
+    menu.export_actions[EXPORT_CELLS].trigger()
     assert save_paths.asked[-1][1].endswith("-cells.csv")
     with last_written(save_paths).open(newline="") as f:
         cells = list(csv.DictReader(f))
     assert len(cells) == 2 and cells[0]["trials"] == "2"
     assert cells[0]["lost_count"] == "2"  # the first loop loses its tail item every time
 
-    menu.export_trials_action.trigger()
+    menu.export_actions[EXPORT_TRIALS].trigger()
     with last_written(save_paths).open(newline="") as f:
         trials = list(csv.DictReader(f))
     assert len(trials) == experiment.trials_done == 4
     assert {t["seed"] for t in trials} == {str(t.seed) for c in experiment.cells for t in c.trials}
 
-    for action in (menu.save_outcomes_action, menu.save_timing_action):
+    for action in (menu.export_actions[SAVE_OUTCOMES], menu.export_actions[SAVE_TIMING]):
         assert action.isEnabled()
         action.trigger()
         assert save_paths.asked[-1][1].endswith(".png")
@@ -160,7 +161,7 @@ def test_an_unwritable_path_is_reported_and_nothing_is_lost(
     save_paths.answer = str(blocker / "records.csv")  # a path under a file: cannot be created
     rows_before = window.model.rowCount()
 
-    assert window.file_menu.export_records() is False
+    assert window.file_menu.export(EXPORT_RECORDS) is False
 
     assert "Could not write the records to" in window.statusBar().currentMessage()
     assert "Not a directory" in window.statusBar().currentMessage()
@@ -172,10 +173,10 @@ def test_an_unwritable_path_is_reported_and_nothing_is_lost(
     # Nothing lost: the result is still there, and exportable elsewhere.
     assert window.last_result is run_result
     assert window.model.rowCount() == rows_before == 40
-    assert window.file_menu.export_records_action.isEnabled()
+    assert window.file_menu.export_actions[EXPORT_RECORDS].isEnabled()
     assert [p.name for p in save_paths.directory.iterdir()] == ["a-file"]  # no temporary file
     save_paths.answer = None
-    assert window.file_menu.export_records() is True
+    assert window.file_menu.export(EXPORT_RECORDS) is True
 
 
 def test_an_export_over_an_existing_file_keeps_it_if_writing_fails(
