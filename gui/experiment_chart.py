@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from core.experiment import COUNTED_OUTCOMES, NO_FAULT, Cell, CellResult
 from gui.experiment_model import OUTCOME_COLORS, fault_kind_label, fault_label, queue_label
 from gui.i18n import core_text
+from gui.plot_canvas import PlotCanvas
 from gui.qtutil import named
 
 BAR_HEIGHT = 0.62
@@ -180,14 +181,11 @@ class OutcomeChart(QWidget):
         return dict(self._shares)
 
 
-class TimingChart(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph is untyped
+class TimingChart(PlotCanvas):
     """Per cell: median elapsed seconds (left) and median items per second (right)."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.setBackground("w")
-        self.setObjectName("timingChart")
-        self.setMinimumHeight(160)
+        super().__init__("timingChart", 160, parent)
         self.elapsed_plot = _plot(self, "", self.tr("median elapsed (s)"))
         self.speed_plot = _plot(self, "", self.tr("median items/s"))
         self.speed_plot.setYLink(self.elapsed_plot)

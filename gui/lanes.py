@@ -21,6 +21,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtGui import QColor
 
 from core.result import Progress, RunResult
+from gui.plot_canvas import PlotCanvas
 
 STATE_COLORS = {
     "starting": "#90a4ae",
@@ -150,14 +151,11 @@ class SeriesBuffer:
         return self.t[: self.size], self.v[: self.size]
 
 
-class WorkerLanes(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph is untyped
+class WorkerLanes(PlotCanvas):
     """Lanes (one per worker, coloured by state) above queue-depth and throughput plots."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.setBackground("w")
-        self.setObjectName("workerLanes")
-        self.setMinimumHeight(260)
+        super().__init__("workerLanes", 260, parent)
         self.lanes: list[Lane] = []
         self.now = 0.0
         self.depth = SeriesBuffer()
