@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import sys
 import time
 from typing import Any
@@ -34,6 +32,7 @@ from gui.file_menu import FileMenu
 from gui.i18n import core_text, effective_language
 from gui.lanes import WorkerLanes
 from gui.language_menu import LanguageMenu
+from gui.memory import release_free_memory
 from gui.panels import LogPanel, StrategyPanel, verdict_footer
 from gui.params_panel import ParamsPanel, param_error_text
 from gui.qtutil import named, run_controls, side_panel
@@ -561,29 +560,3 @@ class MainWindow(QMainWindow):
 
 def _outcomes_text(result: RunResult) -> str:
     return core_text(LIST_SEPARATOR).join(core_text(outcome) for outcome in result.outcomes)
-
-
-def _load_malloc_trim() -> Any:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim  # glibc only
-    except (OSError, AttributeError):
-        return None
-    trim.argtypes = [ctypes.c_size_t]
-    trim.restype = ctypes.c_int
-    return trim
-
-
-_MALLOC_TRIM = _load_malloc_trim()
-
-
-def release_free_memory() -> None:
-    """Return free heap pages to the OS (glibc's malloc_trim; a no-op elsewhere).
-
-    glibc keeps memory freed by other threads' arenas and raises its mmap
-    threshold after big frees, so RSS stays at the run's peak without this.
-    """
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
