@@ -15,17 +15,21 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from core.engine import RunInProgress, run
-    from core.params import ParamError, RunParams, validate
+    from core.control import RunControl
+    from core.engine import run
+    from core.errors import ParamError, RunInProgress
+    from core.params import RunParams
     from core.result import ItemRecords, Progress, RunResult, TimelineEvent, WorkerSummary
     from core.strategies import STRATEGIES, Strategy, get_strategy
+    from core.validation import validate
 
 _WHERE = {
-    "RunInProgress": "core.engine",
+    "RunControl": "core.control",
+    "RunInProgress": "core.errors",
     "run": "core.engine",
-    "ParamError": "core.params",
+    "ParamError": "core.errors",
     "RunParams": "core.params",
-    "validate": "core.params",
+    "validate": "core.validation",
     "ItemRecords": "core.result",
     "Progress": "core.result",
     "RunResult": "core.result",
@@ -41,6 +45,7 @@ __all__ = [
     "ItemRecords",
     "ParamError",
     "Progress",
+    "RunControl",
     "RunInProgress",
     "RunParams",
     "RunResult",

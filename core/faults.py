@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core.errors import ParamError
 from core.text import Sentence, translatable
 
 PIPE_BUFFER_BYTES = 65536  # Linux's default pipe capacity
@@ -76,73 +77,100 @@ SLOW_MIN_MS = 1.0  # a slow worker is slow even when items take no work
 
 @dataclass(frozen=True)
 class Fault:
+    """An injected fault, KIND[:ARG], parsed once (Fault.parse) where it is typed.
+
+    arg None stands for the kind's default; resolved() fills it in and checks
+    it against the run's items and workers.
+    """
+
     kind: str
-    arg: int
+    arg: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.kind}:{self.arg}"
+        return self.kind if self.arg is None else f"{self.kind}:{self.arg}"
+
+    @property
+    def value(self) -> int:
+        """ARG of a resolved fault (see resolved())."""
+        if self.arg is None:
+            raise ValueError(f"fault {self.kind} has no ARG yet: resolve it against a run")
+        return self.arg
 
     @property
     def item(self) -> int:
         """The item the fault hits; -1 for faults that are not about one item."""
-        return self.arg if FAULT_KINDS[self.kind].arg_name == "item" else -1
+        if self.arg is None or FAULT_KINDS[self.kind].arg_name != "item":
+            return -1
+        return self.arg
+
+    @classmethod
+    def parse(cls, text: str) -> Fault:
+        """KIND[:ARG] as a Fault; raise ParamError (a ValueError) with a one-line message."""
+        kind, _, raw_arg = text.partition(":")
+        if kind not in FAULT_KINDS:
+            raise ParamError(
+                Sentence.of(
+                    translatable("core", "unknown fault {kind}; valid: {valid}"),
+                    kind=repr(kind),
+                    valid=", ".join(FAULT_KINDS),
+                )
+            )
+        if not raw_arg:
+            return cls(kind)
+        try:
+            return cls(kind, int(raw_arg))
+        except ValueError:
+            raise ParamError(
+                Sentence.of(
+                    translatable(
+                        "core", "fault {kind} takes a whole number ({meaning}), got {value}"
+                    ),
+                    kind=kind,
+                    meaning=Sentence(FAULT_KINDS[kind].arg_name),
+                    value=repr(raw_arg),
+                )
+            ) from None
+
+    def resolved(self, items: int, workers: int) -> Fault:
+        """This fault with its ARG filled in and checked against the run's size."""
+        meaning = FAULT_KINDS[self.kind].arg_name
+        low, high = arg_range(self.kind, items, workers)
+        arg = self.arg if self.arg is not None else default_arg(self.kind, items)
+        if low <= arg <= high:
+            return Fault(self.kind, arg)
+        template = {
+            "item": translatable(
+                "core", "fault {kind} needs an item between 0 and {last}, got {arg}"
+            ),
+            "worker": translatable(
+                "core", "fault {kind} needs a worker between 1 and {last}, got {arg}"
+            ),
+            "bytes": translatable("core", "fault {kind} needs 1 to {last} bytes, got {arg}"),
+        }[meaning]
+        raise ParamError(Sentence.of(template, kind=self.kind, last=high, arg=arg))
+
+
+MAX_PAYLOAD_BYTES = 64 << 20
+
+
+def arg_range(kind: str, items: int, workers: int) -> tuple[int, int]:
+    """The ARG values a fault of this kind accepts in a run of this size."""
+    meaning = FAULT_KINDS[kind].arg_name
+    if meaning == "item":
+        return 0, items - 1
+    if meaning == "worker":
+        return 1, workers
+    return 1, MAX_PAYLOAD_BYTES
+
+
+def default_arg(kind: str, items: int) -> int:
+    """ARG when none is given: the middle item, 1 MiB, worker 1."""
+    return {"item": items // 2, "bytes": 1 << 20, "worker": 1}[FAULT_KINDS[kind].arg_name]
 
 
 def parse_fault(text: str, items: int, workers: int) -> Fault:
-    """Parse KIND[:ARG]; raise ParamError (a ValueError) with a one-line message."""
-    # Here, not at the top: workers import this module and never parse faults.
-    from core.params import ParamError
-
-    kind, _, raw_arg = text.partition(":")
-    if kind not in FAULT_KINDS:
-        raise ParamError(
-            Sentence.of(
-                translatable("core", "unknown fault {kind}; valid: {valid}"),
-                kind=repr(kind),
-                valid=", ".join(FAULT_KINDS),
-            )
-        )
-    meaning = FAULT_KINDS[kind].arg_name
-    default = {"item": items // 2, "bytes": 1 << 20, "worker": 1}[meaning]
-    try:
-        arg = int(raw_arg) if raw_arg else default
-    except ValueError:
-        raise ParamError(
-            Sentence.of(
-                translatable("core", "fault {kind} takes a whole number ({meaning}), got {value}"),
-                kind=kind,
-                meaning=Sentence(meaning),
-                value=repr(raw_arg),
-            )
-        ) from None
-    if meaning == "item" and not 0 <= arg < items:
-        raise ParamError(
-            Sentence.of(
-                translatable("core", "fault {kind} needs an item between 0 and {last}, got {arg}"),
-                kind=kind,
-                last=items - 1,
-                arg=arg,
-            )
-        )
-    if meaning == "worker" and not 1 <= arg <= workers:
-        raise ParamError(
-            Sentence.of(
-                translatable("core", "fault {kind} needs a worker between 1 and {last}, got {arg}"),
-                kind=kind,
-                last=workers,
-                arg=arg,
-            )
-        )
-    if meaning == "bytes" and not 1 <= arg <= 64 << 20:
-        raise ParamError(
-            Sentence.of(
-                translatable("core", "fault {kind} needs 1 to {last} bytes, got {arg}"),
-                kind=kind,
-                last=64 << 20,
-                arg=arg,
-            )
-        )
-    return Fault(kind, arg)
+    """Parse KIND[:ARG] and check it against the run's size (ParamError if not)."""
+    return Fault.parse(text).resolved(items, workers)
 
 
 class BigItem(int):

@@ -1,19 +1,36 @@
-"""Run parameters and their validation (shared by the CLI, the window and experiments)."""
+"""Run parameters: one schema that every reader of a parameter follows.
+
+Each parameter's type, range, default, help and command-line flag are
+declared once, in PARAMS. validate() (core.validation), the spec reader
+(core.experiment), the CLI's options, the window's saved settings and its
+widget ranges all come from it, so a value is judged the same way wherever
+it is typed. This module is data: it never imports the strategy catalog or
+the queue backends (those add the choices that depend on them).
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.text import Sentence, translatable
+from core.errors import ParamError
+from core.faults import Fault
+from core.text import Sentence, Value, translatable
 
 MAX_ITEMS = 10_000_000
 MAX_WORKERS = 256
-QUEUE_KINDS = ("manager", "mp", "joinable")
+MAX_WORK_MS = 60_000.0
+MAX_SECONDS = 3600.0
+MAX_RATE = 10_000_000.0
+MAX_CHUNKSIZE = 1_000_000
+MAX_SEED = 2**63 - 1
 START_METHODS = ("spawn", "forkserver", "fork")
 PRODUCERS = ("prefill", "concurrent")
 WORK_KINDS = ("sleep", "cpu")
+POOL_QUEUE = "pool"  # what a pool-driven strategy shows where others name their queue backend
 
 
 def platform_start_method() -> str:
@@ -26,24 +43,12 @@ def platform_start_method() -> str:
     )
 
 
-class ParamError(ValueError):
-    """A run parameter is out of range or does not fit the chosen strategy.
-
-    str(error) is the English message; error.sentence is the same message in
-    translatable parts, for the window.
-    """
-
-    def __init__(self, message: str | Sentence) -> None:
-        self.sentence = message if isinstance(message, Sentence) else Sentence(message)
-        super().__init__(self.sentence.render())
-
-
 @dataclass(frozen=True)
 class RunParams:
     strategy: str = "seed-empty-after-get"
     items: int = 100
     workers: int = 3
-    queue_kind: str | None = None  # None: the strategy's own default
+    queue_kind: str | None = None  # a backend name; None: the strategy's own default
     start_method: str = "spawn"
     producer: str = "prefill"
     rate: float | None = None  # items/s for the concurrent producer; None: as fast as possible
@@ -54,96 +59,264 @@ class RunParams:
     watchdog_s: float = 5.0
     get_timeout_s: float = 0.5
     chunksize: int = 1
-    fault: str | None = None  # KIND[:ARG], see core.faults
+    fault: Fault | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        data = dataclasses.asdict(self)
+        data["fault"] = str(self.fault) if self.fault else None
+        return data
 
     def replace(self, **changes: Any) -> RunParams:
         return dataclasses.replace(self, **changes)
 
 
-def validate(params: RunParams) -> RunParams:
-    """Check every field; return the params with the queue kind resolved.
-
-    Raises ParamError with a one-line, user-facing message.
-    """
-    from core.strategies import STRATEGIES, get_strategy
-
-    if params.strategy not in STRATEGIES:
-        raise _error(
-            translatable("core", "unknown strategy {value}; valid: {valid}"),
-            value=repr(params.strategy),
-            valid=", ".join(STRATEGIES),
-        )
-    strategy = get_strategy(params.strategy)
-    if not 0 <= params.items <= MAX_ITEMS:
-        raise _error(
-            translatable("core", "items must be between 0 and {max}, got {value}"),
-            max=f"{MAX_ITEMS:,}",
-            value=params.items,
-        )
-    if not 1 <= params.workers <= MAX_WORKERS:
-        raise _error(
-            translatable("core", "workers must be between 1 and {max}, got {value}"),
-            max=MAX_WORKERS,
-            value=params.workers,
-        )
-    queue_kind = params.queue_kind or strategy.queue_kinds[0]
-    if queue_kind not in strategy.queue_kinds:
-        raise _error(
-            translatable(
-                "core",
-                "strategy {strategy} does not support queue kind {value}; it supports: {valid}",
-            ),
-            strategy=strategy.id,
-            value=repr(queue_kind),
-            valid=", ".join(strategy.queue_kinds),
-        )
-    if params.start_method not in START_METHODS:
-        raise _error(
-            translatable("core", "unknown start method {value}; valid: {valid}"),
-            value=repr(params.start_method),
-            valid=", ".join(START_METHODS),
-        )
-    if params.producer not in PRODUCERS:
-        raise _error(
-            translatable("core", "unknown producer {value}; valid: {valid}"),
-            value=repr(params.producer),
-            valid=", ".join(PRODUCERS),
-        )
-    if params.rate is not None and not params.rate > 0:
-        raise _error(
-            translatable("core", "rate must be > 0 items/s, got {value}"), value=params.rate
-        )
-    if params.work_kind not in WORK_KINDS:
-        raise _error(
-            translatable("core", "unknown work kind {value}; valid: {valid}"),
-            value=repr(params.work_kind),
-            valid=", ".join(WORK_KINDS),
-        )
-    if params.work_ms < 0 or params.jitter_ms < 0:
-        raise _error(translatable("core", "work and jitter must be >= 0 ms"))
-    if not params.watchdog_s > 0:
-        raise _error(
-            translatable("core", "watchdog must be > 0 s, got {value}"), value=params.watchdog_s
-        )
-    if not params.get_timeout_s > 0:
-        raise _error(
-            translatable("core", "get timeout must be > 0 s, got {value}"),
-            value=params.get_timeout_s,
-        )
-    if params.chunksize < 1:
-        raise _error(
-            translatable("core", "chunksize must be >= 1, got {value}"), value=params.chunksize
-        )
-    fault = params.fault
-    if fault:
-        from core.faults import parse_fault
-
-        fault = str(parse_fault(fault, params.items, params.workers))
-    return params.replace(queue_kind=queue_kind, fault=fault or None)
+_TYPE_NAMES = {
+    bool: translatable("core", "a boolean"),
+    int: translatable("core", "an integer"),
+    float: translatable("core", "a number"),
+    str: translatable("core", "a string"),
+    list: translatable("core", "a list"),
+    dict: translatable("core", "an object"),
+    type(None): translatable("core", "null"),
+}
 
 
-def _error(template: str, /, **args: str | int | float) -> ParamError:
+def type_name(value: Any) -> Sentence | str:
+    """How a message names the type of a value read from a file."""
+    name = _TYPE_NAMES.get(type(value))
+    return type(value).__name__ if name is None else Sentence(name)
+
+
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
+def _error(template: str, /, **args: Value) -> ParamError:
     return ParamError(Sentence.of(template, **args))
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter: its type, range or choices, default, help and flag.
+
+    check() turns a value (typed in code, read from a file or a setting)
+    into the parameter's type or raises ParamError with one line that
+    names the parameter. Choices that depend on the catalog (strategies,
+    queue backends) are passed in by the caller.
+    """
+
+    name: str
+    kind: type
+    default: Any
+    help: str
+    low: float | None = None
+    high: float | None = None
+    low_excluded: bool = False  # the range is (low, high]: low itself is refused
+    choices: tuple[str, ...] = ()
+    unknown: str = ""  # the marked "unknown ... {value}; valid: {valid}" message
+    optional: bool = False  # None is a value (no rate, the strategy's own queue)
+    flag: str = ""
+    metavar: str | None = None
+
+    @property
+    def option(self) -> str:
+        """The command-line option: --work-ms for work_ms."""
+        return self.flag or "--" + self.name.replace("_", "-")
+
+    def check(self, value: Any, choices: Sequence[str] | None = None) -> Any:
+        if value is None and self.optional:
+            return None
+        value = self.coerce(value)
+        valid = tuple(choices) if choices is not None else self.choices
+        if valid and value not in valid:
+            raise _error(self.unknown, value=repr(value), valid=", ".join(valid))
+        self.check_range(value)
+        return value
+
+    def coerce(self, value: Any) -> Any:
+        """value as this parameter's type; ints are accepted for floats, bools never."""
+        if self.kind is int:
+            if is_int(value):
+                return value
+            if isinstance(value, float) and value.is_integer():
+                return int(value)
+            raise self._type_error(
+                translatable("core", "{key}: expected an integer, got {type} {value}"), value
+            )
+        if self.kind is float:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise self._type_error(
+                    translatable("core", "{key}: expected a number, got {type} {value}"), value
+                )
+            if not math.isfinite(value):
+                raise _error(
+                    translatable("core", "{key}: expected a finite number, got {value}"),
+                    key=self.name,
+                    value=repr(value),
+                )
+            return float(value)
+        if not isinstance(value, str):
+            raise self._type_error(
+                translatable("core", "{key}: expected a string, got {type} {value}"), value
+            )
+        return value
+
+    def check_range(self, value: Any) -> None:
+        if self.low is None or self.high is None:
+            return
+        too_low = value <= self.low if self.low_excluded else value < self.low
+        if not too_low and value <= self.high:
+            return
+        if self.kind is int:
+            template = translatable("core", "{key} must be between {low} and {high}, got {value}")
+        elif self.low_excluded:
+            template = translatable("core", "{key} must be > {low} and <= {high}, got {value}")
+        else:
+            template = translatable("core", "{key} must be >= {low} and <= {high}, got {value}")
+        raise _error(
+            template,
+            key=self.name,
+            low=_number(self.low),
+            high=_number(self.high),
+            value=value if self.kind is int else repr(value),
+        )
+
+    def _type_error(self, template: str, value: Any) -> ParamError:
+        return _error(template, key=self.name, type=type_name(value), value=repr(value))
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...], unknown: str, help: str) -> Param:
+    return Param(name, str, default, help, choices=choices, unknown=unknown)
+
+
+PARAMS: dict[str, Param] = {
+    p.name: p
+    for p in (
+        Param(
+            "strategy",
+            str,
+            RunParams.strategy,
+            translatable("core", "a strategy id (see 'strategies')"),
+            unknown=translatable("core", "unknown strategy {value}; valid: {valid}"),
+            metavar="ID",
+        ),
+        Param(
+            "items",
+            int,
+            RunParams.items,
+            translatable("core", "how many items the producer puts"),
+            0,
+            MAX_ITEMS,
+        ),
+        Param(
+            "workers",
+            int,
+            RunParams.workers,
+            translatable("core", "how many worker processes take items"),
+            1,
+            MAX_WORKERS,
+        ),
+        Param(
+            "queue_kind",
+            str,
+            RunParams.queue_kind,
+            translatable("core", "queue kind"),
+            unknown=translatable("core", "unknown queue kind {value}; valid: {valid}"),
+            optional=True,
+            flag="--queue",
+        ),
+        _choice(
+            "start_method",
+            RunParams.start_method,
+            START_METHODS,
+            translatable("core", "unknown start method {value}; valid: {valid}"),
+            translatable("core", "how worker processes start"),
+        ),
+        _choice(
+            "producer",
+            RunParams.producer,
+            PRODUCERS,
+            translatable("core", "unknown producer {value}; valid: {valid}"),
+            translatable(
+                "core", "prefill: all items before the workers start; concurrent: while they run"
+            ),
+        ),
+        Param(
+            "rate",
+            float,
+            RunParams.rate,
+            translatable("core", "items/s of the concurrent producer"),
+            0.0,
+            MAX_RATE,
+            low_excluded=True,
+            optional=True,
+        ),
+        Param(
+            "work_ms",
+            float,
+            RunParams.work_ms,
+            translatable("core", "per-item work in ms"),
+            0.0,
+            MAX_WORK_MS,
+            metavar="MS",
+        ),
+        _choice(
+            "work_kind",
+            RunParams.work_kind,
+            WORK_KINDS,
+            translatable("core", "unknown work kind {value}; valid: {valid}"),
+            translatable("core", "what the per-item work does: sleep or busy CPU"),
+        ),
+        Param(
+            "jitter_ms",
+            float,
+            RunParams.jitter_ms,
+            translatable("core", "random extra work per item, up to this many ms"),
+            0.0,
+            MAX_WORK_MS,
+            metavar="MS",
+        ),
+        Param(
+            "seed",
+            int,
+            RunParams.seed,
+            translatable("core", "seed of the jitter"),
+            0,
+            MAX_SEED,
+            metavar="K",
+        ),
+        Param(
+            "watchdog_s",
+            float,
+            RunParams.watchdog_s,
+            translatable("core", "seconds without progress before a run is called stalled"),
+            0.0,
+            MAX_SECONDS,
+            low_excluded=True,
+            metavar="S",
+        ),
+        Param(
+            "get_timeout_s",
+            float,
+            RunParams.get_timeout_s,
+            translatable("core", "the timeout of the loops that call get(timeout)"),
+            0.0,
+            MAX_SECONDS,
+            low_excluded=True,
+            metavar="S",
+        ),
+        Param(
+            "chunksize",
+            int,
+            RunParams.chunksize,
+            translatable("core", "items per task of the pool strategies"),
+            1,
+            MAX_CHUNKSIZE,
+        ),
+    )
+}
+"""Every RunParams field but fault (a value object, see core.faults), in field order."""

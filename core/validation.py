@@ -1,0 +1,50 @@
+"""validate(): a RunParams checked against the schema, the catalog and the backends.
+
+It sits above the strategy catalog and the backend registry because the
+choices of two parameters come from them; every other rule is the schema's
+(core.params.PARAMS).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from core.backends import backend_names
+from core.errors import ParamError
+from core.params import PARAMS, POOL_QUEUE, RunParams
+from core.strategies import STRATEGIES
+from core.text import Sentence, translatable
+
+
+def validate(params: RunParams) -> RunParams:
+    """Check every field; return the params with the queue kind and fault resolved.
+
+    Raises ParamError with a one-line, user-facing message.
+    """
+    values = {}
+    for field in dataclasses.fields(params):
+        name = field.name
+        if name in ("queue_kind", "fault"):
+            continue
+        choices = tuple(STRATEGIES) if name == "strategy" else None
+        values[name] = PARAMS[name].check(getattr(params, name), choices)
+    strategy = STRATEGIES[values["strategy"]]
+    queue_kind = params.queue_kind
+    if queue_kind is not None and queue_kind != POOL_QUEUE:
+        PARAMS["queue_kind"].check(queue_kind, backend_names())
+    supported = strategy.queue_kinds
+    queue_kind = queue_kind or supported[0]
+    if queue_kind not in supported:
+        raise ParamError(
+            Sentence.of(
+                translatable(
+                    "core",
+                    "strategy {strategy} does not support queue kind {value}; it supports: {valid}",
+                ),
+                strategy=strategy.id,
+                value=repr(queue_kind),
+                valid=", ".join(supported),
+            )
+        )
+    fault = params.fault.resolved(values["items"], values["workers"]) if params.fault else None
+    return RunParams(**values, queue_kind=queue_kind, fault=fault)
