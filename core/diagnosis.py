@@ -13,7 +13,7 @@ from core.ledger import (
     W_SENTINELS,
     W_STATE,
 )
-from core.states import STOPPED, WorkerState
+from core.states import WorkerState, WorkerStatus
 from core.text import Ids, Sentence, Translate, Value, identity, translatable
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
     if ev.fault is not None:
         from core.faults import FAULT_KINDS, PIPE_BUFFER_BYTES
 
-        what = Sentence.of(FAULT_KINDS[ev.fault.kind].effect, arg=ev.fault.arg)
+        what = Sentence.of(FAULT_KINDS[ev.fault.kind].effect, arg=ev.fault.value)
         add(
             Sentence.of(
                 translatable("core", "injected fault {fault}: {what}"),
@@ -85,7 +85,7 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
                 what=what,
             )
         )
-        if ev.fault.kind == "big-payload" and ev.fault.arg > PIPE_BUFFER_BYTES:
+        if ev.fault.kind == "big-payload" and ev.fault.value > PIPE_BUFFER_BYTES:
             add(
                 Sentence(
                     translatable(
@@ -97,7 +97,7 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
                     )
                 )
             )
-    stopped = [w.index for w in ev.workers if w.state == STOPPED]
+    stopped = [w.index for w in ev.workers if w.state == WorkerStatus.STOPPED]
     if len(stopped) == 1:
         add(
             Sentence.of(
@@ -122,7 +122,7 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
         )
 
     for summary in ev.workers:
-        if summary.state != "crashed":
+        if summary.state != WorkerStatus.CRASHED:
             continue
         if summary.error and summary.pid is None:
             if "inheritance" in summary.error:
@@ -233,7 +233,7 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
         add(Sentence.of(template, worker=worker, items=Ids.of(items)))
 
     if ev.left:
-        if all(w.state in ("exited", "crashed") for w in ev.workers):
+        if all(w.state in (WorkerStatus.EXITED, WorkerStatus.CRASHED) for w in ev.workers):
             template = translatable(
                 "core",
                 "{count} item(s) were never taken and stay in the queue after every worker had "
@@ -253,10 +253,12 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
             )
         )
 
-    blocked = [w.index for w in ev.workers if w.state == WorkerState.BLOCKING_GET.label]
+    blocked = [w.index for w in ev.workers if w.state == WorkerStatus.BLOCKING_GET]
     if "deadlock" in ev.outcomes:
         exited_on_sentinel = [
-            w.index for w in ev.workers if w.state == "exited" and col(w.index, W_SENTINELS) > 0
+            w.index
+            for w in ev.workers
+            if w.state == WorkerStatus.EXITED and col(w.index, W_SENTINELS) > 0
         ]
         if ev.strategy.sentinels == "one" and exited_on_sentinel:
             add(
@@ -269,7 +271,7 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
                 )
             )
         raced = [w for w in blocked if col(w, W_LAST_EMPTY) == 0.0]
-        if ev.strategy.id == "seed-while-not-empty" and len(raced) == 1:
+        if ev.strategy.checks_empty_then_gets and len(raced) == 1:
             add(
                 Sentence.of(
                     translatable(
@@ -280,7 +282,7 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
                     worker=raced[0],
                 )
             )
-        elif ev.strategy.id == "seed-while-not-empty" and raced:
+        elif ev.strategy.checks_empty_then_gets and raced:
             add(
                 Sentence.of(
                     translatable(
@@ -321,7 +323,7 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
                 state=Sentence(w.state),
             )
             for w in ev.workers
-            if w.state not in ("exited",)
+            if w.state != WorkerStatus.EXITED
         )
         phase = Sentence(ev.phase)
         if stuck:

@@ -1,18 +1,15 @@
-"""Queue kinds behind one small interface.
+"""The queue a worker loop sees: the backend's queue, with the ledger's evidence.
 
 Strategies only ever call put/get/get_nowait/empty/qsize/task_done on the
-object they are given, so a queue kind that is not multiprocessing's (a
-networked one, say) only has to provide those.
+object they are given, so any backend's queue (core.backends) that offers
+those can be instrumented.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
-from multiprocessing.connection import Connection
-from multiprocessing.context import BaseContext
-from typing import Any, Protocol
+from typing import Any
 
 from core.faults import BigItem
 from core.ledger import (
@@ -36,130 +33,6 @@ _BLOCKING = float(WorkerState.BLOCKING_GET)
 _TIMED = float(WorkerState.TIMED_GET)
 _PROCESSING = float(WorkerState.PROCESSING)
 _monotonic = time.monotonic
-
-
-class WorkQueue(Protocol):
-    def put(self, obj: Any) -> None: ...
-    def get(self, block: bool = True, timeout: float | None = None) -> Any: ...
-    def empty(self) -> bool: ...
-    def qsize(self) -> int: ...
-
-
-class QueueKind:
-    """Creates the queue and the events a run needs, and owns what backs them."""
-
-    name = ""
-    uses_pool = False  # True: workers are Pool.apply_async tasks (the post's setup)
-
-    def __init__(self, ctx: BaseContext) -> None:
-        self.ctx = ctx
-
-    def make_queue(self) -> Any:
-        raise NotImplementedError
-
-    def make_event(self) -> Any:
-        return self.ctx.Event()
-
-    def join_queue(self, q: Any, cancelled: Callable[[], bool]) -> bool:
-        """Wait until every item got task_done(); False if cancelled first."""
-        raise NotImplementedError(f"queue kind {self.name} has no join()")
-
-    def discard(self, q: Any) -> None:
-        """Release the queue without waiting to flush what is left in it."""
-
-    def close(self) -> None:
-        """Stop whatever backs the queues (a manager process)."""
-
-
-class ManagerKind(QueueKind):
-    name = "manager"
-    uses_pool = True
-
-    def __init__(self, ctx: BaseContext) -> None:
-        super().__init__(ctx)
-        self._manager = ctx.Manager()
-
-    @property
-    def pid(self) -> int | None:
-        process = getattr(self._manager, "_process", None)
-        return getattr(process, "pid", None)
-
-    def make_queue(self) -> Any:
-        return self._manager.Queue()
-
-    def make_event(self) -> Any:
-        return self._manager.Event()
-
-    def join_queue(self, q: Any, cancelled: Callable[[], bool]) -> bool:
-        # A proxy's join() is one blocking call; shutting the manager down ends it.
-        try:
-            q.join()
-        except (EOFError, OSError, ConnectionError):
-            return False
-        return not cancelled()
-
-    def close(self) -> None:
-        self._manager.shutdown()
-
-
-class MpKind(QueueKind):
-    name = "mp"
-
-    def make_queue(self) -> Any:
-        return self.ctx.Queue()
-
-    def discard(self, q: Any) -> None:
-        # The feeder thread must end, or it blocks (and interpreter exit with it)
-        # writing to a pipe nobody reads. Drop what it still buffers, tell it to
-        # stop, and read the pipe until it has (it closes the pipe itself).
-        with q._notempty:
-            q._buffer.clear()
-        try:
-            # Our own descriptor of the read end: the feeder closes the queue's.
-            drain = Connection(os.dup(q._reader.fileno()), writable=False)
-        except OSError:
-            drain = None  # already closed: the feeder is done
-        q.close()
-        q.cancel_join_thread()
-        feeder = q._thread
-        deadline = time.monotonic() + 2.0
-        try:
-            while feeder is not None and feeder.is_alive() and time.monotonic() < deadline:
-                if drain is not None and drain.poll(0.01):
-                    drain.recv_bytes()
-                else:
-                    feeder.join(0.01)
-        except (OSError, EOFError):
-            pass
-        finally:
-            if drain is not None:
-                drain.close()
-
-
-class JoinableKind(MpKind):
-    name = "joinable"
-
-    def make_queue(self) -> Any:
-        return self.ctx.JoinableQueue()
-
-    def join_queue(self, q: Any, cancelled: Callable[[], bool]) -> bool:
-        # JoinableQueue.join() has no timeout; this is its loop with one, so a
-        # cancelled run does not leave a thread behind.
-        with q._cond:
-            while not q._unfinished_tasks._semlock._is_zero():
-                if cancelled():
-                    return False
-                q._cond.wait(0.05)
-        return True
-
-
-def make_queue_kind(name: str, ctx: BaseContext) -> QueueKind:
-    kinds: dict[str, type[QueueKind]] = {
-        "manager": ManagerKind,
-        "mp": MpKind,
-        "joinable": JoinableKind,
-    }
-    return kinds[name](ctx)
 
 
 class InstrumentedQueue:

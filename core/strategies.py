@@ -2,7 +2,10 @@
 
 The loops below are what actually runs, and their source is what the lab
 shows. The post's loops are kept exactly as written: do not "fix" them.
-Adding a strategy means adding one loop and one entry to STRATEGIES.
+Adding a strategy means adding one loop and one entry to _STRATEGY_LIST (or
+register_strategy() from another module). A strategy declares what it needs
+from a queue backend (core.backends.Need); the backends that supply it are
+the ones it runs on.
 """
 
 from __future__ import annotations
@@ -12,11 +15,16 @@ import queue
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing import TimeoutError as ResultNotReady
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from core.backends import Launch, Need, backends, get_backend
+from core.cpython import iterate_with_timeout
+from core.params import POOL_QUEUE
 from core.text import translatable
 from core.worker import LoopOptions, process_item
+
+if TYPE_CHECKING:
+    from core.backends import QueueBackend
 
 # concurrent.futures is imported inside process_pool_executor: every spawned
 # worker imports this module, and only that strategy needs it. (inspect stays
@@ -130,18 +138,9 @@ def finish_drain_then_set_event(run: Any) -> None:
 def pool_imap_unordered(run: Any) -> None:
     with run.ctx.Pool(run.workers, run.initializer, run.initargs) as pool:
         run.attach(pool)
-        results: Any = pool.imap_unordered(process_item, run.items, run.chunksize)
-        if run.chunksize > 1:
-            # Then imap_unordered returns a generator that flattens the chunks;
-            # poll the iterator inside it, which has next(timeout).
-            results = results.gi_frame.f_locals[".0"]
-        while not run.cancelled():
-            try:
-                results.next(timeout=0.05)  # a timeout so Cancel is honoured
-            except StopIteration:
-                break
-            except ResultNotReady:
-                continue
+        results = pool.imap_unordered(process_item, run.items, run.chunksize)
+        for _ in iterate_with_timeout(results, run.cancelled):  # so Cancel is honoured
+            pass
 
 
 def process_pool_executor(run: Any) -> None:
@@ -163,7 +162,6 @@ class Strategy:
     group: str
     explanation: str
     docs_note: str
-    queue_kinds: tuple[str, ...]
     expected: str  # what it does, in a few words
     expected_outcomes: frozenset[str]
     loop: Callable[[Any, Callable[[Any], None], LoopOptions], None] | None = None
@@ -171,9 +169,34 @@ class Strategy:
     sentinel: Any = None
     sentinels: str = "none"  # none | one | per-worker: put after the items
     finish: Callable[[Any], None] | None = None
-    pool_launcher: bool = False  # force Pool.apply_async even for an mp queue
-    uses_stop_event: bool = False
+    needs: frozenset[Need] = frozenset()
+    default_backend: str = "mp"
+    # How workers start, when the strategy decides it rather than its backend:
+    # POOL_DRIVER for a pool strategy, POOL_TASKS to put any queue into a Pool.
+    launch: Launch | None = None
+    checks_empty_then_gets: bool = False  # `while not q.empty(): q.get()`: the race
     extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_pool(self) -> bool:
+        """A pool is the strategy: no queue of the user's own, no backend."""
+        return self.launch is Launch.POOL_DRIVER
+
+    def runs_on(self, backend: QueueBackend) -> bool:
+        return not self.is_pool and self.needs <= backend.supports
+
+    @property
+    def queue_kinds(self) -> tuple[str, ...]:
+        """The backends it runs on, its default first ("pool" alone for a pool strategy)."""
+        if self.is_pool:
+            return (POOL_QUEUE,)
+        names = [b.name for b in backends() if self.runs_on(b)]
+        names.sort(key=lambda name: name != self.default_backend)
+        return tuple(names)
+
+    def launch_on(self, backend: QueueBackend) -> Launch:
+        """How this strategy's workers start on that backend."""
+        return self.launch or backend.launch
 
     @property
     def source(self) -> str:
@@ -219,7 +242,7 @@ _STRATEGY_LIST = [
             "so they wait forever and Pool.join() never returns: a deadlock with lost items.",
         ),
         docs_note=_DOCS_EMPTY,
-        queue_kinds=("manager", "mp"),
+        default_backend="manager",
         expected=translatable("core", "drops the last item(s); usually deadlocks"),
         expected_outcomes=frozenset({"lost", "deadlock"}),
         loop=seed_empty_after_get,
@@ -236,10 +259,11 @@ _STRATEGY_LIST = [
             "often when each item takes longer (the workers then rarely check at the same moment).",
         ),
         docs_note=_DOCS_EMPTY,
-        queue_kinds=("manager", "mp"),
+        default_backend="manager",
         expected=translatable("core", "processes everything; often deadlocks"),
         expected_outcomes=frozenset({"ok", "deadlock"}),
         loop=seed_while_not_empty,
+        checks_empty_then_gets=True,
     ),
     Strategy(
         id="seed-single-sentinel",
@@ -254,7 +278,7 @@ _STRATEGY_LIST = [
             "sees empty() == True right after taking one.",
         ),
         docs_note=_DOCS_STOP,
-        queue_kinds=("manager", "mp"),
+        default_backend="manager",
         expected=translatable("core", "releases one worker; the rest deadlock"),
         expected_outcomes=frozenset({"deadlock", "lost", "ok"}),
         loop=seed_single_sentinel,
@@ -273,7 +297,7 @@ _STRATEGY_LIST = [
             "behind it, so empty() cannot be True for a worker holding a real item.",
         ),
         docs_note=_DOCS_STOP,
-        queue_kinds=("manager", "mp"),
+        default_backend="manager",
         expected=translatable("core", "correct: every worker exits"),
         expected_outcomes=frozenset({"ok"}),
         loop=seed_single_sentinel,
@@ -291,7 +315,6 @@ _STRATEGY_LIST = [
             "worker after the items. Queues are FIFO, so every item is taken before any STOP.",
         ),
         docs_note=_DOCS_STOP,
-        queue_kinds=("mp", "manager", "joinable"),
         expected=translatable("core", "correct"),
         expected_outcomes=frozenset({"ok"}),
         loop=sentinel_per_worker,
@@ -309,7 +332,6 @@ _STRATEGY_LIST = [
             "marker is left in the queue at the end.",
         ),
         docs_note=_DOCS_STOP,
-        queue_kinds=("mp", "manager", "joinable"),
         expected=translatable("core", "correct"),
         expected_outcomes=frozenset({"ok"}),
         loop=sentinel_reput,
@@ -331,10 +353,10 @@ _STRATEGY_LIST = [
             "Python docs, Queue.get(block, timeout): raises queue.Empty if no item was available "
             "within that time.",
         ),
-        queue_kinds=("mp", "manager", "joinable"),
         expected=translatable("core", "correct when prefilled; loses items to a slow producer"),
         expected_outcomes=frozenset({"ok", "lost"}),
         loop=get_timeout,
+        needs=frozenset({Need.GET_TIMEOUT}),
     ),
     Strategy(
         id="get-nowait",
@@ -348,7 +370,6 @@ _STRATEGY_LIST = [
             "this loses items.",
         ),
         docs_note=_DOCS_EMPTY,
-        queue_kinds=("mp", "manager", "joinable"),
         expected=translatable("core", "ends, but can leave items behind"),
         expected_outcomes=frozenset({"ok", "lost"}),
         loop=get_nowait,
@@ -367,7 +388,8 @@ _STRATEGY_LIST = [
             "Python docs, JoinableQueue.join(): blocks until all items in the queue have been "
             "gotten and processed.",
         ),
-        queue_kinds=("joinable", "manager"),
+        default_backend="joinable",
+        needs=frozenset({Need.JOIN}),
         expected=translatable("core", "correct"),
         expected_outcomes=frozenset({"ok"}),
         loop=joinable_task_done,
@@ -385,12 +407,11 @@ _STRATEGY_LIST = [
         docs_note=translatable(
             "core", "Python docs, multiprocessing.Event: a clone of threading.Event."
         ),
-        queue_kinds=("mp", "manager", "joinable"),
         expected=translatable("core", "correct"),
         expected_outcomes=frozenset({"ok"}),
         loop=stop_event,
         finish=finish_drain_then_set_event,
-        uses_stop_event=True,
+        needs=frozenset({Need.STOP_EVENT, Need.GET_TIMEOUT}),
     ),
     Strategy(
         id="pool-imap-unordered",
@@ -404,7 +425,7 @@ _STRATEGY_LIST = [
         docs_note=translatable(
             "core", "Python docs, Pool.imap_unordered: like imap(), but results come in any order."
         ),
-        queue_kinds=("pool",),
+        launch=Launch.POOL_DRIVER,
         expected=translatable("core", "correct"),
         expected_outcomes=frozenset({"ok"}),
         pool_driver=pool_imap_unordered,
@@ -421,7 +442,7 @@ _STRATEGY_LIST = [
         docs_note=translatable(
             "core", "Python docs, Executor.map: chunksize only matters for ProcessPoolExecutor."
         ),
-        queue_kinds=("pool",),
+        launch=Launch.POOL_DRIVER,
         expected=translatable("core", "correct"),
         expected_outcomes=frozenset({"ok"}),
         pool_driver=process_pool_executor,
@@ -442,13 +463,13 @@ _STRATEGY_LIST = [
             "Python docs, programming guidelines: a queue should be passed to a child process as "
             "an argument of its constructor (inheritance).",
         ),
-        queue_kinds=("mp",),
+        needs=frozenset({Need.INHERITED_QUEUE}),
         expected=translatable("core", "crashes before any worker starts"),
         expected_outcomes=frozenset({"crashed", "lost"}),
         loop=sentinel_per_worker,
         sentinel="STOP",
         sentinels="per-worker",
-        pool_launcher=True,
+        launch=Launch.POOL_TASKS,
     ),
 ]
 
@@ -457,3 +478,17 @@ STRATEGIES: dict[str, Strategy] = {s.id: s for s in _STRATEGY_LIST}
 
 def get_strategy(strategy_id: str) -> Strategy:
     return STRATEGIES[strategy_id]
+
+
+def register_strategy(strategy: Strategy) -> None:
+    """Add a strategy from another module; it shows wherever the built-ins do."""
+    if strategy.id in STRATEGIES and STRATEGIES[strategy.id] is not strategy:
+        raise ValueError(f"a strategy with id {strategy.id!r} exists already")
+    if not strategy.is_pool:
+        get_backend(strategy.default_backend)  # a KeyError names an unknown backend
+    STRATEGIES[strategy.id] = strategy
+
+
+def unregister_strategy(strategy_id: str) -> None:
+    """Take an added strategy away again (tests that add one)."""
+    STRATEGIES.pop(strategy_id, None)

@@ -17,8 +17,9 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from core import cpython
 from core.faults import SLOW_FACTOR, SLOW_MIN_MS, BigItem, InjectedFault
 from core.ledger import (
     NO_ITEM,
@@ -37,6 +38,9 @@ from core.ledger import (
 )
 from core.queues import InstrumentedQueue
 from core.states import WorkerState
+
+if TYPE_CHECKING:
+    from core.backends.base import QueueHandle
 
 
 @dataclass(frozen=True)
@@ -182,8 +186,8 @@ def _mark_final(ledger: Ledger, worker: int, state: WorkerState) -> None:
 Loop = Callable[[Any, Callable[[Any], None], LoopOptions], None]
 
 
-def run_loop(loop: Loop, worker: int, raw_queue: Any, options: LoopOptions) -> bool:
-    """One worker: run the strategy's loop on the instrumented queue.
+def run_loop(loop: Loop, worker: int, handle: QueueHandle, options: LoopOptions) -> bool:
+    """One worker: attach to the run's queue and run the strategy's loop on it, instrumented.
 
     The loop travels by reference (module and name), so any importable loop
     function works. Returns False if the loop raised; the traceback is kept
@@ -192,7 +196,7 @@ def run_loop(loop: Loop, worker: int, raw_queue: Any, options: LoopOptions) -> b
     ledger = _LEDGER
     assert ledger is not None, "init_worker() did not run in this process"
     _mark_started(ledger, worker, WorkerState.STARTING)
-    queue = InstrumentedQueue(raw_queue, ledger, worker, _WORK.fault_item, _WORK.fault_signal)
+    queue = InstrumentedQueue(handle.attach(), ledger, worker, _WORK.fault_item, _WORK.fault_signal)
     try:
         loop(queue, _Process(ledger, worker, _WORK), options)
     except BaseException:
@@ -209,12 +213,12 @@ def process_main(
     work: WorkSpec,
     loop: Loop,
     worker: int,
-    raw_queue: Any,
+    handle: QueueHandle,
     options: LoopOptions,
 ) -> None:
-    """Target of a Process worker (queue kinds mp and joinable)."""
+    """Target of a Process worker (backends that launch processes)."""
     init_worker(handles, run_dir, work, pool_process=False)
-    code = 0 if run_loop(loop, worker, raw_queue, options) else 1
+    code = 0 if run_loop(loop, worker, handle, options) else 1
     _exit_without_teardown(code)
     if code:
         sys.exit(code)
@@ -230,9 +234,7 @@ def _exit_without_teardown(code: int) -> None:
     streams. Returns instead if the loop left threads of its own running:
     the normal exit waits for them.
     """
-    from multiprocessing import util
-
-    util._exit_function()  # type: ignore[attr-defined]  # what Process._bootstrap calls
+    cpython.run_exit_finalizers()
     if threading.active_count() > 1:
         return
     for stream in (sys.stdout, sys.stderr):
