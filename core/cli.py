@@ -7,12 +7,14 @@ import contextlib
 import json
 import signal
 import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from types import FrameType
 from typing import IO, Any, NoReturn
 
-from core.engine import RunInProgress, run
+from core.backends import backend_names
+from core.control import RunControl
+from core.engine import run
+from core.errors import ParamError, RunInProgress
 from core.experiment import (
     COUNTED_OUTCOMES,
     NO_FAULT,
@@ -34,18 +36,11 @@ from core.export import (
     write_run_json,
     write_trials_csv,
 )
-from core.faults import FAULT_KINDS
-from core.params import (
-    PRODUCERS,
-    QUEUE_KINDS,
-    START_METHODS,
-    WORK_KINDS,
-    ParamError,
-    RunParams,
-    validate,
-)
+from core.faults import FAULT_KINDS, Fault
+from core.params import PARAMS, START_METHODS, RunParams
 from core.result import Progress, RunResult
 from core.strategies import STRATEGIES
+from core.validation import validate
 
 __all__ = ["build_parser", "format_experiment", "format_summary", "main", "write_records_csv"]
 
@@ -74,22 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="print one JSON object")
 
     one = commands.add_parser("run", help="run a strategy once and print the verdict")
-    one.add_argument(
-        "--strategy", required=True, metavar="ID", help="a strategy id (see 'strategies')"
-    )
-    one.add_argument("--items", type=int, default=100)
-    one.add_argument("--workers", type=int, default=3)
-    one.add_argument("--queue", choices=QUEUE_KINDS, default=None, help="queue kind")
-    one.add_argument("--start-method", choices=START_METHODS, default="spawn")
-    one.add_argument("--producer", choices=PRODUCERS, default="prefill")
-    one.add_argument("--rate", type=float, default=None, help="items/s of the concurrent producer")
-    one.add_argument("--work-ms", type=float, default=0.0, help="per-item work in ms")
-    one.add_argument("--work-kind", choices=WORK_KINDS, default="sleep")
-    one.add_argument("--jitter-ms", type=float, default=0.0)
-    one.add_argument("--seed", type=int, default=0)
-    one.add_argument("--watchdog-s", type=float, default=5.0)
-    one.add_argument("--get-timeout-s", type=float, default=0.5)
-    one.add_argument("--chunksize", type=int, default=1)
+    add_param_options(one, RUN_OPTIONS, with_defaults=True)
+    one.add_argument("--strategy", required=True, metavar="ID", help=PARAMS["strategy"].help)
     one.add_argument(
         "--fault",
         metavar="KIND[:ARG]",
@@ -137,7 +118,7 @@ def _add_experiment_parser(commands: Any) -> None:
         "--queue",
         type=_words,
         metavar="Q,Q",
-        help=f"queue kinds: default, {', '.join(QUEUE_KINDS)} (default: each strategy's own)",
+        help=f"queue kinds: default, {', '.join(backend_names())} (default: each strategy's own)",
     )
     grid.add_argument(
         "--faults",
@@ -146,14 +127,7 @@ def _add_experiment_parser(commands: Any) -> None:
         help=f"faults to inject (a grid axis): none, {', '.join(FAULT_KINDS)} with :ARG",
     )
     grid.add_argument("--trials", type=int, metavar="N", help="trials per cell (default 20)")
-    grid.add_argument("--work-ms", type=float, metavar="MS", help="per-item work in ms")
-    grid.add_argument("--work-kind", choices=WORK_KINDS)
-    grid.add_argument("--jitter-ms", type=float, metavar="MS")
-    grid.add_argument("--producer", choices=PRODUCERS)
-    grid.add_argument("--rate", type=float, help="items/s of the concurrent producer")
-    grid.add_argument("--watchdog-s", type=float, metavar="S")
-    grid.add_argument("--get-timeout-s", type=float, metavar="S")
-    grid.add_argument("--chunksize", type=int)
+    add_param_options(grid, EXPERIMENT_OPTIONS, with_defaults=False)
     grid.add_argument("--seed", type=int, metavar="K", help="base seed of the trials' seeds")
     grid.add_argument("--parallel", type=int, metavar="K", help="trials at once (default 1)")
     grid.add_argument("--json", action="store_true", help="print exactly one JSON object")
@@ -167,6 +141,38 @@ def _add_experiment_parser(commands: Any) -> None:
     grid.add_argument(
         "--plan", action="store_true", help="print the cells and skipped combinations; run nothing"
     )
+
+
+# Scalar run parameters as options, each from its one declaration in core.params.
+RUN_OPTIONS = tuple(name for name in PARAMS if name != "strategy")
+EXPERIMENT_OPTIONS = (
+    "work_ms",
+    "work_kind",
+    "jitter_ms",
+    "producer",
+    "rate",
+    "watchdog_s",
+    "get_timeout_s",
+    "chunksize",
+)
+
+
+def add_param_options(
+    parser: argparse.ArgumentParser, names: Sequence[str], with_defaults: bool
+) -> None:
+    """One option per parameter: its flag, type, choices, help and (maybe) default."""
+    for name in names:
+        param = PARAMS[name]
+        choices = backend_names() if name == "queue_kind" else param.choices
+        parser.add_argument(
+            param.option,
+            dest=name,
+            type=param.kind,
+            choices=choices or None,
+            metavar=None if choices else param.metavar,
+            default=param.default if with_defaults else None,
+            help=param.help,
+        )
 
 
 def _words(text: str) -> list[str]:
@@ -246,24 +252,12 @@ def _usage_error(message: str) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    params = RunParams(
-        strategy=args.strategy,
-        items=args.items,
-        workers=args.workers,
-        queue_kind=args.queue,
-        start_method=args.start_method,
-        producer=args.producer,
-        rate=args.rate,
-        work_ms=args.work_ms,
-        work_kind=args.work_kind,
-        jitter_ms=args.jitter_ms,
-        seed=args.seed,
-        watchdog_s=args.watchdog_s,
-        get_timeout_s=args.get_timeout_s,
-        chunksize=args.chunksize,
-        fault=args.fault,
-    )
     try:
+        params = RunParams(
+            strategy=args.strategy,
+            fault=Fault.parse(args.fault) if args.fault else None,
+            **{name: getattr(args, name) for name in RUN_OPTIONS},
+        )
         validate(params)  # before any file is created or truncated
     except ParamError as error:
         return _usage_error(str(error))
@@ -278,9 +272,9 @@ def _run(args: argparse.Namespace) -> int:
 
         show_progress = not args.json and sys.stderr.isatty()
         try:
-            with _cancel_on_signals() as (cancel, received):
+            with _cancel_on_signals() as (control, received):
                 try:
-                    result = run(params, _progress_printer() if show_progress else None, cancel)
+                    result = run(params, _progress_printer() if show_progress else None, control)
                 finally:
                     if show_progress:
                         print(file=sys.stderr)
@@ -315,18 +309,18 @@ def _open_output(files: contextlib.ExitStack, path: str | None, what: str) -> IO
 
 
 @contextlib.contextmanager
-def _cancel_on_signals() -> Iterator[tuple[threading.Event, list[int]]]:
-    """Ctrl-C and SIGTERM set the cancel Event instead of raising; handlers restored after."""
-    cancel = threading.Event()
+def _cancel_on_signals() -> Iterator[tuple[RunControl, list[int]]]:
+    """Ctrl-C and SIGTERM cancel through a RunControl, not by raising; handlers restored after."""
+    control = RunControl()
     received: list[int] = []
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         received.append(signum)
-        cancel.set()
+        control.cancel()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield cancel, received
+        yield control, received
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

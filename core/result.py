@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.params import RunParams
+from core.states import EventKind, WorkerStatus
 from core.text import Sentence, translatable
 
 # Outcome names are ids and also what the window shows (translated there).
@@ -86,7 +87,7 @@ class WorkerSummary:
     pid: int | None
     processed: int
     taken: int
-    state: str
+    state: WorkerStatus
     exit_code: int | None
     last_item: int | None = None
     error: str | None = None  # traceback of a crashed worker
@@ -98,7 +99,7 @@ class WorkerSummary:
             "pid": self.pid,
             "processed": self.processed,
             "taken": self.taken,
-            "state": self.state,
+            "state": str(self.state),
             "exit_code": self.exit_code,
             "last_item": self.last_item,
             "error": self.error,
@@ -110,7 +111,7 @@ class WorkerSummary:
 class TimelineEvent:
     t: float  # seconds since the run started
     worker: int  # 1-based; 0 for the main process
-    kind: str  # started, blocked, timed-get, processing, idle, exited, crashed, saw-empty, ...
+    kind: EventKind
     item: int | None = None
     text: str = ""  # English, as the CLI and the exports show it
     # the text as a marked template and its values, for the window to translate;
@@ -121,7 +122,7 @@ class TimelineEvent:
         return {
             "t": self.t,
             "worker": self.worker,
-            "kind": self.kind,
+            "kind": str(self.kind),
             "item": self.item,
             "text": self.text,
         }
@@ -132,7 +133,7 @@ class WorkerView:
     """One worker's state in a progress snapshot."""
 
     index: int
-    state: str
+    state: WorkerStatus
     item: int | None
     pid: int | None
     processed: int

@@ -1,10 +1,35 @@
-"""Worker states as recorded in the shared state table."""
+"""Worker states: as recorded in the shared state table, and as a run reports them.
+
+WorkerState is what a worker writes into the ledger (a number). WorkerStatus
+is what crosses into results, progress and the window: the table states
+plus what only the engine can tell (never started, stopped by SIGSTOP).
+EventKind names the timeline's events. Both are str enums whose values are
+the English words of the exports, so the window keys colours by the enum
+and a reworded label cannot silently lose them.
+"""
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 from core.text import translatable
+
+
+class WorkerStatus(StrEnum):
+    STARTING = translatable("core", "starting")
+    BLOCKING_GET = translatable("core", "blocked in get()")
+    TIMED_GET = translatable("core", "get with timeout")
+    PROCESSING = translatable("core", "processing")
+    IDLE = translatable("core", "idle in pool")
+    EXITED = translatable("core", "exited")
+    CRASHED = translatable("core", "crashed")
+    NEVER_STARTED = translatable("core", "never started")
+    STOPPED = translatable("core", "stopped")  # SIGSTOP: alive, but cannot run
+
+    @property
+    def label(self) -> str:
+        """The English label (marked for translation)."""
+        return self.value
 
 
 class WorkerState(IntEnum):
@@ -17,22 +42,50 @@ class WorkerState(IntEnum):
     CRASHED = 6
 
     @property
+    def status(self) -> WorkerStatus:
+        return WorkerStatus[self.name]
+
+    @property
     def label(self) -> str:
-        return _LABELS[self]
+        return self.status.value
 
 
-_LABELS = {
-    WorkerState.STARTING: translatable("core", "starting"),
-    WorkerState.BLOCKING_GET: translatable("core", "blocked in get()"),
-    WorkerState.TIMED_GET: translatable("core", "get with timeout"),
-    WorkerState.PROCESSING: translatable("core", "processing"),
-    WorkerState.IDLE: translatable("core", "idle in pool"),
-    WorkerState.EXITED: translatable("core", "exited"),
-    WorkerState.CRASHED: translatable("core", "crashed"),
+class EventKind(StrEnum):
+    """What a timeline event records."""
+
+    STARTED = "started"
+    BLOCKED = "blocked"
+    TIMED_GET = "timed-get"
+    TOOK = "took"
+    IDLE = "idle"
+    EXITED = "exited"
+    CRASHED = "crashed"
+    SAW_EMPTY = "saw-empty"
+
+    @property
+    def status(self) -> WorkerStatus | None:
+        """The state a worker is in from this event on (None: an instant, not a change)."""
+        return _EVENT_STATUS.get(self)
+
+
+_EVENT_STATUS = {
+    EventKind.STARTED: WorkerStatus.STARTING,
+    EventKind.BLOCKED: WorkerStatus.BLOCKING_GET,
+    EventKind.TIMED_GET: WorkerStatus.TIMED_GET,
+    EventKind.TOOK: WorkerStatus.PROCESSING,
+    EventKind.IDLE: WorkerStatus.IDLE,
+    EventKind.EXITED: WorkerStatus.EXITED,
+    EventKind.CRASHED: WorkerStatus.CRASHED,
 }
-
-# Labels the engine gives a worker beyond its table state (WorkerSummary.state).
-NEVER_STARTED = translatable("core", "never started")
-STOPPED = translatable("core", "stopped")  # SIGSTOP: alive, but cannot run
+STATE_EVENTS = {
+    WorkerState.STARTING: EventKind.STARTED,
+    WorkerState.BLOCKING_GET: EventKind.BLOCKED,
+    WorkerState.TIMED_GET: EventKind.TIMED_GET,
+    WorkerState.PROCESSING: EventKind.TOOK,
+    WorkerState.IDLE: EventKind.IDLE,
+    WorkerState.EXITED: EventKind.EXITED,
+    WorkerState.CRASHED: EventKind.CRASHED,
+}
+"""The event a worker's change into each table state makes."""
 
 FINAL_STATES = frozenset({WorkerState.EXITED, WorkerState.CRASHED})

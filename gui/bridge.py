@@ -6,7 +6,7 @@ multiprocessing. A job is either one run (RunController) or one experiment
 superqt's ``new_worker_qthread``: a QObject worker moved to a QThread,
 ``thread.started -> worker.work``, the worker's last signal -> ``thread.quit``;
 the worker is deleted (``deleteLater``) in the GUI thread once its thread has
-finished. Cancel is cooperative (a threading.Event that the core polls); the
+finished. Control is cooperative (a core RunControl that the core polls); the
 thread is never terminated, and shutdown waits for it with a bound.
 
 Why not ``last signal -> worker.deleteLater`` in the worker's own thread:
@@ -22,14 +22,13 @@ is destroyed there, where no other thread can be holding its mutex.
 
 from __future__ import annotations
 
-import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, SignalInstance, Slot
 
-from core import ParamError, RunInProgress, RunParams, run
+from core import ParamError, RunControl, RunInProgress, RunParams, run
 from core.experiment import ExperimentPlan, run_experiment
 from gui.i18n import core_text
 
@@ -38,8 +37,8 @@ from gui.i18n import core_text
 # experiment's trials in flight end within about a second of a cancel.
 DEFAULT_SHUTDOWN_TIMEOUT_S = 20.0
 
-# A core job: called with (on_progress, cancel) in the worker's thread, returns the result.
-Job = Callable[[Callable[[object], None], threading.Event], object]
+# A core job: called with (on_progress, control) in the worker's thread, returns the result.
+Job = Callable[[Callable[[object], None], RunControl], object]
 
 
 def refusal_text(error: ParamError | RunInProgress) -> str:
@@ -69,11 +68,11 @@ class CoreWorker(QObject):
     finished = Signal(object)
     errored = Signal(str)
 
-    def __init__(self, job: Job, subject: object, cancel: threading.Event, failure: str) -> None:
+    def __init__(self, job: Job, subject: object, control: RunControl, failure: str) -> None:
         super().__init__()
         self._job = job
         self._subject = subject
-        self._cancel = cancel
+        self._control = control
         self._failure = failure  # translated in the GUI thread, with an {error} placeholder
 
     @Slot()
@@ -82,7 +81,7 @@ class CoreWorker(QObject):
         try:
             # progress.emit is called in this thread (or one trial thread at a time);
             # Qt queues it to the GUI thread either way.
-            result = self._job(self.progress.emit, self._cancel)
+            result = self._job(self.progress.emit, self._control)
         except (ParamError, RunInProgress) as error:  # ExperimentSpecError is a ParamError
             self._end(self.errored, refusal_text(error))
         except Exception as error:  # a bug must end the thread, not leave it hanging
@@ -127,7 +126,7 @@ class CoreController(QObject):
         self._thread_name = thread_name
         self._job_thread: QThread | None = None
         self._worker: CoreWorker | None = None
-        self._cancel = threading.Event()
+        self._control = RunControl()
         self._result: object | None = None
         self._error: str | None = None
         self._no_result = ""
@@ -139,7 +138,7 @@ class CoreController(QObject):
     def _start(self, job: Job, subject: object, failure: str, no_result: str) -> None:
         if self._job_thread is not None:
             raise RuntimeError(f"{self._thread_name} is already going")
-        self._cancel = threading.Event()
+        self._control = RunControl()
         self._result = None
         self._error = None
         self._no_result = no_result
@@ -147,7 +146,7 @@ class CoreController(QObject):
 
         job_thread = QThread(self)
         job_thread.setObjectName(self._thread_name)
-        worker = CoreWorker(job, subject, self._cancel, failure)
+        worker = CoreWorker(job, subject, self._control, failure)
         worker.moveToThread(job_thread)
 
         job_thread.started.connect(worker.work)
@@ -166,9 +165,19 @@ class CoreController(QObject):
         self._worker = worker
         job_thread.start()
 
-    def cancel(self) -> None:
-        """Ask the job to stop; it ends (outcome "cancelled") shortly."""
-        self._cancel.set()
+    def cancel(self) -> bool:
+        """Ask the job to stop; it ends (outcome "cancelled") shortly.
+
+        False if no job was going (nothing to cancel).
+        """
+        if self._job_thread is None:
+            return False
+        self._control.cancel()
+        return True
+
+    def is_cancelling(self) -> bool:
+        """A job is still going after cancel() asked it to stop."""
+        return self._job_thread is not None and self._control.cancelled
 
     def shutdown(self, timeout_s: float = DEFAULT_SHUTDOWN_TIMEOUT_S) -> bool:
         """Cancel any job and wait for its thread; True once no thread runs.
@@ -176,7 +185,7 @@ class CoreController(QObject):
         Blocks the calling (GUI) thread for at most timeout_s. Signals still
         queued from the stopped job are dropped.
         """
-        self._cancel.set()
+        self._control.cancel()
         job_thread = self._job_thread
         if job_thread is None:
             return True
@@ -249,8 +258,8 @@ class RunController(CoreController):
         super().__init__("queuescope-run", parent)
 
     def start(self, params: RunParams) -> None:
-        def job(on_progress: Callable[[object], None], cancel: threading.Event) -> object:
-            return run(params, on_progress=on_progress, cancel=cancel)
+        def job(on_progress: Callable[[object], None], control: RunControl) -> object:
+            return run(params, on_progress=on_progress, control=control)
 
         self._start(
             job,
@@ -274,9 +283,9 @@ class ExperimentController(CoreController):
         super().__init__("queuescope-experiment", parent)
 
     def start(self, plan: ExperimentPlan) -> None:
-        def job(on_progress: Callable[[object], None], cancel: threading.Event) -> object:
+        def job(on_progress: Callable[[object], None], control: RunControl) -> object:
             # Trials keep their runs: the window drills down into them.
-            return run_experiment(plan, on_progress=on_progress, cancel=cancel, keep_runs=True)
+            return run_experiment(plan, on_progress=on_progress, control=control, keep_runs=True)
 
         self._start(
             job,

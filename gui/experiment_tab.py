@@ -116,7 +116,6 @@ class ExperimentTab(QWidget):
         self.result: ExperimentResult | None = None
         self._previous_result: ExperimentResult | None = None
         self._blocked_reason: str | None = None
-        self._cancelling = False
         self.trial_list_dialog: TrialListDialog | None = None
 
         self.spec_panel = SpecPanel()
@@ -238,7 +237,6 @@ class ExperimentTab(QWidget):
             self.spec_panel.error_label.setVisible(True)
             return
         self._previous_result, self.result = self.result, None
-        self._cancelling = False
         self.run_error_label.setVisible(False)
         self.model.set_plan(plan)
         self._fit_columns()
@@ -258,10 +256,8 @@ class ExperimentTab(QWidget):
 
     @Slot()
     def cancel_experiment(self) -> None:
-        if not self.controller.is_running():
+        if not self.controller.cancel():
             return
-        self._cancelling = True
-        self.controller.cancel()
         self._refresh_buttons()
         self.stats_label.setText(self.tr("Cancelling: stopping the trials in flight…"))
         self.message.emit(self.tr("Cancelling the experiment: stopping and reaping the workers…"))
@@ -291,7 +287,7 @@ class ExperimentTab(QWidget):
                 self._chart_timer.start()
         self.progress_bar.setValue(min(progress.done, self.progress_bar.maximum()))
         self.progress_bar.setFormat(self._progress_format(progress.done, progress.total))
-        if not self._cancelling:
+        if not self.controller.is_cancelling():
             self.stats_label.setText(
                 self.tr("{elapsed} elapsed  ·  ETA {eta}  ·  {running} running").format(
                     elapsed=_format_clock(progress.elapsed_s),
@@ -320,7 +316,6 @@ class ExperimentTab(QWidget):
         else:
             text = self.tr("Done: %n trials in {took}", "", result.trials_done).format(took=took)
         self.stats_label.setText(text)
-        self._cancelling = False
         self._refresh_buttons()
         self.message.emit(text)
         self.runningChanged.emit(False)
@@ -341,7 +336,6 @@ class ExperimentTab(QWidget):
         self.stats_label.setText(self.tr("Not run"))
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat(self.tr("Not run"))
-        self._cancelling = False
         self._refresh_buttons()
         self.message.emit(self.tr("The experiment could not start: {reason}").format(reason=reason))
         self.runningChanged.emit(False)
@@ -358,7 +352,7 @@ class ExperimentTab(QWidget):
             self._blocked_reason
             or self.tr("Run every trial of every cell (one experiment at a time)")
         )
-        self.cancel_button.setEnabled(running and not self._cancelling)
+        self.cancel_button.setEnabled(running and not self.controller.is_cancelling())
 
     def _fit_columns(self) -> None:
         """Hide the parameter columns that are the same in every cell (said above the table),

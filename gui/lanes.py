@@ -21,38 +21,30 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtGui import QColor
 
 from core.result import Progress, RunResult
+from core.states import WorkerStatus
 from gui.plot_canvas import PlotCanvas
 
+S = WorkerStatus
 STATE_COLORS = {
-    "starting": "#90a4ae",
-    "blocked in get()": "#d32f2f",
-    "get with timeout": "#f9a825",
-    "processing": "#43a047",
-    "idle in pool": "#64b5f6",
-    "exited": "#cfd8dc",
-    "crashed": "#4a148c",
+    S.STARTING: "#90a4ae",
+    S.BLOCKING_GET: "#d32f2f",
+    S.TIMED_GET: "#f9a825",
+    S.PROCESSING: "#43a047",
+    S.IDLE: "#64b5f6",
+    S.EXITED: "#cfd8dc",
+    S.CRASHED: "#4a148c",
 }
 UNKNOWN_STATE_COLOR = "#9e9e9e"
-# A timeline event's kind -> the state a worker is in from then on (core.engine._state_event).
-TIMELINE_STATES = {
-    "started": "starting",
-    "blocked": "blocked in get()",
-    "timed-get": "get with timeout",
-    "took": "processing",
-    "idle": "idle in pool",
-    "exited": "exited",
-    "crashed": "crashed",
-}
 # (state, legend label); the labels are translated in legend_html().
 # str(): the stubs type QT_TRANSLATE_NOOP as returning object.
 STATE_LEGEND = (
-    ("blocked in get()", str(QT_TRANSLATE_NOOP("WorkerLanes", "blocking get()"))),
-    ("get with timeout", str(QT_TRANSLATE_NOOP("WorkerLanes", "get with timeout"))),
-    ("processing", str(QT_TRANSLATE_NOOP("WorkerLanes", "processing"))),
-    ("idle in pool", str(QT_TRANSLATE_NOOP("WorkerLanes", "idle in pool"))),
-    ("starting", str(QT_TRANSLATE_NOOP("WorkerLanes", "starting"))),
-    ("exited", str(QT_TRANSLATE_NOOP("WorkerLanes", "exited"))),
-    ("crashed", str(QT_TRANSLATE_NOOP("WorkerLanes", "crashed"))),
+    (S.BLOCKING_GET, str(QT_TRANSLATE_NOOP("WorkerLanes", "blocking get()"))),
+    (S.TIMED_GET, str(QT_TRANSLATE_NOOP("WorkerLanes", "get with timeout"))),
+    (S.PROCESSING, str(QT_TRANSLATE_NOOP("WorkerLanes", "processing"))),
+    (S.IDLE, str(QT_TRANSLATE_NOOP("WorkerLanes", "idle in pool"))),
+    (S.STARTING, str(QT_TRANSLATE_NOOP("WorkerLanes", "starting"))),
+    (S.EXITED, str(QT_TRANSLATE_NOOP("WorkerLanes", "exited"))),
+    (S.CRASHED, str(QT_TRANSLATE_NOOP("WorkerLanes", "crashed"))),
 )
 
 MAX_SEGMENTS_TOTAL = 20_000  # over all lanes
@@ -70,11 +62,11 @@ class Lane:
 
     starts: list[float] = field(default_factory=list)
     ends: list[float] = field(default_factory=list)
-    states: list[str] = field(default_factory=list)
-    state: str | None = None
+    states: list[WorkerStatus] = field(default_factory=list)
+    state: WorkerStatus | None = None
     start: float = 0.0
 
-    def observe(self, state: str, since: float, now: float) -> None:
+    def observe(self, state: WorkerStatus, since: float, now: float) -> None:
         """The worker is in `state` at `now`, and has been since `since`."""
         if state == self.state:
             return
@@ -84,7 +76,7 @@ class Lane:
         self.state = state
         self.start = change_at
 
-    def _close(self, state: str, start: float, end: float) -> None:
+    def _close(self, state: WorkerStatus, start: float, end: float) -> None:
         if self.states and self.states[-1] == state and self.ends[-1] >= start:
             self.ends[-1] = end  # a zero-length segment in between was dropped
             return
@@ -97,7 +89,7 @@ class Lane:
         while len(self.states) > limit:
             starts: list[float] = []
             ends: list[float] = []
-            states: list[str] = []
+            states: list[WorkerStatus] = []
             for i in range(0, len(self.states), 2):
                 pair = [i] if i + 1 == len(self.states) else [i, i + 1]
                 longest = max(pair, key=lambda k: self.ends[k] - self.starts[k])
@@ -111,7 +103,7 @@ class Lane:
                     states.append(state)
             self.starts, self.ends, self.states = starts, ends, states
 
-    def segments(self, now: float) -> list[tuple[float, float, str]]:
+    def segments(self, now: float) -> list[tuple[float, float, WorkerStatus]]:
         out = list(zip(self.starts, self.ends, self.states, strict=True))
         if self.state is not None and now > self.start:
             out.append((self.start, now, self.state))
@@ -187,7 +179,7 @@ class WorkerLanes(PlotCanvas):
         self.depth_plot.getAxis("bottom").setStyle(showValues=False)
         self.rate_plot.setLabel("bottom", self.tr("seconds since start"))
 
-        self.bars: dict[str, pg.BarGraphItem] = {}
+        self.bars: dict[WorkerStatus, pg.BarGraphItem] = {}
         for state, color in STATE_COLORS.items():
             bar = pg.BarGraphItem(x0=[], width=[], y0=[], height=[], brush=color, pen=None)
             bar.setVisible(False)
@@ -268,7 +260,7 @@ class WorkerLanes(PlotCanvas):
         """
         self.reset(len(result.workers))
         for event in sorted(result.timeline, key=lambda e: e.t):
-            state = TIMELINE_STATES.get(event.kind)
+            state = event.kind.status
             if state is not None and 1 <= event.worker <= len(self.lanes):
                 self.now = max(self.now, event.t)
                 self.lanes[event.worker - 1].observe(state, event.t, self.now)
@@ -277,7 +269,7 @@ class WorkerLanes(PlotCanvas):
     # --- drawing -----------------------------------------------------------------
 
     def redraw(self) -> None:
-        by_state: dict[str, list[tuple[float, float, int]]] = {}
+        by_state: dict[WorkerStatus, list[tuple[float, float, int]]] = {}
         for lane_number, lane in enumerate(self.lanes, start=1):
             for start, end, state in lane.segments(self.now):
                 by_state.setdefault(state, []).append((start, end, lane_number))
@@ -285,8 +277,8 @@ class WorkerLanes(PlotCanvas):
         for state, segments in by_state.items():
             if state not in self.bars:
                 other.extend(segments)
-        for state, bar in self.bars.items():
-            _show_segments(bar, by_state.get(state, []))
+        for shown, bar in self.bars.items():
+            _show_segments(bar, by_state.get(shown, []))
         _show_segments(self.other_bar, other)
         for k, (plot, curve, series) in enumerate(
             (
@@ -306,7 +298,7 @@ class WorkerLanes(PlotCanvas):
     def segment_count(self) -> int:
         return sum(len(lane.states) + (lane.state is not None) for lane in self.lanes)
 
-    def lane_states(self) -> list[str | None]:
+    def lane_states(self) -> list[WorkerStatus | None]:
         """Each lane's current (last observed) state."""
         return [lane.state for lane in self.lanes]
 

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.params import ParamError, validate
+from core.errors import ParamError
 from core.result import ItemRecords, Progress, RunResult, TimelineEvent
 from core.text import LIST_SEPARATOR
+from core.validation import validate
 from gui.about import AboutDialog, WhatIsThisPage, app_icon
 from gui.bridge import DEFAULT_SHUTDOWN_TIMEOUT_S, ExperimentController, RunController
 from gui.experiment_tab import ExperimentTab
@@ -99,7 +100,6 @@ class MainWindow(QMainWindow):
         self.experiment_controller = ExperimentController(self)
         self.last_result: RunResult | None = None
         self._close_when_stopped = False
-        self._cancelling = False
         self._saved_switch_interval: float | None = None
         # How long closing the window may wait for a run to stop.
         self.shutdown_timeout_s = DEFAULT_SHUTDOWN_TIMEOUT_S
@@ -250,7 +250,6 @@ class MainWindow(QMainWindow):
             return
         self._save_settings()
         self.last_result = None
-        self._cancelling = False
         self._drop_pending_progress()
         self._last_apply = 0.0
         self.model.clear()
@@ -268,10 +267,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def cancel_run(self) -> None:
-        if not self.controller.is_running():
+        if not self.controller.cancel():
             return
-        self._cancelling = True
-        self.controller.cancel()
         self.cancel_button.setEnabled(False)
         self.banner.show_cancelling()
         self.statusBar().showMessage(self.tr("Cancelling: stopping and reaping the workers…"))
@@ -353,7 +350,7 @@ class MainWindow(QMainWindow):
         if records:
             self.model.append_records(concat_records(records))
         self.log_panel.append_events(events)
-        if not self._cancelling:
+        if not self.controller.is_cancelling():
             self.banner.show_running(
                 core_text(self.params_panel.strategy().title), progress.workers
             )
@@ -422,7 +419,7 @@ class MainWindow(QMainWindow):
             if experimenting
             else self._start_tooltip()
         )
-        self.cancel_button.setEnabled(running and not self._cancelling)
+        self.cancel_button.setEnabled(running and not self.controller.is_cancelling())
         self.experiment_tab.set_blocked(
             self.tr("A single run is going: one run or experiment at a time") if running else None
         )

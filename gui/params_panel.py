@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings, Qt, Signal
@@ -18,36 +17,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.faults import FAULT_KINDS, parse_fault
-from core.params import (
-    MAX_ITEMS,
-    MAX_WORKERS,
-    PRODUCERS,
-    WORK_KINDS,
-    ParamError,
-    RunParams,
-    validate,
-)
+from core.backends import Need, get_backend
+from core.errors import ParamError
+from core.faults import FAULT_KINDS, Fault, arg_range, default_arg
+from core.params import PARAMS, POOL_QUEUE, PRODUCERS, WORK_KINDS, RunParams
 from core.strategies import GROUPS, STRATEGIES, Strategy
+from core.validation import validate
 from gui.i18n import core_text
 from gui.qtutil import named
 
 # A window is a multi-threaded process: the engine refuses fork there.
 GUI_START_METHODS = ("spawn", "forkserver")
-POOL_QUEUE_KIND = "pool"  # a pool strategy's only "kind": no queue of your own
 DEFAULTS = RunParams(strategy=next(iter(STRATEGIES)))
 
 # Labels of the choices, as English sources; choice_label() translates them where shown
 # (QCoreApplication.translate(LABELS_CONTEXT, value) does the same).
 # str(): the stubs type QT_TRANSLATE_NOOP as returning object.
 LABELS_CONTEXT = "ParamsPanel"
-QUEUE_KIND_LABELS = {
-    # Code, shown as code.
-    "manager": "Manager().Queue()",
-    "mp": "multiprocessing.Queue",
-    "joinable": "multiprocessing.JoinableQueue",
-    POOL_QUEUE_KIND: str(QT_TRANSLATE_NOOP("ParamsPanel", "none: the pool feeds the items")),
-}
+POOL_QUEUE_LABEL = str(QT_TRANSLATE_NOOP("ParamsPanel", "none: the pool feeds the items"))
 START_METHOD_LABELS = {
     "spawn": str(QT_TRANSLATE_NOOP("ParamsPanel", "spawn (fresh interpreter)")),
     "forkserver": str(QT_TRANSLATE_NOOP("ParamsPanel", "forkserver (forks a clean server)")),
@@ -71,8 +58,13 @@ FAULT_KIND_LABELS = {
 }
 SETTINGS_GROUP = "params"
 NO_FAULT_LABEL = str(QT_TRANSLATE_NOOP("ParamsPanel", "none"))
-MIN_WATCHDOG_S, MAX_WATCHDOG_S = 0.01, 3600.0
-MAX_FAULT_BYTES = 64 << 20  # core.faults.parse_fault's limit for big-payload
+
+
+def queue_kind_label(queue_kind: str) -> str:
+    """A backend as Python code names it; the pool strategies' "none" in words."""
+    if queue_kind == POOL_QUEUE:
+        return QCoreApplication.translate(LABELS_CONTEXT, POOL_QUEUE_LABEL)
+    return get_backend(queue_kind).label
 
 
 def choice_label(labels: dict[str, str], key: str) -> str:
@@ -88,26 +80,18 @@ def param_error_text(error: ParamError) -> str:
 
 def fault_arg_range(kind: str, items: int, workers: int) -> tuple[int, int]:
     """The ARG values core.faults accepts for kind, given the run's items and workers."""
-    meaning = FAULT_KINDS[kind].arg_name
-    if meaning == "item":
-        return 0, max(0, items - 1)
-    if meaning == "worker":
-        return 1, max(1, workers)
-    return 1, MAX_FAULT_BYTES
+    low, high = arg_range(kind, items, workers)
+    return low, max(low, high)
 
 
 def fault_arg_default(kind: str, items: int, workers: int) -> int:
     """core.faults' default ARG (item: the middle item, bytes: 1 MiB, worker: 1)."""
-    return parse_fault(kind, max(items, 1), max(workers, 1)).arg
+    return default_arg(kind, max(items, 1))
 
 
 def uses_get_timeout(strategy: Strategy) -> bool:
-    """Whether the loop reads opts.timeout (the get-timeout parameter matters)."""
-    return "opts.timeout" in strategy.source
-
-
-def is_pool_strategy(strategy: Strategy) -> bool:
-    return strategy.queue_kinds == (POOL_QUEUE_KIND,)
+    """Whether the loop calls get(timeout) (the get-timeout parameter matters)."""
+    return Need.GET_TIMEOUT in strategy.needs
 
 
 class ParamsPanel(QGroupBox):
@@ -130,12 +114,9 @@ class ParamsPanel(QGroupBox):
         self.strategy_combo.setMinimumContentsLength(24)
         self._fill_strategies()
 
-        self.items_spin = named(QSpinBox(), "itemCountSpin")
-        self.items_spin.setRange(0, MAX_ITEMS)
-        self.items_spin.setGroupSeparatorShown(True)
+        self.items_spin = _int_spin("itemCountSpin", "items")
         self.items_spin.setSingleStep(100)
-        self.workers_spin = named(QSpinBox(), "workerCountSpin")
-        self.workers_spin.setRange(1, MAX_WORKERS)
+        self.workers_spin = _int_spin("workerCountSpin", "workers")
 
         self.queue_kind_combo = named(QComboBox(), "queueKindCombo")
         self.start_method_combo = named(QComboBox(), "startMethodCombo")
@@ -151,25 +132,22 @@ class ParamsPanel(QGroupBox):
         self.producer_combo = named(QComboBox(), "producerCombo")
         for producer in PRODUCERS:
             self.producer_combo.addItem(choice_label(PRODUCER_LABELS, producer), producer)
-        self.rate_spin = _double_spin("rateSpin", 0.0, 10_000_000.0, 0, 10.0)
+        self.rate_spin = _double_spin("rateSpin", "rate", 0, 10.0)
         self.rate_spin.setSpecialValueText(self.tr("as fast as possible"))
         self.rate_spin.setSuffix(self.tr(" items/s"))
 
-        self.work_ms_spin = _double_spin("workMsSpin", 0.0, 60_000.0, 1, 1.0, " ms")
+        self.work_ms_spin = _double_spin("workMsSpin", "work_ms", 1, 1.0, " ms")
         self.work_kind_combo = named(QComboBox(), "workKindCombo")
         for kind in WORK_KINDS:
             self.work_kind_combo.addItem(choice_label(WORK_KIND_LABELS, kind), kind)
-        self.jitter_spin = _double_spin("jitterMsSpin", 0.0, 60_000.0, 1, 1.0, " ms")
+        self.jitter_spin = _double_spin("jitterMsSpin", "jitter_ms", 1, 1.0, " ms")
         # Down to 10 ms: a tiny watchdog fires while the workers start (a lifecycle check).
-        self.watchdog_spin = _double_spin(
-            "watchdogSpin", MIN_WATCHDOG_S, MAX_WATCHDOG_S, 2, 1.0, " s"
-        )
+        self.watchdog_spin = _double_spin("watchdogSpin", "watchdog_s", 2, 1.0, " s")
         self.watchdog_spin.setToolTip(
             self.tr("A run with no progress for this long, and no proof of deadlock, is 'stalled'")
         )
-        self.get_timeout_spin = _double_spin("getTimeoutSpin", 0.01, 600.0, 2, 0.1, " s")
-        self.chunksize_spin = named(QSpinBox(), "chunksizeSpin")
-        self.chunksize_spin.setRange(1, 1_000_000)
+        self.get_timeout_spin = _double_spin("getTimeoutSpin", "get_timeout_s", 2, 0.1, " s")
+        self.chunksize_spin = _int_spin("chunksizeSpin", "chunksize")
         self.fault_combo = named(QComboBox(), "faultCombo")
         self.fault_combo.addItem(QCoreApplication.translate(LABELS_CONTEXT, NO_FAULT_LABEL), None)
         self.fault_combo.setItemData(0, self.tr("No injected fault"), Qt.ItemDataRole.ToolTipRole)
@@ -252,7 +230,7 @@ class ParamsPanel(QGroupBox):
             strategy=self.strategy().id,
             items=self.items_spin.value(),
             workers=self.workers_spin.value(),
-            queue_kind=None if queue_kind == POOL_QUEUE_KIND else queue_kind,
+            queue_kind=None if queue_kind == POOL_QUEUE else queue_kind,
             start_method=self.start_method_combo.currentData(),
             producer=self.producer_combo.currentData(),
             rate=rate if rate > 0 else None,
@@ -265,12 +243,12 @@ class ParamsPanel(QGroupBox):
             fault=self.fault(),
         )
 
-    def fault(self) -> str | None:
-        """The chosen fault as core.faults writes it ("kill:10"), or None."""
+    def fault(self) -> Fault | None:
+        """The chosen fault with its ARG, or None."""
         kind = self.fault_combo.currentData()
         if kind is None:
             return None
-        return f"{kind}:{self.fault_arg_spin.value()}"
+        return Fault(kind, self.fault_arg_spin.value())
 
     def set_params(self, params: RunParams) -> None:
         """Show params; anything a widget cannot show falls back to its default."""
@@ -375,7 +353,7 @@ class ParamsPanel(QGroupBox):
         try:
             combo.clear()
             for kind in strategy.queue_kinds:
-                combo.addItem(choice_label(QUEUE_KIND_LABELS, kind), kind)
+                combo.addItem(queue_kind_label(kind), kind)
             combo.setCurrentIndex(0)
         finally:
             combo.blockSignals(False)
@@ -385,14 +363,13 @@ class ParamsPanel(QGroupBox):
         self._fill_queue_kinds()
         self._on_edited()
 
-    def _show_fault(self, fault: str | None, items: int, workers: int) -> None:
+    def _show_fault(self, fault: Fault | None, items: int, workers: int) -> None:
         """Select fault's kind and ARG (signals are blocked by the caller)."""
-        kind, _, raw_arg = (fault or "").partition(":")
-        _select_data(self.fault_combo, kind if kind in FAULT_KINDS else None, None)
-        if kind in FAULT_KINDS:
+        _select_data(self.fault_combo, fault.kind if fault else None, None)
+        if fault is not None:
             self._fit_fault_arg()
-            default = fault_arg_default(kind, items, workers)
-            self.fault_arg_spin.setValue(int(raw_arg) if raw_arg.isdigit() else default)
+            default = fault_arg_default(fault.kind, items, workers)
+            self.fault_arg_spin.setValue(default if fault.arg is None else fault.arg)
 
     def _fit_fault_arg(self) -> None:
         """Limit the ARG spin to what the fault accepts with these items and workers."""
@@ -429,7 +406,7 @@ class ParamsPanel(QGroupBox):
     def _on_edited(self) -> None:
         strategy = self.strategy()
         self.rate_spin.setEnabled(self.producer_combo.currentData() == "concurrent")
-        self.chunksize_spin.setEnabled(is_pool_strategy(strategy))
+        self.chunksize_spin.setEnabled(strategy.is_pool)
         self.get_timeout_spin.setEnabled(uses_get_timeout(strategy))
         self._fit_fault_arg()
         try:
@@ -462,19 +439,13 @@ def read_settings(stored: dict[str, Any]) -> tuple[RunParams, list[str]]:
         if key in stored:
             reset.append(f"{key} ({_shown(stored[key])})")
 
-    def number(key: str, kind: Any, default: Any, low: float, high: float) -> Any:
-        value = _number(stored.get(key), kind, None, low, high)
-        if value is None:
+    def value(key: str, choices: tuple[str, ...] | None = None) -> Any:
+        param = PARAMS[key]
+        try:
+            return param.check(_setting(stored.get(key), param.kind), choices)
+        except ParamError:
             bad(key)
-            return default
-        return value
-
-    def choice(key: str, choices: tuple[str, ...], default: str) -> str:
-        value = _choice(stored.get(key), choices, "")
-        if not value:
-            bad(key)
-            return default
-        return value
+            return param.default
 
     strategy_id = stored.get("strategy")
     if not (isinstance(strategy_id, str) and strategy_id in STRATEGIES):
@@ -482,37 +453,38 @@ def read_settings(stored: dict[str, Any]) -> tuple[RunParams, list[str]]:
         strategy_id = DEFAULTS.strategy
     strategy = STRATEGIES[strategy_id]
     queue_kind = stored.get("queue_kind")
-    if queue_kind in ("", None, POOL_QUEUE_KIND):
+    if queue_kind in ("", None, POOL_QUEUE):
         queue_kind = None
     elif queue_kind not in strategy.queue_kinds:
         bad("queue_kind")
         queue_kind = None
-    rate = 0.0 if _is_empty(stored.get("rate")) else number("rate", float, 0.0, 0.0, 10_000_000.0)
-    items = number("items", int, DEFAULTS.items, 0, MAX_ITEMS)
-    workers = number("workers", int, DEFAULTS.workers, 1, MAX_WORKERS)
+    rate = None if _is_empty(stored.get("rate")) else value("rate")
+    items = value("items")
+    workers = value("workers")
     fault = stored.get("fault")
     if _is_empty(fault):
         fault = None
     else:
         try:
-            fault = str(parse_fault(str(fault), items, workers))
-        except ValueError:
+            fault = Fault.parse(str(fault)).resolved(items, workers)
+        except ParamError:
             bad("fault")
             fault = None
+    start_method = value("start_method", GUI_START_METHODS)
     params = RunParams(
         strategy=strategy.id,
         items=items,
         workers=workers,
         queue_kind=queue_kind,
-        start_method=choice("start_method", GUI_START_METHODS, DEFAULTS.start_method),
-        producer=choice("producer", PRODUCERS, DEFAULTS.producer),
-        rate=rate if rate > 0 else None,
-        work_ms=number("work_ms", float, DEFAULTS.work_ms, 0.0, 60_000.0),
-        work_kind=choice("work_kind", WORK_KINDS, DEFAULTS.work_kind),
-        jitter_ms=number("jitter_ms", float, DEFAULTS.jitter_ms, 0.0, 60_000.0),
-        watchdog_s=number("watchdog_s", float, DEFAULTS.watchdog_s, MIN_WATCHDOG_S, MAX_WATCHDOG_S),
-        get_timeout_s=number("get_timeout_s", float, DEFAULTS.get_timeout_s, 0.01, 600.0),
-        chunksize=number("chunksize", int, DEFAULTS.chunksize, 1, 1_000_000),
+        start_method=start_method,
+        producer=value("producer"),
+        rate=rate,
+        work_ms=value("work_ms"),
+        work_kind=value("work_kind"),
+        jitter_ms=value("jitter_ms"),
+        watchdog_s=value("watchdog_s"),
+        get_timeout_s=value("get_timeout_s"),
+        chunksize=value("chunksize"),
         fault=fault,
     )
     try:
@@ -533,23 +505,15 @@ def _shown(raw: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _number(raw: Any, kind: Any, default: Any, low: float, high: float) -> Any:
-    """raw (a QSettings value: often a str) as int/float within [low, high], else default."""
+def _setting(raw: Any, kind: type) -> Any:
+    """A QSettings value (often a str) as the parameter's type, for PARAMS to check."""
+    if kind is str or not isinstance(raw, str):
+        return raw
     try:
-        value = float(str(raw).strip())
-    except (TypeError, ValueError):
-        return default
-    if not math.isfinite(value) or not low <= value <= high:
-        return default
-    if kind is int:
-        if value != int(value):
-            return default
-        return int(value)
-    return value
-
-
-def _choice(raw: Any, choices: tuple[str, ...], default: str) -> str:
-    return raw if isinstance(raw, str) and raw in choices else default
+        number = float(raw.strip())
+    except ValueError:
+        return raw
+    return int(number) if kind is int and number.is_integer() else number
 
 
 def _select_data(combo: QComboBox, data: Any, fallback: Any) -> None:
@@ -561,9 +525,22 @@ def _select_data(combo: QComboBox, data: Any, fallback: Any) -> None:
     combo.setCurrentIndex(index)
 
 
+def _int_spin(name: str, param: str) -> QSpinBox:
+    """A spin box over the parameter's range (core.params)."""
+    spin = named(QSpinBox(), name)
+    spin.setRange(int(PARAMS[param].low or 0), int(PARAMS[param].high or 0))
+    spin.setGroupSeparatorShown(True)
+    return spin
+
+
 def _double_spin(
-    name: str, low: float, high: float, decimals: int, step: float, suffix: str = ""
+    name: str, param: str, decimals: int, step: float, suffix: str = ""
 ) -> QDoubleSpinBox:
+    """A spin box over the parameter's range; an excluded low end starts one step above."""
+    spec = PARAMS[param]
+    low, high = float(spec.low or 0.0), float(spec.high or 0.0)
+    if spec.low_excluded and not spec.optional:
+        low += 10.0**-decimals
     spin = named(QDoubleSpinBox(), name)
     spin.setDecimals(decimals)
     spin.setRange(low, high)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.backends import backend_names
 from core.experiment import (
     DEFAULT_QUEUE,
     MAX_PARALLEL,
@@ -42,20 +43,25 @@ from core.experiment import (
     plan_experiment,
 )
 from core.faults import FAULT_KINDS
-from core.params import QUEUE_KINDS
 from core.strategies import GROUPS, POST, STRATEGIES
 from gui.experiment_model import fault_kind_label, queue_label
 from gui.i18n import core_text
 from gui.params_panel import (
     GUI_START_METHODS,
-    QUEUE_KIND_LABELS,
     START_METHOD_LABELS,
     choice_label,
+    queue_kind_label,
 )
 from gui.qtutil import named
 
 SPEC_SETTINGS_KEY = "experiment/spec"
-QUEUE_CHOICES = (DEFAULT_QUEUE, *QUEUE_KINDS)
+
+
+def queue_choices() -> tuple[str, ...]:
+    """ "default" and every registered queue backend, as the spec names them."""
+    return (DEFAULT_QUEUE, *backend_names())
+
+
 DEFAULT_SPEC = ExperimentSpec(
     strategies=tuple(s.id for s in STRATEGIES.values() if s.group == POST),
     start_methods=("spawn",),
@@ -161,13 +167,13 @@ class SpecPanel(QGroupBox):
             box.setToolTip(choice_label(START_METHOD_LABELS, method))
         self.queue_boxes = {
             kind: named(QCheckBox(queue_label(kind)), f"experimentQueue_{kind}")
-            for kind in QUEUE_CHOICES
+            for kind in queue_choices()
         }
         for queue_kind, box in self.queue_boxes.items():
             if queue_kind == DEFAULT_QUEUE:
                 box.setToolTip(self.tr("each strategy's default"))
             else:
-                box.setToolTip(QUEUE_KIND_LABELS[queue_kind])  # code: Manager().Queue(), ...
+                box.setToolTip(queue_kind_label(queue_kind))  # code: Manager().Queue(), ...
         self.no_fault_box = named(QCheckBox(fault_kind_label(NO_FAULT)), "experimentFault_none")
         self.fault_boxes: dict[str, QCheckBox] = {}
         self.fault_args: dict[str, QLineEdit] = {}
@@ -348,7 +354,7 @@ class SpecPanel(QGroupBox):
                 )
             )
             start_methods = start_methods or ["spawn"]
-        queue_kinds = [k for k in spec.queue_kinds if k in QUEUE_CHOICES]
+        queue_kinds = [k for k in spec.queue_kinds if k in self.queue_boxes]
         if len(queue_kinds) < len(spec.queue_kinds):
             queue_kinds = queue_kinds or [DEFAULT_QUEUE]
             if DEFAULT_QUEUE not in queue_kinds:
