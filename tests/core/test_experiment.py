@@ -512,7 +512,7 @@ def test_cancel_stops_within_seconds_and_leaves_no_child(parallel: int) -> None:
 
 @pytest.mark.timeout(60)
 def test_a_failing_trial_stops_the_experiment_and_raises(monkeypatch: pytest.MonkeyPatch) -> None:
-    import core.experiment
+    import core.experiment.runner
 
     calls: list[RunParams] = []
 
@@ -520,7 +520,7 @@ def test_a_failing_trial_stops_the_experiment_and_raises(monkeypatch: pytest.Mon
         calls.append(params)
         raise OSError("no more file descriptors")
 
-    monkeypatch.setattr(core.experiment, "run_unlocked", broken)
+    monkeypatch.setattr(core.experiment.runner, "run_unlocked", broken)
     spec = ExperimentSpec(strategies=("sentinel-per-worker",), trials=10, parallel=2)
     with pytest.raises(OSError, match="no more file descriptors"):
         run_experiment(spec)
