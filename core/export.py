@@ -31,7 +31,8 @@ import math
 from collections.abc import Iterator
 from typing import IO, Any
 
-from core.experiment import COUNTED_OUTCOMES, Cell, ExperimentResult
+from core.experiment.plan import COORDINATE_COLUMNS
+from core.experiment.results import COUNTED_OUTCOMES, ExperimentResult
 from core.result import STATUS_DROPPED, STATUS_LABELS, RunResult
 
 # Perfetto treats pid 0 and tid 0 as the kernel's idle task ("swapper") and
@@ -313,15 +314,7 @@ def write_experiment_json(
 
 
 # Where a cell sits in the grid; both CSVs start with these, so they join on them.
-CELL_COORDINATES = (
-    "cell",
-    "strategy",
-    "queue_kind",
-    "start_method",
-    "workers",
-    "items",
-    "fault",
-)
+CELL_COORDINATES = ("cell", *COORDINATE_COLUMNS)
 
 CELL_COLUMNS = (
     *CELL_COORDINATES,
@@ -354,7 +347,7 @@ def write_experiment_csv(result: ExperimentResult, out: IO[str]) -> None:
     writer.writerow(CELL_COLUMNS)
     for cell_result in result.cells:
         cell = cell_result.cell
-        row: list[Any] = [*_coordinates(cell), cell.params.work_ms, cell_result.n]
+        row: list[Any] = [cell.index, *cell.coordinates, cell.params.work_ms, cell_result.n]
         for rate in cell_result.rates().values():
             value = rate.rate
             row += [
@@ -382,7 +375,8 @@ def write_trials_csv(result: ExperimentResult, out: IO[str]) -> None:
         for trial in cell_result.trials:
             writer.writerow(
                 [
-                    *_coordinates(cell),
+                    cell.index,
+                    *cell.coordinates,
                     trial.trial,
                     trial.seed,
                     trial.outcome,
@@ -394,16 +388,3 @@ def write_trials_csv(result: ExperimentResult, out: IO[str]) -> None:
                     round(trial.items_per_s, 3),
                 ]
             )
-
-
-def _coordinates(cell: Cell) -> list[Any]:
-    """The cell's values for CELL_COORDINATES, in that order."""
-    return [
-        cell.index,
-        cell.strategy,
-        cell.queue_kind,
-        cell.start_method,
-        cell.workers,
-        cell.items,
-        cell.fault,
-    ]

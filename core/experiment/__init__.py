@@ -34,8 +34,10 @@ runner (run_experiment). Every public name is importable from here.
 """
 
 from core.experiment.plan import (
+    COORDINATE_COLUMNS,
     MAX_TOTAL_TRIALS,
     Cell,
+    CellCoordinates,
     ExperimentPlan,
     Skipped,
     plan_experiment,
@@ -83,6 +85,7 @@ from core.experiment.stats import (
 )
 
 __all__ = [
+    "COORDINATE_COLUMNS",
     "COUNTED_OUTCOMES",
     "DEFAULT_QUEUE",
     "DEFAULT_TRIALS",
@@ -100,6 +103,7 @@ __all__ = [
     "SPEC_VERSION",
     "Z_95",
     "Cell",
+    "CellCoordinates",
     "CellResult",
     "ExperimentPlan",
     "ExperimentProgress",

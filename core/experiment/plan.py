@@ -7,7 +7,7 @@ import itertools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from core.experiment.spec import (
     DEFAULT_QUEUE,
@@ -25,24 +25,43 @@ from core.text import Sentence, Value, translatable
 MAX_TOTAL_TRIALS = 1_000_000
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One combination of the grid. params is the run template (seed 0)."""
+class CellCoordinates(NamedTuple):
+    """Where a cell sits in the grid, in column order.
 
-    index: int
+    The field names are the coordinates' CSV columns and JSON keys, in this
+    order (COORDINATE_COLUMNS); the window's cells table shows them first.
+    """
+
     strategy: str
     queue_kind: str  # resolved: the strategy's default filled in; "pool" for pool strategies
     start_method: str
     workers: int
     items: int
+    fault: str = NO_FAULT  # last: a cell without a fault keeps the key it had before faults
+
+    @property
+    def key(self) -> str:
+        """The coordinates as one string, as used to derive the cell's seeds."""
+        shown = self if self.fault != NO_FAULT else self[:-1]
+        return "|".join(str(value) for value in shown)
+
+
+#: The coordinates' names: the columns the exports start with, the keys of a cell's JSON.
+COORDINATE_COLUMNS: tuple[str, ...] = CellCoordinates._fields
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One combination of the grid. params is the run template (seed 0)."""
+
+    index: int
+    coordinates: CellCoordinates
     params: RunParams
-    fault: str = NO_FAULT
 
     @property
     def key(self) -> str:
         """The cell's coordinates, as used to derive its seeds."""
-        key = f"{self.strategy}|{self.queue_kind}|{self.start_method}|{self.workers}|{self.items}"
-        return key if self.fault == NO_FAULT else f"{key}|{self.fault}"
+        return self.coordinates.key
 
     @property
     def label(self) -> str:
@@ -51,14 +70,9 @@ class Cell:
     @property
     def label_sentence(self) -> Sentence:
         """label in translatable parts, for the window."""
-        args: dict[str, Value] = {
-            "strategy": self.strategy,
-            "queue_kind": self.queue_kind,
-            "start_method": self.start_method,
-            "workers": self.workers,
-            "items": self.items,
-        }
-        if self.fault == NO_FAULT:
+        args: dict[str, Value] = self.coordinates._asdict()
+        if self.coordinates.fault == NO_FAULT:
+            del args["fault"]
             template = translatable(
                 "core",
                 "{strategy} ({queue_kind}, {start_method}, {workers} workers, {items} items)",
@@ -69,22 +83,12 @@ class Cell:
                 "{strategy} ({queue_kind}, {start_method}, {workers} workers, {items} items, "
                 "fault {fault})",
             )
-            args["fault"] = self.fault
         return Sentence.of(template, **args)
 
     def to_dict(self) -> dict[str, Any]:
         params = self.params.to_dict()
         del params["seed"]  # every trial has its own
-        return {
-            "index": self.index,
-            "strategy": self.strategy,
-            "queue_kind": self.queue_kind,
-            "start_method": self.start_method,
-            "workers": self.workers,
-            "items": self.items,
-            "fault": self.fault,
-            "params": params,
-        }
+        return {"index": self.index, **self.coordinates._asdict(), "params": params}
 
 
 _UNSET = Sentence("")
@@ -155,7 +159,7 @@ def plan_experiment(spec: ExperimentSpec) -> ExperimentPlan:
     cells: list[Cell] = []
     skipped: list[Skipped] = []
     notes: list[Sentence] = []
-    seen: set[tuple[str, str, str, int, int, str]] = set()
+    seen: set[CellCoordinates] = set()
     for strategy_id in spec.strategies:
         strategy = get_strategy(strategy_id)
         is_pool = strategy.queue_kinds == (POOL_QUEUE,)
@@ -198,46 +202,37 @@ def plan_experiment(spec: ExperimentSpec) -> ExperimentPlan:
                 valid=", ".join(strategy.queue_kinds),
             )
         for queue_kind in supported:
-            for start_method in spec.start_methods:
-                for workers in spec.workers:
-                    for items, fault in itertools.product(spec.items, spec.faults):
-                        coordinates = (strategy_id, queue_kind, start_method, workers, items, fault)
-                        if coordinates in seen:
-                            continue
-                        seen.add(coordinates)
-                        params = RunParams(
-                            strategy=strategy_id,
-                            items=items,
-                            workers=workers,
-                            queue_kind=None if is_pool else queue_kind,
-                            start_method=start_method,
-                            producer=spec.producer,
-                            rate=spec.rate,
-                            work_ms=spec.work_ms,
-                            work_kind=spec.work_kind,
-                            jitter_ms=spec.jitter_ms,
-                            seed=0,
-                            watchdog_s=spec.watchdog_s,
-                            get_timeout_s=spec.get_timeout_s,
-                            chunksize=spec.chunksize,
-                            fault=None if fault == NO_FAULT else fault,
-                        )
-                        try:
-                            validate(params)
-                        except ParamError as error:
-                            raise ExperimentSpecError(error.sentence) from None
-                        cells.append(
-                            Cell(
-                                len(cells),
-                                strategy_id,
-                                queue_kind,
-                                start_method,
-                                workers,
-                                items,
-                                params,
-                                fault,
-                            )
-                        )
+            for start_method, workers, items, fault in itertools.product(
+                spec.start_methods, spec.workers, spec.items, spec.faults
+            ):
+                coordinates = CellCoordinates(
+                    strategy_id, queue_kind, start_method, workers, items, fault
+                )
+                if coordinates in seen:
+                    continue
+                seen.add(coordinates)
+                params = RunParams(
+                    strategy=strategy_id,
+                    items=items,
+                    workers=workers,
+                    queue_kind=None if is_pool else queue_kind,
+                    start_method=start_method,
+                    producer=spec.producer,
+                    rate=spec.rate,
+                    work_ms=spec.work_ms,
+                    work_kind=spec.work_kind,
+                    jitter_ms=spec.jitter_ms,
+                    seed=0,
+                    watchdog_s=spec.watchdog_s,
+                    get_timeout_s=spec.get_timeout_s,
+                    chunksize=spec.chunksize,
+                    fault=None if fault == NO_FAULT else fault,
+                )
+                try:
+                    validate(params)
+                except ParamError as error:
+                    raise ExperimentSpecError(error.sentence) from None
+                cells.append(Cell(len(cells), coordinates, params))
     total = len(cells) * spec.trials
     if total > MAX_TOTAL_TRIALS:
         raise spec_error(
