@@ -120,6 +120,13 @@ def coordinate_texts(coordinates: CellCoordinates, no_fault: str = "") -> tuple[
     )
 
 
+def coordinate_fields(coordinates: CellCoordinates, no_fault: str = "") -> dict[str, str]:
+    """coordinate_texts by the names the window's templates give them ({queue}: the queue kind)."""
+    texts = dict(zip(COORDINATE_COLUMNS, coordinate_texts(coordinates, no_fault), strict=True))
+    texts["queue"] = texts.pop("queue_kind")
+    return texts
+
+
 def outcomes_label(outcomes: tuple[str, ...] | list[str]) -> str:
     """'deadlock + lost', each outcome name translated."""
     return " + ".join(core_text(outcome) for outcome in outcomes)
@@ -305,20 +312,11 @@ class CellTableModel(HeaderedTableModel):
         ).format(count=rate.count, outcome=core_text(outcome), rate=format_rate(rate))
 
     def _cell_tooltip(self, cell_result: CellResult) -> str:
-        strategy, queue, start_method, workers, items, fault = coordinate_texts(
-            cell_result.cell.coordinates, fault_kind_label(NO_FAULT)
-        )
+        fields = coordinate_fields(cell_result.cell.coordinates, fault_kind_label(NO_FAULT))
         return self.tr(
             "{strategy}\nqueue: {queue}, start method: {start_method}, workers: {workers}, "
             "items: {items}, fault: {fault}"
-        ).format(
-            strategy=strategy,
-            queue=queue,
-            start_method=start_method,
-            workers=workers,
-            items=items,
-            fault=fault,
-        )
+        ).format(**fields)
 
 
 # --- trials ------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from core.experiment.plan import Cell
 from core.experiment.results import CellResult, TrialSummary
 from core.experiment.spec import NO_FAULT
 from core.text import LIST_SEPARATOR
-from gui.experiment_model import TrialTableModel, coordinate_texts, format_rate
+from gui.experiment_model import TrialTableModel, coordinate_fields, format_rate
 from gui.i18n import core_text
 from gui.lanes import WorkerLanes
 from gui.panels import LogPanel, verdict_footer
@@ -39,23 +39,23 @@ from gui.verdict import VerdictBanner
 
 def cell_description(cell: Cell) -> str:
     """The cell's coordinates in words (core's Cell.label, in the current language)."""
-    strategy, queue, start_method, _, items, fault = coordinate_texts(cell.coordinates)
     # A plain name as n: lupdate skips a translate() whose n is an expression.
     workers = cell.coordinates.workers
-    values = {"strategy": strategy, "queue": queue, "start_method": start_method, "items": items}
     if cell.coordinates.fault == NO_FAULT:
-        return QCoreApplication.translate(
+        template = QCoreApplication.translate(
             "TrialListDialog",
             "{strategy} ({queue}, {start_method}, %n worker(s), {items} items)",
             "",
             workers,
-        ).format(**values)
-    return QCoreApplication.translate(
-        "TrialListDialog",
-        "{strategy} ({queue}, {start_method}, %n worker(s), {items} items, fault {fault})",
-        "",
-        workers,
-    ).format(fault=fault, **values)
+        )
+    else:
+        template = QCoreApplication.translate(
+            "TrialListDialog",
+            "{strategy} ({queue}, {start_method}, %n worker(s), {items} items, fault {fault})",
+            "",
+            workers,
+        )
+    return template.format(**coordinate_fields(cell.coordinates))
 
 
 def _table(name: str, model: Any) -> QTableView:
