@@ -18,6 +18,7 @@ from core.errors import ParamError, RunInProgress
 from core.experiment import (
     COUNTED_OUTCOMES,
     NO_FAULT,
+    POOL_QUEUE,
     ExperimentPlan,
     ExperimentProgress,
     ExperimentResult,
@@ -463,14 +464,13 @@ def format_experiment(result: ExperimentResult) -> str:
     ]
     width = max((len(o) for o in COUNTED_OUTCOMES), default=0)
     for cell_result in result.cells:
-        cell = cell_result.cell
+        strategy, queue_kind, start_method, workers, items, fault = cell_result.cell.coordinates
         lines.append("")
         lines.append(
-            f"{cell.strategy}  "
-            + ("own pool" if cell.queue_kind == "pool" else f"{cell.queue_kind} queue")
-            + f", {cell.start_method}, "
-            f"{cell.workers} workers, {cell.items} items"
-            + ("" if cell.fault == NO_FAULT else f", fault {cell.fault}")
+            f"{strategy}  "
+            + ("own pool" if queue_kind == POOL_QUEUE else f"{queue_kind} queue")
+            + f", {start_method}, {workers} workers, {items} items"
+            + ("" if fault == NO_FAULT else f", fault {fault}")
         )
         n = cell_result.n
         elapsed = cell_result.median_elapsed_s

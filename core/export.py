@@ -28,10 +28,11 @@ from __future__ import annotations
 import csv
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
-from core.experiment import COUNTED_OUTCOMES, Cell, ExperimentResult
+from core.experiment.plan import COORDINATE_COLUMNS, Cell
+from core.experiment.results import COUNTED_OUTCOMES, CellResult, ExperimentResult, TrialSummary
 from core.result import STATUS_DROPPED, STATUS_LABELS, RunResult
 
 # Perfetto treats pid 0 and tid 0 as the kernel's idle task ("swapper") and
@@ -60,10 +61,9 @@ RECORD_COLUMNS = (
 
 def write_records_csv(result: RunResult, out: IO[str]) -> None:
     """Per-item records, one row per item (status says processed, dropped, left ...)."""
-    writer = csv.writer(out)
-    writer.writerow(RECORD_COLUMNS)
-    for row in result.records.rows():
-        writer.writerow(["" if row[c] is None else row[c] for c in RECORD_COLUMNS])
+    records = result.records.rows()
+    rows = (["" if r[c] is None else r[c] for c in RECORD_COLUMNS] for r in records)
+    _write_csv(out, RECORD_COLUMNS, rows)
 
 
 def write_run_json(result: RunResult, out: IO[str], include_records: bool = True) -> None:
@@ -313,15 +313,7 @@ def write_experiment_json(
 
 
 # Where a cell sits in the grid; both CSVs start with these, so they join on them.
-CELL_COORDINATES = (
-    "cell",
-    "strategy",
-    "queue_kind",
-    "start_method",
-    "workers",
-    "items",
-    "fault",
-)
+CELL_COORDINATES = ("cell", *COORDINATE_COLUMNS)
 
 CELL_COLUMNS = (
     *CELL_COORDINATES,
@@ -350,60 +342,58 @@ TRIAL_COLUMNS = (
 
 def write_experiment_csv(result: ExperimentResult, out: IO[str]) -> None:
     """One row per cell: counts and rates (with their 95 % Wilson interval) per outcome."""
-    writer = csv.writer(out)
-    writer.writerow(CELL_COLUMNS)
-    for cell_result in result.cells:
-        cell = cell_result.cell
-        row: list[Any] = [*_coordinates(cell), cell.params.work_ms, cell_result.n]
-        for rate in cell_result.rates().values():
-            value = rate.rate
-            row += [
-                rate.count,
-                "" if value is None else round(value, 6),
-                round(rate.low, 6),
-                round(rate.high, 6),
-            ]
-        elapsed = cell_result.elapsed()
-        if elapsed is None:
-            row += ["", "", ""]
-        else:
-            row += [round(elapsed[k], 6) for k in ("median", "min", "max")]
-        speed = cell_result.median_items_per_s
-        row.append("" if speed is None else round(speed, 3))
-        writer.writerow(row)
+    _write_csv(out, CELL_COLUMNS, (_cell_row(cell_result) for cell_result in result.cells))
 
 
 def write_trials_csv(result: ExperimentResult, out: IO[str]) -> None:
     """One row per trial, with its cell's coordinates (a tidy table for analysis)."""
+    rows = (
+        _trial_row(cell_result.cell, trial)
+        for cell_result in result.cells
+        for trial in cell_result.trials
+    )
+    _write_csv(out, TRIAL_COLUMNS, rows)
+
+
+def _write_csv(out: IO[str], columns: Sequence[str], rows: Iterable[Iterable[Any]]) -> None:
+    """A header row of the column names, then the rows."""
     writer = csv.writer(out)
-    writer.writerow(TRIAL_COLUMNS)
-    for cell_result in result.cells:
-        cell = cell_result.cell
-        for trial in cell_result.trials:
-            writer.writerow(
-                [
-                    *_coordinates(cell),
-                    trial.trial,
-                    trial.seed,
-                    trial.outcome,
-                    "+".join(trial.outcomes),
-                    trial.processed,
-                    trial.lost,
-                    trial.duplicated,
-                    round(trial.elapsed_s, 6),
-                    round(trial.items_per_s, 3),
-                ]
-            )
+    writer.writerow(columns)
+    writer.writerows(rows)
 
 
-def _coordinates(cell: Cell) -> list[Any]:
-    """The cell's values for CELL_COORDINATES, in that order."""
+def _cell_row(cell_result: CellResult) -> list[Any]:
+    cell = cell_result.cell
+    row: list[Any] = [cell.index, *cell.coordinates, cell.params.work_ms, cell_result.n]
+    for rate in cell_result.rates().values():
+        value = rate.rate
+        row += [
+            rate.count,
+            "" if value is None else round(value, 6),
+            round(rate.low, 6),
+            round(rate.high, 6),
+        ]
+    elapsed = cell_result.elapsed()
+    if elapsed is None:
+        row += ["", "", ""]
+    else:
+        row += [round(elapsed[k], 6) for k in ("median", "min", "max")]
+    speed = cell_result.median_items_per_s
+    row.append("" if speed is None else round(speed, 3))
+    return row
+
+
+def _trial_row(cell: Cell, trial: TrialSummary) -> list[Any]:
     return [
         cell.index,
-        cell.strategy,
-        cell.queue_kind,
-        cell.start_method,
-        cell.workers,
-        cell.items,
-        cell.fault,
+        *cell.coordinates,
+        trial.trial,
+        trial.seed,
+        trial.outcome,
+        "+".join(trial.outcomes),
+        trial.processed,
+        trial.lost,
+        trial.duplicated,
+        round(trial.elapsed_s, 6),
+        round(trial.items_per_s, 3),
     ]

@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def on_experiment_finished(result: ExperimentResult) -> None:
             for cell in result.cells:
-                print(cell.cell.strategy, cell.headline_counts())
+                print(cell.cell.coordinates.strategy, cell.headline_counts())
             window.experiment_tab.table.selectRow(0)
             QTimer.singleShot(1000, experiment_shot)
 

@@ -15,8 +15,16 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from core.experiment import COUNTED_OUTCOMES, NO_FAULT, Cell, CellResult
-from gui.experiment_model import OUTCOME_COLORS, fault_kind_label, fault_label, queue_label
+from core.experiment.plan import COORDINATE_COLUMNS, CellCoordinates
+from core.experiment.results import COUNTED_OUTCOMES, CellResult
+from core.experiment.spec import NO_FAULT
+from gui.experiment_model import (
+    COL_ITEMS,
+    COL_WORKERS,
+    OUTCOME_COLORS,
+    coordinate_texts,
+    fault_kind_label,
+)
 from gui.i18n import core_text
 from gui.plot_canvas import PlotCanvas
 from gui.qtutil import named
@@ -46,7 +54,9 @@ def headline_shares(cells: list[CellResult]) -> dict[str, tuple[int, dict[str, f
     """
     counts: dict[str, dict[str, int]] = {}
     for cell_result in cells:
-        strategy = counts.setdefault(cell_result.cell.strategy, dict.fromkeys(COUNTED_OUTCOMES, 0))
+        strategy = counts.setdefault(
+            cell_result.cell.coordinates.strategy, dict.fromkeys(COUNTED_OUTCOMES, 0)
+        )
         for outcome, count in cell_result.headline_counts().items():
             if outcome in strategy:
                 strategy[outcome] += count
@@ -57,48 +67,33 @@ def headline_shares(cells: list[CellResult]) -> dict[str, tuple[int, dict[str, f
     return shares
 
 
-def _queue_part(cell: Cell) -> str:
-    return queue_label(cell.queue_kind)
-
-
-def _start_part(cell: Cell) -> str:
-    return cell.start_method
-
-
-def _workers_part(cell: Cell) -> str:
-    return QCoreApplication.translate("TimingChart", "{workers} w", "short for workers").format(
-        workers=cell.workers
-    )
-
-
-def _items_part(cell: Cell) -> str:
+def _label_parts(coordinates: CellCoordinates) -> list[str]:
+    """The coordinates as the chart's labels name them, in column order."""
+    parts = list(coordinate_texts(coordinates, fault_kind_label(NO_FAULT)))
+    parts[COL_WORKERS] = QCoreApplication.translate(
+        "TimingChart", "{workers} w", "short for workers"
+    ).format(workers=coordinates.workers)
     # Not a %n plural: pyside6-lupdate extracts plurals from tr() calls only.
-    return QCoreApplication.translate("TimingChart", "{items} items").format(items=cell.items)
-
-
-def _fault_part(cell: Cell) -> str:
-    return fault_kind_label(NO_FAULT) if cell.fault == NO_FAULT else fault_label(cell.fault)
+    parts[COL_ITEMS] = QCoreApplication.translate("TimingChart", "{items} items").format(
+        items=coordinates.items
+    )
+    return parts
 
 
 def cell_labels(cells: list[CellResult]) -> list[str]:
     """Short labels: the strategy, plus only the coordinates that differ between cells."""
-    coordinates = [
-        ("queue_kind", _queue_part),
-        ("start_method", _start_part),
-        ("workers", _workers_part),
-        ("items", _items_part),
-        ("fault", _fault_part),
-    ]
     varying = [
-        part
-        for attribute, part in coordinates
-        if len({getattr(cell_result.cell, attribute) for cell_result in cells}) > 1
+        column
+        for column in range(1, len(COORDINATE_COLUMNS))  # after the strategy
+        if len({cell_result.cell.coordinates[column] for cell_result in cells}) > 1
     ]
     labels = []
     for cell_result in cells:
-        cell = cell_result.cell
-        parts = [part(cell) for part in varying]
-        labels.append(f"{cell.strategy} ({', '.join(parts)})" if parts else cell.strategy)
+        coordinates = cell_result.cell.coordinates
+        parts = _label_parts(coordinates)
+        shown = [parts[column] for column in varying]
+        strategy = coordinates.strategy
+        labels.append(f"{strategy} ({', '.join(shown)})" if shown else strategy)
     return labels
 
 

@@ -18,17 +18,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from core.diagnosis import render_diagnosis
-from core.experiment import (
-    COUNTED_OUTCOMES,
-    DEFAULT_QUEUE,
-    NO_FAULT,
-    POOL_QUEUE,
-    CellResult,
-    ExperimentPlan,
-    ExperimentResult,
-    Rate,
-    TrialSummary,
-)
+from core.experiment.plan import COORDINATE_COLUMNS, CellCoordinates, ExperimentPlan
+from core.experiment.results import COUNTED_OUTCOMES, CellResult, ExperimentResult, TrialSummary
+from core.experiment.spec import DEFAULT_QUEUE, NO_FAULT, POOL_QUEUE
+from core.experiment.stats import Rate
 from gui.i18n import core_text
 from gui.params_panel import FAULT_KIND_LABELS, NO_FAULT_LABEL, choice_label
 from gui.qtutil import AnyIndex, HeaderedTableModel
@@ -114,6 +107,26 @@ def fault_label(fault: str) -> str:
     return f"{fault_kind_label(kind)}{colon}{arg}"
 
 
+def coordinate_texts(coordinates: CellCoordinates, no_fault: str = "") -> tuple[str, ...]:
+    """The coordinates as the window shows them, in column order; no_fault: the text for none."""
+    strategy, queue_kind, start_method, workers, items, fault = coordinates
+    return (
+        strategy,
+        queue_label(queue_kind),
+        start_method,
+        str(workers),
+        f"{items:,}",
+        fault_label(fault) or no_fault,
+    )
+
+
+def coordinate_fields(coordinates: CellCoordinates, no_fault: str = "") -> dict[str, str]:
+    """coordinate_texts by the names the window's templates give them ({queue}: the queue kind)."""
+    texts = dict(zip(COORDINATE_COLUMNS, coordinate_texts(coordinates, no_fault), strict=True))
+    texts["queue"] = texts.pop("queue_kind")
+    return texts
+
+
 def outcomes_label(outcomes: tuple[str, ...] | list[str]) -> str:
     """'deadlock + lost', each outcome name translated."""
     return " + ".join(core_text(outcome) for outcome in outcomes)
@@ -123,13 +136,20 @@ def outcomes_label(outcomes: tuple[str, ...] | list[str]) -> str:
 
 # Headers in English (tests and exports read them); headerData() translates them:
 # the outcome names as core text, the others in the CellTableModel context.
+# The first columns are the cell's coordinates, in CellCoordinates' order.
+_COORDINATE_HEADERS = {
+    "strategy": str(QT_TRANSLATE_NOOP("CellTableModel", "Strategy")),
+    "queue_kind": str(QT_TRANSLATE_NOOP("CellTableModel", "Queue")),
+    "start_method": str(QT_TRANSLATE_NOOP("CellTableModel", "Start")),
+    "workers": str(QT_TRANSLATE_NOOP("CellTableModel", "Workers")),
+    "items": str(QT_TRANSLATE_NOOP("CellTableModel", "Items")),
+    "fault": str(QT_TRANSLATE_NOOP("CellTableModel", "Fault")),
+}
+COL_WORKERS = COORDINATE_COLUMNS.index("workers")
+COL_ITEMS = COORDINATE_COLUMNS.index("items")
+COL_TRIALS = len(COORDINATE_COLUMNS)
 CELL_PARAM_COLUMNS = (
-    str(QT_TRANSLATE_NOOP("CellTableModel", "Strategy")),
-    str(QT_TRANSLATE_NOOP("CellTableModel", "Queue")),
-    str(QT_TRANSLATE_NOOP("CellTableModel", "Start")),
-    str(QT_TRANSLATE_NOOP("CellTableModel", "Workers")),
-    str(QT_TRANSLATE_NOOP("CellTableModel", "Items")),
-    str(QT_TRANSLATE_NOOP("CellTableModel", "Fault")),
+    *(_COORDINATE_HEADERS[name] for name in COORDINATE_COLUMNS),
     str(QT_TRANSLATE_NOOP("CellTableModel", "Trials")),
 )
 COL_FIRST_OUTCOME = len(CELL_PARAM_COLUMNS)
@@ -189,7 +209,8 @@ class CellTableModel(HeaderedTableModel):
         if role == SortRole:
             return self._native(cell_result, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _TEXT_ALIGNMENT if column in (0, 1, 2, 5) else _NUMBER_ALIGNMENT
+            text = column < COL_TRIALS and isinstance(cell_result.cell.coordinates[column], str)
+            return _TEXT_ALIGNMENT if text else _NUMBER_ALIGNMENT
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._background(cell_result, column)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -244,20 +265,9 @@ class CellTableModel(HeaderedTableModel):
         return None
 
     def _display(self, cell_result: CellResult, column: int) -> str:
-        cell = cell_result.cell
-        if column == 0:
-            return cell.strategy
-        if column == 1:
-            return queue_label(cell.queue_kind)
-        if column == 2:
-            return cell.start_method
-        if column == 3:
-            return str(cell.workers)
-        if column == 4:
-            return f"{cell.items:,}"
-        if column == 5:
-            return fault_label(cell.fault)
-        if column == 6:
+        if column < COL_TRIALS:
+            return coordinate_texts(cell_result.cell.coordinates)[column]
+        if column == COL_TRIALS:
             return f"{cell_result.n} / {self._trials_target}"
         outcome = self._outcome(column)
         if outcome is not None:
@@ -270,18 +280,10 @@ class CellTableModel(HeaderedTableModel):
         return format_speed(cell_result.median_items_per_s)
 
     def _native(self, cell_result: CellResult, column: int) -> Any:
-        cell = cell_result.cell
-        natives: tuple[Any, ...] = (
-            cell.strategy,
-            cell.queue_kind,
-            cell.start_method,
-            cell.workers,
-            cell.items,
-            cell.fault,
-            cell_result.n,
-        )
-        if column < len(natives):
-            return natives[column]
+        if column < COL_TRIALS:
+            return cell_result.cell.coordinates[column]
+        if column == COL_TRIALS:
+            return cell_result.n
         outcome = self._outcome(column)
         if outcome is not None:
             return cell_result.rates()[outcome].rate
@@ -310,18 +312,11 @@ class CellTableModel(HeaderedTableModel):
         ).format(count=rate.count, outcome=core_text(outcome), rate=format_rate(rate))
 
     def _cell_tooltip(self, cell_result: CellResult) -> str:
-        cell = cell_result.cell
+        fields = coordinate_fields(cell_result.cell.coordinates, fault_kind_label(NO_FAULT))
         return self.tr(
             "{strategy}\nqueue: {queue}, start method: {start_method}, workers: {workers}, "
             "items: {items}, fault: {fault}"
-        ).format(
-            strategy=cell.strategy,
-            queue=queue_label(cell.queue_kind),
-            start_method=cell.start_method,
-            workers=cell.workers,
-            items=f"{cell.items:,}",
-            fault=fault_kind_label(NO_FAULT) if cell.fault == NO_FAULT else fault_label(cell.fault),
-        )
+        ).format(**fields)
 
 
 # --- trials ------------------------------------------------------------------------

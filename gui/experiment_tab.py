@@ -8,7 +8,6 @@ updates its cell's row and the charts.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -33,7 +32,6 @@ from PySide6.QtWidgets import (
 
 from core.experiment import (
     NO_FAULT,
-    Cell,
     ExperimentProgress,
     ExperimentResult,
     ExperimentSpecError,
@@ -44,9 +42,8 @@ from gui.experiment_model import (
     COL_FIRST_OUTCOME,
     COL_MEDIAN_ELAPSED,
     CellTableModel,
+    coordinate_texts,
     fault_kind_label,
-    fault_label,
-    queue_label,
 )
 from gui.qtutil import named, run_controls, side_panel
 from gui.spec_panel import SpecPanel, spec_error_text
@@ -55,34 +52,15 @@ from gui.trial_dialogs import TrialListDialog
 CHART_REDRAW_MS = 150
 
 
-def _queue(cell: Cell) -> str:
-    return queue_label(cell.queue_kind)
-
-
-def _start(cell: Cell) -> str:
-    return cell.start_method
-
-
-def _workers(cell: Cell) -> str:
-    return str(cell.workers)
-
-
-def _items(cell: Cell) -> str:
-    return f"{cell.items:,}"
-
-
-def _fault(cell: Cell) -> str:
-    return fault_label(cell.fault) or fault_kind_label(NO_FAULT)
-
-
-# The cells table's parameter columns 1..5, and how "Same in every cell" names
-# a value that is the same in every cell (str(): the stubs type the marker as object).
-_CELL_PARAMS: tuple[tuple[str, Callable[[Cell], str]], ...] = (
-    (str(QT_TRANSLATE_NOOP("ExperimentTab", "queue {value}")), _queue),
-    (str(QT_TRANSLATE_NOOP("ExperimentTab", "start method {value}")), _start),
-    (str(QT_TRANSLATE_NOOP("ExperimentTab", "{value} workers")), _workers),
-    (str(QT_TRANSLATE_NOOP("ExperimentTab", "{value} items")), _items),
-    (str(QT_TRANSLATE_NOOP("ExperimentTab", "fault {value}")), _fault),
+# How "Same in every cell" names a value that is the same in every cell, for the
+# cells table's coordinate columns after the strategy (str(): the stubs type the
+# marker as object).
+_SAME_IN_EVERY_CELL = (
+    str(QT_TRANSLATE_NOOP("ExperimentTab", "queue {value}")),
+    str(QT_TRANSLATE_NOOP("ExperimentTab", "start method {value}")),
+    str(QT_TRANSLATE_NOOP("ExperimentTab", "{value} workers")),
+    str(QT_TRANSLATE_NOOP("ExperimentTab", "{value} items")),
+    str(QT_TRANSLATE_NOOP("ExperimentTab", "fault {value}")),
 )
 _COLUMN_WIDTHS = (170, 70, 80, 62, 62, 70, 60)
 
@@ -357,10 +335,11 @@ class ExperimentTab(QWidget):
     def _fit_columns(self) -> None:
         """Hide the parameter columns that are the same in every cell (said above the table),
         and make the outcome columns wide enough for "20  ·  100 % [84–100]"."""
-        cells = [c.cell for c in self.model.cells()]
+        none = fault_kind_label(NO_FAULT)
+        texts = [coordinate_texts(c.cell.coordinates, none) for c in self.model.cells()]
         same: list[str] = []
-        for column, (template, value) in enumerate(_CELL_PARAMS, start=1):
-            values = {value(c) for c in cells}
+        for column, template in enumerate(_SAME_IN_EVERY_CELL, start=1):
+            values = {t[column] for t in texts}
             constant = len(values) == 1
             self.table.setColumnHidden(column, constant)
             if constant:

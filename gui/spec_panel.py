@@ -461,7 +461,7 @@ class SpecPanel(QGroupBox):
             )
         )
         notes = [f"⚠ {note.render(core_text)}" for note in plan.note_sentences]
-        kept = sum(cell.items for cell in plan.cells) * plan.spec.trials * RECORD_BYTES
+        kept = sum(cell.coordinates.items for cell in plan.cells) * plan.spec.trials * RECORD_BYTES
         if kept > KEPT_RECORDS_NOTE_BYTES:
             notes.append(
                 "⚠ "

@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.experiment import NO_FAULT, Cell, CellResult, TrialSummary
+from core.experiment.plan import Cell
+from core.experiment.results import CellResult, TrialSummary
+from core.experiment.spec import NO_FAULT
 from core.text import LIST_SEPARATOR
-from gui.experiment_model import TrialTableModel, format_rate, queue_label
+from gui.experiment_model import TrialTableModel, coordinate_fields, format_rate
 from gui.i18n import core_text
 from gui.lanes import WorkerLanes
 from gui.panels import LogPanel, verdict_footer
-from gui.params_panel import FAULT_KIND_LABELS, choice_label
 from gui.qtutil import named
 from gui.results_model import ItemTableModel
 from gui.run_views import FilteredItemTable, lanes_with_legend
@@ -39,32 +40,22 @@ from gui.verdict import VerdictBanner
 def cell_description(cell: Cell) -> str:
     """The cell's coordinates in words (core's Cell.label, in the current language)."""
     # A plain name as n: lupdate skips a translate() whose n is an expression.
-    workers = cell.workers
-    values = {
-        "strategy": cell.strategy,
-        "queue": queue_label(cell.queue_kind),
-        "start_method": cell.start_method,
-        "items": f"{cell.items:,}",
-    }
-    if cell.fault == NO_FAULT:
-        return QCoreApplication.translate(
+    workers = cell.coordinates.workers
+    if cell.coordinates.fault == NO_FAULT:
+        template = QCoreApplication.translate(
             "TrialListDialog",
             "{strategy} ({queue}, {start_method}, %n worker(s), {items} items)",
             "",
             workers,
-        ).format(**values)
-    return QCoreApplication.translate(
-        "TrialListDialog",
-        "{strategy} ({queue}, {start_method}, %n worker(s), {items} items, fault {fault})",
-        "",
-        workers,
-    ).format(fault=fault_text(cell.fault), **values)
-
-
-def fault_text(fault: str) -> str:
-    """'kill:5' with the kind named as the Fault row names it."""
-    kind, colon, arg = fault.partition(":")
-    return f"{choice_label(FAULT_KIND_LABELS, kind)}{colon}{arg}"
+        )
+    else:
+        template = QCoreApplication.translate(
+            "TrialListDialog",
+            "{strategy} ({queue}, {start_method}, %n worker(s), {items} items, fault {fault})",
+            "",
+            workers,
+        )
+    return template.format(**coordinate_fields(cell.coordinates))
 
 
 def _table(name: str, model: Any) -> QTableView:
@@ -97,7 +88,7 @@ class TrialListDialog(QDialog):
         cell = cell_result.cell
         self.setWindowTitle(
             self.tr("Trials of cell {index}: {strategy}").format(
-                index=cell.index, strategy=cell.strategy
+                index=cell.index, strategy=cell.coordinates.strategy
             )
         )
         self.resize(820, 480)

@@ -10,10 +10,10 @@ dir=${TRANSLATIONS_DIR:-resources/translations}  # tests check a copy
 case "${1:-}" in
     update)
         # The English catalog holds only the plural forms of the "%n" strings.
-        "$bin/pyside6-lupdate" gui/*.py core/*.py -tr-function-alias QT_TRANSLATE_NOOP+=translatable \
+        "$bin/pyside6-lupdate" gui/*.py core/*.py core/*/*.py -tr-function-alias QT_TRANSLATE_NOOP+=translatable \
             -locations none -no-obsolete -source-language en -target-language en -pluralonly \
             -ts "$dir/queuescope_en.ts"
-        "$bin/pyside6-lupdate" gui/*.py core/*.py -tr-function-alias QT_TRANSLATE_NOOP+=translatable \
+        "$bin/pyside6-lupdate" gui/*.py core/*.py core/*/*.py -tr-function-alias QT_TRANSLATE_NOOP+=translatable \
             -locations none -no-obsolete -source-language en -target-language zh_CN \
             -ts "$dir/queuescope_zh_CN.ts"
         ;;

@@ -314,7 +314,7 @@ EXPECTED = {
 def marked_strings() -> set[str]:
     """Every translatable("core", "...") literal in the core, as lupdate extracts them."""
     found: set[str] = set()
-    for path in sorted(CORE.glob("*.py")):
+    for path in sorted(CORE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "translatable":
                 context, text = node.args

@@ -161,7 +161,10 @@ def test_plan_skips_unsupported_queue_kinds_and_pools_ignore_the_axis() -> None:
         trials=3,
     )
     plan = plan_experiment(spec)
-    coordinates = [(c.strategy, c.queue_kind, c.workers) for c in plan.cells]
+    coordinates = [
+        (c.coordinates.strategy, c.coordinates.queue_kind, c.coordinates.workers)
+        for c in plan.cells
+    ]
     assert coordinates == [
         ("sentinel-per-worker", "mp", 2),
         ("sentinel-per-worker", "mp", 4),
@@ -183,7 +186,7 @@ def test_plan_skips_unsupported_queue_kinds_and_pools_ignore_the_axis() -> None:
     plan = plan_experiment(
         ExperimentSpec(strategies=("sentinel-per-worker",), queue_kinds=("default", "mp"))
     )
-    assert [c.queue_kind for c in plan.cells] == ["mp"]
+    assert [c.coordinates.queue_kind for c in plan.cells] == ["mp"]
 
 
 def test_a_strategy_with_no_supported_queue_kind_is_rejected() -> None:
@@ -388,7 +391,7 @@ def test_a_small_real_grid_measures_what_each_strategy_does() -> None:
     assert not result.cancelled
     assert result.trials_done == result.trials_total == 40
     correct, post = result.cells
-    assert (correct.cell.strategy, post.cell.strategy) == (
+    assert (correct.cell.coordinates.strategy, post.cell.coordinates.strategy) == (
         "sentinel-per-worker",
         "seed-empty-after-get",
     )
@@ -512,7 +515,7 @@ def test_cancel_stops_within_seconds_and_leaves_no_child(parallel: int) -> None:
 
 @pytest.mark.timeout(60)
 def test_a_failing_trial_stops_the_experiment_and_raises(monkeypatch: pytest.MonkeyPatch) -> None:
-    import core.experiment
+    import core.experiment.runner
 
     calls: list[RunParams] = []
 
@@ -520,7 +523,7 @@ def test_a_failing_trial_stops_the_experiment_and_raises(monkeypatch: pytest.Mon
         calls.append(params)
         raise OSError("no more file descriptors")
 
-    monkeypatch.setattr(core.experiment, "run_unlocked", broken)
+    monkeypatch.setattr(core.experiment.runner, "run_unlocked", broken)
     spec = ExperimentSpec(strategies=("sentinel-per-worker",), trials=10, parallel=2)
     with pytest.raises(OSError, match="no more file descriptors"):
         run_experiment(spec)

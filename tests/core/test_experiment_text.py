@@ -68,6 +68,6 @@ def test_notes_skipped_reasons_and_cell_labels_have_marked_sentences() -> None:
     assert plan.skipped
     for skipped in plan.skipped:
         check(skipped.sentence, skipped.reason)
-    assert {c.fault for c in plan.cells} == {"none", "slow:1"}
+    assert {c.coordinates.fault for c in plan.cells} == {"none", "slow:1"}
     for cell in plan.cells:
         check(cell.label_sentence, cell.label)

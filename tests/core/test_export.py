@@ -337,7 +337,7 @@ def _experiment(faults: tuple[str, ...] = ("none",)) -> ExperimentResult:
     )
     cells = []
     for cell in plan.cells:
-        post = cell.strategy == "seed-empty-after-get"
+        post = cell.coordinates.strategy == "seed-empty-after-get"
         outcomes = ("deadlock", "lost") if post else ("ok",)
         trials = [
             TrialSummary(

@@ -114,7 +114,7 @@ def test_faults_are_an_experiment_axis() -> None:
             start_methods=("forkserver",),
         )
     )
-    by_fault = {cell.cell.fault: cell for cell in result.cells}
+    by_fault = {cell.cell.coordinates.fault: cell for cell in result.cells}
     assert set(by_fault) == {"none", "raise:3"}
     assert by_fault["none"].counts()["ok"] == 3
     assert by_fault["raise:3"].counts()["crashed"] == 3

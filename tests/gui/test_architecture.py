@@ -13,7 +13,14 @@ GUI = Path(__file__).resolve().parents[2] / "gui"
 # The bridge: the only module that runs the core (single runs and experiments).
 BRIDGES = ("bridge.py",)
 # Widgets may use core's data classes and constants, never what starts processes.
-RUNNING_MODULES = ("multiprocessing", "concurrent", "core.engine", "core.worker", "core.queues")
+RUNNING_MODULES = (
+    "multiprocessing",
+    "concurrent",
+    "core.engine",
+    "core.worker",
+    "core.queues",
+    "core.experiment.runner",
+)
 
 
 def gui_modules() -> list[Path]:

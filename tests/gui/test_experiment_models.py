@@ -80,7 +80,7 @@ def test_cells_show_counts_rates_and_timing() -> None:
         model.index(0, CELL_HEADERS.index("crashed")).data(Qt.ItemDataRole.BackgroundRole) is None
     )
     assert "95 % Wilson" in deadlock.data(Qt.ItemDataRole.ToolTipRole)
-    assert model.index(0, 0, QModelIndex()).data() == cell.cell.strategy
+    assert model.index(0, 0, QModelIndex()).data() == cell.cell.coordinates.strategy
 
 
 def test_trials_model_rows() -> None:
@@ -110,8 +110,8 @@ def test_outcome_chart_stacks_headlines_to_100_percent(qtbot: Any) -> None:
     qtbot.addWidget(chart)
     chart.set_cells(result.cells)
     shares = chart.shares()
-    assert list(shares) == [c.cell.strategy for c in result.cells]
-    first, second = (shares[c.cell.strategy] for c in result.cells)
+    assert list(shares) == [c.cell.coordinates.strategy for c in result.cells]
+    first, second = (shares[c.cell.coordinates.strategy] for c in result.cells)
     assert first[0] == 4 and first[1]["ok"] == 0.5 and first[1]["deadlock"] == 0.5
     assert first[1]["lost"] == 0.0  # headline only: lost is not the first outcome
     assert second[1]["crashed"] == 0.5
@@ -129,8 +129,8 @@ def test_headline_shares_pool_a_strategys_cells() -> None:
     # A second cell of the same strategy (another worker count, say) is pooled with the first.
     same = CellResult(result.cells[0].cell, list(result.cells[1].trials))
     shares = headline_shares([result.cells[0], same])
-    assert list(shares) == [result.cells[0].cell.strategy]
-    trials, by_outcome = shares[result.cells[0].cell.strategy]
+    assert list(shares) == [result.cells[0].cell.coordinates.strategy]
+    trials, by_outcome = shares[result.cells[0].cell.coordinates.strategy]
     assert trials == 3 and by_outcome["ok"] == pytest.approx(2 / 3)
 
 

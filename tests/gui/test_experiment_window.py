@@ -144,13 +144,13 @@ def test_the_posts_loops_through_the_experiment_tab(qtbot: Any, window: MainWind
     model = tab.model
     assert model.rowCount() == 4
     for row, cell_result in enumerate(result.cells):
-        assert model.index(row, 0).data() == cell_result.cell.strategy
+        assert model.index(row, 0).data() == cell_result.cell.coordinates.strategy
         assert model.index(row, 6).data() == "3 / 3"
         for column, outcome in enumerate(COUNTED_OUTCOMES, start=COL_FIRST_OUTCOME):
             rate = cell_result.rates()[outcome]
             assert model.index(row, column).data() == f"{rate.count}  ·  {format_rate(rate)}"
     # The post's first loop always loses its tail item; the fourth never does.
-    by_strategy = {c.cell.strategy: c for c in result.cells}
+    by_strategy = {c.cell.coordinates.strategy: c for c in result.cells}
     assert by_strategy["seed-empty-after-get"].counts()["lost"] == 3
     assert by_strategy["seed-sentinel-per-worker"].counts()["ok"] == 3
 

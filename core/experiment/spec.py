@@ -1,0 +1,505 @@
+"""The experiment spec: what to run, read from and written to JSON and TOML, checked key by key.
+
+spec_from_dict() checks plain data (parsed JSON or TOML) and builds an
+ExperimentSpec; every error is one user-facing line that names the key (and
+the file, when there is one).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import math
+import os
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.faults import FAULT_KINDS
+from core.params import (
+    MAX_ITEMS,
+    MAX_WORKERS,
+    PRODUCERS,
+    QUEUE_KINDS,
+    START_METHODS,
+    WORK_KINDS,
+    ParamError,
+)
+from core.strategies import STRATEGIES
+from core.text import Sentence, Value, translatable
+
+SPEC_VERSION = 1
+DEFAULT_TRIALS = 20
+MAX_TRIALS = 10_000
+MAX_PARALLEL = 64
+MAX_WORK_MS = 60_000.0
+MAX_SECONDS = 3600.0
+MAX_CHUNKSIZE = 1_000_000
+MAX_SEED = 2**63 - 1
+
+DEFAULT_QUEUE = "default"  # the strategy's own default queue kind
+POOL_QUEUE = "pool"  # what the pool strategies use instead of a queue
+SPEC_QUEUE_KINDS = (DEFAULT_QUEUE, *QUEUE_KINDS, POOL_QUEUE)
+NO_FAULT = "none"
+
+
+class ExperimentSpecError(ParamError):
+    """A malformed or out-of-range experiment spec; the message is one user-facing line."""
+
+
+def spec_error(template: str, /, **args: Value) -> ExperimentSpecError:
+    """An ExperimentSpecError from a marked template and its values."""
+    return ExperimentSpecError(Sentence.of(template, **args))
+
+
+def _from(source: str | None, message: Sentence) -> Sentence:
+    """The message, after the file it is about when there is one."""
+    if not source:
+        return message
+    return Sentence.of(translatable("core", "{source}: {message}"), source=source, message=message)
+
+
+@dataclass(frozen=True)
+class ExperimentSpec:
+    """What to run. Grid axes are tuples; every combination is one cell.
+
+    Build it directly (then plan_experiment() validates it) or with
+    spec_from_dict() / load_spec(), which validate at once.
+    """
+
+    strategies: tuple[str, ...]
+    workers: tuple[int, ...] = (3,)
+    items: tuple[int, ...] = (100,)
+    start_methods: tuple[str, ...] = ("spawn",)
+    queue_kinds: tuple[str, ...] = (DEFAULT_QUEUE,)
+    faults: tuple[str, ...] = (NO_FAULT,)  # KIND[:ARG] (core.faults), or "none"
+    trials: int = DEFAULT_TRIALS
+    work_ms: float = 0.0
+    work_kind: str = "sleep"
+    jitter_ms: float = 0.0
+    producer: str = "prefill"
+    rate: float | None = None
+    watchdog_s: float = 5.0
+    get_timeout_s: float = 0.5
+    chunksize: int = 1
+    seed: int = 0
+    parallel: int = 1  # trials at once
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data; spec_from_dict(spec.to_dict()) gives the spec back."""
+        data: dict[str, Any] = {"version": SPEC_VERSION}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            data[f.name] = list(value) if isinstance(value, tuple) else value
+        return data
+
+    def replace(self, **changes: Any) -> ExperimentSpec:
+        return dataclasses.replace(self, **changes)
+
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(ExperimentSpec))
+_KEYS = ("version", *_FIELDS)
+
+
+def spec_from_dict(data: Any, source: str | None = None) -> ExperimentSpec:
+    """Check plain data (parsed JSON or TOML) and build the spec.
+
+    A grid axis may be one value or a list of values; duplicates are dropped.
+    Raises ExperimentSpecError naming the key (and source, when given).
+    """
+
+    def fail(template: str, /, **args: Value) -> ExperimentSpecError:
+        return ExperimentSpecError(_from(source, Sentence.of(template, **args)))
+
+    if not isinstance(data, Mapping):
+        raise fail(
+            translatable("core", "the spec must be an object (a table) of keys, got {type}"),
+            type=_type_name(data),
+        )
+    for key in data:
+        if key not in _KEYS:
+            close = difflib.get_close_matches(str(key), _KEYS, n=1)
+            if close:
+                raise fail(
+                    translatable("core", "unknown key {key} (did you mean {close}?)"),
+                    key=repr(key),
+                    close=repr(close[0]),
+                )
+            raise fail(
+                translatable("core", "unknown key {key}; valid keys: {valid}"),
+                key=repr(key),
+                valid=", ".join(_KEYS),
+            )
+    if "version" in data and (not _is_int(data["version"]) or data["version"] != SPEC_VERSION):
+        raise fail(
+            translatable(
+                "core", "version: this QueueScope reads spec version {version}, got {value}"
+            ),
+            version=SPEC_VERSION,
+            value=repr(data["version"]),
+        )
+    if "strategies" not in data:
+        raise fail(
+            translatable("core", "missing key 'strategies' (a strategy id or a list of them)")
+        )
+
+    defaults = ExperimentSpec(strategies=())
+    values: dict[str, Any] = {}
+    try:
+        values["strategies"] = _axis(data, "strategies", str, _check_strategy)
+        values["workers"] = _axis(
+            data, "workers", int, _in_range("workers", 1, MAX_WORKERS), defaults.workers
+        )
+        values["items"] = _axis(
+            data, "items", int, _in_range("items", 0, MAX_ITEMS), defaults.items
+        )
+        values["start_methods"] = _axis(
+            data,
+            "start_methods",
+            str,
+            _one_of(
+                translatable("core", "unknown start method {value}; valid: {valid}"), START_METHODS
+            ),
+            defaults.start_methods,
+        )
+        values["queue_kinds"] = _axis(
+            data,
+            "queue_kinds",
+            str,
+            _one_of(
+                translatable("core", "unknown queue kind {value}; valid: {valid}"), SPEC_QUEUE_KINDS
+            ),
+            defaults.queue_kinds,
+        )
+        values["faults"] = _axis(data, "faults", str, _check_fault, defaults.faults)
+        values["trials"] = _scalar(data, "trials", int, defaults.trials, 1, MAX_TRIALS)
+        values["work_ms"] = _scalar(data, "work_ms", float, defaults.work_ms, 0.0, MAX_WORK_MS)
+        values["jitter_ms"] = _scalar(
+            data, "jitter_ms", float, defaults.jitter_ms, 0.0, MAX_WORK_MS
+        )
+        values["work_kind"] = _choice(
+            data,
+            "work_kind",
+            translatable("core", "unknown work kind {value}; valid: {valid}"),
+            WORK_KINDS,
+            defaults.work_kind,
+        )
+        values["producer"] = _choice(
+            data,
+            "producer",
+            translatable("core", "unknown producer {value}; valid: {valid}"),
+            PRODUCERS,
+            defaults.producer,
+        )
+        values["rate"] = _rate(data)
+        values["watchdog_s"] = _scalar(
+            data, "watchdog_s", float, defaults.watchdog_s, 0.0, MAX_SECONDS, open_low=True
+        )
+        values["get_timeout_s"] = _scalar(
+            data, "get_timeout_s", float, defaults.get_timeout_s, 0.0, MAX_SECONDS, open_low=True
+        )
+        values["chunksize"] = _scalar(data, "chunksize", int, defaults.chunksize, 1, MAX_CHUNKSIZE)
+        values["seed"] = _scalar(data, "seed", int, defaults.seed, 0, MAX_SEED)
+        values["parallel"] = _scalar(data, "parallel", int, defaults.parallel, 1, MAX_PARALLEL)
+    except _Invalid as error:
+        raise ExperimentSpecError(_from(source, error.sentence)) from None
+    return ExperimentSpec(**values)
+
+
+def validate_spec(spec: ExperimentSpec) -> ExperimentSpec:
+    """Check a spec built in code (a GUI's); returns it normalised (duplicates dropped)."""
+    return spec_from_dict(spec.to_dict())
+
+
+def parse_spec(text: str, fmt: str = "json", source: str | None = None) -> ExperimentSpec:
+    """Parse spec text in "json" or "toml"; syntax errors say line and column."""
+    data: Any
+    if fmt == "toml":
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            if "end of document" in str(error):
+                lines = text.splitlines() or [""]
+                message = Sentence.of(
+                    translatable("core", "invalid TOML: {error} (line {line}, column {column})"),
+                    error=str(error),
+                    line=len(lines),
+                    column=len(lines[-1]) + 1,
+                )
+            else:
+                message = Sentence.of(
+                    translatable("core", "invalid TOML: {error}"), error=str(error)
+                )
+            raise ExperimentSpecError(_from(source, message)) from None
+    elif fmt == "json":
+        try:
+            data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        except json.JSONDecodeError as error:
+            message = Sentence.of(
+                translatable("core", "invalid JSON at line {line}, column {column}: {error}"),
+                line=error.lineno,
+                column=error.colno,
+                error=error.msg,
+            )
+            raise ExperimentSpecError(_from(source, message)) from None
+        except _Invalid as error:
+            raise ExperimentSpecError(_from(source, error.sentence)) from None
+    else:
+        raise ValueError(f"unknown spec format {fmt!r}; use 'json' or 'toml'")
+    return spec_from_dict(data, source)
+
+
+def load_spec(path: str | os.PathLike[str]) -> ExperimentSpec:
+    """Read a spec file: TOML if its name ends in .toml, JSON otherwise."""
+    name = os.fspath(path)
+    try:
+        text = Path(name).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ExperimentSpecError(
+            _from(name, Sentence(translatable("core", "not a UTF-8 text file")))
+        ) from None
+    except OSError as error:
+        raise spec_error(
+            translatable("core", "cannot read spec {name}: {error}"),
+            name=name,
+            error=str(error.strerror or error),
+        ) from None
+    return parse_spec(text, spec_format(name), name)
+
+
+def dump_spec(spec: ExperimentSpec, fmt: str = "json") -> str:
+    """The spec as "json" or "toml" text; parse_spec reads either back to the same spec."""
+    if fmt == "json":
+        return json.dumps(spec.to_dict(), indent=2) + "\n"
+    if fmt != "toml":
+        raise ValueError(f"unknown spec format {fmt!r}; use 'json' or 'toml'")
+    lines = ["# QueueScope experiment spec"]
+    for key, value in spec.to_dict().items():
+        if value is None:
+            continue  # TOML has no null: a missing key is the default (rate: as fast as possible)
+        lines.append(f"{key} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value)  # a TOML basic string: same escapes
+    return repr(value)
+
+
+def spec_format(path: str | os.PathLike[str]) -> str:
+    """ "toml" for a .toml file name, "json" otherwise (as load_spec reads it)."""
+    return "toml" if os.fspath(path).lower().endswith(".toml") else "json"
+
+
+def save_spec(spec: ExperimentSpec, path: str | os.PathLike[str]) -> None:
+    Path(path).write_text(dump_spec(spec, spec_format(path)), encoding="utf-8")
+
+
+class _Invalid(ValueError):
+    """A spec value is wrong; the message names the key."""
+
+    def __init__(self, template: str, /, **args: Value) -> None:
+        self.sentence = Sentence.of(template, **args)
+        super().__init__(self.sentence.render())
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Invalid(translatable("core", "key {key} is given twice"), key=repr(key))
+        out[key] = value
+    return out
+
+
+_TYPE_NAMES = {
+    bool: translatable("core", "a boolean"),
+    int: translatable("core", "an integer"),
+    float: translatable("core", "a number"),
+    str: translatable("core", "a string"),
+    list: translatable("core", "a list"),
+    dict: translatable("core", "an object"),
+    type(None): translatable("core", "null"),
+}
+
+
+def _type_name(value: Any) -> Sentence | str:
+    name = _TYPE_NAMES.get(type(value))
+    return type(value).__name__ if name is None else Sentence(name)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _coerce(key: str, value: Any, kind: type) -> Any:
+    """value as kind, or _Invalid; ints are accepted for floats, bools never."""
+    if kind is int:
+        if _is_int(value):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        raise _Invalid(
+            translatable("core", "{key}: expected an integer, got {type} {value}"),
+            key=key,
+            type=_type_name(value),
+            value=repr(value),
+        )
+    if kind is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _Invalid(
+                translatable("core", "{key}: expected a number, got {type} {value}"),
+                key=key,
+                type=_type_name(value),
+                value=repr(value),
+            )
+        if not math.isfinite(value):
+            raise _Invalid(
+                translatable("core", "{key}: expected a finite number, got {value}"),
+                key=key,
+                value=repr(value),
+            )
+        return float(value)
+    if not isinstance(value, str):
+        raise _Invalid(
+            translatable("core", "{key}: expected a string, got {type} {value}"),
+            key=key,
+            type=_type_name(value),
+            value=repr(value),
+        )
+    return value
+
+
+def _axis(
+    data: Mapping[str, Any],
+    key: str,
+    kind: type,
+    check: Callable[[Any], None],
+    default: tuple[Any, ...] | None = None,
+) -> tuple[Any, ...]:
+    if key not in data:
+        assert default is not None
+        return default
+    raw = data[key]
+    items = list(raw) if isinstance(raw, list | tuple) else [raw]
+    if not items:
+        raise _Invalid(
+            translatable("core", "{key}: the list is empty; give at least one value"), key=key
+        )
+    out: list[Any] = []
+    for item in items:
+        value = _coerce(key, item, kind)
+        check(value)
+        if value not in out:
+            out.append(value)
+    return tuple(out)
+
+
+def _scalar(
+    data: Mapping[str, Any],
+    key: str,
+    kind: type,
+    default: Any,
+    low: float,
+    high: float,
+    open_low: bool = False,
+) -> Any:
+    if key not in data:
+        return default
+    value = _coerce(key, data[key], kind)
+    too_low = value <= low if open_low else value < low
+    if too_low or value > high:
+        template = (
+            translatable("core", "{key} must be > {low} and <= {high}, got {value}")
+            if open_low
+            else translatable("core", "{key} must be >= {low} and <= {high}, got {value}")
+        )
+        raise _Invalid(template, key=key, low=_number(low), high=_number(high), value=repr(value))
+    return value
+
+
+def _number(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
+def _choice(
+    data: Mapping[str, Any], key: str, unknown: str, valid: Sequence[str], default: str
+) -> str:
+    if key not in data:
+        return default
+    value: str = _coerce(key, data[key], str)
+    _one_of(unknown, valid)(value)
+    return value
+
+
+def _rate(data: Mapping[str, Any]) -> float | None:
+    value = data.get("rate")
+    if value is None:
+        return None
+    rate: float = _coerce("rate", value, float)
+    if not rate > 0:
+        raise _Invalid(
+            translatable("core", "rate must be > 0 items/s, got {value}"), value=repr(rate)
+        )
+    return rate
+
+
+def _check_strategy(value: str) -> None:
+    if value not in STRATEGIES:
+        close = difflib.get_close_matches(value, list(STRATEGIES), n=1)
+        if close:
+            raise _Invalid(
+                translatable(
+                    "core", "unknown strategy {value} (did you mean {close}?); valid: {valid}"
+                ),
+                value=repr(value),
+                close=repr(close[0]),
+                valid=", ".join(STRATEGIES),
+            )
+        raise _Invalid(
+            translatable("core", "unknown strategy {value}; valid: {valid}"),
+            value=repr(value),
+            valid=", ".join(STRATEGIES),
+        )
+
+
+def _check_fault(value: str) -> None:
+    kind = value.partition(":")[0]
+    if value != NO_FAULT and kind not in FAULT_KINDS:
+        raise _Invalid(
+            translatable("core", "unknown fault {kind}; valid: {valid}"),
+            kind=repr(kind),
+            valid=", ".join((NO_FAULT, *FAULT_KINDS)),
+        )
+
+
+def _in_range(name: str, low: int, high: int) -> Callable[[Any], None]:
+    def check(value: int) -> None:
+        if not low <= value <= high:
+            raise _Invalid(
+                translatable("core", "{key} must be between {low} and {high}, got {value}"),
+                key=name,
+                low=low,
+                high=f"{high:,}",
+                value=value,
+            )
+
+    return check
+
+
+def _one_of(unknown: str, valid: Sequence[str]) -> Callable[[Any], None]:
+    """unknown: the marked "unknown ... {value}; valid: {valid}" message."""
+
+    def check(value: str) -> None:
+        if value not in valid:
+            raise _Invalid(unknown, value=repr(value), valid=", ".join(valid))
+
+    return check
