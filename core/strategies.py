@@ -25,6 +25,7 @@ from core.worker import LoopOptions, process_item
 
 if TYPE_CHECKING:
     from core.backends import QueueBackend
+    from core.hosts import FinishHost, PoolHost
 
 # concurrent.futures is imported inside process_pool_executor: every spawned
 # worker imports this module, and only that strategy needs it. (inspect stays
@@ -119,14 +120,14 @@ def stop_event(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> Non
 # --- what the main process does once the items are in (queue strategies) -------
 
 
-def finish_join_then_stop(run: Any) -> None:
+def finish_join_then_stop(run: FinishHost) -> None:
     """Wait for every task_done(), then send one None per worker."""
     if run.join_queue():
         for _ in range(run.workers):
             run.put(None)
 
 
-def finish_drain_then_set_event(run: Any) -> None:
+def finish_drain_then_set_event(run: FinishHost) -> None:
     """Wait until the queue looks empty, then tell the workers to stop."""
     if run.wait_until_empty():
         run.set_stop()
@@ -135,7 +136,7 @@ def finish_drain_then_set_event(run: Any) -> None:
 # --- pool drivers (no queue of the user's own) ---------------------------------
 
 
-def pool_imap_unordered(run: Any) -> None:
+def pool_imap_unordered(run: PoolHost) -> None:
     with run.ctx.Pool(run.workers, run.initializer, run.initargs) as pool:
         run.attach(pool)
         results = pool.imap_unordered(process_item, run.items, run.chunksize)
@@ -143,7 +144,7 @@ def pool_imap_unordered(run: Any) -> None:
             pass
 
 
-def process_pool_executor(run: Any) -> None:
+def process_pool_executor(run: PoolHost) -> None:
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(
@@ -165,10 +166,10 @@ class Strategy:
     expected: str  # what it does, in a few words
     expected_outcomes: frozenset[str]
     loop: Callable[[Any, Callable[[Any], None], LoopOptions], None] | None = None
-    pool_driver: Callable[[Any], None] | None = None
+    pool_driver: Callable[[PoolHost], None] | None = None
     sentinel: Any = None
     sentinels: str = "none"  # none | one | per-worker: put after the items
-    finish: Callable[[Any], None] | None = None
+    finish: Callable[[FinishHost], None] | None = None
     needs: frozenset[Need] = frozenset()
     default_backend: str = "mp"
     # How workers start, when the strategy decides it rather than its backend:

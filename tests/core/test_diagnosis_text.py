@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from core.diagnosis import FINAL, JOINER, Evidence, diagnose, diagnose_sentences, render_diagnosis
-from core.engine import _Run, run
+from core.engine import run
 from core.experiment import TrialSummary
 from core.faults import FAULT_KINDS, Fault
 from core.ledger import (
@@ -35,6 +35,7 @@ from core.result import ItemRecords, RunResult, WorkerSummary
 from core.states import WorkerState
 from core.strategies import get_strategy
 from core.text import Ids, Sentence
+from core.timeline import state_event
 
 CORE = Path(__file__).resolve().parents[2] / "core"
 BLOCKED = WorkerState.BLOCKING_GET.label
@@ -544,11 +545,9 @@ def test_timeline_events_carry_their_english_text_as_marked_sentences() -> None:
 def test_every_state_event_is_a_marked_sentence(
     state: WorkerState, item: int, pid: int, text: str
 ) -> None:
-    monitor = object.__new__(_Run)  # only what _state_event reads: no processes
-    monitor.t0 = 0.0
     table = [0.0] * W_FIELDS
     table[W_STATE], table[W_ITEM], table[W_PID], table[W_T_CHANGE] = state, item, pid, 1.5
-    event = monitor._state_event(0, table)
+    event = state_event(0, table, t0=0.0)
     assert event.sentence is not None
     assert event.text == str(event.sentence) == text
     assert event.sentence.template in marked_strings()

@@ -28,7 +28,7 @@ def runners(monkeypatch: pytest.MonkeyPatch) -> list[weakref.ref[Any]]:
     def watched(self: Any) -> Any:
         result = execute(self)
         refs.append(weakref.ref(self))
-        refs.append(weakref.ref(self.queue))
+        refs.append(weakref.ref(self.state.queue))
         return result
 
     monkeypatch.setattr(engine._Run, "execute", watched)

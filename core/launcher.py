@@ -1,0 +1,79 @@
+"""Starts a run's workers: opens its queue kind, then Process workers or Pool tasks."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+
+from core.queues import make_queue_kind
+from core.runstate import RunSetup, RunState
+from core.worker import LoopOptions, init_worker, process_main, run_loop
+
+
+class Launcher:
+    """Opens the queue (and its stop event, and the post's Pool) and starts the workers."""
+
+    def __init__(self, setup: RunSetup, state: RunState) -> None:
+        self.setup = setup
+        self.state = state
+
+    def open_queue(self, on_feeder_error: Callable[[BaseException, object], None]) -> None:
+        setup, state = self.setup, self.state
+        kind_name = setup.params.queue_kind or setup.strategy.queue_kinds[0]
+        state.kind = make_queue_kind(kind_name, setup.ctx)
+        state.queue = state.kind.make_queue()
+        if hasattr(state.queue, "_on_queue_feeder_error"):
+            # An mp queue pickles in a background thread, which by default only
+            # prints a failure (CPython gh-74599): make it the run's evidence.
+            state.queue._on_queue_feeder_error = on_feeder_error
+        if setup.strategy.uses_stop_event:
+            state.workers_stop_event = state.kind.make_event()
+        if state.kind.uses_pool or setup.strategy.pool_launcher:
+            # The post's order: Pool first, then the puts, then apply_async.
+            state.task_pool = setup.ctx.Pool(
+                setup.workers,
+                initializer=init_worker,
+                initargs=(state.ledger.handles, setup.run_dir, setup.work, False),
+            )
+
+    def start_workers(self) -> None:
+        setup, state = self.setup, self.state
+        options = LoopOptions(timeout=setup.params.get_timeout_s, stop=state.workers_stop_event)
+        if state.task_pool is not None:
+            for index in range(setup.workers):
+                state.tasks.append(
+                    state.task_pool.apply_async(
+                        run_loop,
+                        (setup.strategy.loop, index, state.queue, options),
+                        error_callback=self._task_failed(index),
+                    )
+                )
+            return
+        for index in range(setup.workers):
+            with state.starting:
+                if state.shutting_down.is_set():
+                    return  # cancelled (or timed out) while starting: start no more
+                process = setup.ctx.Process(  # type: ignore[attr-defined]
+                    target=process_main,
+                    args=(
+                        state.ledger.handles,
+                        setup.run_dir,
+                        setup.work,
+                        setup.strategy.loop,
+                        index,
+                        state.queue,
+                        options,
+                    ),
+                    name=f"queuescope-worker-{index + 1}",
+                    daemon=True,
+                )
+                process.start()
+                state.processes.append(process)
+
+    def _task_failed(self, index: int) -> Callable[[BaseException], None]:
+        def record(error: BaseException) -> None:
+            self.state.task_errors[index] = "".join(
+                traceback.format_exception_only(type(error), error)
+            ).strip()
+
+        return record

@@ -1,0 +1,216 @@
+"""The main process's side of a strategy: it puts the items, or drives the pool.
+
+A queue strategy gets its items (then its sentinels, then its finish step)
+from produce(), run in the producer thread; a pool strategy's driver runs in
+drive_pool() instead and pulls its items from the producer. Either way the
+Producer is the host the strategy's own main-process step talks to
+(core.hosts.FinishHost, core.hosts.PoolHost).
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from multiprocessing.context import BaseContext
+from typing import Any
+
+from core.faults import BigItem, UnpicklableItem
+from core.launcher import Launcher
+from core.ledger import W_FIELDS, W_PID, W_STATE, W_T_CHANGE
+from core.runstate import RunSetup, RunState
+from core.states import WorkerState
+from core.worker import init_worker
+
+_PUT_BLOCK = 1024  # prefill: items between checks of shutting_down
+
+
+class Producer:
+    """Puts a queue strategy's items in order, or runs a pool strategy's driver."""
+
+    def __init__(self, setup: RunSetup, state: RunState, launcher: Launcher) -> None:
+        self.setup = setup
+        self.state = state
+        self.launcher = launcher
+
+    # --- queue strategies: the producer thread -----------------------------------
+
+    def produce(self) -> None:
+        state = self.state
+        try:
+            if self.setup.params.producer == "prefill":
+                state.phase = "producing"
+                self._put_items()
+                self._put_sentinels()
+                self.launcher.start_workers()
+                state.phase = "running"
+            else:
+                self.launcher.start_workers()
+                state.phase = "producing"
+                self._put_items()
+                self._put_sentinels()
+                state.phase = "running"
+            finish = self.setup.strategy.finish
+            if finish is not None and not state.shutting_down.is_set():
+                state.phase = "finishing"
+                finish(self)
+                state.phase = "running"
+            if not state.shutting_down.is_set():
+                state.nothing_more_to_put.set()
+        except Exception:
+            if not state.shutting_down.is_set():
+                state.producer_error = traceback.format_exc()
+
+    def feeder_failed(self, error: BaseException, obj: object) -> None:
+        """An mp queue's feeder thread could not send obj: the run's evidence."""
+        # Not fatal to the run: the feeder goes on with the next items, as it
+        # does outside the lab; the verdict reports it.
+        text = "".join(traceback.format_exception_only(type(error), error)).strip()
+        if self.state.feeder_error is None:
+            self.state.feeder_error = (
+                f"the queue's feeder thread could not send item {obj!r}: {text} "
+                "(multiprocessing drops such an item and only prints the error)"
+            )
+
+    def _item_source(self) -> Iterator[int]:
+        """Items in order, at the requested rate, until told to stop."""
+        params, state = self.setup.params, self.state
+        rate = params.rate if params.producer == "concurrent" else None
+        start = time.monotonic()
+        make = self._item_maker()
+        for item in range(params.items):
+            if rate is not None:
+                delay = start + item / rate - time.monotonic()
+                if delay > 0 and state.shutting_down.wait(delay):
+                    return
+            elif item % 1024 == 0 and state.shutting_down.is_set():
+                return
+            yield make(item) if make else item
+            state.puts += 1
+
+    def _item_maker(self) -> Callable[[int], int] | None:
+        """What the producer puts for item i under a producer-side fault."""
+        fault = self.setup.fault
+        if fault is None:
+            return None
+        if fault.kind == "big-payload":
+            payload = b"x" * fault.arg
+            return lambda i: BigItem(i, payload)
+        if fault.kind == "unpicklable":
+            return lambda i: UnpicklableItem(i) if i == fault.arg else i
+        return None
+
+    def _put_items(self) -> None:
+        put = self.state.queue.put
+        if self.setup.params.producer == "prefill" and self._item_maker() is None:
+            self._prefill(put)
+            return
+        for item in self._item_source():
+            put(item)
+
+    def _prefill(self, put: Callable[[int], None]) -> None:
+        """Plain ints before any worker runs: the bare loop, counted per block.
+
+        In prefill the workers start after the puts, so nobody reads the count
+        meanwhile; _item_source's generator cost ~0.15 us per item, a quarter
+        of an mp queue's put, on the path to the first item taken.
+        """
+        n = self.setup.params.items
+        state = self.state
+        for start in range(0, n, _PUT_BLOCK):
+            if state.shutting_down.is_set():
+                return
+            stop = min(n, start + _PUT_BLOCK)
+            item = start
+            try:
+                for item in range(start, stop):
+                    put(item)
+            except BaseException:
+                state.puts = item  # items before the one that failed went in
+                raise
+            state.puts = stop
+
+    def _put_sentinels(self) -> None:
+        strategy = self.setup.strategy
+        count = {"none": 0, "one": 1, "per-worker": self.workers}[strategy.sentinels]
+        for _ in range(count):
+            self.put(strategy.sentinel)
+
+    # --- FinishHost: what a strategy's finish step calls -------------------------
+
+    @property
+    def workers(self) -> int:
+        return self.setup.workers
+
+    def put(self, obj: Any) -> None:
+        self.state.queue.put(obj)
+        self.state.puts += 1
+
+    def join_queue(self) -> bool:
+        assert self.state.kind is not None
+        return self.state.kind.join_queue(self.state.queue, self.state.shutting_down.is_set)
+
+    def wait_until_empty(self) -> bool:
+        shutting_down = self.state.shutting_down
+        while not shutting_down.is_set():
+            if self.state.queue.empty():
+                return True
+            shutting_down.wait(0.01)
+        return False
+
+    def set_stop(self) -> None:
+        self.state.workers_stop_event.set()
+
+    # --- pool strategies: the pool driver thread ---------------------------------
+
+    def drive_pool(self) -> None:
+        state = self.state
+        try:
+            assert self.setup.strategy.pool_driver is not None
+            self.setup.strategy.pool_driver(self)
+            if not state.shutting_down.is_set():
+                state.nothing_more_to_put.set()
+                now = time.monotonic()
+                for worker in range(self.workers):
+                    row = worker * W_FIELDS
+                    if state.ledger.table[row + W_PID] > 0:
+                        state.ledger.table[row + W_STATE] = float(WorkerState.EXITED)
+                        state.ledger.table[row + W_T_CHANGE] = now
+        except Exception:
+            if not state.shutting_down.is_set():
+                state.driver_error = traceback.format_exc()
+        finally:
+            state.pool_driver_returned.set()
+
+    # --- PoolHost: what a pool strategy's driver calls ---------------------------
+
+    @property
+    def ctx(self) -> BaseContext:
+        return self.setup.ctx
+
+    @property
+    def initializer(self) -> Callable[..., None]:
+        return init_worker
+
+    @property
+    def initargs(self) -> tuple[Any, ...]:
+        return (self.state.ledger.handles, self.setup.run_dir, self.setup.work, True)
+
+    @property
+    def items(self) -> Iterator[int]:
+        def source() -> Iterator[int]:
+            yield from self._item_source()
+            self.state.nothing_more_to_put.set()
+
+        return source()
+
+    @property
+    def chunksize(self) -> int:
+        return self.setup.params.chunksize
+
+    def attach(self, pool_object: Any) -> None:
+        self.state.driver_pool = pool_object
+        self.state.phase = "running"
+
+    def cancelled(self) -> bool:
+        return self.state.shutting_down.is_set()

@@ -1,0 +1,86 @@
+"""Timeline events: what a worker's row in the state table says it just did."""
+
+from __future__ import annotations
+
+from core.ledger import (
+    SENTINEL_ITEM,
+    W_FIELDS,
+    W_ITEM,
+    W_ITEM_AT_EMPTY,
+    W_PID,
+    W_STATE,
+    W_T_CHANGE,
+    W_T_LAST_EMPTY,
+)
+from core.result import TimelineEvent
+from core.states import WorkerState
+from core.text import Sentence, translatable
+
+MAX_TIMELINE = 100_000
+
+# Timeline event text. Fixed sentences are built once: the monitor makes an
+# event on every state change it sees.
+TOOK_ITEM = translatable("core", "took item {item}")
+STARTED_PID = translatable("core", "started (pid {pid})")
+TOOK_SENTINEL = Sentence(translatable("core", "took a sentinel"))
+BLOCKED_IN_GET = Sentence(translatable("core", "blocked in q.get()"))
+SAW_EMPTY = Sentence(translatable("core", "saw q.empty() == True"))
+_STATE_SENTENCES = {state: Sentence(state.label) for state in WorkerState}
+_EVENT_KINDS = {
+    WorkerState.STARTING: "started",
+    WorkerState.BLOCKING_GET: "blocked",
+    WorkerState.TIMED_GET: "timed-get",
+    WorkerState.PROCESSING: "took",
+    WorkerState.IDLE: "idle",
+    WorkerState.EXITED: "exited",
+    WorkerState.CRASHED: "crashed",
+}
+
+
+def item_or_none(value: float) -> int | None:
+    """A table's item cell as an item number; None for no item or a sentinel."""
+    return int(value) if value >= 0 else None
+
+
+def state_event(w: int, table: list[float], t0: float) -> TimelineEvent:
+    """The event for worker w's current state (0-based w, times relative to t0)."""
+    row = w * W_FIELDS
+    state = WorkerState(int(table[row + W_STATE]))
+    item = item_or_none(table[row + W_ITEM])
+    if state == WorkerState.PROCESSING and table[row + W_ITEM] == SENTINEL_ITEM:
+        sentence = TOOK_SENTINEL
+    elif state == WorkerState.PROCESSING and item is not None:
+        sentence = Sentence(TOOK_ITEM, (("item", item),))
+    elif state == WorkerState.BLOCKING_GET:
+        sentence = BLOCKED_IN_GET
+    elif state == WorkerState.STARTING and table[row + W_PID] > 0:
+        sentence = Sentence(STARTED_PID, (("pid", int(table[row + W_PID])),))
+    else:
+        # also PROCESSING with no item yet: a pool process marks the state first
+        sentence = _STATE_SENTENCES[state]
+    return TimelineEvent(
+        since(table[row + W_T_CHANGE], t0),
+        w + 1,
+        _EVENT_KINDS[state],
+        item,
+        sentence.render(),
+        sentence,
+    )
+
+
+def saw_empty_event(w: int, table: list[float], t0: float) -> TimelineEvent:
+    """The event for worker w's q.empty() having answered True."""
+    row = w * W_FIELDS
+    return TimelineEvent(
+        since(table[row + W_T_LAST_EMPTY], t0),
+        w + 1,
+        "saw-empty",
+        item_or_none(table[row + W_ITEM_AT_EMPTY]),
+        SAW_EMPTY.template,
+        SAW_EMPTY,
+    )
+
+
+def since(t: float, t0: float) -> float:
+    """A monotonic time as seconds into the run (never negative)."""
+    return max(0.0, t - t0)

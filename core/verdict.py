@@ -1,0 +1,191 @@
+"""The verdict: from a run's frozen evidence to its RunResult, with no side effects.
+
+build_result() starts no process and reads no clock: everything it needs is
+in its Findings, taken once the run was watched to its end and its ledger
+frozen, so the same findings always give the same result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.diagnosis import Evidence, diagnose, diagnose_sentences
+from core.faults import Fault
+from core.ledger import (
+    W_FIELDS,
+    W_ITEM,
+    W_PID,
+    W_PROCESSED,
+    W_QT_IMPORTED,
+    W_STATE,
+    W_TAKEN,
+    Ledger,
+)
+from core.params import RunParams
+from core.records import all_once, final_records
+from core.result import RunResult, TimelineEvent, WorkerSummary
+from core.states import WorkerState
+from core.strategies import Strategy
+from core.timeline import item_or_none
+
+
+@dataclass(frozen=True, eq=False)
+class Findings:
+    """A run's evidence, fixed once it is over."""
+
+    params: RunParams
+    strategy: Strategy
+    fault: Fault | None
+    watch_verdict: str  # the monitor's word: ok, cancelled, crashed, deadlock or stalled
+    ledger: Ledger  # the frozen copy
+    table: list[float]  # the worker state table, as frozen
+    exit_codes: list[int | None]  # per started worker process, in worker order
+    dead: dict[int, int | None]  # worker -> exit code, died without recording it
+    task_errors: dict[int, str]  # worker -> a Pool task's error
+    os_states: dict[int, str]  # worker -> /proc state letter at the verdict
+    producer_error: str | None
+    driver_error: str | None
+    feeder_error: str | None
+    puts: int
+    phase: str
+    timeline: list[TimelineEvent]
+    depth_samples: list[tuple[float, int, int]]
+    stack_dumps: dict[int, str]
+    elapsed_s: float
+    started_at: float
+
+
+def build_result(findings: Findings) -> RunResult:
+    """The run's outcomes, per-item fate, worker summaries and diagnosis."""
+    f = findings
+    n = f.params.items
+    dropped, left, duplicates, processed_items = _item_fates(f.ledger, n)
+    lost = sorted(dropped + left)
+    records = final_records(f.ledger, n, f.params.workers, dropped, left, duplicates)
+    workers, crashed = _worker_summaries(f)
+    error = f.producer_error or f.driver_error or f.feeder_error
+    if error:
+        crashed = True
+    if f.task_errors and not error:
+        error = next(iter(f.task_errors.values()))
+    outcomes = _outcomes(f.watch_verdict, crashed, lost, duplicates)
+    evidence = Evidence(
+        strategy=f.strategy,
+        params=f.params,
+        outcomes=outcomes,
+        table=f.table,
+        workers=workers,
+        dropped=dropped,
+        left=left,
+        duplicates=duplicates,
+        taker=[f.ledger.taker[i] for i in dropped],
+        error=error,
+        puts=f.puts,
+        phase=f.phase,
+        fault=f.fault,
+    )
+    return RunResult(
+        params=f.params,
+        outcome=outcomes[0],
+        outcomes=outcomes,
+        items=n,
+        processed=processed_items,
+        lost=lost,
+        dropped=dropped,
+        left_in_queue=left,
+        duplicates=duplicates,
+        workers=workers,
+        diagnosis=diagnose(evidence),
+        diagnosis_sentences=tuple(diagnose_sentences(evidence)),
+        elapsed_s=f.elapsed_s,
+        records=records,
+        timeline=f.timeline,
+        depth_samples=f.depth_samples,
+        stack_dumps=f.stack_dumps,
+        error=error,
+        started_at=f.started_at,
+    )
+
+
+def _item_fates(ledger: Ledger, n: int) -> tuple[list[int], list[int], list[int], int]:
+    """Dropped (taken, never processed), left in the queue, duplicated; and processed."""
+    take = ledger.take_count
+    done = ledger.process_count
+    dropped: list[int] = []
+    left: list[int] = []
+    duplicates: list[int] = []
+    processed_items = n
+    if n and not (all_once(done, n) and all_once(take, n)):
+        processed_items = 0
+        for i in range(n):
+            times = done[i]
+            if times:
+                processed_items += 1
+                if times > 1 or take[i] > 1:
+                    duplicates.append(i)
+            elif take[i]:
+                dropped.append(i)
+            else:
+                left.append(i)
+    return dropped, left, duplicates, processed_items
+
+
+def _worker_summaries(f: Findings) -> tuple[list[WorkerSummary], bool]:
+    """One summary per worker, and whether any of them crashed."""
+    workers: list[WorkerSummary] = []
+    crashed = False
+    table = f.table
+    for w in range(f.params.workers):
+        row = w * W_FIELDS
+        state = WorkerState(int(table[row + W_STATE]))
+        exit_code: int | None = None
+        if w < len(f.exit_codes):
+            exit_code = f.exit_codes[w]
+        error = f.ledger.read_traceback(w) or f.task_errors.get(w)
+        label = state.label
+        if w in f.dead:
+            crashed = True
+            label = "crashed"
+            exit_code = f.dead[w] if f.dead[w] is not None else exit_code
+        elif state == WorkerState.CRASHED or w in f.task_errors:
+            crashed = True
+            label = "crashed"
+        pid = int(table[row + W_PID])
+        if state == WorkerState.STARTING and not pid and label != "crashed":
+            label = "never started"
+        if f.os_states.get(w) == "T" and label != "crashed":
+            label = "stopped"  # SIGSTOP: alive, but cannot run
+        workers.append(
+            WorkerSummary(
+                index=w + 1,
+                pid=pid or None,
+                processed=int(table[row + W_PROCESSED]),
+                taken=int(table[row + W_TAKEN]),
+                state=label,
+                exit_code=exit_code,
+                last_item=item_or_none(table[row + W_ITEM]),
+                error=error or None,
+                qt_imported=table[row + W_QT_IMPORTED] == 1.0,
+            )
+        )
+    return workers, crashed
+
+
+def _outcomes(
+    watch_verdict: str, crashed: bool, lost: list[int], duplicates: list[int]
+) -> list[str]:
+    """Every outcome that applies, the headline first."""
+    outcomes: list[str] = []
+    if watch_verdict == "cancelled":
+        outcomes.append("cancelled")
+    if crashed or watch_verdict == "crashed":
+        outcomes.append("crashed")
+    if watch_verdict in ("deadlock", "stalled"):
+        outcomes.append(watch_verdict)
+    if lost and watch_verdict != "cancelled":
+        outcomes.append("lost")
+    if duplicates:
+        outcomes.append("duplicated")
+    if not outcomes:
+        outcomes.append("ok")
+    return outcomes
