@@ -368,12 +368,12 @@ def _experiment(args: argparse.Namespace) -> int:
 
         show_progress = sys.stderr.isatty()
         try:
-            with _cancel_on_signals() as (cancel, received):
+            with _cancel_on_signals() as (control, received):
                 try:
                     result = run_experiment(
                         plan,
                         _experiment_progress_bar() if show_progress else None,
-                        cancel,
+                        control,
                         keep_runs=False,
                     )
                 finally:

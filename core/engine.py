@@ -17,7 +17,7 @@ main process; [name] is the module of core/ that does a step.
       |                                                         |
       +------------------------> [monitor] <--------------------+
                                  every POLL_S: read, note state changes,
-  cancel (the user's) ---------> check crashed / finished / deadlock /
+  RunControl (cancel) ---------> check crashed / finished / deadlock /
                                  stalled, report progress ---------> on_progress(Progress)
                                      |                               (new item records
                                      | its verdict word              from [records])
@@ -47,18 +47,19 @@ import traceback
 import weakref
 from collections.abc import Iterator
 
-from core.faults import parse_fault
+from core.control import RunControl
+from core.errors import RUN_IN_PROGRESS, ParamError, RunInProgress
 from core.launcher import Launcher
 from core.ledger import Ledger
 from core.monitor import CONFIRM_S, POLL_S, Monitor, ProgressCallback
-from core.params import ParamError, RunParams, validate
+from core.params import RunParams
 from core.producer import Producer
 from core.reaper import Reaper
 from core.result import RunResult
 from core.runstate import RunSetup, RunState
 from core.stacks import dump_stacks, os_states
 from core.strategies import get_strategy
-from core.text import translatable
+from core.validation import validate
 from core.verdict import Findings, build_result
 from core.worker import WorkSpec
 
@@ -76,22 +77,19 @@ _run_lock = threading.Lock()
 _gc_lock = threading.Lock()
 
 
-class RunInProgress(RuntimeError):
-    """Raised when a run is started while another one is still going."""
-
-
 def run(
     params: RunParams,
     on_progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
+    control: RunControl | None = None,
     progress_interval_s: float = 1 / 30,
 ) -> RunResult:
     """Run one experiment to its verdict; every child process is gone on return.
 
-    Raises ParamError for bad parameters and RunInProgress if a run is going.
+    control is how another thread cancels it. Raises ParamError for bad
+    parameters and RunInProgress if a run is going.
     """
     with exclusive_runs():
-        return run_unlocked(params, on_progress, cancel, progress_interval_s)
+        return run_unlocked(params, on_progress, control, progress_interval_s)
 
 
 @contextlib.contextmanager
@@ -101,9 +99,7 @@ def exclusive_runs() -> Iterator[None]:
     Raises RunInProgress at once if another holder has it.
     """
     if not _run_lock.acquire(blocking=False):
-        raise RunInProgress(
-            translatable("core", "a run is already in progress; wait for it or cancel it")
-        )
+        raise RunInProgress(RUN_IN_PROGRESS)
     try:
         yield
     finally:
@@ -113,7 +109,7 @@ def exclusive_runs() -> Iterator[None]:
 def run_unlocked(
     params: RunParams,
     on_progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
+    control: RunControl | None = None,
     progress_interval_s: float = 1 / 30,
 ) -> RunResult:
     """run() without the lock: for a caller that holds exclusive_runs() itself.
@@ -127,7 +123,7 @@ def run_unlocked(
             "start method fork is refused in a process with threads (the child would inherit "
             "locks held by other threads); use spawn or forkserver"
         )
-    runner = _Run(params, on_progress, cancel or threading.Event(), progress_interval_s)
+    runner = _Run(params, on_progress, control or RunControl(), progress_interval_s)
     result = runner.execute()
     # Named semaphores (queues, locks, events) are unlinked from /dev/shm when
     # their objects are freed; Pool and Manager objects sit in reference
@@ -152,14 +148,14 @@ class _Run:
         self,
         params: RunParams,
         on_progress: ProgressCallback | None,
-        cancel: threading.Event,
+        control: RunControl,
         progress_interval_s: float,
     ) -> None:
         strategy = get_strategy(params.strategy)
         ctx = multiprocessing.get_context(params.start_method)
         ledger = Ledger.create(params.items, params.workers, ctx.Lock())
         run_dir = tempfile.mkdtemp(prefix="queuescope-run-")
-        fault = parse_fault(params.fault, params.items, params.workers) if params.fault else None
+        fault = params.fault  # resolved by validate()
         work = WorkSpec(
             params.work_ms,
             params.work_kind,
@@ -167,14 +163,14 @@ class _Run:
             params.seed,
             fault_kind=fault.kind if fault else "",
             fault_item=fault.item if fault else -1,
-            slow_worker=fault.arg - 1 if fault and fault.kind == "slow" else -1,
+            slow_worker=fault.value - 1 if fault and fault.kind == "slow" else -1,
         )
         # One time zero for records, timeline and samples: the ledger's.
         self.setup = RunSetup(params, strategy, ctx, run_dir, fault, work, t0=ledger.t0)
         self.state = RunState(ledger)
         self.launcher = Launcher(self.setup, self.state)
         self.producer = Producer(self.setup, self.state, self.launcher)
-        self.monitor = Monitor(self.setup, self.state, cancel, on_progress, progress_interval_s)
+        self.monitor = Monitor(self.setup, self.state, control, on_progress, progress_interval_s)
 
     def execute(self) -> RunResult:
         setup, state = self.setup, self.state

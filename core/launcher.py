@@ -1,11 +1,12 @@
-"""Starts a run's workers: opens its queue kind, then Process workers or Pool tasks."""
+"""Starts a run's workers: opens its queue backend, then Process workers or Pool tasks."""
 
 from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
 
-from core.queues import make_queue_kind
+from core import cpython
+from core.backends import Launch, Need, get_backend
 from core.runstate import RunSetup, RunState
 from core.worker import LoopOptions, init_worker, process_main, run_loop
 
@@ -19,16 +20,15 @@ class Launcher:
 
     def open_queue(self, on_feeder_error: Callable[[BaseException, object], None]) -> None:
         setup, state = self.setup, self.state
-        kind_name = setup.params.queue_kind or setup.strategy.queue_kinds[0]
-        state.kind = make_queue_kind(kind_name, setup.ctx)
-        state.queue = state.kind.make_queue()
-        if hasattr(state.queue, "_on_queue_feeder_error"):
-            # An mp queue pickles in a background thread, which by default only
-            # prints a failure (CPython gh-74599): make it the run's evidence.
-            state.queue._on_queue_feeder_error = on_feeder_error
-        if setup.strategy.uses_stop_event:
-            state.workers_stop_event = state.kind.make_event()
-        if state.kind.uses_pool or setup.strategy.pool_launcher:
+        backend = get_backend(setup.params.queue_kind or setup.strategy.default_backend)
+        state.session = backend.open(setup.ctx, setup.run_dir)
+        state.queue = state.session.make_queue()
+        # An mp queue pickles in a background thread, which by default only
+        # prints a failure (CPython gh-74599): make it the run's evidence.
+        cpython.hook_feeder_errors(state.queue, on_feeder_error)
+        if Need.STOP_EVENT in setup.strategy.needs:
+            state.workers_stop_event = state.session.make_event()
+        if setup.strategy.launch_on(backend) is Launch.POOL_TASKS:
             # The post's order: Pool first, then the puts, then apply_async.
             state.task_pool = setup.ctx.Pool(
                 setup.workers,
@@ -39,12 +39,14 @@ class Launcher:
     def start_workers(self) -> None:
         setup, state = self.setup, self.state
         options = LoopOptions(timeout=setup.params.get_timeout_s, stop=state.workers_stop_event)
+        assert state.session is not None, "open_queue() first"
+        handle = state.session.handle(state.queue)
         if state.task_pool is not None:
             for index in range(setup.workers):
                 state.tasks.append(
                     state.task_pool.apply_async(
                         run_loop,
-                        (setup.strategy.loop, index, state.queue, options),
+                        (setup.strategy.loop, index, handle, options),
                         error_callback=self._task_failed(index),
                     )
                 )
@@ -61,7 +63,7 @@ class Launcher:
                         setup.work,
                         setup.strategy.loop,
                         index,
-                        state.queue,
+                        handle,
                         options,
                     ),
                     name=f"queuescope-worker-{index + 1}",

@@ -13,13 +13,13 @@ way on two polls CONFIRM_S apart (no worker changed state in between).
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait as wait_for_any
 from typing import Any
 
+from core.control import RunControl
 from core.ledger import (
     W_FIELDS,
     W_ITEM,
@@ -36,7 +36,7 @@ from core.procs import pid_alive
 from core.records import RecordReader
 from core.result import Progress, TimelineEvent, WorkerView
 from core.runstate import RunSetup, RunState
-from core.states import FINAL_STATES, WorkerState
+from core.states import FINAL_STATES, WorkerState, WorkerStatus
 from core.timeline import MAX_TIMELINE, item_or_none, saw_empty_event, since, state_event
 
 POLL_S = 0.02
@@ -72,13 +72,13 @@ class Monitor:
         self,
         setup: RunSetup,
         state: RunState,
-        cancel: threading.Event,
+        control: RunControl,
         on_progress: ProgressCallback | None,
         progress_interval_s: float,
     ) -> None:
         self.setup = setup
         self.state = state
-        self.cancel = cancel  # the user's cancel
+        self.control = control  # the caller's way in: cancel
         self.on_progress = on_progress
         self.progress_interval_s = progress_interval_s
         self.records = RecordReader(setup.params.items, setup.workers)
@@ -129,9 +129,9 @@ class Monitor:
         processes = list(self.state.processes)
         running = [p.sentinel for p in processes if p.sentinel not in self._ended]
         if not running:
-            return self.cancel.wait(POLL_S)
+            return self.control.wait_cancelled(POLL_S)
         self._ended.update(wait_for_any(running, POLL_S))
-        return self.cancel.is_set()
+        return self.control.cancelled
 
     def _read(self) -> _Reading:
         state, table_view, workers = self.state, self.state.ledger.table, self.setup.workers
@@ -288,7 +288,7 @@ class Monitor:
             views.append(
                 WorkerView(
                     index=w + 1,
-                    state="crashed" if w in self.state.dead else state.label,
+                    state=WorkerStatus.CRASHED if w in self.state.dead else state.status,
                     item=item_or_none(table[row + W_ITEM]),
                     pid=pid or None,
                     processed=int(table[row + W_PROCESSED]),

@@ -24,7 +24,7 @@ MAX_ITEMS = 10_000_000
 MAX_WORKERS = 256
 MAX_WORK_MS = 60_000.0
 MAX_SECONDS = 3600.0
-MAX_RATE = 10_000_000.0
+MAX_RATE = 1_000_000_000.0
 MAX_CHUNKSIZE = 1_000_000
 MAX_SEED = 2**63 - 1
 START_METHODS = ("spawn", "forkserver", "fork")
@@ -127,17 +127,18 @@ class Param:
         """The command-line option: --work-ms for work_ms."""
         return self.flag or "--" + self.name.replace("_", "-")
 
-    def check(self, value: Any, choices: Sequence[str] | None = None) -> Any:
+    def check(self, value: Any, choices: Sequence[str] | None = None, key: str = "") -> Any:
+        """key: how messages name the parameter, when not by its name (a spec's axis)."""
         if value is None and self.optional:
             return None
-        value = self.coerce(value)
+        value = self.coerce(value, key)
         valid = tuple(choices) if choices is not None else self.choices
         if valid and value not in valid:
             raise _error(self.unknown, value=repr(value), valid=", ".join(valid))
-        self.check_range(value)
+        self.check_range(value, key)
         return value
 
-    def coerce(self, value: Any) -> Any:
+    def coerce(self, value: Any, key: str = "") -> Any:
         """value as this parameter's type; ints are accepted for floats, bools never."""
         if self.kind is int:
             if is_int(value):
@@ -145,27 +146,27 @@ class Param:
             if isinstance(value, float) and value.is_integer():
                 return int(value)
             raise self._type_error(
-                translatable("core", "{key}: expected an integer, got {type} {value}"), value
+                translatable("core", "{key}: expected an integer, got {type} {value}"), value, key
             )
         if self.kind is float:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise self._type_error(
-                    translatable("core", "{key}: expected a number, got {type} {value}"), value
+                    translatable("core", "{key}: expected a number, got {type} {value}"), value, key
                 )
             if not math.isfinite(value):
                 raise _error(
                     translatable("core", "{key}: expected a finite number, got {value}"),
-                    key=self.name,
+                    key=key or self.name,
                     value=repr(value),
                 )
             return float(value)
         if not isinstance(value, str):
             raise self._type_error(
-                translatable("core", "{key}: expected a string, got {type} {value}"), value
+                translatable("core", "{key}: expected a string, got {type} {value}"), value, key
             )
         return value
 
-    def check_range(self, value: Any) -> None:
+    def check_range(self, value: Any, key: str = "") -> None:
         if self.low is None or self.high is None:
             return
         too_low = value <= self.low if self.low_excluded else value < self.low
@@ -179,14 +180,14 @@ class Param:
             template = translatable("core", "{key} must be >= {low} and <= {high}, got {value}")
         raise _error(
             template,
-            key=self.name,
+            key=key or self.name,
             low=_number(self.low),
             high=_number(self.high),
             value=value if self.kind is int else repr(value),
         )
 
-    def _type_error(self, template: str, value: Any) -> ParamError:
-        return _error(template, key=self.name, type=type_name(value), value=repr(value))
+    def _type_error(self, template: str, value: Any, key: str) -> ParamError:
+        return _error(template, key=key or self.name, type=type_name(value), value=repr(value))
 
 
 def _choice(name: str, default: str, choices: tuple[str, ...], unknown: str, help: str) -> Param:

@@ -94,10 +94,10 @@ class Producer:
         if fault is None:
             return None
         if fault.kind == "big-payload":
-            payload = b"x" * fault.arg
+            payload = b"x" * fault.value
             return lambda i: BigItem(i, payload)
         if fault.kind == "unpicklable":
-            return lambda i: UnpicklableItem(i) if i == fault.arg else i
+            return lambda i: UnpicklableItem(i) if i == fault.value else i
         return None
 
     def _put_items(self) -> None:
@@ -147,8 +147,8 @@ class Producer:
         self.state.puts += 1
 
     def join_queue(self) -> bool:
-        assert self.state.kind is not None
-        return self.state.kind.join_queue(self.state.queue, self.state.shutting_down.is_set)
+        assert self.state.session is not None
+        return self.state.session.join_queue(self.state.queue, self.state.shutting_down.is_set)
 
     def wait_until_empty(self) -> bool:
         shutting_down = self.state.shutting_down

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from core import cpython
 from core.ledger import W_FIELDS, W_PID, W_STATE, Ledger
 from core.procs import helper_pids, kill_and_reap, pid_alive
 from core.runstate import RunSetup, RunState
@@ -78,7 +79,7 @@ class Reaper:
     def _stop_task_pool(self) -> None:
         pool = self.state.task_pool
         if pool is not None:
-            self.pids.update(p.pid for p in getattr(pool, "_pool", []) if p.pid)
+            self.pids.update(p.pid for p in cpython.pool_processes(pool) if p.pid)
             bounded(pool.terminate)
 
     def _stop_driver_pool(self) -> None:
@@ -86,10 +87,10 @@ class Reaper:
         if pool_object is None:
             return
         if hasattr(pool_object, "terminate"):  # multiprocessing.Pool
-            self.pids.update(p.pid for p in pool_object._pool if p.pid)
+            self.pids.update(p.pid for p in cpython.pool_processes(pool_object) if p.pid)
             bounded(pool_object.terminate)
         else:  # ProcessPoolExecutor
-            processes = dict(pool_object._processes or {})
+            processes = cpython.executor_processes(pool_object)
             self.pids.update(processes)
             for process in processes.values():
                 with contextlib.suppress(Exception):
@@ -118,17 +119,18 @@ class Reaper:
 
     def _close_queue(self) -> None:
         state = self.state
-        if state.queue is not None and state.kind is not None:
+        session = state.session
+        if session is None:
+            return
+        if state.queue is not None:
             with contextlib.suppress(Exception):
-                state.kind.discard(state.queue)
-            if "_on_queue_feeder_error" in vars(state.queue):
-                # queue -> the producer's bound method -> the run state -> queue:
-                # without this cycle the queue and its semaphores go as soon as
-                # the run's last reference does.
-                del state.queue._on_queue_feeder_error
-        if state.kind is not None:
-            with contextlib.suppress(Exception):
-                bounded(state.kind.close)
+                session.discard(state.queue)
+            # queue -> the producer's bound method -> the run state -> queue:
+            # without this cycle the queue and its semaphores go as soon as
+            # the run's last reference does.
+            cpython.unhook_feeder_errors(state.queue)
+        with contextlib.suppress(Exception):
+            bounded(session.close)
 
 
 def bounded(action: Callable[[], Any], timeout: float = SHUTDOWN_WAIT_S) -> None:

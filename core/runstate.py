@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from typing import Any
 
+from core.backends import BackendSession
 from core.faults import Fault
 from core.ledger import Ledger
 from core.params import RunParams
-from core.queues import QueueKind
 from core.result import TimelineEvent
 from core.strategies import Strategy
 from core.worker import WorkSpec
@@ -59,7 +59,7 @@ class RunState:
     producer_error: str | None = None
     feeder_error: str | None = None
     driver_error: str | None = None
-    kind: QueueKind | None = None
+    session: BackendSession | None = None  # the backend's side of this run's queue
     queue: Any = None
     workers_stop_event: Any = None  # the strategy's own event that its workers poll
     task_pool: Any = None  # the Pool whose apply_async tasks run a queue strategy's loop

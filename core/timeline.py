@@ -13,7 +13,7 @@ from core.ledger import (
     W_T_LAST_EMPTY,
 )
 from core.result import TimelineEvent
-from core.states import WorkerState
+from core.states import STATE_EVENTS, EventKind, WorkerState
 from core.text import Sentence, translatable
 
 MAX_TIMELINE = 100_000
@@ -26,15 +26,6 @@ TOOK_SENTINEL = Sentence(translatable("core", "took a sentinel"))
 BLOCKED_IN_GET = Sentence(translatable("core", "blocked in q.get()"))
 SAW_EMPTY = Sentence(translatable("core", "saw q.empty() == True"))
 _STATE_SENTENCES = {state: Sentence(state.label) for state in WorkerState}
-_EVENT_KINDS = {
-    WorkerState.STARTING: "started",
-    WorkerState.BLOCKING_GET: "blocked",
-    WorkerState.TIMED_GET: "timed-get",
-    WorkerState.PROCESSING: "took",
-    WorkerState.IDLE: "idle",
-    WorkerState.EXITED: "exited",
-    WorkerState.CRASHED: "crashed",
-}
 
 
 def item_or_none(value: float) -> int | None:
@@ -61,7 +52,7 @@ def state_event(w: int, table: list[float], t0: float) -> TimelineEvent:
     return TimelineEvent(
         since(table[row + W_T_CHANGE], t0),
         w + 1,
-        _EVENT_KINDS[state],
+        STATE_EVENTS[state],
         item,
         sentence.render(),
         sentence,
@@ -74,7 +65,7 @@ def saw_empty_event(w: int, table: list[float], t0: float) -> TimelineEvent:
     return TimelineEvent(
         since(table[row + W_T_LAST_EMPTY], t0),
         w + 1,
-        "saw-empty",
+        EventKind.SAW_EMPTY,
         item_or_none(table[row + W_ITEM_AT_EMPTY]),
         SAW_EMPTY.template,
         SAW_EMPTY,

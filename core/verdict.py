@@ -24,7 +24,7 @@ from core.ledger import (
 from core.params import RunParams
 from core.records import all_once, final_records
 from core.result import RunResult, TimelineEvent, WorkerSummary
-from core.states import WorkerState
+from core.states import WorkerState, WorkerStatus
 from core.strategies import Strategy
 from core.timeline import item_or_none
 
@@ -142,26 +142,26 @@ def _worker_summaries(f: Findings) -> tuple[list[WorkerSummary], bool]:
         if w < len(f.exit_codes):
             exit_code = f.exit_codes[w]
         error = f.ledger.read_traceback(w) or f.task_errors.get(w)
-        label = state.label
+        status = state.status
         if w in f.dead:
             crashed = True
-            label = "crashed"
+            status = WorkerStatus.CRASHED
             exit_code = f.dead[w] if f.dead[w] is not None else exit_code
         elif state == WorkerState.CRASHED or w in f.task_errors:
             crashed = True
-            label = "crashed"
+            status = WorkerStatus.CRASHED
         pid = int(table[row + W_PID])
-        if state == WorkerState.STARTING and not pid and label != "crashed":
-            label = "never started"
-        if f.os_states.get(w) == "T" and label != "crashed":
-            label = "stopped"  # SIGSTOP: alive, but cannot run
+        if state == WorkerState.STARTING and not pid and status != WorkerStatus.CRASHED:
+            status = WorkerStatus.NEVER_STARTED
+        if f.os_states.get(w) == "T" and status != WorkerStatus.CRASHED:
+            status = WorkerStatus.STOPPED  # SIGSTOP: alive, but cannot run
         workers.append(
             WorkerSummary(
                 index=w + 1,
                 pid=pid or None,
                 processed=int(table[row + W_PROCESSED]),
                 taken=int(table[row + W_TAKEN]),
-                state=label,
+                state=status,
                 exit_code=exit_code,
                 last_item=item_or_none(table[row + W_ITEM]),
                 error=error or None,

@@ -66,7 +66,6 @@ from core.experiment.spec import (
     MAX_WORK_MS,
     NO_FAULT,
     POOL_QUEUE,
-    SPEC_QUEUE_KINDS,
     SPEC_VERSION,
     ExperimentSpec,
     ExperimentSpecError,
@@ -76,6 +75,7 @@ from core.experiment.spec import (
     save_spec,
     spec_format,
     spec_from_dict,
+    spec_queue_kinds,
     validate_spec,
 )
 from core.experiment.stats import (
@@ -99,7 +99,6 @@ __all__ = [
     "NO_FAULT",
     "POOL_QUEUE",
     "RATES_DEFINITION",
-    "SPEC_QUEUE_KINDS",
     "SPEC_VERSION",
     "Z_95",
     "Cell",
@@ -122,6 +121,7 @@ __all__ = [
     "save_spec",
     "spec_format",
     "spec_from_dict",
+    "spec_queue_kinds",
     "trial_seed",
     "validate_spec",
     "wilson_interval",

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from core.errors import ParamError
 from core.experiment.spec import (
     DEFAULT_QUEUE,
     NO_FAULT,
@@ -18,9 +19,11 @@ from core.experiment.spec import (
     spec_error,
     validate_spec,
 )
-from core.params import ParamError, RunParams, validate
+from core.faults import Fault
+from core.params import RunParams
 from core.strategies import get_strategy
 from core.text import Sentence, Value, translatable
+from core.validation import validate
 
 MAX_TOTAL_TRIALS = 1_000_000
 
@@ -162,7 +165,7 @@ def plan_experiment(spec: ExperimentSpec) -> ExperimentPlan:
     seen: set[CellCoordinates] = set()
     for strategy_id in spec.strategies:
         strategy = get_strategy(strategy_id)
-        is_pool = strategy.queue_kinds == (POOL_QUEUE,)
+        is_pool = strategy.is_pool
         if is_pool and any(q not in (DEFAULT_QUEUE, POOL_QUEUE) for q in spec.queue_kinds):
             notes.append(
                 Sentence.of(
@@ -226,7 +229,7 @@ def plan_experiment(spec: ExperimentSpec) -> ExperimentPlan:
                     watchdog_s=spec.watchdog_s,
                     get_timeout_s=spec.get_timeout_s,
                     chunksize=spec.chunksize,
-                    fault=None if fault == NO_FAULT else fault,
+                    fault=None if fault == NO_FAULT else Fault.parse(fault),
                 )
                 try:
                     validate(params)

@@ -6,6 +6,7 @@ import gc
 import threading
 import time
 
+from core.control import RunControl
 from core.engine import exclusive_runs, run_unlocked
 from core.experiment.plan import ExperimentPlan, plan_experiment
 from core.experiment.results import (
@@ -23,7 +24,7 @@ from core.text import translatable
 def run_experiment(
     spec: ExperimentSpec | ExperimentPlan,
     on_progress: ExperimentProgressCallback | None = None,
-    cancel: threading.Event | None = None,
+    control: RunControl | None = None,
     keep_runs: bool = True,
 ) -> ExperimentResult:
     """Run every trial of every cell; blocks until done or cancelled.
@@ -32,7 +33,7 @@ def run_experiment(
     (RunInProgress at once if one is going). Trials run one after another,
     or spec.parallel at a time on that many threads. on_progress is called
     after every trial, one call at a time, from the thread that ran it.
-    Setting cancel stops the trials in flight (each returns within about a
+    control.cancel() stops the trials in flight (each returns within about a
     second, its processes gone) and starts no new one; the result then has
     cancelled=True and the trials done so far. keep_runs keeps each trial's
     full RunResult (records included) in TrialSummary.run: needed to open a
@@ -50,7 +51,7 @@ def run_experiment(
             )
         )
     with exclusive_runs():
-        return _Experiment(plan, on_progress, cancel or threading.Event(), keep_runs).execute()
+        return _Experiment(plan, on_progress, control or RunControl(), keep_runs).execute()
 
 
 class _Experiment:
@@ -58,12 +59,12 @@ class _Experiment:
         self,
         plan: ExperimentPlan,
         on_progress: ExperimentProgressCallback | None,
-        cancel: threading.Event,
+        control: RunControl,
         keep_runs: bool,
     ) -> None:
         self.plan = plan
         self.on_progress = on_progress
-        self.cancel = cancel
+        self.control = control  # shared with every trial: one cancel stops them all
         self.keep_runs = keep_runs
         self.cells = [CellResult(cell) for cell in plan.cells]
         self.jobs = plan.order()
@@ -94,7 +95,7 @@ class _Experiment:
                         thread.join(0.1)
             except BaseException:
                 # KeyboardInterrupt while waiting: stop the trials, leave no child.
-                self.cancel.set()
+                self.control.cancel()
                 for thread in threads:
                     thread.join()
                 raise
@@ -120,7 +121,7 @@ class _Experiment:
 
     def _next(self) -> tuple[int, int] | None:
         with self.lock:
-            if self.cancel.is_set() or self.error is not None:
+            if self.control.cancelled or self.error is not None:
                 return None
             job = next(self.jobs, None)
             if job is not None:
@@ -131,7 +132,7 @@ class _Experiment:
         while (job := self._next()) is not None:
             cell, trial = job
             try:
-                result = run_unlocked(self.plan.trial_params(cell, trial), None, self.cancel)
+                result = run_unlocked(self.plan.trial_params(cell, trial), None, self.control)
             except BaseException as error:
                 with self.lock:
                     self.running -= 1

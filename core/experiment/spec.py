@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
-import math
 import os
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -18,15 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.faults import FAULT_KINDS
+from core.backends import backend_names
+from core.errors import ParamError
+from core.faults import FAULT_KINDS, Fault
 from core.params import (
-    MAX_ITEMS,
-    MAX_WORKERS,
-    PRODUCERS,
-    QUEUE_KINDS,
-    START_METHODS,
-    WORK_KINDS,
-    ParamError,
+    MAX_CHUNKSIZE,
+    MAX_SECONDS,
+    MAX_SEED,
+    MAX_WORK_MS,
+    PARAMS,
+    POOL_QUEUE,
+    Param,
+    is_int,
+    type_name,
 )
 from core.strategies import STRATEGIES
 from core.text import Sentence, Value, translatable
@@ -35,15 +38,40 @@ SPEC_VERSION = 1
 DEFAULT_TRIALS = 20
 MAX_TRIALS = 10_000
 MAX_PARALLEL = 64
-MAX_WORK_MS = 60_000.0
-MAX_SECONDS = 3600.0
-MAX_CHUNKSIZE = 1_000_000
-MAX_SEED = 2**63 - 1
+__all__ = ["MAX_CHUNKSIZE", "MAX_SECONDS", "MAX_SEED", "MAX_WORK_MS", "POOL_QUEUE"]
 
 DEFAULT_QUEUE = "default"  # the strategy's own default queue kind
-POOL_QUEUE = "pool"  # what the pool strategies use instead of a queue
-SPEC_QUEUE_KINDS = (DEFAULT_QUEUE, *QUEUE_KINDS, POOL_QUEUE)
 NO_FAULT = "none"
+
+# The experiment's own parameters; the run parameters are core.params.PARAMS.
+TRIALS = Param(
+    "trials", int, DEFAULT_TRIALS, translatable("core", "trials per cell"), 1, MAX_TRIALS
+)
+PARALLEL = Param("parallel", int, 1, translatable("core", "trials at once"), 1, MAX_PARALLEL)
+# Spec keys that hold one value, and the parameter that judges it.
+_SCALARS = {
+    "trials": TRIALS,
+    **{
+        name: PARAMS[name]
+        for name in (
+            "work_ms",
+            "jitter_ms",
+            "work_kind",
+            "producer",
+            "rate",
+            "watchdog_s",
+            "get_timeout_s",
+            "chunksize",
+            "seed",
+        )
+    },
+    "parallel": PARALLEL,
+}
+
+
+def spec_queue_kinds() -> tuple[str, ...]:
+    """What a spec's queue_kinds may name: "default", every backend, "pool"."""
+    return (DEFAULT_QUEUE, *backend_names(), POOL_QUEUE)
 
 
 class ExperimentSpecError(ParamError):
@@ -117,7 +145,7 @@ def spec_from_dict(data: Any, source: str | None = None) -> ExperimentSpec:
     if not isinstance(data, Mapping):
         raise fail(
             translatable("core", "the spec must be an object (a table) of keys, got {type}"),
-            type=_type_name(data),
+            type=type_name(data),
         )
     for key in data:
         if key not in _KEYS:
@@ -133,7 +161,7 @@ def spec_from_dict(data: Any, source: str | None = None) -> ExperimentSpec:
                 key=repr(key),
                 valid=", ".join(_KEYS),
             )
-    if "version" in data and (not _is_int(data["version"]) or data["version"] != SPEC_VERSION):
+    if "version" in data and (not is_int(data["version"]) or data["version"] != SPEC_VERSION):
         raise fail(
             translatable(
                 "core", "version: this QueueScope reads spec version {version}, got {value}"
@@ -149,62 +177,23 @@ def spec_from_dict(data: Any, source: str | None = None) -> ExperimentSpec:
     defaults = ExperimentSpec(strategies=())
     values: dict[str, Any] = {}
     try:
-        values["strategies"] = _axis(data, "strategies", str, _check_strategy)
-        values["workers"] = _axis(
-            data, "workers", int, _in_range("workers", 1, MAX_WORKERS), defaults.workers
-        )
-        values["items"] = _axis(
-            data, "items", int, _in_range("items", 0, MAX_ITEMS), defaults.items
-        )
+        values["strategies"] = _axis(data, "strategies", PARAMS["strategy"], _check_strategy)
+        values["workers"] = _axis(data, "workers", PARAMS["workers"], default=defaults.workers)
+        values["items"] = _axis(data, "items", PARAMS["items"], default=defaults.items)
         values["start_methods"] = _axis(
-            data,
-            "start_methods",
-            str,
-            _one_of(
-                translatable("core", "unknown start method {value}; valid: {valid}"), START_METHODS
-            ),
-            defaults.start_methods,
+            data, "start_methods", PARAMS["start_method"], default=defaults.start_methods
         )
         values["queue_kinds"] = _axis(
             data,
             "queue_kinds",
-            str,
-            _one_of(
-                translatable("core", "unknown queue kind {value}; valid: {valid}"), SPEC_QUEUE_KINDS
-            ),
-            defaults.queue_kinds,
+            PARAMS["queue_kind"],
+            choices=spec_queue_kinds(),
+            default=defaults.queue_kinds,
         )
-        values["faults"] = _axis(data, "faults", str, _check_fault, defaults.faults)
-        values["trials"] = _scalar(data, "trials", int, defaults.trials, 1, MAX_TRIALS)
-        values["work_ms"] = _scalar(data, "work_ms", float, defaults.work_ms, 0.0, MAX_WORK_MS)
-        values["jitter_ms"] = _scalar(
-            data, "jitter_ms", float, defaults.jitter_ms, 0.0, MAX_WORK_MS
-        )
-        values["work_kind"] = _choice(
-            data,
-            "work_kind",
-            translatable("core", "unknown work kind {value}; valid: {valid}"),
-            WORK_KINDS,
-            defaults.work_kind,
-        )
-        values["producer"] = _choice(
-            data,
-            "producer",
-            translatable("core", "unknown producer {value}; valid: {valid}"),
-            PRODUCERS,
-            defaults.producer,
-        )
-        values["rate"] = _rate(data)
-        values["watchdog_s"] = _scalar(
-            data, "watchdog_s", float, defaults.watchdog_s, 0.0, MAX_SECONDS, open_low=True
-        )
-        values["get_timeout_s"] = _scalar(
-            data, "get_timeout_s", float, defaults.get_timeout_s, 0.0, MAX_SECONDS, open_low=True
-        )
-        values["chunksize"] = _scalar(data, "chunksize", int, defaults.chunksize, 1, MAX_CHUNKSIZE)
-        values["seed"] = _scalar(data, "seed", int, defaults.seed, 0, MAX_SEED)
-        values["parallel"] = _scalar(data, "parallel", int, defaults.parallel, 1, MAX_PARALLEL)
-    except _Invalid as error:
+        values["faults"] = _axis(data, "faults", _FAULT, _check_fault, defaults.faults)
+        for key, param in _SCALARS.items():
+            values[key] = param.check(data[key], key=key) if key in data else param.default
+    except (_Invalid, ParamError) as error:
         raise ExperimentSpecError(_from(source, error.sentence)) from None
     return ExperimentSpec(**values)
 
@@ -320,71 +309,18 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-_TYPE_NAMES = {
-    bool: translatable("core", "a boolean"),
-    int: translatable("core", "an integer"),
-    float: translatable("core", "a number"),
-    str: translatable("core", "a string"),
-    list: translatable("core", "a list"),
-    dict: translatable("core", "an object"),
-    type(None): translatable("core", "null"),
-}
-
-
-def _type_name(value: Any) -> Sentence | str:
-    name = _TYPE_NAMES.get(type(value))
-    return type(value).__name__ if name is None else Sentence(name)
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _coerce(key: str, value: Any, kind: type) -> Any:
-    """value as kind, or _Invalid; ints are accepted for floats, bools never."""
-    if kind is int:
-        if _is_int(value):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        raise _Invalid(
-            translatable("core", "{key}: expected an integer, got {type} {value}"),
-            key=key,
-            type=_type_name(value),
-            value=repr(value),
-        )
-    if kind is float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _Invalid(
-                translatable("core", "{key}: expected a number, got {type} {value}"),
-                key=key,
-                type=_type_name(value),
-                value=repr(value),
-            )
-        if not math.isfinite(value):
-            raise _Invalid(
-                translatable("core", "{key}: expected a finite number, got {value}"),
-                key=key,
-                value=repr(value),
-            )
-        return float(value)
-    if not isinstance(value, str):
-        raise _Invalid(
-            translatable("core", "{key}: expected a string, got {type} {value}"),
-            key=key,
-            type=_type_name(value),
-            value=repr(value),
-        )
-    return value
+_FAULT = Param("faults", str, NO_FAULT, translatable("core", "faults to inject"))
 
 
 def _axis(
     data: Mapping[str, Any],
     key: str,
-    kind: type,
-    check: Callable[[Any], None],
+    param: Param,
+    check: Callable[[Any], None] | None = None,
     default: tuple[Any, ...] | None = None,
+    choices: Sequence[str] | None = None,
 ) -> tuple[Any, ...]:
+    """A grid axis: one value or a list of them, each judged by param (and check)."""
     if key not in data:
         assert default is not None
         return default
@@ -396,60 +332,14 @@ def _axis(
         )
     out: list[Any] = []
     for item in items:
-        value = _coerce(key, item, kind)
-        check(value)
+        if check is None:
+            value = param.check(item, choices, key=key)
+        else:
+            value = param.coerce(item, key)
+            check(value)
         if value not in out:
             out.append(value)
     return tuple(out)
-
-
-def _scalar(
-    data: Mapping[str, Any],
-    key: str,
-    kind: type,
-    default: Any,
-    low: float,
-    high: float,
-    open_low: bool = False,
-) -> Any:
-    if key not in data:
-        return default
-    value = _coerce(key, data[key], kind)
-    too_low = value <= low if open_low else value < low
-    if too_low or value > high:
-        template = (
-            translatable("core", "{key} must be > {low} and <= {high}, got {value}")
-            if open_low
-            else translatable("core", "{key} must be >= {low} and <= {high}, got {value}")
-        )
-        raise _Invalid(template, key=key, low=_number(low), high=_number(high), value=repr(value))
-    return value
-
-
-def _number(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
-
-
-def _choice(
-    data: Mapping[str, Any], key: str, unknown: str, valid: Sequence[str], default: str
-) -> str:
-    if key not in data:
-        return default
-    value: str = _coerce(key, data[key], str)
-    _one_of(unknown, valid)(value)
-    return value
-
-
-def _rate(data: Mapping[str, Any]) -> float | None:
-    value = data.get("rate")
-    if value is None:
-        return None
-    rate: float = _coerce("rate", value, float)
-    if not rate > 0:
-        raise _Invalid(
-            translatable("core", "rate must be > 0 items/s, got {value}"), value=repr(rate)
-        )
-    return rate
 
 
 def _check_strategy(value: str) -> None:
@@ -472,34 +362,13 @@ def _check_strategy(value: str) -> None:
 
 
 def _check_fault(value: str) -> None:
+    if value == NO_FAULT:
+        return
     kind = value.partition(":")[0]
-    if value != NO_FAULT and kind not in FAULT_KINDS:
+    if kind not in FAULT_KINDS:
         raise _Invalid(
             translatable("core", "unknown fault {kind}; valid: {valid}"),
             kind=repr(kind),
             valid=", ".join((NO_FAULT, *FAULT_KINDS)),
         )
-
-
-def _in_range(name: str, low: int, high: int) -> Callable[[Any], None]:
-    def check(value: int) -> None:
-        if not low <= value <= high:
-            raise _Invalid(
-                translatable("core", "{key} must be between {low} and {high}, got {value}"),
-                key=name,
-                low=low,
-                high=f"{high:,}",
-                value=value,
-            )
-
-    return check
-
-
-def _one_of(unknown: str, valid: Sequence[str]) -> Callable[[Any], None]:
-    """unknown: the marked "unknown ... {value}; valid: {valid}" message."""
-
-    def check(value: str) -> None:
-        if value not in valid:
-            raise _Invalid(unknown, value=repr(value), valid=", ".join(valid))
-
-    return check
+    Fault.parse(value)  # its ARG is checked against each cell's size when planned

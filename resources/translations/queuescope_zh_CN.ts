@@ -1470,8 +1470,15 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>{outcomes}</translation>
     </message>
     <message>
+        <source>trials per cell</source>
+        <translation>每个单元的试验次数</translation>
+    </message>
+    <message>
+        <source>trials at once</source>
+        <translation>同时运行的试验数</translation>
+    </message>
+    <message>
         <source>{source}: {message}</source>
-        <extracomment>The outcomes an experiment counts (&quot;cancelled&quot; trials are not counted).</extracomment>
         <translation>{source}：{message}</translation>
     </message>
     <message>
@@ -1495,12 +1502,48 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>缺少键 &apos;strategies&apos;（一个策略 id 或由策略 id 组成的列表）</translation>
     </message>
     <message>
+        <source>faults to inject</source>
+        <translation>要注入的故障</translation>
+    </message>
+    <message>
         <source>unknown start method {value}; valid: {valid}</source>
         <translation>未知的启动方式 {value}；有效值：{valid}</translation>
     </message>
     <message>
         <source>unknown queue kind {value}; valid: {valid}</source>
         <translation>未知的队列类型 {value}；有效值：{valid}</translation>
+    </message>
+    <message>
+        <source>a strategy id (see &apos;strategies&apos;)</source>
+        <translation>策略 id（见 &apos;strategies&apos;）</translation>
+    </message>
+    <message>
+        <source>how many items the producer puts</source>
+        <translation>生产者放入的任务项数量</translation>
+    </message>
+    <message>
+        <source>how many worker processes take items</source>
+        <translation>取任务项的工作进程数量</translation>
+    </message>
+    <message>
+        <source>queue kind</source>
+        <translation>队列类型</translation>
+    </message>
+    <message>
+        <source>how worker processes start</source>
+        <translation>工作进程的启动方式</translation>
+    </message>
+    <message>
+        <source>prefill: all items before the workers start; concurrent: while they run</source>
+        <translation>prefill：在工作进程启动前放入全部任务项；concurrent：在它们运行时放入</translation>
+    </message>
+    <message>
+        <source>items/s of the concurrent producer</source>
+        <translation>并发生产者的速率（项/秒）</translation>
+    </message>
+    <message>
+        <source>per-item work in ms</source>
+        <translation>每个任务项的工作量（毫秒）</translation>
     </message>
     <message>
         <source>unknown work kind {value}; valid: {valid}</source>
@@ -1579,6 +1622,30 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>{key}：应为字符串，实际为 {type} {value}</translation>
     </message>
     <message>
+        <source>what the per-item work does: sleep or busy CPU</source>
+        <translation>每个任务项的工作方式：休眠或占用 CPU</translation>
+    </message>
+    <message>
+        <source>random extra work per item, up to this many ms</source>
+        <translation>每个任务项额外的随机工作量，最多这么多毫秒</translation>
+    </message>
+    <message>
+        <source>seed of the jitter</source>
+        <translation>抖动的随机种子</translation>
+    </message>
+    <message>
+        <source>seconds without progress before a run is called stalled</source>
+        <translation>没有进展多少秒后判定运行为停滞</translation>
+    </message>
+    <message>
+        <source>the timeout of the loops that call get(timeout)</source>
+        <translation>调用 get(timeout) 的循环所用的超时</translation>
+    </message>
+    <message>
+        <source>items per task of the pool strategies</source>
+        <translation>进程池策略中每个任务的任务项数</translation>
+    </message>
+    <message>
         <source>{key}: the list is empty; give at least one value</source>
         <translation>{key}：列表为空；请至少提供一个值</translation>
     </message>
@@ -1589,10 +1656,6 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>{key} must be &gt;= {low} and &lt;= {high}, got {value}</source>
         <translation>{key} 必须 &gt;= {low} 且 &lt;= {high}，实际为 {value}</translation>
-    </message>
-    <message>
-        <source>rate must be &gt; 0 items/s, got {value}</source>
-        <translation>速率必须 &gt; 0 条目/s，实际为 {value}</translation>
     </message>
     <message>
         <source>unknown strategy {value} (did you mean {close}?); valid: {valid}</source>
@@ -1612,6 +1675,7 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     </message>
     <message>
         <source>{strategy} ({queue_kind}, {start_method}, {workers} workers, {items} items)</source>
+        <extracomment>The coordinates&apos; names: the columns the exports start with, the keys of a cell&apos;s JSON.</extracomment>
         <translation>{strategy}（{queue_kind}，{start_method}，{workers} 个工作进程，{items} 个条目）</translation>
     </message>
     <message>
@@ -1739,32 +1803,8 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>故障 {kind} 需要 1 到 {last} 字节，实际为 {arg}</translation>
     </message>
     <message>
-        <source>items must be between 0 and {max}, got {value}</source>
-        <translation>条目数必须介于 0 和 {max} 之间，实际为 {value}</translation>
-    </message>
-    <message>
-        <source>workers must be between 1 and {max}, got {value}</source>
-        <translation>工作进程数必须在 1 到 {max} 之间，实际为 {value}</translation>
-    </message>
-    <message>
         <source>strategy {strategy} does not support queue kind {value}; it supports: {valid}</source>
         <translation>策略 {strategy} 不支持队列类型 {value}；它支持：{valid}</translation>
-    </message>
-    <message>
-        <source>work and jitter must be &gt;= 0 ms</source>
-        <translation>工作耗时和抖动必须 &gt;= 0 ms</translation>
-    </message>
-    <message>
-        <source>watchdog must be &gt; 0 s, got {value}</source>
-        <translation>看门狗超时必须 &gt; 0 s，实际为 {value}</translation>
-    </message>
-    <message>
-        <source>get timeout must be &gt; 0 s, got {value}</source>
-        <translation>get() 超时必须 &gt; 0 s，实际为 {value}</translation>
-    </message>
-    <message>
-        <source>chunksize must be &gt;= 1, got {value}</source>
-        <translation>chunksize 必须 &gt;= 1，实际为 {value}</translation>
     </message>
     <message>
         <source>deadlock</source>
@@ -2053,6 +2093,18 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>a run is already in progress; wait for it or cancel it</source>
         <translation>已有一次运行正在进行；请等待其结束或将其取消</translation>
+    </message>
+    <message>
+        <source>manager</source>
+        <translation>管理器</translation>
+    </message>
+    <message>
+        <source>mp</source>
+        <translation>mp</translation>
+    </message>
+    <message>
+        <source>joinable</source>
+        <translation>JoinableQueue</translation>
     </message>
 </context>
 </TS>

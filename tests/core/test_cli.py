@@ -93,7 +93,7 @@ BAD_INPUT = [
         "rate must be",
     ),
     (["run", "--strategy", "sentinel-per-worker", "--rate", "-5"], "rate must be"),
-    (["run", "--strategy", "sentinel-per-worker", "--watchdog-s", "0"], "watchdog must be"),
+    (["run", "--strategy", "sentinel-per-worker", "--watchdog-s", "0"], "watchdog_s must be"),
     (["run", "--strategy", "sentinel-per-worker", "--start-method", "vfork"], "invalid choice"),
     (
         ["run", "--strategy", "sentinel-per-worker", "--records", "/nonexistent/dir/r.csv"],

@@ -54,7 +54,8 @@ def test_discarding_an_mp_queue_ends_its_feeder_with_items_unread() -> None:
     for i in range(10_000):
         q.put(i)  # more than a pipe holds: the feeder blocks until someone reads
     cpython.discard_mp_queue(q)
-    assert q._thread is None or not q._thread.is_alive()
+    feeder = q._thread  # type: ignore[attr-defined]
+    assert feeder is None or not feeder.is_alive()
 
 
 def test_joining_a_joinable_queue_waits_for_task_done_and_can_be_cancelled() -> None:

@@ -16,6 +16,7 @@ import pytest
 
 from core.diagnosis import FINAL, JOINER, Evidence, diagnose, diagnose_sentences, render_diagnosis
 from core.engine import run
+from core.errors import ParamError
 from core.experiment import TrialSummary
 from core.faults import FAULT_KINDS, Fault
 from core.ledger import (
@@ -30,19 +31,21 @@ from core.ledger import (
     W_STATE,
     W_T_CHANGE,
 )
-from core.params import ParamError, RunParams, validate
+from core.params import RunParams
 from core.result import ItemRecords, RunResult, WorkerSummary
-from core.states import WorkerState
+from core.states import WorkerState, WorkerStatus
 from core.strategies import get_strategy
 from core.text import Ids, Sentence
 from core.timeline import state_event
+from core.validation import validate
 
 CORE = Path(__file__).resolve().parents[2] / "core"
-BLOCKED = WorkerState.BLOCKING_GET.label
+BLOCKED = WorkerStatus.BLOCKING_GET
 
 
 def _worker(index: int, state: str, **fields: object) -> WorkerSummary:
-    summary = WorkerSummary(index, 1000 + index, 0, 0, state, None)
+    """state: a WorkerStatus or its English label."""
+    summary = WorkerSummary(index, 1000 + index, 0, 0, WorkerStatus(state), None)
     for name, value in fields.items():
         setattr(summary, name, value)
     return summary
@@ -437,25 +440,37 @@ def test_fault_effects_are_their_help_with_a_placeholder() -> None:
 @pytest.mark.parametrize(
     ("params", "english"),
     [
-        (RunParams(items=-1), "items must be between 0 and 10,000,000, got -1"),
-        (RunParams(strategy="nope"), "unknown strategy 'nope'; valid: "),
+        (lambda: RunParams(items=-1), "items must be between 0 and 10,000,000, got -1"),
+        (lambda: RunParams(strategy="nope"), "unknown strategy 'nope'; valid: "),
         (
-            RunParams(strategy="joinable-task-done", queue_kind="mp"),
+            lambda: RunParams(strategy="joinable-task-done", queue_kind="mp"),
             "strategy joinable-task-done does not support queue kind 'mp'; "
             "it supports: joinable, manager",
         ),
-        (RunParams(work_ms=-1), "work and jitter must be >= 0 ms"),
-        (RunParams(fault="kill:x"), "fault kill takes a whole number (item), got 'x'"),
-        (RunParams(fault="kill:100"), "fault kill needs an item between 0 and 99, got 100"),
-        (RunParams(fault="slow:9"), "fault slow needs a worker between 1 and 3, got 9"),
-        (RunParams(fault="melt"), "unknown fault 'melt'; valid: kill, raise, stop, "),
+        (lambda: RunParams(work_ms=-1), "work_ms must be >= 0 and <= 60,000, got -1.0"),
+        (
+            lambda: RunParams(fault=Fault.parse("kill:x")),
+            "fault kill takes a whole number (item), got 'x'",
+        ),
+        (
+            lambda: RunParams(fault=Fault.parse("kill:100")),
+            "fault kill needs an item between 0 and 99, got 100",
+        ),
+        (
+            lambda: RunParams(fault=Fault.parse("slow:9")),
+            "fault slow needs a worker between 1 and 3, got 9",
+        ),
+        (
+            lambda: RunParams(fault=Fault.parse("melt")),
+            "unknown fault 'melt'; valid: kill, raise, stop, ",
+        ),
     ],
 )
 def test_param_errors_keep_their_english_and_carry_marked_sentences(
-    params: RunParams, english: str
+    params: Callable[[], RunParams], english: str
 ) -> None:
     with pytest.raises(ParamError) as caught:
-        validate(params)
+        validate(params())
     error = caught.value
     assert str(error).startswith(english)
     assert error.sentence.render() == str(error)

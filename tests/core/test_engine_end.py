@@ -11,6 +11,7 @@ import pytest
 
 import core.engine as engine
 from core import RunParams, run
+from core.faults import Fault
 
 
 @pytest.fixture
@@ -59,6 +60,6 @@ def test_a_pool_run_is_still_collected(collections: list[int]) -> None:
 
 
 def test_a_crashing_loop_still_exits_1() -> None:
-    result = run(RunParams(strategy="sentinel-per-worker", items=30, fault="raise:5"))
+    result = run(RunParams(strategy="sentinel-per-worker", items=30, fault=Fault.parse("raise:5")))
     assert "crashed" in result.outcomes
     assert 1 in [w.exit_code for w in result.workers]

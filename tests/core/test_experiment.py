@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from core import RunInProgress, RunParams, run
+from core import RunControl, RunInProgress, RunParams, run
 from core.engine import exclusive_runs
 from core.experiment import (
     COUNTED_OUTCOMES,
@@ -300,13 +300,13 @@ MALFORMED: list[tuple[str, str, str]] = [
     ('{"strategies": "get-timeout", "workers": 0}', "json", "workers must be between 1 and"),
     ('{"strategies": "get-timeout", "workers": 257}', "json", "workers must be between 1 and"),
     ('{"strategies": "get-timeout", "items": -1}', "json", "items must be between 0 and"),
-    ('{"strategies": "get-timeout", "trials": 0}', "json", "trials must be >= 1"),
-    ('{"strategies": "get-timeout", "trials": 10001}', "json", "trials must be >= 1"),
-    ('{"strategies": "get-timeout", "parallel": 0}', "json", "parallel must be >= 1"),
+    ('{"strategies": "get-timeout", "trials": 0}', "json", "trials must be between 1 and 10,000"),
+    ('{"strategies": "get-timeout", "trials": 10001}', "json", "trials must be between 1"),
+    ('{"strategies": "get-timeout", "parallel": 0}', "json", "parallel must be between 1 and 64"),
     ('{"strategies": "get-timeout", "work_ms": -1}', "json", "work_ms must be >= 0"),
     ('{"strategies": "get-timeout", "work_ms": NaN}', "json", "work_ms: expected a finite"),
     ('{"strategies": "get-timeout", "watchdog_s": 0}', "json", "watchdog_s must be > 0"),
-    ('{"strategies": "get-timeout", "seed": -3}', "json", "seed must be >= 0"),
+    ('{"strategies": "get-timeout", "seed": -3}', "json", "seed must be between 0 and"),
     ('{"strategies": "get-timeout", "rate": 0}', "json", "rate must be > 0"),
     ('{"strategies": "get-timeout", "producer": "lazy"}', "json", "unknown producer 'lazy'"),
     ('{"strategies": "get-timeout", "queue_kinds": ["redis"]}', "json", "unknown queue kind"),
@@ -333,7 +333,7 @@ MALFORMED: list[tuple[str, str, str]] = [
         '{"strategies": "get-timeout", "producer": "concurrent", "rate": 1e9, "items": [1],'
         ' "workers": [1], "trials": 1, "chunksize": 0}',
         "json",
-        "chunksize must be >= 1",
+        "chunksize must be between 1 and 1,000,000",
     ),
 ]
 
@@ -477,7 +477,7 @@ def test_cancel_stops_within_seconds_and_leaves_no_child(parallel: int) -> None:
             "watchdog_s": 30,
         }
     )
-    cancel = threading.Event()
+    control = RunControl()
     first_done = threading.Event()
     outcome: list[Any] = []
 
@@ -486,7 +486,7 @@ def test_cancel_stops_within_seconds_and_leaves_no_child(parallel: int) -> None:
             first_done.set()
 
     def background() -> None:
-        outcome.append(run_experiment(spec, on_progress, cancel, keep_runs=False))
+        outcome.append(run_experiment(spec, on_progress, control, keep_runs=False))
 
     thread = threading.Thread(target=background)
     thread.start()
@@ -497,11 +497,11 @@ def test_cancel_stops_within_seconds_and_leaves_no_child(parallel: int) -> None:
         with pytest.raises(RunInProgress):
             run(RunParams(strategy="sentinel-per-worker"))
         asked = time.monotonic()
-        cancel.set()
+        control.cancel()
         thread.join(30)
         stopped_after = time.monotonic() - asked
     finally:
-        cancel.set()
+        control.cancel()
         thread.join(30)
     assert not thread.is_alive()
     result = outcome[0]

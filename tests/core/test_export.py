@@ -45,6 +45,7 @@ from core.result import (
     TimelineEvent,
     WorkerSummary,
 )
+from core.states import EventKind, WorkerStatus
 from tests.core import faulty_loops
 
 # Every test is bounded; the real-run tests set their own, longer, bound.
@@ -263,7 +264,9 @@ def _result(
         left_in_queue=[],
         duplicates=[],
         workers=[
-            WorkerSummary(index=w, pid=pids[w], processed=0, taken=0, state="exited", exit_code=0)
+            WorkerSummary(
+                index=w, pid=pids[w], processed=0, taken=0, state=WorkerStatus.EXITED, exit_code=0
+            )
             for w in range(1, workers + 1)
         ],
         diagnosis="made by hand",
@@ -287,7 +290,7 @@ def test_overlapping_records_go_to_an_extra_track() -> None:
             (0, 0.60, 0.70, 1, STATUS_PROCESSED),  # a pool process with no worker row
             (1, nan, nan, 0, STATUS_DROPPED),
         ],
-        timeline=[TimelineEvent(0.0, 0, "producing", None, "producer started")],
+        timeline=[TimelineEvent(0.0, 0, EventKind.STARTED, None, "producer started")],
     )
     trace = chrome_trace(result)
     spans = check_trace(trace)
@@ -303,7 +306,7 @@ def test_overlapping_records_go_to_an_extra_track() -> None:
     assert [e["args"]["item"] for e in spans[(MAIN_PID, UNATTRIBUTED_TID)]] == [5]
     (dropped,) = [e for e in trace["traceEvents"] if e.get("cat") == "item.dropped"]
     assert dropped["args"]["item"] == 6 and dropped["tid"] == 1
-    main = [e for e in trace["traceEvents"] if e.get("cat") == "state.producing"]
+    main = [e for e in trace["traceEvents"] if e.get("cat") == "state.started"]
     assert main[0]["pid"] == MAIN_PID and main[0]["tid"] == MAIN_TID
 
 

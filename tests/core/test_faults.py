@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core import ParamError, RunParams, run, validate
+from core.faults import Fault
 
 ITEMS = 40
 CASES = [
@@ -42,7 +43,7 @@ def test_fault_outcome(
             queue_kind=queue_kind,
             items=ITEMS,
             workers=3,
-            fault=fault,
+            fault=Fault.parse(fault),
             watchdog_s=1.5,
         )
     )
@@ -91,14 +92,21 @@ BAD_FAULTS = [
 @pytest.mark.parametrize(("fault", "message"), BAD_FAULTS)
 def test_bad_fault_is_rejected(fault: str, message: str) -> None:
     with pytest.raises(ParamError, match=message):
-        validate(RunParams(strategy="sentinel-per-worker", items=ITEMS, workers=3, fault=fault))
+        fault_value = Fault.parse(fault)  # a bad kind or ARG fails here, where it is typed
+        validate(
+            RunParams(strategy="sentinel-per-worker", items=ITEMS, workers=3, fault=fault_value)
+        )
 
 
 def test_fault_defaults_are_filled_in() -> None:
-    params = validate(RunParams(strategy="sentinel-per-worker", items=ITEMS, fault="kill"))
-    assert params.fault == "kill:20"
-    params = validate(RunParams(strategy="sentinel-per-worker", items=ITEMS, fault="slow"))
-    assert params.fault == "slow:1"
+    params = validate(
+        RunParams(strategy="sentinel-per-worker", items=ITEMS, fault=Fault.parse("kill"))
+    )
+    assert params.fault == Fault.parse("kill:20")
+    params = validate(
+        RunParams(strategy="sentinel-per-worker", items=ITEMS, fault=Fault.parse("slow"))
+    )
+    assert params.fault == Fault.parse("slow:1")
 
 
 @pytest.mark.timeout(90)
@@ -118,7 +126,7 @@ def test_faults_are_an_experiment_axis() -> None:
     assert set(by_fault) == {"none", "raise:3"}
     assert by_fault["none"].counts()["ok"] == 3
     assert by_fault["raise:3"].counts()["crashed"] == 3
-    assert by_fault["raise:3"].cell.params.fault == "raise:3"
+    assert by_fault["raise:3"].cell.params.fault == Fault.parse("raise:3")
 
 
 def test_an_unknown_fault_in_a_spec_is_rejected() -> None:

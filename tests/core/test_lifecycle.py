@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from core import Progress, RunInProgress, RunParams, run
+from core.control import RunControl
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,18 +18,18 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("strategy_id", ["sentinel-per-worker", "seed-while-not-empty"])
 def test_cancel_mid_run(strategy_id: str) -> None:
-    cancel = threading.Event()
+    control = RunControl()
     seen: list[Progress] = []
 
     def on_progress(progress: Progress) -> None:
         seen.append(progress)
         if progress.processed >= 20:
-            cancel.set()
+            control.cancel()
 
     result = run(
         RunParams(strategy=strategy_id, items=5000, workers=3, work_ms=2),
         on_progress=on_progress,
-        cancel=cancel,
+        control=control,
     )
     assert result.outcome == "cancelled"
     assert 20 <= result.processed < 5000
@@ -56,7 +57,7 @@ def test_progress_streams_every_processed_record_once() -> None:
 
 @pytest.mark.timeout(60)
 def test_a_second_run_is_refused_while_one_is_going() -> None:
-    cancel = threading.Event()
+    control = RunControl()
     started = threading.Event()
     outcome: list[str] = []
 
@@ -64,7 +65,7 @@ def test_a_second_run_is_refused_while_one_is_going() -> None:
         result = run(
             RunParams(strategy="sentinel-per-worker", items=2000, work_ms=5),
             on_progress=lambda p: started.set(),
-            cancel=cancel,
+            control=control,
         )
         outcome.append(result.outcome)
 
@@ -75,7 +76,7 @@ def test_a_second_run_is_refused_while_one_is_going() -> None:
         with pytest.raises(RunInProgress):
             run(RunParams(strategy="sentinel-per-worker"))
     finally:
-        cancel.set()
+        control.cancel()
         thread.join(30)
     assert outcome == ["cancelled"]
 

@@ -7,13 +7,14 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from core import Progress, RunParams, run
+from core.control import RunControl
+from core.faults import Fault
 from core.procs import child_pids, pid_alive
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,32 +39,35 @@ def run_one(kind: str) -> str:
         params = RunParams(
             strategy="sentinel-per-worker",
             items=20,
-            fault="stop:5",
+            fault=Fault.parse("stop:5"),
             watchdog_s=0.3,
             start_method="forkserver",
         )
     elif kind == "crashed":
         params = RunParams(
-            strategy="sentinel-per-worker", items=20, fault="raise:5", start_method="forkserver"
+            strategy="sentinel-per-worker",
+            items=20,
+            fault=Fault.parse("raise:5"),
+            start_method="forkserver",
         )
     elif kind == "killed":
         params = RunParams(
             strategy="seed-sentinel-per-worker",
             items=20,
-            fault="kill:5",
+            fault=Fault.parse("kill:5"),
             start_method="forkserver",
         )
     else:  # cancelled
-        cancel = threading.Event()
+        control = RunControl()
 
         def stop_soon(progress: Progress) -> None:
             if progress.processed:
-                cancel.set()
+                control.cancel()
 
         params = RunParams(
             strategy="sentinel-per-worker", items=5000, work_ms=1, start_method="forkserver"
         )
-        return run(params, on_progress=stop_soon, cancel=cancel).outcome
+        return run(params, on_progress=stop_soon, control=control).outcome
     return run(params).outcome
 
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from core.engine import exclusive_runs
 from core.experiment import ExperimentSpec
+from core.faults import Fault
 from gui import MainWindow
 from gui.file_menu import EXPORT_RECORDS
 from gui.params_panel import DEFAULTS
@@ -79,7 +80,7 @@ def test_sound_settings_report_nothing(
     second = make_window()
     assert second.reset_settings == []
     assert "reset" not in second.statusBar().currentMessage()
-    assert second.params_panel.params().fault == "slow:1"
+    assert second.params_panel.params().fault == Fault.parse("slow:1")
 
 
 # --- actions that go wrong ---------------------------------------------------------------

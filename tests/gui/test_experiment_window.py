@@ -102,12 +102,13 @@ def test_fault_args_are_checked_against_the_grid(window: MainWindow) -> None:
 
 def test_oversubscription_and_skipped_combinations_are_shown(window: MainWindow) -> None:
     panel = window.experiment_tab.spec_panel
-    panel.queue_boxes["joinable"].setChecked(True)
+    panel.set_spec(panel.spec().replace(strategies=("joinable-task-done", "sentinel-per-worker")))
+    panel.queue_boxes["mp"].setChecked(True)
     panel.parallel_spin.setValue(64)
     notes = panel.notes_label.text()
     assert panel.is_valid()
     assert "oversubscribed" in notes  # 64 trials × 3 workers on this machine's CPUs
-    assert "Skipped: seed-empty-after-get does not support queue kind 'joinable'" in notes
+    assert "Skipped: joinable-task-done does not support queue kind 'mp'" in notes
     assert panel.notes_label.isVisibleTo(window.experiment_tab)
 
 

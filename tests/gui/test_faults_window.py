@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSettings
 
-from core.faults import FAULT_KINDS
+from core.faults import FAULT_KINDS, Fault
 from gui import MainWindow
 from gui.verdict import SEVERITY_FAILURE
 from tests.gui.experiment_helpers import all_workers
@@ -25,16 +25,16 @@ def test_fault_selector_offers_every_kind_with_its_default(window: MainWindow) -
     set_params(window, "sentinel-per-worker", items=40, workers=3)
     choose(window, "faultCombo", "kill")
     assert panel.fault_arg_spin.isEnabled()
-    assert panel.params().fault == "kill:20"  # core's default: the middle item
+    assert panel.params().fault == Fault.parse("kill:20")  # core's default: the middle item
     assert (panel.fault_arg_spin.minimum(), panel.fault_arg_spin.maximum()) == (0, 39)
     set_params(window, "sentinel-per-worker", items=10)  # fewer items: the range follows
-    assert panel.fault_arg_spin.maximum() == 9 and panel.params().fault == "kill:9"
+    assert panel.fault_arg_spin.maximum() == 9 and panel.params().fault == Fault.parse("kill:9")
 
     choose(window, "faultCombo", "slow")
-    assert panel.params().fault == "slow:1"
+    assert panel.params().fault == Fault.parse("slow:1")
     assert (panel.fault_arg_spin.minimum(), panel.fault_arg_spin.maximum()) == (1, 3)
     choose(window, "faultCombo", "big-payload")
-    assert panel.params().fault == f"big-payload:{1 << 20}"
+    assert panel.params().fault == Fault.parse(f"big-payload:{1 << 20}")
     choose(window, "faultCombo", None)
     assert panel.params().fault is None
 
@@ -57,7 +57,7 @@ def test_the_fault_persists(make_window: Callable[[], MainWindow], settings: QSe
     first.close()
     assert settings.value("params/fault") == "stop:7"
     second = make_window()
-    assert second.params_panel.params().fault == "stop:7"
+    assert second.params_panel.params().fault == Fault.parse("stop:7")
     assert second.params_panel.fault_arg_spin.value() == 7
 
 

@@ -10,7 +10,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QSpinBox
 
-from core.params import MAX_ITEMS, MAX_WORKERS, ParamError, RunParams
+from core.errors import ParamError
+from core.params import MAX_ITEMS, MAX_WORKERS, RunParams
 from core.strategies import GROUPS, STRATEGIES
 from gui import MainWindow
 from gui import params_panel as params_module
@@ -115,7 +116,7 @@ def test_corrupted_settings_fall_back_to_defaults(
         "strategy": "no-such-strategy",
         "items": "a lot",
         "workers": "100000",
-        "queue_kind": "joinable",
+        "queue_kind": "no-such-queue",
         "start_method": "fork",
         "producer": 17,
         "rate": "-5",

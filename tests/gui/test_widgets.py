@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QPlainTextEdit
 
 from core.params import RunParams
 from core.result import ItemRecords, Progress, RunResult, TimelineEvent, WorkerSummary, WorkerView
+from core.states import EventKind, WorkerStatus
+from core.states import WorkerStatus as S
 from gui.highlighter import PythonHighlighter
 from gui.lanes import MAX_SERIES_POINTS, Lane, SeriesBuffer, WorkerLanes
 from gui.panels import LogPanel
@@ -23,10 +25,10 @@ from gui.verdict import (
     severity_of,
 )
 
-BLOCKED = "blocked in get()"
+BLOCKED = S.BLOCKING_GET
 
 
-def progress(t: float, states: list[str], since: list[float] | None = None) -> Progress:
+def progress(t: float, states: list[WorkerStatus], since: list[float] | None = None) -> Progress:
     since = since or [0.0] * len(states)
     views = [
         WorkerView(index=i + 1, state=s, item=None, pid=100 + i, processed=0, since_s=since[i])
@@ -58,7 +60,7 @@ def result(outcomes: list[str], lost: list[int], dumps: dict[int, str] | None = 
         dropped=lost,
         left_in_queue=[],
         duplicates=[],
-        workers=[WorkerSummary(1, 11, 0, 0, "exited", 0)],
+        workers=[WorkerSummary(1, 11, 0, 0, S.EXITED, 0)],
         diagnosis="A sentence.",
         elapsed_s=1.5,
         records=ItemRecords(),
@@ -70,13 +72,13 @@ def result(outcomes: list[str], lost: list[int], dumps: dict[int, str] | None = 
 
 def test_lane_merges_same_state_and_dates_changes_back() -> None:
     lane = Lane()
-    lane.observe("starting", since=0.0, now=0.1)
-    lane.observe("processing", since=0.15, now=0.2)
-    lane.observe("processing", since=0.15, now=0.3)  # same state: nothing new
+    lane.observe(S.STARTING, since=0.0, now=0.1)
+    lane.observe(S.PROCESSING, since=0.15, now=0.2)
+    lane.observe(S.PROCESSING, since=0.15, now=0.3)  # same state: nothing new
     lane.observe(BLOCKED, since=0.35, now=0.4)
     assert lane.segments(now=2.0) == [
-        (0.0, 0.15, "starting"),
-        (0.15, 0.35, "processing"),
+        (0.0, 0.15, S.STARTING),
+        (0.15, 0.35, S.PROCESSING),
         (0.35, 2.0, BLOCKED),
     ]
 
@@ -84,7 +86,7 @@ def test_lane_merges_same_state_and_dates_changes_back() -> None:
 def test_lane_cap_keeps_the_span() -> None:
     lane = Lane()
     for i in range(1001):
-        lane.observe("processing" if i % 2 else "get with timeout", since=i * 0.01, now=i * 0.01)
+        lane.observe(S.PROCESSING if i % 2 else S.TIMED_GET, since=i * 0.01, now=i * 0.01)
     assert len(lane.states) == 1000
     lane.cap(64)
     assert len(lane.states) <= 64
@@ -106,9 +108,9 @@ def test_lanes_keep_growing_while_workers_hang(qtbot: Any) -> None:
     lanes = WorkerLanes()
     qtbot.addWidget(lanes)
     lanes.reset(3)
-    lanes.update_progress(progress(0.2, ["processing", "processing", "exited"]))
+    lanes.update_progress(progress(0.2, [S.PROCESSING, S.PROCESSING, S.EXITED]))
     for step in range(1, 200):  # 30 snapshots a second of a hang
-        lanes.update_progress(progress(0.3 + step / 30, [BLOCKED, BLOCKED, "exited"], [0.25] * 3))
+        lanes.update_progress(progress(0.3 + step / 30, [BLOCKED, BLOCKED, S.EXITED], [0.25] * 3))
     lanes.redraw()
     assert lanes.segment_count() == 5  # merged: processing then blocked (x2), exited
     bar = lanes.bars[BLOCKED]
@@ -159,10 +161,10 @@ def test_banner_lists_lost_ids_and_dumps(qtbot: Any) -> None:
 def test_running_banner_says_what_workers_do(qtbot: Any) -> None:
     banner = VerdictBanner()
     qtbot.addWidget(banner)
-    snapshot = progress(1.0, ["exited", BLOCKED, BLOCKED])
+    snapshot = progress(1.0, [S.EXITED, BLOCKED, BLOCKED])
     banner.show_running("loop 1", snapshot.workers)
     assert banner.lost_label.text() == f"Workers now: exited: 1  ·  {BLOCKED}: 2, 3"
-    many = progress(1.0, ["processing"] * 20 + [BLOCKED] * 5)
+    many = progress(1.0, [S.PROCESSING] * 20 + [BLOCKED] * 5)
     banner.show_running("loop 1", many.workers)
     assert banner.lost_label.text() == f"Workers now: processing: 20  ·  {BLOCKED}: 5"
 
@@ -172,22 +174,23 @@ def test_log_is_capped_and_in_time_order(qtbot: Any) -> None:
     qtbot.addWidget(log)
     log.append_events(
         [
-            TimelineEvent(0.2, 2, "exited", None, "exited"),
-            TimelineEvent(0.1, 1, "took", 5, "took item 5"),
+            TimelineEvent(0.2, 2, EventKind.EXITED, None, "exited"),
+            TimelineEvent(0.1, 1, EventKind.TOOK, 5, "took item 5"),
         ]
     )
     assert [line.split()[-1] for line in log.lines()] == ["5", "exited"]
     for i in range(30):
         log.append_events(
             [
-                TimelineEvent(1 + i / 10 + k / 1000, 1, "took", k, f"took item {k}")
+                TimelineEvent(1 + i / 10 + k / 1000, 1, EventKind.TOOK, k, f"took item {k}")
                 for k in range(10)
             ]
         )
     assert len(log.lines()) == 100
     assert log.lines()[-1].endswith("took item 9")
     timeline = [
-        TimelineEvent(float(t), t % 3, "took", t, f"took item {t}") for t in range(500, 0, -1)
+        TimelineEvent(float(t), t % 3, EventKind.TOOK, t, f"took item {t}")
+        for t in range(500, 0, -1)
     ]
     log.show_timeline(timeline, footer="verdict ok")
     lines = log.lines()
