@@ -6,6 +6,8 @@ import contextlib
 import os
 import signal
 
+from core.cpython import forkserver_pid, resource_tracker_pid
+
 
 def pid_alive(pid: int) -> bool:
     """True while pid runs; a zombie (dead, not yet reaped) counts as dead."""
@@ -39,16 +41,7 @@ def helper_pids() -> set[int]:
 
     They serve every run of the process and are not a run's workers.
     """
-    pids: set[int] = set()
-    from multiprocessing import forkserver, resource_tracker
-
-    tracker_pid = getattr(resource_tracker._resource_tracker, "_pid", None)
-    if tracker_pid:
-        pids.add(tracker_pid)
-    server_pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
-    if server_pid:
-        pids.add(server_pid)
-    return pids
+    return {pid for pid in (resource_tracker_pid(), forkserver_pid()) if pid}
 
 
 def child_pids(parent: int | None = None) -> set[int]:
