@@ -9,18 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.diagnosis import Evidence, diagnose, diagnose_sentences
+from core.diagnosis import Evidence, diagnose_sentences, render_diagnosis
 from core.faults import Fault
-from core.ledger import (
-    W_FIELDS,
-    W_ITEM,
-    W_PID,
-    W_PROCESSED,
-    W_QT_IMPORTED,
-    W_STATE,
-    W_TAKEN,
-    Ledger,
-)
+from core.ledger import Ledger, worker_row
 from core.params import RunParams
 from core.records import all_once, final_records
 from core.result import RunResult, TimelineEvent, WorkerSummary
@@ -84,6 +75,7 @@ def build_result(findings: Findings) -> RunResult:
         phase=f.phase,
         fault=f.fault,
     )
+    sentences = tuple(diagnose_sentences(evidence))  # built once; the text is its rendering
     return RunResult(
         params=f.params,
         outcome=outcomes[0],
@@ -95,8 +87,8 @@ def build_result(findings: Findings) -> RunResult:
         left_in_queue=left,
         duplicates=duplicates,
         workers=workers,
-        diagnosis=diagnose(evidence),
-        diagnosis_sentences=tuple(diagnose_sentences(evidence)),
+        diagnosis=render_diagnosis(sentences),
+        diagnosis_sentences=sentences,
         elapsed_s=f.elapsed_s,
         records=records,
         timeline=f.timeline,
@@ -136,8 +128,8 @@ def _worker_summaries(f: Findings) -> tuple[list[WorkerSummary], bool]:
     crashed = False
     table = f.table
     for w in range(f.params.workers):
-        row = w * W_FIELDS
-        state = WorkerState(int(table[row + W_STATE]))
+        row = worker_row(table, w)
+        state = WorkerState(row.state)
         exit_code: int | None = None
         if w < len(f.exit_codes):
             exit_code = f.exit_codes[w]
@@ -150,7 +142,7 @@ def _worker_summaries(f: Findings) -> tuple[list[WorkerSummary], bool]:
         elif state == WorkerState.CRASHED or w in f.task_errors:
             crashed = True
             status = WorkerStatus.CRASHED
-        pid = int(table[row + W_PID])
+        pid = row.pid
         if state == WorkerState.STARTING and not pid and status != WorkerStatus.CRASHED:
             status = WorkerStatus.NEVER_STARTED
         if f.os_states.get(w) == "T" and status != WorkerStatus.CRASHED:
@@ -159,13 +151,13 @@ def _worker_summaries(f: Findings) -> tuple[list[WorkerSummary], bool]:
             WorkerSummary(
                 index=w + 1,
                 pid=pid or None,
-                processed=int(table[row + W_PROCESSED]),
-                taken=int(table[row + W_TAKEN]),
+                processed=row.processed,
+                taken=row.taken,
                 state=status,
                 exit_code=exit_code,
-                last_item=item_or_none(table[row + W_ITEM]),
+                last_item=item_or_none(row.item),
                 error=error or None,
-                qt_imported=table[row + W_QT_IMPORTED] == 1.0,
+                qt_imported=row.qt_imported,
             )
         )
     return workers, crashed

@@ -22,10 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import ParamError
 from core.result import ItemRecords, Progress, RunResult, TimelineEvent
 from core.text import LIST_SEPARATOR
-from core.validation import validate
 from gui.about import AboutDialog, WhatIsThisPage, app_icon
 from gui.bridge import DEFAULT_SHUTDOWN_TIMEOUT_S, ExperimentController, RunController
 from gui.experiment_tab import ExperimentTab
@@ -35,7 +33,7 @@ from gui.lanes import WorkerLanes
 from gui.language_menu import LanguageMenu
 from gui.memory import release_free_memory
 from gui.panels import LogPanel, StrategyPanel, verdict_footer
-from gui.params_panel import ParamsPanel, param_error_text
+from gui.params_panel import ParamsPanel
 from gui.qtutil import named, run_controls, side_panel
 from gui.results_model import ItemTableModel, concat_records
 from gui.run_views import FilteredItemTable, lanes_with_legend
@@ -242,11 +240,8 @@ class MainWindow(QMainWindow):
             or not self.start_button.isEnabled()
         ):
             return
-        try:
-            params = validate(self.params_panel.params())
-        except ParamError as error:  # the panel disables Start, but never crash on it
-            self.params_panel.error_label.setText(param_error_text(error))
-            self.params_panel.error_label.setVisible(True)
+        params = self.params_panel.validated()
+        if params is None:  # the panel disables Start and shows why; never crash on it
             return
         self._save_settings()
         self.last_result = None

@@ -195,6 +195,7 @@ class ParamsPanel(QGroupBox):
         form.addRow(self.error_label)
 
         self._error: str | None = None
+        self._validated: RunParams | None = None
         self.set_params(DEFAULTS)
         self.strategy_combo.currentIndexChanged.connect(self._on_strategy_changed)
         self.fault_combo.currentIndexChanged.connect(self._on_fault_kind_changed)
@@ -290,6 +291,10 @@ class ParamsPanel(QGroupBox):
 
     def is_valid(self) -> bool:
         return self._error is None
+
+    def validated(self) -> RunParams | None:
+        """The parameters as core.validate resolved them at the last edit; None if invalid."""
+        return self._validated
 
     # --- persistence -------------------------------------------------------------
 
@@ -410,8 +415,9 @@ class ParamsPanel(QGroupBox):
         self.get_timeout_spin.setEnabled(uses_get_timeout(strategy))
         self._fit_fault_arg()
         try:
-            validate(self.params())
+            self._validated = validate(self.params())
         except ParamError as error:
+            self._validated = None
             self._error = param_error_text(error)
         else:
             self._error = None
