@@ -53,13 +53,7 @@ def overhead(
         nonlocal rows
         rows += len(snapshot.new_records)
 
-    params = RunParams(
-        strategy="sentinel-per-worker",
-        items=items,
-        workers=workers,
-        queue_kind=queue,
-        start_method=start_method,
-    )
+    params = RunParams("sentinel-per-worker", items, workers, queue, start_method)
     started = time.perf_counter()
     result = run(params, on_progress=consume if progress else None)
     elapsed = time.perf_counter() - started
@@ -71,14 +65,7 @@ def throughput(
 ) -> dict[str, Any]:
     from core import RunParams, run
 
-    params = RunParams(
-        strategy=strategy,
-        items=items,
-        workers=workers,
-        queue_kind=queue,
-        chunksize=chunksize,
-        start_method=start_method,
-    )
+    params = RunParams(strategy, items, workers, queue, start_method, chunksize=chunksize)
     started = time.perf_counter()
     result = run(params)
     wall = time.perf_counter() - started
@@ -172,14 +159,7 @@ def deadlock(queue: str, items: int, workers: int, start_method: str, tries: int
     from core import RunParams, run
     from core.procs import worker_children
 
-    params = RunParams(
-        strategy="seed-single-sentinel",
-        items=items,
-        workers=workers,
-        queue_kind=queue,
-        start_method=start_method,
-        watchdog_s=30.0,
-    )
+    params = RunParams("seed-single-sentinel", items, workers, queue, start_method, watchdog_s=30.0)
     outcomes: list[list[str]] = []
     for _ in range(tries):
         before = time.monotonic()

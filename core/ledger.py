@@ -11,10 +11,11 @@ from __future__ import annotations
 import ctypes
 import dataclasses
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.sharedctypes import RawArray
 from multiprocessing.synchronize import Lock as LockType
-from typing import Any
+from typing import Any, NamedTuple
 
 # Column indices of the worker state table (one row of doubles per worker).
 W_STATE = 0
@@ -34,6 +35,30 @@ W_T_STARTED = 13
 W_T_EXITED = 14
 W_EXIT_CODE = 15
 W_FIELDS = 16
+
+
+class WorkerRow(NamedTuple):
+    """What the verdict reads of one worker's row of the state table."""
+
+    state: int
+    item: float
+    pid: int
+    processed: int
+    taken: int
+    qt_imported: bool
+
+
+def worker_row(table: Sequence[float], worker: int) -> WorkerRow:
+    row = worker * W_FIELDS
+    return WorkerRow(
+        state=int(table[row + W_STATE]),
+        item=table[row + W_ITEM],
+        pid=int(table[row + W_PID]),
+        processed=int(table[row + W_PROCESSED]),
+        taken=int(table[row + W_TAKEN]),
+        qt_imported=table[row + W_QT_IMPORTED] == 1.0,
+    )
+
 
 TRACEBACK_BYTES = 8192
 NO_ITEM = -1

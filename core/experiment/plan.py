@@ -14,6 +14,7 @@ from core.experiment.spec import (
     DEFAULT_QUEUE,
     NO_FAULT,
     POOL_QUEUE,
+    RUN_SCALARS,
     ExperimentSpec,
     ExperimentSpecError,
     spec_error,
@@ -163,6 +164,8 @@ def plan_experiment(spec: ExperimentSpec) -> ExperimentPlan:
     skipped: list[Skipped] = []
     notes: list[Sentence] = []
     seen: set[CellCoordinates] = set()
+    # The run parameters every cell shares (a trial's seed is set per trial).
+    shared = {name: getattr(spec, name) for name in RUN_SCALARS}
     for strategy_id in spec.strategies:
         strategy = get_strategy(strategy_id)
         is_pool = strategy.is_pool
@@ -220,15 +223,7 @@ def plan_experiment(spec: ExperimentSpec) -> ExperimentPlan:
                     workers=workers,
                     queue_kind=None if is_pool else queue_kind,
                     start_method=start_method,
-                    producer=spec.producer,
-                    rate=spec.rate,
-                    work_ms=spec.work_ms,
-                    work_kind=spec.work_kind,
-                    jitter_ms=spec.jitter_ms,
-                    seed=0,
-                    watchdog_s=spec.watchdog_s,
-                    get_timeout_s=spec.get_timeout_s,
-                    chunksize=spec.chunksize,
+                    **shared,
                     fault=None if fault == NO_FAULT else Fault.parse(fault),
                 )
                 try:

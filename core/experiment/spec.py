@@ -67,6 +67,8 @@ _SCALARS = {
     },
     "parallel": PARALLEL,
 }
+# The spec's scalars that every cell's RunParams takes as they are.
+RUN_SCALARS = tuple(key for key in _SCALARS if key in PARAMS and key != "seed")
 
 
 def spec_queue_kinds() -> tuple[str, ...]:

@@ -104,5 +104,13 @@ def test_polling_stops_at_once_when_cancelled() -> None:
         pool.terminate()
 
 
-def test_exit_finalizers_run_without_error() -> None:
+def _finalize_and_exit() -> None:
     cpython.run_exit_finalizers()
+
+
+def test_exit_finalizers_run_without_error_in_a_worker() -> None:
+    # Not in this process: they mark it as exiting, after which mp queues' feeders give up.
+    process = CTX.Process(target=_finalize_and_exit)
+    process.start()
+    process.join(30)
+    assert process.exitcode == 0

@@ -208,20 +208,23 @@ def test_double_click_a_cell_then_open_a_trial(qtbot: Any, window: MainWindow) -
     assert window.file_menu.export_actions[EXPORT_TRACE].isEnabled()
 
 
-@pytest.mark.timeout(120)
-def test_cancel_stops_within_a_second_and_leaves_no_child(qtbot: Any, window: MainWindow) -> None:
-    # Trials of ~5 s each (2000 items x 5 ms over 2 workers): cancel lands mid-trial.
-    spec = ExperimentSpec(
+def slow_spec(trials: int) -> ExperimentSpec:
+    """Trials of ~5 s each (2000 items x 5 ms over 2 workers): a cancel lands mid-trial."""
+    return ExperimentSpec(
         strategies=("sentinel-per-worker",),
         queue_kinds=("mp",),
         items=(2000,),
         workers=(2,),
         work_ms=5.0,
-        trials=5,
+        trials=trials,
         start_methods=("forkserver",),
     )
+
+
+@pytest.mark.timeout(120)
+def test_cancel_stops_within_a_second_and_leaves_no_child(qtbot: Any, window: MainWindow) -> None:
     tab = window.experiment_tab
-    tab.spec_panel.set_spec(spec)
+    tab.spec_panel.set_spec(slow_spec(trials=5))
     qtbot.mouseClick(tab.start_button, LEFT)
     assert window.experiment_controller.is_running()
     assert not tab.start_button.isEnabled() and tab.cancel_button.isEnabled()
@@ -258,17 +261,7 @@ def test_one_run_or_experiment_at_a_time(qtbot: Any, window: MainWindow) -> None
     assert tab.start_button.isEnabled()
 
     # An experiment going: the single run's Start is disabled.
-    tab.spec_panel.set_spec(
-        ExperimentSpec(
-            strategies=("sentinel-per-worker",),
-            queue_kinds=("mp",),
-            items=(2000,),
-            workers=(2,),
-            work_ms=5.0,
-            trials=2,
-            start_methods=("forkserver",),
-        )
-    )
+    tab.spec_panel.set_spec(slow_spec(trials=2))
     qtbot.mouseClick(tab.start_button, LEFT)
     assert window.experiment_controller.is_running()
     assert not window.start_button.isEnabled()
