@@ -446,6 +446,14 @@ BASELINES = {
 }
 
 
+def _pairs(comparison: dict[str, Any]) -> str:
+    """ "1.09: 1.2 s vs 1.1 s, 5 pairs": a median ratio and what it came from."""
+    return (
+        f"{_fmt(comparison['ratio'])}: {_fmt(comparison['subject'])} s vs "
+        f"{_fmt(comparison['baseline'])} s, {len(comparison['ratios'])} pairs"
+    )
+
+
 def _fmt(value: float) -> str:
     if value >= 10_000:
         return f"{value:,.0f}"
@@ -545,11 +553,8 @@ def markdown(report: dict[str, Any]) -> str:
         o = report["details"]["overhead"]
         out += [
             "",
-            f"`overhead_ratio` is the worse of mp ({_fmt(o['mp']['ratio'])}: "
-            f"{_fmt(o['mp']['subject'])} s vs {_fmt(o['mp']['baseline'])} s, "
-            f"{len(o['mp']['ratios'])} pairs) and Manager ({_fmt(o['manager']['ratio'])}: "
-            f"{_fmt(o['manager']['subject'])} s vs {_fmt(o['manager']['baseline'])} s, "
-            f"{len(o['manager']['ratios'])} pairs). With a progress callback that reads every "
+            f"`overhead_ratio` is the worse of mp ({_pairs(o['mp'])}) and Manager "
+            f"({_pairs(o['manager'])}). With a progress callback that reads every "
             f"snapshot's records (the window's path), mp: {_fmt(o['mp_progress']['ratio'])}.",
         ]
     if "queue_kinds" in report["details"]:
