@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from types import FrameType
-from typing import IO, Any, NoReturn
+from typing import Any, NoReturn
 
 from core.backends import backend_names
 from core.control import RunControl
@@ -38,6 +38,14 @@ from core.export import (
     write_trials_csv,
 )
 from core.faults import FAULT_KINDS, Fault
+from core.outputs import (
+    OutputFailed,
+    TextWriter,
+    check_output,
+    json_safe,
+    write_outputs,
+    writes_text,
+)
 from core.params import PARAMS, START_METHODS, RunParams
 from core.result import Progress, RunResult
 from core.strategies import STRATEGIES
@@ -262,51 +270,113 @@ def _run(args: argparse.Namespace) -> int:
         validate(params)  # before any file is created or truncated
     except ParamError as error:
         return _usage_error(str(error))
-    with contextlib.ExitStack() as files:
-        # Open before the run: an unwritable path is an input error, found in time.
-        try:
-            records_file = _open_output(files, args.records, "records")
-            trace_file = _open_output(files, args.trace, "the trace")
-            out_file = _open_output(files, args.out, "the result")
-        except _OutputError as error:
-            return _usage_error(str(error))
+    # Checked before the run: an unwritable path is an input error, found in time.
+    problem = _check_outputs(args, _RUN_OUTPUTS)
+    if problem:
+        return _usage_error(problem)
 
-        show_progress = not args.json and sys.stderr.isatty()
-        try:
-            with _cancel_on_signals() as (control, received):
-                try:
-                    result = run(params, _progress_printer() if show_progress else None, control)
-                finally:
-                    if show_progress:
-                        print(file=sys.stderr)
-        except (ParamError, RunInProgress) as error:
-            return _usage_error(str(error))
+    show_progress = not args.json and sys.stderr.isatty()
+    try:
+        with _cancel_on_signals() as (control, received):
+            try:
+                result = run(params, _progress_printer() if show_progress else None, control)
+            finally:
+                if show_progress:
+                    print(file=sys.stderr)
+    except (ParamError, RunInProgress) as error:
+        return _usage_error(str(error))
 
-        if records_file is not None:
-            write_records_csv(result, records_file)
-        if trace_file is not None:
-            write_chrome_trace(result, trace_file)
-        if out_file is not None:
-            write_run_json(result, out_file)
+    written = _write_outputs(
+        args,
+        _RUN_OUTPUTS,
+        {
+            "--records": lambda out: write_records_csv(result, out),
+            "--trace": lambda out: write_chrome_trace(result, out),
+            "--out": lambda out: write_run_json(result, out),
+        },
+    )
+    if written not in (EXIT_OK, EXIT_USAGE):
+        return written  # interrupted while writing
     if args.json:
-        print(json.dumps(result.to_dict()))
+        print(json.dumps(result.to_dict(), allow_nan=False))
     else:
         print(format_summary(result, show_stacks=args.stacks))
-    return _exit_code(received)
+    return written or _exit_code(received)
 
 
-class _OutputError(Exception):
-    pass
+# Each output option and what a message calls its file.
+_RUN_OUTPUTS = {"--records": "records", "--trace": "the trace", "--out": "the result"}
+_EXPERIMENT_OUTPUTS = {
+    "--save-spec": "the spec",
+    "--out": "the experiment",
+    "--trials-csv": "the trials",
+}
 
 
-def _open_output(files: contextlib.ExitStack, path: str | None, what: str) -> IO[str] | None:
-    if not path:
-        return None
+def _output_path(args: argparse.Namespace, option: str) -> str | None:
+    path: str | None = getattr(args, option.removeprefix("--").replace("-", "_"))
+    return path
+
+
+def _check_outputs(args: argparse.Namespace, outputs: dict[str, str]) -> str | None:
+    """Why one of the outputs given cannot be written (each to a file of its own), or None."""
+    options_of: dict[str, str] = {}  # resolved path -> its option
+    for option, what in outputs.items():
+        path = _output_path(args, option)
+        if not path:
+            continue
+        try:
+            resolved = check_output(path)
+        except OSError as error:
+            return _cannot_write(what, path, error)
+        if resolved in options_of:
+            return f"{options_of[resolved]} and {option} name the same file: {path}"
+        options_of[resolved] = option
+    return None
+
+
+class _Abandoned(BaseException):
+    """A signal while writing outputs: the export is given up (BaseException: never swallowed)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _write_outputs(
+    args: argparse.Namespace, outputs: dict[str, str], writers: dict[str, TextWriter]
+) -> int:
+    """Write the outputs given, all or none: EXIT_OK, EXIT_USAGE (one line said why), or the
+    exit code of a SIGINT/SIGTERM that abandoned them (their temporary files removed)."""
+    given = {_output_path(args, option): option for option in writers}
+    given.pop(None, None)
+    if not given:
+        return EXIT_OK
+    received: list[int] = []
+
+    def abandon(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        if len(received) == 1:  # once: a second signal must not cut the clean-up short
+            raise _Abandoned(signum)
+
+    previous = {sig: signal.signal(sig, abandon) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        handle = open(path, "w", newline="", encoding="utf-8")  # noqa: SIM115
-    except OSError as error:
-        raise _OutputError(f"cannot write {what} to {path}: {error.strerror or error}") from None
-    return files.enter_context(handle)
+        write_outputs([(path, writers[option]) for path, option in given.items() if path])
+    except _Abandoned as abandoned:
+        return _exit_code([abandoned.signum])
+    except OutputFailed as error:
+        return _usage_error(_cannot_write(outputs[given[error.output]], error.output, error))
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return EXIT_OK
+
+
+def _cannot_write(what: str, path: str, error: OSError) -> str:
+    reason = error.strerror or str(error)
+    if error.filename and error.filename != path:
+        reason += f" ({error.filename})"
+    return f"cannot write {what} to {path}: {reason}"
 
 
 @contextlib.contextmanager
@@ -352,58 +422,66 @@ def _experiment(args: argparse.Namespace) -> int:
     except ParamError as error:  # ExperimentSpecError included
         return _usage_error(str(error))
 
-    with contextlib.ExitStack() as files:
-        try:
-            spec_file = _open_output(files, args.save_spec, "the spec")
-            out_file = None if args.plan else _open_output(files, args.out, "the experiment")
-            trials_file = None if args.plan else _open_output(files, args.trials_csv, "the trials")
-        except _OutputError as error:
-            return _usage_error(str(error))
-        if spec_file is not None:
-            spec_file.write(dump_spec(plan.spec, spec_format(args.save_spec)))
-            spec_file.close()
-        if args.plan:
-            print(json.dumps(_plan_dict(plan)) if args.json else format_plan(plan))
-            return EXIT_OK
+    problem = _check_outputs(
+        args, {"--save-spec": "the spec"} if args.plan else _EXPERIMENT_OUTPUTS
+    )
+    if problem:
+        return _usage_error(problem)
+    if args.save_spec:  # the spec is known now: saved even if the run is cut short
+        spec_text = dump_spec(plan.spec, spec_format(args.save_spec))
+        written = _write_outputs(args, _EXPERIMENT_OUTPUTS, {"--save-spec": writes_text(spec_text)})
+        if written != EXIT_OK:
+            return written
+    if args.plan:
+        print(json.dumps(_plan_dict(plan), allow_nan=False) if args.json else format_plan(plan))
+        return EXIT_OK
 
-        show_progress = sys.stderr.isatty()
-        try:
-            with _cancel_on_signals() as (control, received):
-                try:
-                    result = run_experiment(
-                        plan,
-                        _experiment_progress_bar() if show_progress else None,
-                        control,
-                        keep_runs=False,
-                    )
-                finally:
-                    if show_progress:
-                        print(file=sys.stderr)
-        except (ParamError, RunInProgress) as error:
-            return _usage_error(str(error))
+    show_progress = sys.stderr.isatty()
+    try:
+        with _cancel_on_signals() as (control, received):
+            try:
+                result = run_experiment(
+                    plan,
+                    _experiment_progress_bar() if show_progress else None,
+                    control,
+                    keep_runs=False,
+                )
+            finally:
+                if show_progress:
+                    print(file=sys.stderr)
+    except (ParamError, RunInProgress) as error:
+        return _usage_error(str(error))
 
-        if out_file is not None:
-            if args.out.lower().endswith(".csv"):
-                write_experiment_csv(result, out_file)
-            else:
-                write_experiment_json(result, out_file)
-        if trials_file is not None:
-            write_trials_csv(result, trials_file)
+    as_csv = bool(args.out) and args.out.lower().endswith(".csv")
+    written = _write_outputs(
+        args,
+        _EXPERIMENT_OUTPUTS,
+        {
+            "--out": lambda out: (write_experiment_csv if as_csv else write_experiment_json)(
+                result, out
+            ),
+            "--trials-csv": lambda out: write_trials_csv(result, out),
+        },
+    )
+    if written not in (EXIT_OK, EXIT_USAGE):
+        return written  # interrupted while writing
     if args.json:
-        print(json.dumps(result.to_dict()))
+        print(json.dumps(result.to_dict(), allow_nan=False))
     else:
         print(format_experiment(result))
-    return _exit_code(received)
+    return written or _exit_code(received)
 
 
-def _plan_dict(plan: ExperimentPlan) -> dict[str, Any]:
-    return {
-        "spec": plan.spec.to_dict(),
-        "total_trials": plan.total_trials,
-        "skipped": [s.to_dict() for s in plan.skipped],
-        "notes": list(plan.notes),
-        "cells": [c.to_dict() for c in plan.cells],
-    }
+def _plan_dict(plan: ExperimentPlan) -> Any:
+    return json_safe(
+        {
+            "spec": plan.spec.to_dict(),
+            "total_trials": plan.total_trials,
+            "skipped": [s.to_dict() for s in plan.skipped],
+            "notes": list(plan.notes),
+            "cells": [c.to_dict() for c in plan.cells],
+        }
+    )
 
 
 def format_plan(plan: ExperimentPlan) -> str:
