@@ -18,6 +18,7 @@ import pytest
 
 from core.procs import child_pids
 from tests.core.cli_helpers import ROOT, cli
+from tests.core.filesystems import tiny_tmpfs
 from tests.core.test_outputs import strict_json, temporaries
 
 pytestmark = pytest.mark.timeout(90)
@@ -79,29 +80,16 @@ def test_a_failing_later_output_leaves_the_earlier_one_whole(
 
 
 @pytest.fixture
-def tiny_tmpfs(tmp_path: Path) -> Iterator[Path]:
-    """A 64 KiB tmpfs: the first large write fills it."""
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
-    try:
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    with tiny_tmpfs(tmp_path / "tiny") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=True, timeout=30)
 
 
 def test_a_full_filesystem_leaves_every_old_file_and_no_fragment(
-    tmp_path: Path, tiny_tmpfs: Path
+    tmp_path: Path, small_disk: Path
 ) -> None:
     records = kept(tmp_path / "k.csv", b"keep\n")
-    result = kept(tiny_tmpfs / "o.json", b'{"old": true}\n')
+    result = kept(small_disk / "o.json", b'{"old": true}\n')
     done = cli(
         "run",
         "--strategy",
@@ -118,7 +106,7 @@ def test_a_full_filesystem_leaves_every_old_file_and_no_fragment(
     assert done.stdout.startswith("strategy")
     assert result.read_bytes() == b'{"old": true}\n'
     assert records.read_bytes() == b"keep\n"  # all or none: the records were not replaced
-    assert temporaries(tiny_tmpfs) == [] and temporaries(tmp_path) == []
+    assert temporaries(small_disk) == [] and temporaries(tmp_path) == []
 
 
 def _group_members(pgid: int) -> set[int]:
