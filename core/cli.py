@@ -7,7 +7,8 @@ import contextlib
 import json
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import partial
 from types import FrameType
 from typing import Any, NoReturn
 
@@ -39,9 +40,12 @@ from core.export import (
 )
 from core.faults import FAULT_KINDS, Fault
 from core.outputs import (
+    Abandoned,
     OutputFailed,
     TextWriter,
+    abandon_on_signals,
     check_output,
+    failure_reason,
     json_safe,
     write_outputs,
     writes_text,
@@ -290,9 +294,9 @@ def _run(args: argparse.Namespace) -> int:
         args,
         _RUN_OUTPUTS,
         {
-            "--records": lambda out: write_records_csv(result, out),
-            "--trace": lambda out: write_chrome_trace(result, out),
-            "--out": lambda out: write_run_json(result, out),
+            "records": partial(write_records_csv, result),
+            "trace": partial(write_chrome_trace, result),
+            "out": partial(write_run_json, result),
         },
     )
     if written not in (EXIT_OK, EXIT_USAGE):
@@ -304,79 +308,44 @@ def _run(args: argparse.Namespace) -> int:
     return written or _exit_code(received)
 
 
-# Each output option and what a message calls its file.
-_RUN_OUTPUTS = {"--records": "records", "--trace": "the trace", "--out": "the result"}
-_EXPERIMENT_OUTPUTS = {
-    "--save-spec": "the spec",
-    "--out": "the experiment",
-    "--trials-csv": "the trials",
-}
-
-
-def _output_path(args: argparse.Namespace, option: str) -> str | None:
-    path: str | None = getattr(args, option.removeprefix("--").replace("-", "_"))
-    return path
+# Each output option's dest and what a message calls its file.
+_RUN_OUTPUTS = {"records": "records", "trace": "the trace", "out": "the result"}
+_EXPERIMENT_OUTPUTS = {"save_spec": "the spec", "out": "the experiment", "trials_csv": "the trials"}
 
 
 def _check_outputs(args: argparse.Namespace, outputs: dict[str, str]) -> str | None:
     """Why one of the outputs given cannot be written (each to a file of its own), or None."""
-    options_of: dict[str, str] = {}  # resolved path -> its option
-    for option, what in outputs.items():
-        path = _output_path(args, option)
+    dests_of: dict[str, str] = {}  # resolved path -> its option's dest
+    for dest, what in outputs.items():
+        path = getattr(args, dest)
         if not path:
             continue
         try:
             resolved = check_output(path)
         except OSError as error:
-            return _cannot_write(what, path, error)
-        if resolved in options_of:
-            return f"{options_of[resolved]} and {option} name the same file: {path}"
-        options_of[resolved] = option
+            return f"cannot write {what} to {path}: {failure_reason(error, path)}"
+        if resolved in dests_of:
+            options = (f"--{d.replace('_', '-')}" for d in (dests_of[resolved], dest))
+            return f"{' and '.join(options)} name the same file: {path}"
+        dests_of[resolved] = dest
     return None
 
 
-class _Abandoned(BaseException):
-    """A signal while writing outputs: the export is given up (BaseException: never swallowed)."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
 def _write_outputs(
-    args: argparse.Namespace, outputs: dict[str, str], writers: dict[str, TextWriter]
+    args: argparse.Namespace, outputs: dict[str, str], writers: Mapping[str, TextWriter]
 ) -> int:
     """Write the outputs given, all or none: EXIT_OK, EXIT_USAGE (one line said why), or the
     exit code of a SIGINT/SIGTERM that abandoned them (their temporary files removed)."""
-    given = {_output_path(args, option): option for option in writers}
-    given.pop(None, None)
-    if not given:
-        return EXIT_OK
-    received: list[int] = []
-
-    def abandon(signum: int, frame: FrameType | None) -> None:
-        received.append(signum)
-        if len(received) == 1:  # once: a second signal must not cut the clean-up short
-            raise _Abandoned(signum)
-
-    previous = {sig: signal.signal(sig, abandon) for sig in (signal.SIGINT, signal.SIGTERM)}
+    given = {path: dest for dest in writers if (path := getattr(args, dest))}
     try:
-        write_outputs([(path, writers[option]) for path, option in given.items() if path])
-    except _Abandoned as abandoned:
+        with abandon_on_signals():
+            write_outputs([(path, writers[dest]) for path, dest in given.items()])
+    except Abandoned as abandoned:
         return _exit_code([abandoned.signum])
     except OutputFailed as error:
-        return _usage_error(_cannot_write(outputs[given[error.output]], error.output, error))
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        what, path = outputs[given[error.output]], error.output
+        return _usage_error(f"cannot write {what} to {path}: {failure_reason(error, path)}")
     return EXIT_OK
-
-
-def _cannot_write(what: str, path: str, error: OSError) -> str:
-    reason = error.strerror or str(error)
-    if error.filename and error.filename != path:
-        reason += f" ({error.filename})"
-    return f"cannot write {what} to {path}: {reason}"
 
 
 @contextlib.contextmanager
@@ -422,18 +391,17 @@ def _experiment(args: argparse.Namespace) -> int:
     except ParamError as error:  # ExperimentSpecError included
         return _usage_error(str(error))
 
-    problem = _check_outputs(
-        args, {"--save-spec": "the spec"} if args.plan else _EXPERIMENT_OUTPUTS
-    )
+    problem = _check_outputs(args, {"save_spec": "the spec"} if args.plan else _EXPERIMENT_OUTPUTS)
     if problem:
         return _usage_error(problem)
     if args.save_spec:  # the spec is known now: saved even if the run is cut short
         spec_text = dump_spec(plan.spec, spec_format(args.save_spec))
-        written = _write_outputs(args, _EXPERIMENT_OUTPUTS, {"--save-spec": writes_text(spec_text)})
+        written = _write_outputs(args, _EXPERIMENT_OUTPUTS, {"save_spec": writes_text(spec_text)})
         if written != EXIT_OK:
             return written
     if args.plan:
-        print(json.dumps(_plan_dict(plan), allow_nan=False) if args.json else format_plan(plan))
+        plan_json = json.dumps(json_safe(_plan_dict(plan)), allow_nan=False)
+        print(plan_json if args.json else format_plan(plan))
         return EXIT_OK
 
     show_progress = sys.stderr.isatty()
@@ -453,16 +421,9 @@ def _experiment(args: argparse.Namespace) -> int:
         return _usage_error(str(error))
 
     as_csv = bool(args.out) and args.out.lower().endswith(".csv")
-    written = _write_outputs(
-        args,
-        _EXPERIMENT_OUTPUTS,
-        {
-            "--out": lambda out: (write_experiment_csv if as_csv else write_experiment_json)(
-                result, out
-            ),
-            "--trials-csv": lambda out: write_trials_csv(result, out),
-        },
-    )
+    write_out = write_experiment_csv if as_csv else write_experiment_json
+    writers = {"out": partial(write_out, result), "trials_csv": partial(write_trials_csv, result)}
+    written = _write_outputs(args, _EXPERIMENT_OUTPUTS, writers)
     if written not in (EXIT_OK, EXIT_USAGE):
         return written  # interrupted while writing
     if args.json:
@@ -472,16 +433,14 @@ def _experiment(args: argparse.Namespace) -> int:
     return written or _exit_code(received)
 
 
-def _plan_dict(plan: ExperimentPlan) -> Any:
-    return json_safe(
-        {
-            "spec": plan.spec.to_dict(),
-            "total_trials": plan.total_trials,
-            "skipped": [s.to_dict() for s in plan.skipped],
-            "notes": list(plan.notes),
-            "cells": [c.to_dict() for c in plan.cells],
-        }
-    )
+def _plan_dict(plan: ExperimentPlan) -> dict[str, Any]:
+    return {
+        "spec": plan.spec.to_dict(),
+        "total_trials": plan.total_trials,
+        "skipped": [s.to_dict() for s in plan.skipped],
+        "notes": list(plan.notes),
+        "cells": [c.to_dict() for c in plan.cells],
+    }
 
 
 def format_plan(plan: ExperimentPlan) -> str:

@@ -22,15 +22,19 @@ import signal
 import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from types import FrameType
 from typing import IO, Any, TypeAlias
 
-from core.text import translatable
+from core.text import Translate, identity, translatable
 
 __all__ = [
     "TEMPORARY_PREFIX",
+    "Abandoned",
     "OutputFailed",
     "TextWriter",
+    "abandon_on_signals",
     "check_output",
+    "failure_reason",
     "finite",
     "json_safe",
     "write_file",
@@ -100,6 +104,12 @@ def _replaceable(path: str) -> str:
     return target
 
 
+def failure_reason(error: OSError, path: str = "", translate: Translate = identity) -> str:
+    """Why error happened, in one line; naming the file that failed unless it is path."""
+    reason = translate(error.strerror) if error.strerror else str(error)
+    return f"{reason} ({error.filename})" if error.filename and error.filename != path else reason
+
+
 # --- writing -------------------------------------------------------------------------
 
 
@@ -119,27 +129,7 @@ def write_outputs(outputs: Sequence[tuple[str, TextWriter]], sync: bool = True) 
     fails; then no target has changed. Any exception (KeyboardInterrupt
     included) removes the temporary files.
     """
-    written: list[tuple[str, str]] = []  # (temporary, target), in the order of outputs
-    try:
-        for path, write in outputs:
-            try:
-                target = _replaceable(path)
-                with _temporary_beside(target, ".tmp", written) as (fd, _):
-                    with os.fdopen(fd, "w", encoding="utf-8", newline="", closefd=False) as out:
-                        write(out)
-                        out.flush()
-                    _finish(fd, sync)
-            except OSError as error:
-                raise OutputFailed.of(error, path) from error
-        for (path, _), (temporary, target) in zip(outputs, list(written), strict=True):
-            try:
-                os.replace(temporary, target)
-            except OSError as error:
-                raise OutputFailed.of(error, path) from error
-            written.remove((temporary, target))
-    except BaseException:
-        _remove(temporary for temporary, _ in written)
-        raise
+    _replace_all([(path, ".tmp", _as_text(write)) for path, write in outputs], sync)
 
 
 def write_file(path: str, write: Callable[[str], None], suffix: str = ".tmp") -> None:
@@ -148,17 +138,41 @@ def write_file(path: str, write: Callable[[str], None], suffix: str = ".tmp") ->
     suffix ends the temporary file's name (an image writer may pick its format
     from it). Raises OutputFailed; on any failure path is untouched.
     """
-    written: list[tuple[str, str]] = []
+
+    def write_to(fd: int, temporary: str) -> None:
+        write(temporary)
+
+    _replace_all([(path, suffix, write_to)], sync=True)
+
+
+def _as_text(write: TextWriter) -> Callable[[int, str], None]:
+    def write_text(fd: int, temporary: str) -> None:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="", closefd=False) as out:
+            write(out)
+
+    return write_text
+
+
+def _replace_all(
+    outputs: Sequence[tuple[str, str, Callable[[int, str], None]]], sync: bool
+) -> None:
+    """(path, suffix, write(fd, temporary path)) each: all written first, then all renamed."""
+    written: list[tuple[str, str]] = []  # (temporary, target), in the order of outputs
     try:
-        try:
-            target = _replaceable(path)
-            with _temporary_beside(target, suffix, written) as (fd, temporary):
-                write(temporary)
-                _finish(fd, sync=True)
-            os.replace(temporary, target)
-        except OSError as error:
-            raise OutputFailed.of(error, path) from error
-        written.clear()
+        for path, suffix, write in outputs:
+            try:
+                target = _replaceable(path)
+                with _temporary_beside(target, suffix, written) as (fd, temporary):
+                    write(fd, temporary)
+                    _finish(fd, sync)
+            except OSError as error:
+                raise OutputFailed.of(error, path) from error
+        for (path, _, _), (temporary, target) in zip(outputs, list(written), strict=True):
+            try:
+                os.replace(temporary, target)
+            except OSError as error:
+                raise OutputFailed.of(error, path) from error
+            written.remove((temporary, target))
     except BaseException:
         _remove(temporary for temporary, _ in written)
         raise
@@ -192,6 +206,33 @@ def _remove(paths: Iterator[str]) -> None:
         for path in paths:
             with contextlib.suppress(OSError):
                 os.unlink(path)
+
+
+class Abandoned(BaseException):
+    """SIGINT or SIGTERM while writing (BaseException: no `except Exception` swallows it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def abandon_on_signals() -> Iterator[None]:
+    """Inside, the first SIGINT or SIGTERM raises Abandoned, so that a write in progress is
+    given up and its temporary files removed; later ones wait. Main thread only."""
+    received: list[int] = []
+
+    def abandon(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        if len(received) == 1:  # once: a second signal must not cut the clean-up short
+            raise Abandoned(signum)
+
+    previous = {sig: signal.signal(sig, abandon) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @contextlib.contextmanager

@@ -37,7 +37,7 @@ from core.export import (
     write_run_json,
     write_trials_csv,
 )
-from core.outputs import TextWriter, write_file, write_outputs, writes_text
+from core.outputs import TextWriter, failure_reason, write_file, write_outputs, writes_text
 from core.result import RunResult
 from gui.bridge import ExperimentController, RunController
 from gui.experiment_tab import ExperimentTab
@@ -517,8 +517,5 @@ def _tr(source: str) -> str:
 
 
 def _reason(error: OSError) -> str:
-    if error.strerror:
-        # core.outputs's own reasons are marked for translation; the system's pass as they are
-        reason = core_text(error.strerror)
-        return f"{reason} ({error.filename})" if error.filename else reason
-    return str(error)
+    # core.outputs's own reasons are marked for translation; the system's pass as they are.
+    return failure_reason(error, translate=core_text)

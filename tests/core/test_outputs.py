@@ -120,7 +120,11 @@ def test_a_symlink_at_the_target_is_replaced_not_followed(tmp_path: Path) -> Non
     assert not link.is_symlink() and link.read_text() == "{}\n"
     dangling = tmp_path / "dangling.png"
     dangling.symlink_to(tmp_path / "nowhere" / "x.png")
-    write_file(str(dangling), lambda temporary: Path(temporary).write_bytes(b"png"), ".png")
+
+    def write_png(temporary: str) -> None:
+        Path(temporary).write_bytes(b"png")
+
+    write_file(str(dangling), write_png, ".png")
     assert not dangling.is_symlink() and dangling.read_bytes() == b"png"
 
 
