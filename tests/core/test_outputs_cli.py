@@ -133,11 +133,12 @@ def _wait_until_group_is_gone(pgid: int, bound_s: float = 10.0) -> set[int]:
     return left
 
 
-def _start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
-    """The CLI in a session (and process group) of its own, its temporary directories in
-    tmp_path/tmp (a main process killed outright cannot remove its own)."""
+@contextlib.contextmanager
+def _started(tmp_path: Path, *args: str) -> Iterator[subprocess.Popen[str]]:
+    """The CLI in a process group of its own, its temporary directories in tmp_path/tmp (a
+    main process killed outright cannot remove its own); the group is gone at the end."""
     (tmp_path / "tmp").mkdir()
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, str(ROOT / "main.py"), *args],
         cwd=ROOT,
         env={**os.environ, "TMPDIR": str(tmp_path / "tmp")},
@@ -146,6 +147,17 @@ def _start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
         text=True,
         start_new_session=True,
     )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+        # What it started ends with SIGTERM (the resource tracker ignores it and leaves,
+        # cleaning up, once the workers are gone).
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        _wait_until_group_is_gone(process.pid)
 
 
 def _wait_for(
@@ -166,48 +178,32 @@ def test_a_signal_during_the_export_abandons_it_cleanly(
     trace = kept(tmp_path / "t.json", b"{}\n")
     result = kept(tmp_path / "o.json", b'{"old": true}\n')
     # 100,000 items make each export take long enough to be caught at it.
-    process = _start(
+    with _started(
         tmp_path,
         *("run", "--strategy", "sentinel-per-worker", "--items", "100000"),
         *("--records", str(records), "--trace", str(trace), "--out", str(result)),
-    )
-    try:
+    ) as process:
         _wait_for(lambda: any(n.endswith(".tmp") for n in temporaries(tmp_path)), process, "export")
-        process.send_signal(signum)
+        process.send_signal(signum)  # to the main process only
         stdout, stderr = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        assert _wait_until_group_is_gone(process.pid) == set()
     assert process.returncode == exit_code, stderr
     assert stderr == "" and stdout == ""
     assert records.read_bytes() == b"keep\n"
     assert trace.read_bytes() == b"{}\n"
     assert result.read_bytes() == b'{"old": true}\n'
     assert temporaries(tmp_path) == []
-    assert _wait_until_group_is_gone(process.pid) == set()
 
 
 def test_sigkill_during_the_run_leaves_the_old_output_whole(tmp_path: Path) -> None:
     result = kept(tmp_path / "o.json", b'{"old": true}\n')
-    process = _start(
+    with _started(
         tmp_path,
         *("run", "--strategy", "seed-empty-after-get", "--items", "100000", "--work-ms", "1"),
         *("--out", str(result)),
-    )
-    try:
+    ) as process:
         _wait_for(lambda: child_pids(process.pid), process, "worker")
         process.kill()
-        process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-        # What the main process started ends with SIGTERM (the resource tracker ignores it and
-        # leaves, cleaning up, once the workers are gone).
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        _wait_until_group_is_gone(process.pid)
     assert result.read_bytes() == b'{"old": true}\n'
     assert temporaries(tmp_path) == []
 
