@@ -7,9 +7,10 @@ import contextlib
 import json
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import partial
 from types import FrameType
-from typing import IO, Any, NoReturn
+from typing import Any, NoReturn
 
 from core.backends import backend_names
 from core.control import RunControl
@@ -38,6 +39,17 @@ from core.export import (
     write_trials_csv,
 )
 from core.faults import FAULT_KINDS, Fault
+from core.outputs import (
+    Abandoned,
+    OutputFailed,
+    TextWriter,
+    abandon_on_signals,
+    check_output,
+    failure_reason,
+    json_safe,
+    write_outputs,
+    writes_text,
+)
 from core.params import PARAMS, START_METHODS, RunParams
 from core.result import Progress, RunResult
 from core.strategies import STRATEGIES
@@ -262,51 +274,78 @@ def _run(args: argparse.Namespace) -> int:
         validate(params)  # before any file is created or truncated
     except ParamError as error:
         return _usage_error(str(error))
-    with contextlib.ExitStack() as files:
-        # Open before the run: an unwritable path is an input error, found in time.
-        try:
-            records_file = _open_output(files, args.records, "records")
-            trace_file = _open_output(files, args.trace, "the trace")
-            out_file = _open_output(files, args.out, "the result")
-        except _OutputError as error:
-            return _usage_error(str(error))
+    # Checked before the run: an unwritable path is an input error, found in time.
+    problem = _check_outputs(args, _RUN_OUTPUTS)
+    if problem:
+        return _usage_error(problem)
 
-        show_progress = not args.json and sys.stderr.isatty()
-        try:
-            with _cancel_on_signals() as (control, received):
-                try:
-                    result = run(params, _progress_printer() if show_progress else None, control)
-                finally:
-                    if show_progress:
-                        print(file=sys.stderr)
-        except (ParamError, RunInProgress) as error:
-            return _usage_error(str(error))
+    show_progress = not args.json and sys.stderr.isatty()
+    try:
+        with _cancel_on_signals() as (control, received):
+            try:
+                result = run(params, _progress_printer() if show_progress else None, control)
+            finally:
+                if show_progress:
+                    print(file=sys.stderr)
+    except (ParamError, RunInProgress) as error:
+        return _usage_error(str(error))
 
-        if records_file is not None:
-            write_records_csv(result, records_file)
-        if trace_file is not None:
-            write_chrome_trace(result, trace_file)
-        if out_file is not None:
-            write_run_json(result, out_file)
+    written = _write_outputs(
+        args,
+        _RUN_OUTPUTS,
+        {
+            "records": partial(write_records_csv, result),
+            "trace": partial(write_chrome_trace, result),
+            "out": partial(write_run_json, result),
+        },
+    )
+    if written not in (EXIT_OK, EXIT_USAGE):
+        return written  # interrupted while writing
     if args.json:
-        print(json.dumps(result.to_dict()))
+        print(json.dumps(result.to_dict(), allow_nan=False))
     else:
         print(format_summary(result, show_stacks=args.stacks))
-    return _exit_code(received)
+    return written or _exit_code(received)
 
 
-class _OutputError(Exception):
-    pass
+# Each output option's dest and what a message calls its file.
+_RUN_OUTPUTS = {"records": "records", "trace": "the trace", "out": "the result"}
+_EXPERIMENT_OUTPUTS = {"save_spec": "the spec", "out": "the experiment", "trials_csv": "the trials"}
 
 
-def _open_output(files: contextlib.ExitStack, path: str | None, what: str) -> IO[str] | None:
-    if not path:
-        return None
+def _check_outputs(args: argparse.Namespace, outputs: dict[str, str]) -> str | None:
+    """Why one of the outputs given cannot be written (each to a file of its own), or None."""
+    dests_of: dict[str, str] = {}  # resolved path -> its option's dest
+    for dest, what in outputs.items():
+        path = getattr(args, dest)
+        if not path:
+            continue
+        try:
+            resolved = check_output(path)
+        except OSError as error:
+            return f"cannot write {what} to {path}: {failure_reason(error, path)}"
+        if resolved in dests_of:
+            options = (f"--{d.replace('_', '-')}" for d in (dests_of[resolved], dest))
+            return f"{' and '.join(options)} name the same file: {path}"
+        dests_of[resolved] = dest
+    return None
+
+
+def _write_outputs(
+    args: argparse.Namespace, outputs: dict[str, str], writers: Mapping[str, TextWriter]
+) -> int:
+    """Write the outputs given, all or none: EXIT_OK, EXIT_USAGE (one line said why), or the
+    exit code of a SIGINT/SIGTERM that abandoned them (their temporary files removed)."""
+    given = {path: dest for dest in writers if (path := getattr(args, dest))}
     try:
-        handle = open(path, "w", newline="", encoding="utf-8")  # noqa: SIM115
-    except OSError as error:
-        raise _OutputError(f"cannot write {what} to {path}: {error.strerror or error}") from None
-    return files.enter_context(handle)
+        with abandon_on_signals():
+            write_outputs([(path, writers[dest]) for path, dest in given.items()])
+    except Abandoned as abandoned:
+        return _exit_code([abandoned.signum])
+    except OutputFailed as error:
+        what, path = outputs[given[error.output]], error.output
+        return _usage_error(f"cannot write {what} to {path}: {failure_reason(error, path)}")
+    return EXIT_OK
 
 
 @contextlib.contextmanager
@@ -352,48 +391,46 @@ def _experiment(args: argparse.Namespace) -> int:
     except ParamError as error:  # ExperimentSpecError included
         return _usage_error(str(error))
 
-    with contextlib.ExitStack() as files:
-        try:
-            spec_file = _open_output(files, args.save_spec, "the spec")
-            out_file = None if args.plan else _open_output(files, args.out, "the experiment")
-            trials_file = None if args.plan else _open_output(files, args.trials_csv, "the trials")
-        except _OutputError as error:
-            return _usage_error(str(error))
-        if spec_file is not None:
-            spec_file.write(dump_spec(plan.spec, spec_format(args.save_spec)))
-            spec_file.close()
-        if args.plan:
-            print(json.dumps(_plan_dict(plan)) if args.json else format_plan(plan))
-            return EXIT_OK
+    problem = _check_outputs(args, {"save_spec": "the spec"} if args.plan else _EXPERIMENT_OUTPUTS)
+    if problem:
+        return _usage_error(problem)
+    if args.save_spec:  # the spec is known now: saved even if the run is cut short
+        spec_text = dump_spec(plan.spec, spec_format(args.save_spec))
+        written = _write_outputs(args, _EXPERIMENT_OUTPUTS, {"save_spec": writes_text(spec_text)})
+        if written != EXIT_OK:
+            return written
+    if args.plan:
+        plan_json = json.dumps(json_safe(_plan_dict(plan)), allow_nan=False)
+        print(plan_json if args.json else format_plan(plan))
+        return EXIT_OK
 
-        show_progress = sys.stderr.isatty()
-        try:
-            with _cancel_on_signals() as (control, received):
-                try:
-                    result = run_experiment(
-                        plan,
-                        _experiment_progress_bar() if show_progress else None,
-                        control,
-                        keep_runs=False,
-                    )
-                finally:
-                    if show_progress:
-                        print(file=sys.stderr)
-        except (ParamError, RunInProgress) as error:
-            return _usage_error(str(error))
+    show_progress = sys.stderr.isatty()
+    try:
+        with _cancel_on_signals() as (control, received):
+            try:
+                result = run_experiment(
+                    plan,
+                    _experiment_progress_bar() if show_progress else None,
+                    control,
+                    keep_runs=False,
+                )
+            finally:
+                if show_progress:
+                    print(file=sys.stderr)
+    except (ParamError, RunInProgress) as error:
+        return _usage_error(str(error))
 
-        if out_file is not None:
-            if args.out.lower().endswith(".csv"):
-                write_experiment_csv(result, out_file)
-            else:
-                write_experiment_json(result, out_file)
-        if trials_file is not None:
-            write_trials_csv(result, trials_file)
+    as_csv = bool(args.out) and args.out.lower().endswith(".csv")
+    write_out = write_experiment_csv if as_csv else write_experiment_json
+    writers = {"out": partial(write_out, result), "trials_csv": partial(write_trials_csv, result)}
+    written = _write_outputs(args, _EXPERIMENT_OUTPUTS, writers)
+    if written not in (EXIT_OK, EXIT_USAGE):
+        return written  # interrupted while writing
     if args.json:
-        print(json.dumps(result.to_dict()))
+        print(json.dumps(result.to_dict(), allow_nan=False))
     else:
         print(format_experiment(result))
-    return _exit_code(received)
+    return written or _exit_code(received)
 
 
 def _plan_dict(plan: ExperimentPlan) -> dict[str, Any]:

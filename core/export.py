@@ -20,7 +20,8 @@ The trace opens in Perfetto (ui.perfetto.dev) and chrome://tracing:
 - the timeline's state changes (took item, saw q.empty() == True, blocked in
   q.get(), exited, ...) are instant ("i") events on the worker's track.
 
-Times are microseconds since the run started.
+Times are microseconds since the run started; an event whose time is not a
+finite number is left out (the JSON stays strict: no NaN, no Infinity).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from typing import IO, Any
 
 from core.experiment.plan import COORDINATE_COLUMNS, Cell
 from core.experiment.results import COUNTED_OUTCOMES, CellResult, ExperimentResult, TrialSummary
+from core.outputs import json_safe
 from core.result import STATUS_DROPPED, STATUS_LABELS, RunResult
 
 # Perfetto treats pid 0 and tid 0 as the kernel's idle task ("swapper") and
@@ -68,7 +70,7 @@ def write_records_csv(result: RunResult, out: IO[str]) -> None:
 
 def write_run_json(result: RunResult, out: IO[str], include_records: bool = True) -> None:
     """The RunResult as one JSON object (RunResult.to_dict), records included by default."""
-    json.dump(result.to_dict(include_records=include_records), out)
+    json.dump(result.to_dict(include_records=include_records), out, allow_nan=False)
     out.write("\n")
 
 
@@ -84,14 +86,14 @@ def chrome_trace(result: RunResult) -> dict[str, Any]:
 def write_chrome_trace(result: RunResult, out: IO[str]) -> None:
     """chrome_trace(result), written event by event (a million items stay cheap)."""
     out.write('{"displayTimeUnit": "ms", "otherData": ')
-    json.dump(_trace_metadata(result), out)
+    json.dump(_trace_metadata(result), out, allow_nan=False)
     out.write(', "traceEvents": [\n')
     first = True
     for event in trace_events(result):
         if not first:
             out.write(",\n")
         first = False
-        out.write(json.dumps(event, separators=(",", ":")))
+        out.write(json.dumps(event, separators=(",", ":"), allow_nan=False))
     out.write("\n]}\n")
 
 
@@ -104,7 +106,7 @@ def trace_events(result: RunResult) -> Iterator[dict[str, Any]]:
     yield from spans
     yield from instants
     yield from _counters(result)
-    end = _us(result.elapsed_s)
+    end = _us(_run_end(result))
     yield {
         "name": "verdict: " + " + ".join(result.outcomes),
         "cat": "run",
@@ -118,7 +120,7 @@ def trace_events(result: RunResult) -> Iterator[dict[str, Any]]:
 
 
 def _trace_metadata(result: RunResult) -> dict[str, Any]:
-    return {
+    metadata: dict[str, Any] = {
         "generator": "QueueScope",
         "strategy": result.params.strategy,
         "outcome": result.outcome,
@@ -130,6 +132,13 @@ def _trace_metadata(result: RunResult) -> dict[str, Any]:
         "params": result.params.to_dict(),
         "started_at": result.started_at,
     }
+    safe: dict[str, Any] = json_safe(metadata)
+    return safe
+
+
+def _run_end(result: RunResult) -> float:
+    """Seconds from the start to the end of the run; 0 if that is not a finite number."""
+    return result.elapsed_s if math.isfinite(result.elapsed_s) else 0.0
 
 
 def _us(seconds: float) -> float:
@@ -193,15 +202,15 @@ def _meta(kind: str, pid: int, tid: int, **args: Any) -> dict[str, Any]:
 
 def _item_spans(result: RunResult, tracks: _Tracks) -> list[dict[str, Any]]:
     records = result.records
-    end_ns = round(result.elapsed_s * 1e9)
+    end_ns = round(_run_end(result) * 1e9)
     by_worker: dict[int, list[tuple[int, int, int, bool]]] = {}
     for i in range(len(records)):
         start = records.t_start[i]
-        if math.isnan(start):
+        if not math.isfinite(start):
             continue
         done = records.t_done[i]
         times = records.times_processed[i]
-        if times >= 1 and not math.isnan(done):
+        if times >= 1 and math.isfinite(done):
             start_ns, done_ns, unfinished = round(start * 1e9), round(done * 1e9), False
             # A second processing still under way: t_start is newer than t_done.
             done_ns = max(done_ns, start_ns)
@@ -230,7 +239,7 @@ def _item_spans(result: RunResult, tracks: _Tracks) -> list[dict[str, Any]]:
                 "status": STATUS_LABELS[records.status[i]],
             }
             taken = records.t_take[i]
-            if not math.isnan(taken):
+            if math.isfinite(taken):
                 args["taken_at_ms"] = round(taken * 1000.0, 6)
             events.append(
                 {
@@ -249,6 +258,8 @@ def _item_spans(result: RunResult, tracks: _Tracks) -> list[dict[str, Any]]:
 
 def _instants(result: RunResult, tracks: _Tracks) -> Iterator[dict[str, Any]]:
     for event in result.timeline:
+        if not math.isfinite(event.t):
+            continue
         pid, tid = (MAIN_PID, MAIN_TID) if event.worker <= 0 else tracks.track(event.worker)
         args: dict[str, Any] = {"kind": event.kind}
         if event.item is not None:
@@ -265,7 +276,7 @@ def _instants(result: RunResult, tracks: _Tracks) -> Iterator[dict[str, Any]]:
         }
     records = result.records
     for i in range(len(records)):
-        if records.status[i] != STATUS_DROPPED or math.isnan(records.t_take[i]):
+        if records.status[i] != STATUS_DROPPED or not math.isfinite(records.t_take[i]):
             continue
         pid, tid = tracks.track(records.worker[i])
         yield {
@@ -282,6 +293,8 @@ def _instants(result: RunResult, tracks: _Tracks) -> Iterator[dict[str, Any]]:
 
 def _counters(result: RunResult) -> Iterator[dict[str, Any]]:
     for t, depth, processed in result.depth_samples:
+        if not math.isfinite(t):
+            continue
         ts = _us(t)
         yield {
             "name": "queue depth",
@@ -308,7 +321,7 @@ def write_experiment_json(
     result: ExperimentResult, out: IO[str], include_trials: bool = True
 ) -> None:
     """The experiment as one JSON object: spec, notes, skipped, and cells with their trials."""
-    json.dump(result.to_dict(include_trials=include_trials), out, indent=1)
+    json.dump(result.to_dict(include_trials=include_trials), out, indent=1, allow_nan=False)
     out.write("\n")
 
 

@@ -7,6 +7,7 @@ from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.outputs import json_safe
 from core.params import RunParams
 from core.states import EventKind, WorkerStatus
 from core.text import Sentence, translatable
@@ -179,6 +180,7 @@ class RunResult:
     diagnosis_sentences: tuple[Sentence, ...] = ()
 
     def to_dict(self, include_records: bool = False) -> dict[str, Any]:
+        """Plain JSON data: a time that is not a finite number is null."""
         data: dict[str, Any] = {
             "strategy": self.params.strategy,
             "outcome": self.outcome,
@@ -199,10 +201,11 @@ class RunResult:
             "depth_samples": [list(s) for s in self.depth_samples],
             "started_at": self.started_at,
         }
+        data = json_safe(data)
         if include_records:
-            data["records"] = self.records.rows()
+            data["records"] = self.records.rows()  # rows() is strict already, and large
         return data
 
 
 def _num(value: float) -> float | None:
-    return None if math.isnan(value) else round(value, 6)
+    return round(value, 6) if math.isfinite(value) else None

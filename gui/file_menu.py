@@ -1,17 +1,17 @@
 """The window's File menu: experiment specs, exports of a run and of an experiment, plots.
 
-Every file is written to a temporary file next to the target and renamed
-over it, so a failed export leaves neither a half-written file nor a changed
-window: the result stays on screen, and the error goes to the status bar and
-a message box. File dialogs go through ask_save_path()/ask_open_path(), which
-tests replace.
+Every file is written through core.outputs: to a temporary file next to the
+target, renamed over it when complete (a symlink there is replaced, never
+followed; a directory or a device is refused), so a failed export leaves
+neither a half-written file nor a changed window: the result stays on screen,
+and the error goes to the status bar and a message box. File dialogs go
+through ask_save_path()/ask_open_path(), which tests replace.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +37,7 @@ from core.export import (
     write_run_json,
     write_trials_csv,
 )
+from core.outputs import TextWriter, failure_reason, write_file, write_outputs, writes_text
 from core.result import RunResult
 from gui.bridge import ExperimentController, RunController
 from gui.experiment_tab import ExperimentTab
@@ -74,46 +75,6 @@ def experiment_file_name(result: ExperimentResult, suffix: str) -> str:
     """queuescope-experiment-<N>cells-<YYYYmmdd-HHMMSS><suffix>"""
     cells = len(result.cells)
     return f"queuescope-experiment-{cells}cells-{stamp(result.started_at)}{suffix}"
-
-
-def _umask() -> int:
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    return 0o022
-
-
-def atomic_write(path: str, write: Callable[[str], None], suffix: str = ".tmp") -> None:
-    """write(temporary path) next to path, then rename it over path.
-
-    Raises OSError; on any failure the temporary file is removed and path is
-    untouched. The file gets the permissions a plain open() would give it.
-    """
-    target = os.path.abspath(path)
-    fd, temporary = tempfile.mkstemp(
-        prefix=".queuescope-", suffix=suffix, dir=os.path.dirname(target)
-    )
-    os.close(fd)
-    try:
-        write(temporary)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-def atomic_write_text(path: str, write: Callable[[IO[str]], None]) -> None:
-    def write_to(temporary: str) -> None:
-        with open(temporary, "w", encoding="utf-8", newline="") as out:
-            write(out)
-
-    atomic_write(path, write_to)
 
 
 class _PngError(OSError):
@@ -473,16 +434,11 @@ class FileMenu(QObject):
         )
         if not path:
             return False
-        text = dump_spec(spec, spec_format(path))
-
-        def write(out: IO[str]) -> None:
-            out.write(text)
-
         return self._write_text(
             path,
             self.tr("Could not write the experiment spec to {path}"),
             self.tr("Saved the experiment spec to {path}"),
-            write,
+            writes_text(dump_spec(spec, spec_format(path))),
         )
 
     # --- exports -----------------------------------------------------------------
@@ -519,7 +475,7 @@ class FileMenu(QObject):
                 raise _PngError(self.tr("Qt could not write the PNG image"))
 
         try:
-            atomic_write(path, write, suffix=".png")
+            write_file(path, write, suffix=".png")
         except OSError as error:
             self.report_error(_tr(PLOT_FAILED).format(path=path), _reason(error))
             return False
@@ -528,13 +484,11 @@ class FileMenu(QObject):
 
     # --- internals ---------------------------------------------------------------
 
-    def _write_text(
-        self, path: str, failed: str, saved: str, write: Callable[[IO[str]], None]
-    ) -> bool:
+    def _write_text(self, path: str, failed: str, saved: str, write: TextWriter) -> bool:
         """failed and saved: translated messages with a {path} placeholder."""
         self.window.setCursor(Qt.CursorShape.WaitCursor)
         try:
-            atomic_write_text(path, write)
+            write_outputs([(path, write)])
         except OSError as error:
             self.report_error(failed.format(path=path), _reason(error))
             return False
@@ -563,6 +517,5 @@ def _tr(source: str) -> str:
 
 
 def _reason(error: OSError) -> str:
-    if error.strerror:
-        return f"{error.strerror} ({error.filename})" if error.filename else error.strerror
-    return str(error)
+    # core.outputs's own reasons are marked for translation; the system's pass as they are.
+    return failure_reason(error, translate=core_text)

@@ -10,6 +10,7 @@ from typing import Any
 from core.experiment.plan import Cell, ExperimentPlan
 from core.experiment.spec import ExperimentSpec
 from core.experiment.stats import Rate
+from core.outputs import finite, json_safe
 from core.result import RunResult
 from core.text import Sentence
 
@@ -74,8 +75,8 @@ class TrialSummary:
             "processed": self.processed,
             "lost": self.lost,
             "duplicated": self.duplicated,
-            "elapsed_s": round(self.elapsed_s, 6),
-            "items_per_s": round(self.items_per_s, 3),
+            "elapsed_s": finite(round(self.elapsed_s, 6)),
+            "items_per_s": finite(round(self.items_per_s, 3)),
             "diagnosis": self.diagnosis,
         }
 
@@ -145,7 +146,8 @@ class CellResult:
         data["items_per_s"] = {"median": None if items_per_s is None else round(items_per_s, 3)}
         if include_trials:
             data["runs"] = [t.to_dict() for t in self.trials]
-        return data
+        safe: dict[str, Any] = json_safe(data)
+        return safe
 
 
 @dataclass
@@ -169,7 +171,8 @@ class ExperimentResult:
         return None
 
     def to_dict(self, include_trials: bool = True) -> dict[str, Any]:
-        return {
+        """Plain JSON data: a number that is not finite is null."""
+        data = {
             "spec": self.spec.to_dict(),
             "cancelled": self.cancelled,
             "trials_done": self.trials_done,
@@ -182,6 +185,8 @@ class ExperimentResult:
             "notes": list(self.plan.notes),
             "cells": [c.to_dict(include_trials) for c in self.cells],
         }
+        safe: dict[str, Any] = json_safe(data)
+        return safe
 
 
 @dataclass(frozen=True)

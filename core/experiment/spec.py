@@ -20,6 +20,7 @@ from typing import Any
 from core.backends import backend_names
 from core.errors import ParamError
 from core.faults import FAULT_KINDS, Fault
+from core.outputs import json_safe
 from core.params import (
     MAX_CHUNKSIZE,
     MAX_SECONDS,
@@ -264,7 +265,7 @@ def load_spec(path: str | os.PathLike[str]) -> ExperimentSpec:
 def dump_spec(spec: ExperimentSpec, fmt: str = "json") -> str:
     """The spec as "json" or "toml" text; parse_spec reads either back to the same spec."""
     if fmt == "json":
-        return json.dumps(spec.to_dict(), indent=2) + "\n"
+        return json.dumps(json_safe(spec.to_dict()), indent=2, allow_nan=False) + "\n"
     if fmt != "toml":
         raise ValueError(f"unknown spec format {fmt!r}; use 'json' or 'toml'")
     lines = ["# QueueScope experiment spec"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from gui.file_menu import (
     SAVE_OUTCOMES,
     SAVE_TIMING,
 )
+from tests.core.filesystems import fill, tiny_tmpfs
 from tests.gui.experiment_helpers import run_experiment_through_window, small_spec
 from tests.gui.helpers import run_through_window, set_params
 
@@ -235,3 +238,44 @@ def test_a_spec_with_fork_is_opened_without_it_and_says_so(
     assert window.file_menu.open_spec() is True
     assert window.experiment_tab.spec_panel.spec().start_methods == ("forkserver",)
     assert "fork is not run from the window" in window.statusBar().currentMessage()
+
+
+@pytest.mark.timeout(60)
+def test_an_export_to_a_symlink_replaces_the_link_and_never_its_target(
+    window: MainWindow, run_result: RunResult, save_paths: SavePaths
+) -> None:
+    victim = save_paths.directory / "victim.txt"
+    victim.write_text("keep\n")
+    for entry, name in ((EXPORT_RESULT, "o.json"), (EXPORT_TRACE, "t.json"), (SAVE_LANES, "l.png")):
+        link = save_paths.directory / name
+        link.symlink_to(victim)
+        save_paths.answer = str(link)
+        assert window.file_menu.export(entry) is True, window.statusBar().currentMessage()
+        assert not link.is_symlink() and link.stat().st_size > 0
+    assert victim.read_text() == "keep\n"
+    assert json.loads((save_paths.directory / "o.json").read_text())["items"] == 40
+
+
+@pytest.mark.timeout(60)
+def test_a_failing_export_keeps_the_old_file_and_says_why(
+    window: MainWindow, run_result: RunResult, save_paths: SavePaths
+) -> None:
+    with tiny_tmpfs(save_paths.directory / "full") as disk:
+        old = disk / "o.json"
+        old.write_bytes(b'{"old": true}\n')
+        fill(disk)
+        save_paths.answer = str(old)
+        assert window.file_menu.export(EXPORT_RESULT) is False
+        assert old.read_bytes() == b'{"old": true}\n'
+        assert sorted(p.name for p in disk.iterdir()) == ["filler", "o.json"]  # no temporary
+        box = window.file_menu.last_message_box
+        assert box is not None and "No space left on device" in box.informativeText()
+        box.close()
+
+    save_paths.answer = "/dev/full"  # a device is refused, never replaced by a file
+    assert window.file_menu.export(EXPORT_RECORDS) is False
+    assert "not a regular file" in window.statusBar().currentMessage()
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    box = window.file_menu.last_message_box
+    assert box is not None
+    box.close()
