@@ -20,7 +20,16 @@ from PySide6.QtWidgets import QPlainTextEdit
 from core.experiment import ExperimentResult
 from core.export import write_experiment_json, write_run_json
 from core.result import RunResult
-from gui.result_files import EXPERIMENT_FILE, RUN_FILE, ResultFileError, open_experiment, open_run
+from gui.result_files import (
+    EXPERIMENT_FILE,
+    RUN_FILE,
+    SPEC_FILE,
+    ResultFileError,
+    open_experiment,
+    open_run,
+    store_files,
+    stored_files,
+)
 
 KEPT_KEY = "restart/kept"
 KEPT_PREFIX = "queuescope-kept-"
@@ -36,44 +45,33 @@ def keep_for_restart(
     if run is None and experiment is None:
         return []
     directory = tempfile.mkdtemp(prefix=KEPT_PREFIX)
-    entries: list[str] = []
+    entries: list[tuple[str, str]] = []
     try:
         if run is not None:
             path = os.path.join(directory, "run.json")
             with open(path, "w", encoding="utf-8") as out:
                 write_run_json(run, out)
-            entries.append(f"{RUN_FILE}:{path}")
+            entries.append((RUN_FILE, path))
         if experiment is not None:
             path = os.path.join(directory, "experiment.json")
             with open(path, "w", encoding="utf-8") as out:
                 write_experiment_json(experiment, out)
-            entries.append(f"{EXPERIMENT_FILE}:{path}")
+            entries.append((EXPERIMENT_FILE, path))
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
-    settings.setValue(KEPT_KEY, entries)
+    store_files(settings, KEPT_KEY, entries)
     settings.sync()
-    return [entry.partition(":")[2] for entry in entries]
+    return [path for _, path in entries]
 
 
 def take_kept(settings: QSettings) -> list[tuple[str, str]]:
     """(kind, path) of the kept files, and forget them in settings."""
-    stored = settings.value(KEPT_KEY)
-    if stored is None:
-        return []
+    stored = stored_files(settings, KEPT_KEY)
     settings.remove(KEPT_KEY)
     settings.sync()
-    if isinstance(stored, str):
-        stored = [stored]
-    if not isinstance(stored, list):
-        return []
-    kept = []
-    for entry in stored:
-        kind, _, path = str(entry).partition(":")
-        # Only files this module wrote: a kept path is in a directory it made.
-        if kind in (RUN_FILE, EXPERIMENT_FILE) and _is_ours(path):
-            kept.append((kind, path))
-    return kept
+    # Only files this module wrote: a kept path is in a directory it made.
+    return [(kind, path) for kind, path in stored if kind != SPEC_FILE and _is_ours(path)]
 
 
 def remove_kept(paths: list[str]) -> None:

@@ -128,17 +128,7 @@ class RecentFiles:
 
     def entries(self) -> list[tuple[str, str]]:
         """(kind, path) pairs; entries the settings garbled are skipped."""
-        stored = self.settings.value(RECENT_KEY)
-        if isinstance(stored, str):  # QSettings gives a one-element list back as a string
-            stored = [stored]
-        if not isinstance(stored, list):
-            return []
-        entries = []
-        for entry in stored:
-            kind, _, path = str(entry).partition(":")
-            if kind in FILE_KINDS and path:
-                entries.append((kind, path))
-        return entries
+        return stored_files(self.settings, RECENT_KEY)
 
     def add(self, kind: str, path: str) -> None:
         path = os.path.abspath(path)
@@ -157,4 +147,23 @@ class RecentFiles:
         self._store([])
 
     def _store(self, entries: list[tuple[str, str]]) -> None:
-        self.settings.setValue(RECENT_KEY, [f"{kind}:{path}" for kind, path in entries])
+        store_files(self.settings, RECENT_KEY, entries)
+
+
+def stored_files(settings: QSettings, key: str) -> list[tuple[str, str]]:
+    """The (kind, path) list saved under key by store_files(); garbled entries are skipped."""
+    stored = settings.value(key)
+    if isinstance(stored, str):  # QSettings gives a one-element list back as a string
+        stored = [stored]
+    if not isinstance(stored, list):
+        return []
+    entries = []
+    for entry in stored:
+        kind, _, path = str(entry).partition(":")
+        if kind in FILE_KINDS and path:
+            entries.append((kind, path))
+    return entries
+
+
+def store_files(settings: QSettings, key: str, entries: list[tuple[str, str]]) -> None:
+    settings.setValue(key, [f"{kind}:{path}" for kind, path in entries])
