@@ -13,10 +13,6 @@ from gui.about import AboutDialog, WhatIsThisPage, post_params
 from gui.params_panel import ParamsPanel
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
-
 class HelpMenu(QObject):
     """Help → What is this? / About; Try it puts a loop of the post in the Run tab."""
 
@@ -25,11 +21,11 @@ class HelpMenu(QObject):
         self.window = window
         self.params_panel = params_panel
         self.tabs = tabs
-        menu = window.menuBar().addMenu(_tr("&Help"))
-        what = menu.addAction(_tr("What is this?"))
+        menu = window.menuBar().addMenu(QCoreApplication.translate("MainWindow", "&Help"))
+        what = menu.addAction(QCoreApplication.translate("MainWindow", "What is this?"))
         what.setObjectName("whatIsThisAction")
         what.triggered.connect(self.show_what_is_this)
-        about = menu.addAction(_tr("About QueueScope"))
+        about = menu.addAction(QCoreApplication.translate("MainWindow", "About QueueScope"))
         about.setObjectName("aboutAction")
         about.triggered.connect(self.show_about)
         self.menu = menu

@@ -37,42 +37,44 @@ class ResultFileError(Exception):
     """A file that cannot be shown; str(error) is the reason, in the window's language."""
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ResultFiles", text)
-
-
 def read_json(path: str) -> Any:
     """The file's JSON data; raises ResultFileError (too big, unreadable, not strict JSON)."""
     try:
         size = os.stat(path).st_size
         if size > MAX_RESULT_BYTES:
             raise ResultFileError(
-                _tr("The file is {size} MB; results up to {limit} MB are opened.").format(
-                    size=f"{size / 1e6:,.0f}", limit=f"{MAX_RESULT_BYTES / 1e6:,.0f}"
-                )
+                QCoreApplication.translate(
+                    "ResultFiles", "The file is {size} MB; results up to {limit} MB are opened."
+                ).format(size=f"{size / 1e6:,.0f}", limit=f"{MAX_RESULT_BYTES / 1e6:,.0f}")
             )
         with open(path, "rb") as source:
             raw = source.read(MAX_RESULT_BYTES + 1)
     except OSError as error:
         raise ResultFileError(str(error.strerror or error)) from None
     if len(raw) > MAX_RESULT_BYTES:  # grew since stat()
-        raise ResultFileError(_tr("The file is too big to be a result."))
+        raise ResultFileError(
+            QCoreApplication.translate("ResultFiles", "The file is too big to be a result.")
+        )
     try:
         return json.loads(
             raw.decode("utf-8"), parse_constant=_refuse_constant, object_pairs_hook=_unique_keys
         )
     except UnicodeDecodeError:
-        raise ResultFileError(_tr("The file is not UTF-8 text.")) from None
+        raise ResultFileError(
+            QCoreApplication.translate("ResultFiles", "The file is not UTF-8 text.")
+        ) from None
     except json.JSONDecodeError as error:
         raise ResultFileError(
-            _tr("Not valid JSON at line {line}, column {column}: {error}").format(
-                line=error.lineno, column=error.colno, error=error.msg
-            )
+            QCoreApplication.translate(
+                "ResultFiles", "Not valid JSON at line {line}, column {column}: {error}"
+            ).format(line=error.lineno, column=error.colno, error=error.msg)
         ) from None
     except _NotStrict as error:
         raise ResultFileError(str(error)) from None
     except RecursionError:
-        raise ResultFileError(_tr("The JSON is nested too deeply.")) from None
+        raise ResultFileError(
+            QCoreApplication.translate("ResultFiles", "The JSON is nested too deeply.")
+        ) from None
 
 
 class _NotStrict(ValueError):
@@ -81,14 +83,18 @@ class _NotStrict(ValueError):
 
 def _refuse_constant(token: str) -> None:
     raise _NotStrict(
-        _tr("The JSON has {token}, which strict JSON does not allow.").format(token=token)
+        QCoreApplication.translate(
+            "ResultFiles", "The JSON has {token}, which strict JSON does not allow."
+        ).format(token=token)
     )
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     data = dict(pairs)
     if len(data) != len(pairs):
-        raise _NotStrict(_tr("The JSON repeats a key in an object."))
+        raise _NotStrict(
+            QCoreApplication.translate("ResultFiles", "The JSON repeats a key in an object.")
+        )
     return data
 
 
@@ -100,7 +106,12 @@ def open_run(path: str) -> RunResult:
         validate(result.params)
     except ParamError as error:
         raise ResultFileError(
-            _not_a(_tr("This is not a run result QueueScope can show:"), error)
+            _not_a(
+                QCoreApplication.translate(
+                    "ResultFiles", "This is not a run result QueueScope can show:"
+                ),
+                error,
+            )
         ) from None
     return result
 
@@ -112,7 +123,12 @@ def open_experiment(path: str) -> ExperimentResult:
         return ExperimentResult.from_dict(data)
     except ParamError as error:
         raise ResultFileError(
-            _not_a(_tr("This is not an experiment result QueueScope can show:"), error)
+            _not_a(
+                QCoreApplication.translate(
+                    "ResultFiles", "This is not an experiment result QueueScope can show:"
+                ),
+                error,
+            )
         ) from None
 
 
