@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.errors import ParamError
+from core.faults import Fault
 from core.outputs import json_safe
-from core.params import RunParams
+from core.params import PARAMS, RunParams
 from core.states import EventKind, WorkerStatus
 from core.text import Sentence, translatable
 
@@ -206,6 +209,235 @@ class RunResult:
             data["records"] = self.records.rows()  # rows() is strict already, and large
         return data
 
+    @classmethod
+    def from_dict(cls, data: Any) -> RunResult:
+        """The result of to_dict() data (parsed JSON) back; raises ResultDataError.
+
+        The diagnosis and the timeline's texts come back as text only (their
+        sentences are not in the file); records are empty when the file has none.
+        """
+        return _run_result_from_dict(data)
+
 
 def _num(value: float) -> float | None:
     return round(value, 6) if math.isfinite(value) else None
+
+
+# --- reading a result back (from_dict) ------------------------------------------------
+
+
+class ResultDataError(ParamError):
+    """Data that is not a result this QueueScope wrote (a key missing, a wrong type)."""
+
+
+class DataReader:
+    """Typed access to one JSON object of a result file; errors name where and what.
+
+    where is the object's place in the file ("workers[2]"). Keys a reader does
+    not ask for are ignored, so files with more keys (a newer export) still read.
+    """
+
+    def __init__(self, data: Any, where: str = "result") -> None:
+        if not isinstance(data, dict):
+            raise _wrong(where, "", data)
+        self.data: dict[str, Any] = data
+        self.where = where
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def value(self, key: str) -> Any:
+        if key not in self.data:
+            raise ResultDataError(
+                Sentence.of(
+                    translatable("core", "{where}: the key {key} is missing"),
+                    where=self.where,
+                    key=repr(key),
+                )
+            )
+        return self.data[key]
+
+    def integer(self, key: str) -> int:
+        value = self.value(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _wrong(self.where, key, value)
+        return value
+
+    def optional_integer(self, key: str) -> int | None:
+        return None if self.data.get(key) is None else self.integer(key)
+
+    def number(self, key: str) -> float:
+        value = self.value(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _wrong(self.where, key, value)
+        return float(value)
+
+    def optional_number(self, key: str) -> float:
+        """NaN where the file has null (a time that did not happen)."""
+        return math.nan if self.data.get(key) is None else self.number(key)
+
+    def text(self, key: str) -> str:
+        value = self.value(key)
+        if not isinstance(value, str):
+            raise _wrong(self.where, key, value)
+        return value
+
+    def optional_text(self, key: str) -> str | None:
+        return None if self.data.get(key) is None else self.text(key)
+
+    def flag(self, key: str) -> bool:
+        value = self.value(key)
+        if not isinstance(value, bool):
+            raise _wrong(self.where, key, value)
+        return value
+
+    def items(self, key: str) -> list[Any]:
+        value = self.value(key)
+        if not isinstance(value, list):
+            raise _wrong(self.where, key, value)
+        return value
+
+    def integers(self, key: str) -> list[int]:
+        values = self.items(key)
+        if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
+            raise _wrong(self.where, key, values)
+        return values
+
+    def texts(self, key: str) -> list[str]:
+        values = self.items(key)
+        if not all(isinstance(v, str) for v in values):
+            raise _wrong(self.where, key, values)
+        return values
+
+    def choices(self, key: str, choices: Sequence[str]) -> list[str]:
+        values = self.texts(key)
+        if not all(v in choices for v in values):
+            raise _wrong(self.where, key, values)
+        return values
+
+    def objects(self, key: str) -> list[DataReader]:
+        return [DataReader(v, f"{self.where}.{key}[{i}]") for i, v in enumerate(self.items(key))]
+
+    def child(self, key: str) -> DataReader:
+        return DataReader(self.value(key), f"{self.where}.{key}")
+
+    def choice(self, key: str, choices: Sequence[str]) -> str:
+        value = self.text(key)
+        if value not in choices:
+            raise _wrong(self.where, key, value)
+        return value
+
+
+def _wrong(where: str, key: str, value: Any) -> ResultDataError:
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return ResultDataError(
+        Sentence.of(
+            translatable("core", "{where}: unexpected value {value}"),
+            where=f"{where}.{key}" if key else where,
+            value=shown,
+        )
+    )
+
+
+def run_params_from_dict(reader: DataReader) -> RunParams:
+    """RunParams from RunParams.to_dict() data, checked against the schema.
+
+    A missing key takes the schema's default (an experiment's cells leave out
+    the seed). Strategy and queue kind are not checked against the catalog here:
+    core.validation.validate() does that where the catalog is known.
+    """
+    values: dict[str, Any] = {}
+    for name, param in PARAMS.items():
+        if reader.has(name):
+            values[name] = param.check(reader.data[name])
+    fault = reader.optional_text("fault")
+    return RunParams(**values, fault=Fault.parse(fault) if fault else None)
+
+
+def _worker_from_dict(reader: DataReader) -> WorkerSummary:
+    return WorkerSummary(
+        index=reader.integer("index"),
+        pid=reader.optional_integer("pid"),
+        processed=reader.integer("processed"),
+        taken=reader.integer("taken"),
+        state=WorkerStatus(reader.choice("state", list(WorkerStatus))),
+        exit_code=reader.optional_integer("exit_code"),
+        last_item=reader.optional_integer("last_item"),
+        error=reader.optional_text("error"),
+        qt_imported=reader.flag("qt_imported") if reader.has("qt_imported") else False,
+    )
+
+
+def _event_from_dict(reader: DataReader) -> TimelineEvent:
+    return TimelineEvent(
+        t=reader.number("t"),
+        worker=reader.integer("worker"),
+        kind=EventKind(reader.choice("kind", list(EventKind))),
+        item=reader.optional_integer("item"),
+        text=reader.text("text"),
+    )
+
+
+def _records_from_rows(rows: list[DataReader]) -> ItemRecords:
+    """ItemRecords.rows() back as arrays.
+
+    The rows keep the take time and how long processing took, not when it
+    started: processing is taken to start at the take (what the lanes draw).
+    """
+    records = ItemRecords()
+    for row in rows:
+        took = row.optional_number("taken_at_s")
+        processing_ms = row.optional_number("processing_ms")
+        start = took if not math.isnan(processing_ms) else math.nan
+        records.item.append(row.integer("item"))
+        records.worker.append(row.optional_integer("worker") or 0)
+        records.pid.append(row.optional_integer("pid") or 0)
+        records.t_take.append(took)
+        records.t_start.append(start)
+        records.t_done.append(start + processing_ms / 1000.0)
+        records.times_processed.append(row.integer("times_processed"))
+        records.status.append(STATUS_LABELS.index(row.choice("status", STATUS_LABELS)))
+    return records
+
+
+def _run_result_from_dict(data: Any) -> RunResult:
+    reader = DataReader(data)
+    samples = []
+    for i, sample in enumerate(reader.items("depth_samples")):
+        if not (isinstance(sample, list) and len(sample) == 3):
+            raise _wrong(reader.where, f"depth_samples[{i}]", sample)
+        sample_reader = DataReader(dict(zip(("t", "depth", "processed"), sample, strict=True)))
+        samples.append(
+            (
+                sample_reader.number("t"),
+                sample_reader.integer("depth"),
+                sample_reader.integer("processed"),
+            )
+        )
+    dumps = reader.child("stack_dumps")
+    if not all(key.isdigit() for key in dumps.data):
+        raise _wrong(reader.where, "stack_dumps", list(dumps.data))
+    return RunResult(
+        params=run_params_from_dict(reader.child("params")),
+        outcome=reader.choice("outcome", OUTCOMES),
+        outcomes=reader.choices("outcomes", OUTCOMES),
+        items=reader.integer("items"),
+        processed=reader.integer("processed"),
+        lost=reader.integers("lost"),
+        dropped=reader.integers("dropped"),
+        left_in_queue=reader.integers("left_in_queue"),
+        duplicates=reader.integers("duplicates"),
+        workers=[_worker_from_dict(w) for w in reader.objects("workers")],
+        diagnosis=reader.text("diagnosis"),
+        elapsed_s=reader.number("elapsed_s"),
+        records=_records_from_rows(reader.objects("records"))
+        if reader.has("records")
+        else ItemRecords(),
+        timeline=[_event_from_dict(e) for e in reader.objects("timeline")],
+        depth_samples=samples,
+        stack_dumps={int(key): dumps.text(key) for key in dumps.data},
+        error=reader.optional_text("error"),
+        started_at=reader.number("started_at") if reader.has("started_at") else 0.0,
+    )

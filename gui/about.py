@@ -32,6 +32,13 @@ POST_LOOPS = (
     "seed-sentinel-per-worker",
 )
 STRATEGY_LINK = "queuescope:strategy/"
+# What the post ran: 100 items, 3 workers, a Manager().Queue(), no work per item.
+POST_SETTINGS = RunParams(items=100, workers=3, queue_kind="manager", work_ms=0.0)
+
+
+def post_params(strategy_id: str) -> RunParams:
+    """Try it: the post's own settings with that loop (the rest at their defaults)."""
+    return POST_SETTINGS.replace(strategy=strategy_id)
 
 
 def app_icon() -> QIcon:

@@ -276,12 +276,21 @@ class ExperimentTab(QWidget):
 
     @Slot(object)
     def _on_finished(self, result: ExperimentResult) -> None:
+        text = self.show_result(result)
+        self._refresh_buttons()
+        self.message.emit(text)
+        self.runningChanged.emit(False)
+
+    def show_result(self, result: ExperimentResult) -> str:
+        """A finished experiment (this one's, or an opened file's) on screen; its summary line."""
         self.result = result
         self._previous_result = None
         self.model.set_result(result)
         self._fit_columns()
         self._chart_timer.stop()
         self._redraw_charts()
+        self.run_error_label.setVisible(False)
+        self.progress_bar.setRange(0, max(1, result.trials_total))
         self.progress_bar.setValue(min(result.trials_done, self.progress_bar.maximum()))
         self.progress_bar.setFormat(self._progress_format(result.trials_done, result.trials_total))
         took = _format_clock(result.elapsed_s)
@@ -294,9 +303,7 @@ class ExperimentTab(QWidget):
         else:
             text = self.tr("Done: %n trials in {took}", "", result.trials_done).format(took=took)
         self.stats_label.setText(text)
-        self._refresh_buttons()
-        self.message.emit(text)
-        self.runningChanged.emit(False)
+        return text
 
     @Slot(str)
     def _on_errored(self, reason: str) -> None:

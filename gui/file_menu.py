@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QSettings, Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
 
@@ -42,6 +42,7 @@ from core.result import RunResult
 from gui.bridge import ExperimentController, RunController
 from gui.experiment_tab import ExperimentTab
 from gui.i18n import core_text
+from gui.result_files import EXPERIMENT_FILE, RUN_FILE, SPEC_FILE
 
 EXPORT_DIR_KEY = "exports/directory"
 # File dialog filters, translated where a dialog shows them (FileMenu.ask_*_path).
@@ -274,6 +275,8 @@ RUN_EXPORTS = (EXPORT_RECORDS, EXPORT_RESULT, EXPORT_TRACE)
 EXPERIMENT_EXPORTS = (EXPORT_EXPERIMENT, EXPORT_CELLS, EXPORT_TRIALS)
 PLOT_EXPORTS = (SAVE_LANES, SAVE_OUTCOMES, SAVE_TIMING)
 EXPORTS = (*RUN_EXPORTS, *EXPERIMENT_EXPORTS, *PLOT_EXPORTS)
+# The exports File → Open reads back, and File → Recent lists.
+RECENT_KINDS = {EXPORT_RESULT: RUN_FILE, EXPORT_EXPERIMENT: EXPERIMENT_FILE}
 
 
 # --- the menu ------------------------------------------------------------------------
@@ -285,7 +288,12 @@ class FileMenu(QObject):
     window is the QMainWindow the menu is in (its menu bar and status bar, the
     dialogs' parent); host is what the actions work on: the same MainWindow in
     the app.
+
+    Signals:
+        fileUsed(str, str): a result or spec file (its kind, its path) was saved or opened.
     """
+
+    fileUsed = Signal(str, str)
 
     def __init__(self, window: QMainWindow, host: FileMenuHost) -> None:
         super().__init__(window)
@@ -402,8 +410,9 @@ class FileMenu(QObject):
         if self.host.experiment_controller.is_running():
             return False
         path = self.ask_open_path(self.tr("Open experiment spec"), SPEC_FILTER)
-        if not path:
-            return False
+        return path is not None and self.open_spec_file(path)
+
+    def open_spec_file(self, path: str) -> bool:
         try:
             spec = load_spec(path)
         except ExperimentSpecError as error:
@@ -415,6 +424,7 @@ class FileMenu(QObject):
         notes = tab.spec_panel.set_spec(spec)
         self.host.tabs.setCurrentWidget(tab)
         self._remember(path)
+        self.fileUsed.emit(SPEC_FILE, path)
         said = self.tr("Opened experiment spec {path}").format(path=path)
         self.window.statusBar().showMessage("; ".join([said, *notes]))
         return True
@@ -434,12 +444,15 @@ class FileMenu(QObject):
         )
         if not path:
             return False
-        return self._write_text(
+        saved = self._write_text(
             path,
             self.tr("Could not write the experiment spec to {path}"),
             self.tr("Saved the experiment spec to {path}"),
             writes_text(dump_spec(spec, spec_format(path))),
         )
+        if saved:
+            self.fileUsed.emit(SPEC_FILE, path)
+        return saved
 
     # --- exports -----------------------------------------------------------------
 
@@ -461,9 +474,12 @@ class FileMenu(QObject):
         write = entry.writes
         if isinstance(write, Plot):
             return self._save_png(write.widget(self.host), path)
-        return self._write_text(
+        written = self._write_text(
             path, _tr(entry.failed), _tr(entry.saved), lambda out: write(result, out)
         )
+        if written and entry in RECENT_KINDS:
+            self.fileUsed.emit(RECENT_KINDS[entry], path)
+        return written
 
     def _save_png(self, widget: QWidget, path: str) -> bool:
         if not path.lower().endswith(".png"):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QCheckBox, QMainWindow, QMessageBox
 
 from gui.i18n import FOLLOW_SYSTEM, LANGUAGES, save_language, saved_language, system_language
 
@@ -19,14 +19,15 @@ class LanguageMenu(QObject):
     """The View menu of a window, with its Language submenu.
 
     language is the language the window is shown in; is_busy tells whether a
-    run or an experiment is going (restarting cancels it, and the box says so).
+    run or an experiment is going (restarting cancels it, and the box says so);
+    has_results whether a result is on screen (the box offers to keep it).
 
     Signals:
-        restartRequested(): the user chose "Restart now"; the window closes and
-            the app starts again.
+        restartRequested(bool): the user chose "Restart now", and whether to keep
+            the results on screen; the window closes and the app starts again.
     """
 
-    restartRequested = Signal()
+    restartRequested = Signal(bool)
 
     def __init__(
         self,
@@ -34,12 +35,14 @@ class LanguageMenu(QObject):
         settings: QSettings,
         language: str,
         is_busy: Callable[[], bool],
+        has_results: Callable[[], bool] = lambda: False,
     ) -> None:
         super().__init__(window)
         self.window = window
         self.settings = settings
         self.language = language
         self._is_busy = is_busy
+        self._has_results = has_results
         self.view_menu = window.menuBar().addMenu(QCoreApplication.translate("MainWindow", "&View"))
         self.view_menu.setObjectName("viewMenu")
         self.menu = self.view_menu.addMenu(QCoreApplication.translate("MainWindow", "&Language"))
@@ -95,8 +98,19 @@ class LanguageMenu(QObject):
             QCoreApplication.translate("MainWindow", "Later"), QMessageBox.ButtonRole.RejectRole
         )
         box.setDefaultButton(later)
+        keep: QCheckBox | None = None
+        if self._has_results():
+            keep = QCheckBox(
+                QCoreApplication.translate(
+                    "MainWindow", "Keep the results on screen (shown again after the restart)"
+                )
+            )
+            keep.setObjectName("keepResultsCheck")
+            keep.setChecked(True)
+            box.setCheckBox(keep)
         box.exec()
         restarting = box.clickedButton() is restart
+        keeping = keep is not None and keep.isChecked()
         box.deleteLater()
         if restarting:
-            self.restartRequested.emit()
+            self.restartRequested.emit(keeping)

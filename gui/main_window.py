@@ -22,19 +22,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.experiment import ExperimentResult
 from core.result import ItemRecords, Progress, RunResult, TimelineEvent
 from core.text import LIST_SEPARATOR
-from gui.about import AboutDialog, WhatIsThisPage, app_icon
+from gui import kept_results
+from gui.about import app_icon
 from gui.bridge import DEFAULT_SHUTDOWN_TIMEOUT_S, ExperimentController, RunController
 from gui.experiment_tab import ExperimentTab
 from gui.file_menu import FileMenu
+from gui.help_menu import HelpMenu
+from gui.history import HistoryMenu, RunHistory
 from gui.i18n import core_text, effective_language
 from gui.lanes import WorkerLanes
 from gui.language_menu import LanguageMenu
 from gui.memory import release_free_memory
+from gui.open_menu import OpenActions
 from gui.panels import LogPanel, StrategyPanel, verdict_footer
 from gui.params_panel import ParamsPanel
+from gui.previous_run import PreviousRunMark
 from gui.qtutil import named, run_controls, side_panel
+from gui.result_files import RecentFiles
 from gui.results_model import ItemTableModel, concat_records
 from gui.run_views import FilteredItemTable, lanes_with_legend
 from gui.verdict import VerdictBanner
@@ -125,9 +132,20 @@ class MainWindow(QMainWindow):
         self.experiment_tab.showInRunTab.connect(self.show_trial_result)
         self.file_menu = FileMenu(self, self)
         self.runEnded.connect(self.file_menu.refresh)
-        self.language_menu = LanguageMenu(self, self.settings, self.language, self.is_busy)
+        self.open_actions = OpenActions(self.file_menu, self, RecentFiles(self.settings))
+        self.language_menu = LanguageMenu(
+            self, self.settings, self.language, self.is_busy, self._has_results
+        )
         self.language_menu.restartRequested.connect(self._restart)
-        self._build_help_menu()
+        self.history = RunHistory(self)
+        self.history_menu = HistoryMenu(
+            self.language_menu.view_menu,
+            self.history,
+            lambda result: self.show_run_result(
+                result, self.tr("A run of the history: {outcomes}")
+            ),
+        )
+        self.help_menu = HelpMenu(self, self.params_panel, self.tabs)
         self.setWindowIcon(app_icon())
         QShortcut(QKeySequence(START_SHORTCUT), self, self.start_run)
         QShortcut(QKeySequence(CANCEL_SHORTCUT), self, self.cancel_run)
@@ -138,6 +156,7 @@ class MainWindow(QMainWindow):
         self._on_params_changed()
         self._set_running(False)
         self._report_reset_settings(reset)
+        self._restore_kept()
 
     # --- building ----------------------------------------------------------------
 
@@ -212,6 +231,8 @@ class MainWindow(QMainWindow):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        self.previous_run_mark = PreviousRunMark([self.banner, lanes_box, self.bottom_splitter])
+        right_layout.addWidget(self.previous_run_mark)
         right_layout.addWidget(self.banner)
         right_layout.addWidget(self.right_splitter, 1)
 
@@ -245,6 +266,7 @@ class MainWindow(QMainWindow):
             return
         self._save_settings()
         self.last_result = None
+        self.previous_run_mark.mark(False)
         self._drop_pending_progress()
         self._last_apply = 0.0
         self.model.clear()
@@ -271,42 +293,25 @@ class MainWindow(QMainWindow):
     def is_running(self) -> bool:
         return self.controller.is_running()
 
-    @Slot()
-    def _restart(self) -> None:
-        """View → Language → Restart now: the app starts again after the window closes."""
+    @Slot(bool)
+    def _restart(self, keep: bool) -> None:
+        """View → Language → Restart now: the app starts again after the window closes.
+
+        keep: the results on screen are written to temporary files the next start shows.
+        """
+        if keep:
+            try:
+                kept_results.keep_for_restart(
+                    self.settings, self.last_result, self.experiment_tab.result
+                )
+            except OSError as error:
+                self.file_menu.report_error(
+                    self.tr("Could not keep the results for the restart"), str(error)
+                )
+                return
         self.restart_requested = True
         # The normal close: cancels a run, reaps its workers, saves the settings.
         self.close()
-
-    def _build_help_menu(self) -> None:
-        menu = self.menuBar().addMenu(self.tr("&Help"))
-        what = menu.addAction(self.tr("What is this?"))
-        what.setObjectName("whatIsThisAction")
-        what.triggered.connect(self.show_what_is_this)
-        about = menu.addAction(self.tr("About QueueScope"))
-        about.setObjectName("aboutAction")
-        about.triggered.connect(self.show_about)
-
-    @Slot()
-    def show_what_is_this(self) -> WhatIsThisPage:
-        page = WhatIsThisPage(self)
-        page.strategyRequested.connect(self._try_strategy)
-        page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        page.show()
-        return page
-
-    @Slot()
-    def show_about(self) -> AboutDialog:
-        dialog = AboutDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
-
-    @Slot(str)
-    def _try_strategy(self, strategy_id: str) -> None:
-        """From the help page: put that loop in the Run tab, ready to start."""
-        self.params_panel.select_strategy(strategy_id)
-        self.tabs.setCurrentIndex(0)
 
     def shutdown(self, timeout_s: float | None = None) -> bool:
         """Stop any run or experiment and wait for its thread (bounded); True once nothing runs."""
@@ -375,12 +380,9 @@ class MainWindow(QMainWindow):
         self.last_result = result
         self._drop_pending_progress()  # the final records and timeline replace them
         self._use_run_switch_interval(False)
-        self.model.set_records(result.records)
+        self.history.add(result)
         self.lanes.finish(result)
-        self.log_panel.show_timeline(result.timeline, footer=verdict_footer(result))
-        self.banner.show_result(result)
-        rate = result.processed / result.elapsed_s if result.elapsed_s > 0 else 0.0
-        self._show_progress(result.processed, result.items, rate, result.elapsed_s, PHASE_DONE)
+        self._show_verdict(result)
         self._set_running(False)
         self.statusBar().showMessage(
             self.tr("Finished: {outcomes}").format(outcomes=_outcomes_text(result))
@@ -429,6 +431,14 @@ class MainWindow(QMainWindow):
         self.strategy_panel.show_strategy(self.params_panel.strategy())
         running = self.controller.is_running() or self.experiment_controller.is_running()
         self.start_button.setEnabled(not running and self.params_panel.is_valid())
+        self._mark_previous_run()
+
+    def _mark_previous_run(self) -> None:
+        """Dim the run on screen, and say so, once the parameters no longer match it."""
+        shown = self.last_result
+        self.previous_run_mark.mark(
+            shown is not None and self.params_panel.validated() != shown.params
+        )
 
     @Slot()
     def _update_row_count(self) -> None:
@@ -510,6 +520,18 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def show_trial_result(self, result: RunResult) -> None:
         """Load a finished run (an experiment's trial) into the Run tab: views and exports."""
+        self.show_run_result(
+            result,
+            self.tr("Showing a trial of the experiment (seed {seed}): {outcomes}").format(
+                seed=result.params.seed, outcomes="{outcomes}"
+            ),
+        )
+
+    def show_run_result(self, result: RunResult, message: str) -> None:
+        """A finished run (a trial, an opened file, one of the history) in the Run tab.
+
+        message: the status bar's line, translated, with an {outcomes} placeholder.
+        """
         if self.controller.is_running():
             self.statusBar().showMessage(
                 self.tr("A run is going: the trial is not loaded into the Run tab")
@@ -517,20 +539,41 @@ class MainWindow(QMainWindow):
             return
         self.last_result = result
         self.params_panel.set_params(result.params)
-        self.model.set_records(result.records)
         self.lanes.show_result(result)
+        self._show_verdict(result)
+        self.tabs.setCurrentWidget(self.run_tab)
+        self.file_menu.refresh()
+        self.statusBar().showMessage(message.replace("{outcomes}", _outcomes_text(result)))
+
+    def _show_verdict(self, result: RunResult) -> None:
+        """A finished run's table, log, banner and counters (the caller draws the lanes)."""
+        self.model.set_records(result.records)
         self.log_panel.show_timeline(result.timeline, footer=verdict_footer(result))
         self.banner.show_result(result)
         rate = result.processed / result.elapsed_s if result.elapsed_s > 0 else 0.0
         self.progress_bar.setRange(0, max(1, result.items))
         self._show_progress(result.processed, result.items, rate, result.elapsed_s, PHASE_DONE)
-        self.tabs.setCurrentWidget(self.run_tab)
+        self._mark_previous_run()
+
+    def show_experiment_result(self, result: ExperimentResult, message: str) -> None:
+        """A finished experiment (an opened file) in the Experiment tab, its spec in the panel."""
+        if self.experiment_controller.is_running():
+            return
+        tab = self.experiment_tab
+        tab.spec_panel.set_spec(result.spec)
+        tab.show_result(result)
+        self.tabs.setCurrentWidget(tab)
         self.file_menu.refresh()
-        self.statusBar().showMessage(
-            self.tr("Showing a trial of the experiment (seed {seed}): {outcomes}").format(
-                seed=result.params.seed, outcomes=_outcomes_text(result)
-            )
-        )
+        self.statusBar().showMessage(message)
+
+    def _has_results(self) -> bool:
+        return self.last_result is not None or self.experiment_tab.result is not None
+
+    def _restore_kept(self) -> None:
+        """After a language restart: show what was on screen before it."""
+        if kept_results.restore_kept(self.settings, self):
+            self.tabs.setCurrentWidget(self.run_tab if self.last_result else self.experiment_tab)
+            self.statusBar().showMessage(self.tr("The results on screen before the restart"))
 
     def _close_if_pending(self) -> None:
         if self._close_when_stopped:

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.experiment.plan import Cell, ExperimentPlan
-from core.experiment.spec import ExperimentSpec
+from core.experiment.plan import Cell, CellCoordinates, ExperimentPlan, Skipped
+from core.experiment.spec import NO_FAULT, ExperimentSpec, spec_from_dict
 from core.experiment.stats import Rate
 from core.outputs import finite, json_safe
-from core.result import RunResult
+from core.result import OUTCOMES, DataReader, RunResult, run_params_from_dict
 from core.text import Sentence
 
 #: The outcomes an experiment counts ("cancelled" trials are not counted).
@@ -79,6 +79,23 @@ class TrialSummary:
             "items_per_s": finite(round(self.items_per_s, 3)),
             "diagnosis": self.diagnosis,
         }
+
+    @classmethod
+    def from_dict(cls, cell: int, reader: DataReader) -> TrialSummary:
+        """A trial of to_dict() data back (without its run; the diagnosis as text only)."""
+        return cls(
+            cell=cell,
+            trial=reader.integer("trial"),
+            seed=reader.integer("seed"),
+            outcome=reader.choice("outcome", OUTCOMES),
+            outcomes=tuple(reader.choices("outcomes", OUTCOMES)),
+            items=reader.integer("items"),
+            processed=reader.integer("processed"),
+            lost=reader.integer("lost"),
+            duplicated=reader.integer("duplicated"),
+            elapsed_s=reader.number("elapsed_s"),
+            diagnosis=reader.text("diagnosis"),
+        )
 
 
 @dataclass
@@ -149,6 +166,26 @@ class CellResult:
         safe: dict[str, Any] = json_safe(data)
         return safe
 
+    @classmethod
+    def from_dict(cls, reader: DataReader) -> CellResult:
+        """A cell of to_dict() data back; it needs the trials ("runs"): counts and rates
+        are computed from them."""
+        index = reader.integer("index")
+        coordinates = CellCoordinates(
+            strategy=reader.text("strategy"),
+            queue_kind=reader.text("queue_kind"),
+            start_method=reader.text("start_method"),
+            workers=reader.integer("workers"),
+            items=reader.integer("items"),
+            fault=reader.text("fault") if reader.has("fault") else NO_FAULT,
+        )
+        cell = Cell(
+            index,
+            coordinates,
+            run_params_from_dict(reader.child("params")),
+        )
+        return cls(cell, [TrialSummary.from_dict(index, t) for t in reader.objects("runs")])
+
 
 @dataclass
 class ExperimentResult:
@@ -187,6 +224,32 @@ class ExperimentResult:
         }
         safe: dict[str, Any] = json_safe(data)
         return safe
+
+    @classmethod
+    def from_dict(cls, data: Any) -> ExperimentResult:
+        """The result of to_dict() data (parsed JSON) back, trials included but not their runs.
+
+        Raises ResultDataError (or ExperimentSpecError for the spec): both are ParamErrors.
+        """
+        reader = DataReader(data, "experiment")
+        spec = spec_from_dict(reader.value("spec"), "spec")
+        skipped = tuple(
+            Skipped(s.text("strategy"), s.text("queue_kind"), s.text("reason"))
+            for s in reader.objects("skipped")
+        )
+        cells = [CellResult.from_dict(c) for c in reader.objects("cells")]
+        plan = ExperimentPlan(
+            spec, tuple(c.cell for c in cells), skipped, tuple(reader.texts("notes"))
+        )
+        return cls(
+            plan=plan,
+            cells=cells,
+            cancelled=reader.flag("cancelled"),
+            trials_done=reader.integer("trials_done"),
+            trials_total=reader.integer("trials_total"),
+            elapsed_s=reader.number("elapsed_s"),
+            started_at=reader.number("started_at"),
+        )
 
 
 @dataclass(frozen=True)

@@ -68,10 +68,10 @@ def test_help_menu_opens_the_page_and_try_it_selects_the_loop(
     about = window.findChild(QAction, "aboutAction")
     assert what is not None and about is not None
     window.tabs.setCurrentIndex(1)
-    page = window.show_what_is_this()
+    page = window.help_menu.show_what_is_this()
     page.browser.anchorClicked.emit(QUrl(STRATEGY_LINK + "seed-single-sentinel"))
     assert window.params_panel.strategy_combo.currentData() == "seed-single-sentinel"
     assert window.tabs.currentIndex() == 0
-    dialog = window.show_about()
+    dialog = window.help_menu.show_about()
     assert dialog.isVisible()
     dialog.close()
