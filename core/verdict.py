@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.diagnosis import Evidence, diagnose, diagnose_sentences
+from core.diagnosis import Evidence, diagnose, diagnose_sentences, missing_working_directory
 from core.faults import Fault
 from core.ledger import (
     W_FIELDS,
@@ -83,6 +83,7 @@ def build_result(findings: Findings) -> RunResult:
         puts=f.puts,
         phase=f.phase,
         fault=f.fault,
+        missing_cwd=missing_working_directory() if error else None,
     )
     return RunResult(
         params=f.params,

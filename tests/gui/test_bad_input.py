@@ -176,7 +176,7 @@ WINDOW_CASES: list[tuple[str, Callable[..., str], str]] = [
         "Could not run: a run is already in progress",
     ),
     ("experiment grid out of range", bad_grid, "workers must be between 1 and 256, got 300"),
-    ("fault that cannot hit", fault_without_items, "fault stop needs an item between 0 and -1"),
+    ("fault that cannot hit", fault_without_items, "fault stop needs at least one item"),
 ]
 
 
