@@ -2,7 +2,8 @@
 
 It sits above the strategy catalog and the backend registry because the
 choices of two parameters come from them; every other rule is the schema's
-(core.params.PARAMS).
+(core.params.PARAMS), but for two about the machine: a big payload must fit
+in memory (core.faults) and spawned processes need the working directory.
 """
 
 from __future__ import annotations
