@@ -53,6 +53,7 @@ from core.outputs import (
 from core.params import PARAMS, START_METHODS, RunParams
 from core.result import Progress, RunResult
 from core.strategies import STRATEGIES
+from core.text import shown
 from core.validation import validate
 
 __all__ = ["build_parser", "format_experiment", "format_summary", "main", "write_records_csv"]
@@ -139,10 +140,16 @@ def _add_experiment_parser(commands: Any) -> None:
         metavar="F,F",
         help=f"faults to inject (a grid axis): none, {', '.join(FAULT_KINDS)} with :ARG",
     )
-    grid.add_argument("--trials", type=int, metavar="N", help="trials per cell (default 20)")
+    grid.add_argument(
+        "--trials", type=_number(int), metavar="N", help="trials per cell (default 20)"
+    )
     add_param_options(grid, EXPERIMENT_OPTIONS, with_defaults=False)
-    grid.add_argument("--seed", type=int, metavar="K", help="base seed of the trials' seeds")
-    grid.add_argument("--parallel", type=int, metavar="K", help="trials at once (default 1)")
+    grid.add_argument(
+        "--seed", type=_number(int), metavar="K", help="base seed of the trials' seeds"
+    )
+    grid.add_argument(
+        "--parallel", type=_number(int), metavar="K", help="trials at once (default 1)"
+    )
     grid.add_argument("--json", action="store_true", help="print exactly one JSON object")
     grid.add_argument(
         "--out",
@@ -180,12 +187,26 @@ def add_param_options(
         parser.add_argument(
             param.option,
             dest=name,
-            type=param.kind,
+            type=param.kind if param.kind is str else _number(param.kind),
             choices=choices or None,
             metavar=None if choices else param.metavar,
             default=param.default if with_defaults else None,
             help=param.help,
         )
+
+
+def _number(kind: type) -> Callable[[str], Any]:
+    """int or float of an option's text; a bad one is echoed short (it may be 5,000 digits)."""
+
+    def parse(text: str) -> Any:
+        try:
+            return kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"invalid {kind.__name__} value: {shown(text)}"
+            ) from None
+
+    return parse
 
 
 def _words(text: str) -> list[str]:
@@ -201,7 +222,7 @@ def _ints(text: str) -> list[int]:
         try:
             values.append(int(word))
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{word!r} is not an integer") from None
+            raise argparse.ArgumentTypeError(f"{shown(word)} is not an integer") from None
     return values
 
 
@@ -555,7 +576,7 @@ def format_summary(result: RunResult, show_stacks: bool = False) -> str:
         + (f", fault {p.fault})" if p.fault else ")"),
         "outcome    " + " + ".join([result.outcomes[0].upper(), *result.outcomes[1:]]),
         f"processed  {result.processed} / {result.items}"
-        + (f"   lost: {_ids(result.lost)}" if result.lost else "")
+        + _unprocessed(result)
         + (f"   duplicated: {_ids(result.duplicates)}" if result.duplicates else ""),
         f"elapsed    {result.elapsed_s:.2f} s",
         "workers",
@@ -577,6 +598,15 @@ def format_summary(result: RunResult, show_stacks: bool = False) -> str:
                 f"stacks     {len(result.stack_dumps)} stuck worker(s) dumped; see --stacks"
             )
     return "\n".join(lines)
+
+
+def _unprocessed(result: RunResult) -> str:
+    """The items a run did not process: lost ones by id, a cancelled run's by count."""
+    if not result.lost:
+        return ""
+    if result.outcome == "cancelled":
+        return f"   not processed (cancelled): {len(result.lost)}"
+    return f"   lost: {_ids(result.lost)}"
 
 
 def _ids(ids: list[int], limit: int = 20) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -38,6 +39,37 @@ class Evidence:
     puts: int
     phase: str
     fault: Fault | None = None
+    missing_cwd: str | None = None  # the deleted working directory, if that is what failed
+
+
+def error_line(text: str) -> str:
+    """The line of an error's text that says what went wrong: the last one but rulers.
+
+    A Manager's RemoteError carries the server's traceback between lines of
+    dashes; its real exception is the last line inside them.
+    """
+    lines = [line.strip() for line in text.strip().splitlines()]
+    said = [line for line in lines if line.strip("-")]
+    return said[-1] if said else text.strip()
+
+
+def missing_working_directory() -> str | None:
+    """The deleted directory this process still works in; None while it exists."""
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        try:
+            return os.readlink("/proc/self/cwd").removesuffix(" (deleted)")
+        except OSError:
+            return os.environ.get("PWD", "?")
+    return None
+
+
+MISSING_CWD = translatable(
+    "core",
+    "the working directory {dir} no longer exists (new processes start in it); change to "
+    "an existing directory",
+)
 
 
 # How render_diagnosis joins and ends the sentences (Chinese: "；" and "。").
@@ -138,7 +170,7 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
                 )
             add(Sentence.of(template, worker=summary.index, error=summary.error))
         elif summary.error:
-            last = summary.error.strip().splitlines()[-1]
+            last = error_line(summary.error)
             if summary.last_item is not None:
                 add(
                     Sentence.of(
@@ -183,15 +215,14 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
                 args["item"] = item
             add(Sentence.of(template, **args))
     if ev.error and not any(w.error == ev.error for w in ev.workers):
-        last_line = ev.error.strip().splitlines()[-1]
+        last_line = error_line(ev.error)
         if "feeder thread" in last_line:
             add(Sentence.of(translatable("core", "{error}"), error=last_line))
         else:
-            add(
-                Sentence.of(
-                    translatable("core", "the main process failed: {error}"), error=last_line
-                )
-            )
+            error: Value = last_line
+            if ev.missing_cwd is not None and last_line.startswith("FileNotFoundError"):
+                error = Sentence.of(MISSING_CWD, dir=ev.missing_cwd)
+            add(Sentence.of(translatable("core", "the main process failed: {error}"), error=error))
 
     by_worker: dict[int, list[int]] = {}
     for item_id, worker in zip(ev.dropped, ev.taker, strict=True):

@@ -57,6 +57,7 @@ from core.producer import Producer
 from core.reaper import Reaper
 from core.result import RunResult
 from core.runstate import RunSetup, RunState
+from core.shm import SharedMemoryError, semaphore_room
 from core.stacks import dump_stacks, os_states
 from core.strategies import get_strategy
 from core.validation import validate
@@ -153,7 +154,8 @@ class _Run:
     ) -> None:
         strategy = get_strategy(params.strategy)
         ctx = multiprocessing.get_context(params.start_method)
-        ledger = Ledger.create(params.items, params.workers, ctx.Lock())
+        with semaphore_room():  # a full /dev/shm is a refusal, not a SemLock traceback
+            ledger = Ledger.create(params.items, params.workers, ctx.Lock())
         run_dir = tempfile.mkdtemp(prefix="queuescope-run-")
         fault = params.fault  # resolved by validate()
         work = WorkSpec(
@@ -185,8 +187,11 @@ class _Run:
         live_ledger = state.ledger
         try:
             try:
-                self._start()
+                with semaphore_room():
+                    self._start()
                 verdict = self.monitor.watch()
+            except SharedMemoryError:
+                raise  # a refusal: no verdict to give
             except Exception:
                 state.producer_error = state.producer_error or traceback.format_exc()
                 verdict = "crashed"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import ParamError
-from core.text import Sentence, translatable
+from core.text import Sentence, shown, translatable
 
 PIPE_BUFFER_BYTES = 65536  # Linux's default pipe capacity
 
@@ -111,7 +111,7 @@ class Fault:
             raise ParamError(
                 Sentence.of(
                     translatable("core", "unknown fault {kind}; valid: {valid}"),
-                    kind=repr(kind),
+                    kind=shown(kind),
                     valid=", ".join(FAULT_KINDS),
                 )
             )
@@ -127,16 +127,27 @@ class Fault:
                     ),
                     kind=kind,
                     meaning=Sentence(FAULT_KINDS[kind].arg_name),
-                    value=repr(raw_arg),
+                    value=shown(raw_arg),
                 )
             ) from None
 
     def resolved(self, items: int, workers: int) -> Fault:
-        """This fault with its ARG filled in and checked against the run's size."""
+        """This fault with its ARG filled in and checked against the run's size.
+
+        A big payload is also checked against the memory there is (see payload_budget()).
+        """
         meaning = FAULT_KINDS[self.kind].arg_name
+        if meaning == "item" and items < 1:
+            raise ParamError(
+                Sentence.of(
+                    translatable("core", "fault {kind} needs at least one item"), kind=self.kind
+                )
+            )
         low, high = arg_range(self.kind, items, workers)
         arg = self.arg if self.arg is not None else default_arg(self.kind, items)
         if low <= arg <= high:
+            if meaning == "bytes":
+                check_payload_memory(self.kind, arg, items)
             return Fault(self.kind, arg)
         template = {
             "item": translatable(
@@ -147,10 +158,50 @@ class Fault:
             ),
             "bytes": translatable("core", "fault {kind} needs 1 to {last} bytes, got {arg}"),
         }[meaning]
-        raise ParamError(Sentence.of(template, kind=self.kind, last=high, arg=arg))
+        raise ParamError(Sentence.of(template, kind=self.kind, last=high, arg=shown(arg)))
 
 
 MAX_PAYLOAD_BYTES = 64 << 20
+MEMINFO = "/proc/meminfo"
+MB = 1 << 20
+
+
+def payload_budget() -> int | None:
+    """Bytes all of a run's payloads may take: half of MemAvailable; None if unknown.
+
+    Every item may be held at once, with its own copy of the payload, in
+    another process (a Manager's server unpickles each one).
+    """
+    try:
+        with open(MEMINFO, encoding="ascii") as meminfo:
+            for line in meminfo:
+                name, _, rest = line.partition(":")
+                if name == "MemAvailable":
+                    return int(rest.split()[0]) * 1024 // 2
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def check_payload_memory(kind: str, payload: int, items: int) -> None:
+    """Refuse payloads that all items together could not fit into memory (ParamError)."""
+    budget = payload_budget()
+    if budget is None or payload * items <= budget:
+        return
+    raise ParamError(
+        Sentence.of(
+            translatable(
+                "core",
+                "fault {kind}: {items:,} items of {payload:,} bytes need {need:,} MB, more than "
+                "half of the available memory ({available:,} MB)",
+            ),
+            kind=kind,
+            items=items,
+            payload=payload,
+            need=-(-payload * items // MB),
+            available=budget * 2 // MB,
+        )
+    )
 
 
 def arg_range(kind: str, items: int, workers: int) -> tuple[int, int]:

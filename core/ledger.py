@@ -2,20 +2,21 @@
 
 Workers write plain numbers into shared arrays, so recording costs no IPC
 message and the evidence stays readable when a worker hangs. The arrays are
-anonymous shared memory from multiprocessing's heap (the backing file is
-unlinked at once), so nothing can leak into /dev/shm.
+views into one SharedBlock (core.shm): every page is reserved before the run
+starts, so a full /dev/shm is a refusal at start and never a SIGBUS, and its
+backing file is unlinked at once, so nothing can leak into /dev/shm.
 """
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from multiprocessing.sharedctypes import RawArray
 from multiprocessing.synchronize import Lock as LockType
 from typing import Any, NamedTuple
+
+from core.shm import SharedBlock, allocate
 
 # Column indices of the worker state table (one row of doubles per worker).
 W_STATE = 0
@@ -64,60 +65,79 @@ TRACEBACK_BYTES = 8192
 NO_ITEM = -1
 SENTINEL_ITEM = -2
 
+# The arrays in the block, doubles first so every array is aligned: name, format, length.
+_PER_ITEM = (
+    ("t_take", "d"),
+    ("t_start", "d"),
+    ("t_done", "d"),
+    ("take_count", "i"),
+    ("process_count", "i"),
+    ("taker", "i"),  # 1-based worker that took the item last; 0: nobody
+)
+_ITEM_SIZE = {"d": 8, "i": 4, "B": 1}
+
+
+def _layout(items: int, workers: int) -> tuple[list[tuple[str, str, int, int]], int]:
+    """(name, format, offset, length) of every array, and the bytes they take in all."""
+    size = max(items, 1)
+    arrays = [
+        ("table", "d", workers * W_FIELDS),
+        *((name, fmt, size) for name, fmt in _PER_ITEM),
+        ("pool_slots", "i", 1),
+        ("tracebacks", "B", workers * TRACEBACK_BYTES),
+    ]
+    out = []
+    offset = 0
+    for name, fmt, length in arrays:
+        out.append((name, fmt, offset, length))
+        offset += _ITEM_SIZE[fmt] * length
+    return out, offset
+
 
 @dataclass
 class LedgerHandles:
-    """The picklable (by inheritance) handles a worker process attaches to."""
+    """The picklable handles a worker process attaches to (the block by its descriptor)."""
 
     items: int
     workers: int
     t0: float  # time.monotonic() at the run's start; item times are relative to it
-    take_count: Any
-    process_count: Any
-    taker: Any  # 1-based worker that took the item last; 0: nobody
-    t_take: Any
-    t_start: Any
-    t_done: Any
-    table: Any
-    tracebacks: Any
-    pool_slots: Any
+    memory: SharedBlock | bytearray  # bytearray: a frozen copy
     pool_lock: LockType | None
 
 
 class Ledger:
     """Views over the shared arrays; create() in the parent, attach() in a worker."""
 
+    take_count: Any  # Any: memoryview's stubs know neither the format nor float items.
+    process_count: Any
+    taker: Any
+    t_take: Any
+    t_start: Any
+    t_done: Any
+    table: Any
+    tracebacks: Any
+    pool_slots: Any
+
     def __init__(self, handles: LedgerHandles) -> None:
         self.handles = handles
         self.t0 = handles.t0
         self.items = handles.items
         self.workers = handles.workers
-        self.take_count = _view(handles.take_count, "i")
-        self.process_count = _view(handles.process_count, "i")
-        self.taker = _view(handles.taker, "i")
-        self.t_take = _view(handles.t_take, "d")
-        self.t_start = _view(handles.t_start, "d")
-        self.t_done = _view(handles.t_done, "d")
-        self.table = _view(handles.table, "d")
-        self.tracebacks = _view(handles.tracebacks, "B")
-        self.pool_slots = _view(handles.pool_slots, "i")
+        memory = handles.memory
+        whole: Any = memoryview(memory.buffer if isinstance(memory, SharedBlock) else memory)
+        for name, fmt, offset, length in _layout(self.items, self.workers)[0]:
+            size = _ITEM_SIZE[fmt] * length
+            setattr(self, name, whole[offset : offset + size].cast(fmt))
 
     @classmethod
     def create(cls, items: int, workers: int, lock: LockType | None = None) -> Ledger:
+        """Raises core.shm.SharedMemoryError (a ParamError) when there is no room for it."""
         size = max(items, 1)
         handles = LedgerHandles(
             items=items,
             workers=workers,
             t0=time.monotonic(),
-            take_count=RawArray(ctypes.c_int32, size),
-            process_count=RawArray(ctypes.c_int32, size),
-            taker=RawArray(ctypes.c_int32, size),
-            t_take=RawArray(ctypes.c_double, size),
-            t_start=RawArray(ctypes.c_double, size),
-            t_done=RawArray(ctypes.c_double, size),
-            table=RawArray(ctypes.c_double, workers * W_FIELDS),
-            tracebacks=RawArray(ctypes.c_ubyte, workers * TRACEBACK_BYTES),
-            pool_slots=RawArray(ctypes.c_int32, 1),
+            memory=allocate(_layout(items, workers)[1]),
             pool_lock=lock,
         )
         ledger = cls(handles)
@@ -137,26 +157,9 @@ class Ledger:
 
     def frozen(self) -> Ledger:
         """A private copy of everything recorded so far; workers no longer reach it."""
-
-        def copy(raw: Any) -> bytearray:
-            return bytearray(memoryview(raw).cast("B"))
-
-        h = self.handles
-        return Ledger(
-            dataclasses.replace(
-                h,
-                take_count=copy(h.take_count),
-                process_count=copy(h.process_count),
-                taker=copy(h.taker),
-                t_take=copy(h.t_take),
-                t_start=copy(h.t_start),
-                t_done=copy(h.t_done),
-                table=copy(h.table),
-                tracebacks=copy(h.tracebacks),
-                pool_slots=copy(h.pool_slots),
-                pool_lock=None,
-            )
-        )
+        memory = self.handles.memory
+        copy = bytearray(memory.buffer if isinstance(memory, SharedBlock) else memory)
+        return Ledger(dataclasses.replace(self.handles, memory=copy, pool_lock=None))
 
     def claim_pool_slot(self) -> int:
         """Give a pool process the next worker index (pool strategies only)."""
@@ -181,12 +184,6 @@ class Ledger:
         start = worker * TRACEBACK_BYTES
         raw = bytes(self.tracebacks[start : start + TRACEBACK_BYTES])
         return raw.split(b"\0", 1)[0].decode("utf-8", "replace")
-
-
-def _view(raw: Any, fmt: str) -> Any:
-    # Any: memoryview's stubs know neither the format nor float items.
-    view: Any = memoryview(raw).cast("B")
-    return view.cast(fmt)
 
 
 def _filled(fmt: str, size: int, value: float) -> memoryview:

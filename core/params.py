@@ -18,12 +18,13 @@ from typing import Any
 
 from core.errors import ParamError
 from core.faults import Fault
-from core.text import Sentence, Value, translatable
+from core.text import Sentence, Value, shown, translatable
 
 MAX_ITEMS = 10_000_000
 MAX_WORKERS = 256
 MAX_WORK_MS = 60_000.0
 MAX_SECONDS = 3600.0
+MIN_RATE = 0.01  # items/s: slower would leave a run waiting ages (or overflow a timeout)
 MAX_RATE = 1_000_000_000.0
 MAX_CHUNKSIZE = 1_000_000
 MAX_SEED = 2**63 - 1
@@ -134,7 +135,7 @@ class Param:
         value = self.coerce(value, key)
         valid = tuple(choices) if choices is not None else self.choices
         if valid and value not in valid:
-            raise _error(self.unknown, value=repr(value), valid=", ".join(valid))
+            raise _error(self.unknown, value=shown(value), valid=", ".join(valid))
         self.check_range(value, key)
         return value
 
@@ -157,7 +158,7 @@ class Param:
                 raise _error(
                     translatable("core", "{key}: expected a finite number, got {value}"),
                     key=key or self.name,
-                    value=repr(value),
+                    value=shown(value),
                 )
             return float(value)
         if not isinstance(value, str):
@@ -183,11 +184,11 @@ class Param:
             key=key or self.name,
             low=_number(self.low),
             high=_number(self.high),
-            value=value if self.kind is int else repr(value),
+            value=shown(value),
         )
 
     def _type_error(self, template: str, value: Any, key: str) -> ParamError:
-        return _error(template, key=key or self.name, type=type_name(value), value=repr(value))
+        return _error(template, key=key or self.name, type=type_name(value), value=shown(value))
 
 
 def _choice(name: str, default: str, choices: tuple[str, ...], unknown: str, help: str) -> Param:
@@ -251,9 +252,8 @@ PARAMS: dict[str, Param] = {
             float,
             RunParams.rate,
             translatable("core", "items/s of the concurrent producer"),
-            0.0,
+            MIN_RATE,
             MAX_RATE,
-            low_excluded=True,
             optional=True,
         ),
         Param(

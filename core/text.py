@@ -14,6 +14,8 @@ text, or further Sentences; never English words.
 
 from __future__ import annotations
 
+import math
+import reprlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -28,6 +30,27 @@ def translatable(context: str, text: str) -> str:
 
 def identity(text: str) -> str:
     return text
+
+
+SHOWN_CHARS = 80
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxlevel = 3
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = _SHORT_REPR.maxlong = SHOWN_CHARS
+_SHORT_REPR.maxlist = _SHORT_REPR.maxtuple = _SHORT_REPR.maxdict = _SHORT_REPR.maxset = 8
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """repr(value) for a one-line message, cut to about limit characters.
+
+    A value read from a file or a command line may be huge or deeply nested;
+    an integer too long to print (repr raises past 4,300 digits) shows its magnitude.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3 * limit:
+        exponent = math.log10(abs(value))
+        mantissa = 10 ** (exponent - math.floor(exponent))
+        return f"{'-' if value < 0 else ''}{mantissa:.3f}e+{math.floor(exponent)}"
+    text = _SHORT_REPR.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 LIST_SEPARATOR = translatable("core", ", ")

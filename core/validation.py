@@ -2,7 +2,8 @@
 
 It sits above the strategy catalog and the backend registry because the
 choices of two parameters come from them; every other rule is the schema's
-(core.params.PARAMS).
+(core.params.PARAMS), but for two about the machine: a big payload must fit
+in memory (core.faults) and spawned processes need the working directory.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 import dataclasses
 
 from core.backends import backend_names
+from core.diagnosis import MISSING_CWD, missing_working_directory
 from core.errors import ParamError
 from core.params import PARAMS, POOL_QUEUE, RunParams
 from core.strategies import STRATEGIES
-from core.text import Sentence, translatable
+from core.text import Sentence, shown, translatable
 
 
 def validate(params: RunParams) -> RunParams:
@@ -42,9 +44,12 @@ def validate(params: RunParams) -> RunParams:
                     "strategy {strategy} does not support queue kind {value}; it supports: {valid}",
                 ),
                 strategy=strategy.id,
-                value=repr(queue_kind),
+                value=shown(queue_kind),
                 valid=", ".join(supported),
             )
         )
     fault = params.fault.resolved(values["items"], values["workers"]) if params.fault else None
+    if values["start_method"] != "fork" and (gone := missing_working_directory()) is not None:
+        # spawn and forkserver start each process in the working directory
+        raise ParamError(Sentence.of(MISSING_CWD, dir=gone))
     return RunParams(**values, queue_kind=queue_kind, fault=fault)

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.diagnosis import Evidence, diagnose_sentences, render_diagnosis
+from core.diagnosis import (
+    Evidence,
+    diagnose_sentences,
+    missing_working_directory,
+    render_diagnosis,
+)
 from core.faults import Fault
 from core.ledger import Ledger, worker_row
 from core.params import RunParams
@@ -74,6 +79,7 @@ def build_result(findings: Findings) -> RunResult:
         puts=f.puts,
         phase=f.phase,
         fault=f.fault,
+        missing_cwd=missing_working_directory() if error else None,
     )
     sentences = tuple(diagnose_sentences(evidence))  # built once; the text is its rendering
     return RunResult(

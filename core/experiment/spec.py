@@ -11,6 +11,7 @@ import dataclasses
 import difflib
 import json
 import os
+import stat
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,12 +34,17 @@ from core.params import (
     type_name,
 )
 from core.strategies import STRATEGIES
-from core.text import Sentence, Value, translatable
+from core.text import Sentence, Value, shown, translatable
 
 SPEC_VERSION = 1
 DEFAULT_TRIALS = 20
 MAX_TRIALS = 10_000
 MAX_PARALLEL = 64
+# A spec is a few hundred bytes of flat keys and lists: anything far past that is not one.
+MAX_SPEC_BYTES = 1 << 20
+MAX_NESTING = 32  # levels of lists and tables
+MAX_INT_DIGITS = 30  # the largest value (a seed) has 19
+MAX_AXIS_VALUES = 1000
 __all__ = ["MAX_CHUNKSIZE", "MAX_SECONDS", "MAX_SEED", "MAX_WORK_MS", "POOL_QUEUE"]
 
 DEFAULT_QUEUE = "default"  # the strategy's own default queue kind
@@ -152,25 +158,28 @@ def spec_from_dict(data: Any, source: str | None = None) -> ExperimentSpec:
         )
     for key in data:
         if key not in _KEYS:
-            close = difflib.get_close_matches(str(key), _KEYS, n=1)
+            close = _close_match(str(key), _KEYS)
             if close:
                 raise fail(
                     translatable("core", "unknown key {key} (did you mean {close}?)"),
-                    key=repr(key),
-                    close=repr(close[0]),
+                    key=shown(key),
+                    close=repr(close),
                 )
             raise fail(
                 translatable("core", "unknown key {key}; valid keys: {valid}"),
-                key=repr(key),
+                key=shown(key),
                 valid=", ".join(_KEYS),
             )
+    problem = _shape_problem(data)  # every key is known now
+    if problem is not None:
+        raise ExperimentSpecError(_from(source, problem))
     if "version" in data and (not is_int(data["version"]) or data["version"] != SPEC_VERSION):
         raise fail(
             translatable(
                 "core", "version: this QueueScope reads spec version {version}, got {value}"
             ),
             version=SPEC_VERSION,
-            value=repr(data["version"]),
+            value=shown(data["version"]),
         )
     if "strategies" not in data:
         raise fail(
@@ -207,59 +216,153 @@ def validate_spec(spec: ExperimentSpec) -> ExperimentSpec:
 
 
 def parse_spec(text: str, fmt: str = "json", source: str | None = None) -> ExperimentSpec:
-    """Parse spec text in "json" or "toml"; syntax errors say line and column."""
-    data: Any
-    if fmt == "toml":
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            if "end of document" in str(error):
-                lines = text.splitlines() or [""]
-                message = Sentence.of(
-                    translatable("core", "invalid TOML: {error} (line {line}, column {column})"),
-                    error=str(error),
-                    line=len(lines),
-                    column=len(lines[-1]) + 1,
-                )
-            else:
-                message = Sentence.of(
-                    translatable("core", "invalid TOML: {error}"), error=str(error)
-                )
-            raise ExperimentSpecError(_from(source, message)) from None
-    elif fmt == "json":
-        try:
-            data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
-        except json.JSONDecodeError as error:
-            message = Sentence.of(
-                translatable("core", "invalid JSON at line {line}, column {column}: {error}"),
-                line=error.lineno,
-                column=error.colno,
-                error=error.msg,
-            )
-            raise ExperimentSpecError(_from(source, message)) from None
-        except _Invalid as error:
-            raise ExperimentSpecError(_from(source, error.sentence)) from None
-    else:
+    """Parse spec text in "json" or "toml"; syntax errors say line and column.
+
+    Every failure is an ExperimentSpecError with one line: text past
+    MAX_SPEC_BYTES, values nested past MAX_NESTING or numbers longer than
+    MAX_INT_DIGITS are refused before they can exhaust the stack or memory.
+    """
+    if fmt not in ("json", "toml"):
         raise ValueError(f"unknown spec format {fmt!r}; use 'json' or 'toml'")
+    if len(text) > MAX_SPEC_BYTES:
+        raise ExperimentSpecError(_from(source, _too_large(len(text))))
+    try:
+        data = _parse_toml(text) if fmt == "toml" else _parse_json(text)
+    except _Invalid as error:
+        raise ExperimentSpecError(_from(source, error.sentence)) from None
+    except RecursionError:
+        raise ExperimentSpecError(_from(source, _TOO_DEEP)) from None
+    except ValueError:  # Python's own limit on the digits of an int (4,300)
+        raise ExperimentSpecError(_from(source, _TOO_MANY_DIGITS)) from None
     return spec_from_dict(data, source)
 
 
-def load_spec(path: str | os.PathLike[str]) -> ExperimentSpec:
-    """Read a spec file: TOML if its name ends in .toml, JSON otherwise."""
-    name = os.fspath(path)
+def _parse_toml(text: str) -> Any:
     try:
-        text = Path(name).read_text(encoding="utf-8")
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        if "end of document" in str(error):
+            lines = text.splitlines() or [""]
+            raise _Invalid(
+                translatable("core", "invalid TOML: {error} (line {line}, column {column})"),
+                error=str(error),
+                line=len(lines),
+                column=len(lines[-1]) + 1,
+            ) from None
+        raise _Invalid(translatable("core", "invalid TOML: {error}"), error=str(error)) from None
+
+
+def _parse_json(text: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_int=_spec_int)
+    except json.JSONDecodeError as error:
+        raise _Invalid(
+            translatable("core", "invalid JSON at line {line}, column {column}: {error}"),
+            line=error.lineno,
+            column=error.colno,
+            error=error.msg,
+        ) from None
+
+
+def _spec_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _Invalid(TOO_MANY_DIGITS, max=MAX_INT_DIGITS)
+    return int(text)
+
+
+TOO_MANY_DIGITS = translatable("core", "a number has more than {max} digits")
+_TOO_MANY_DIGITS = Sentence.of(TOO_MANY_DIGITS, max=MAX_INT_DIGITS)
+_TOO_DEEP = Sentence.of(
+    translatable("core", "values nested more than {max} levels deep"), max=MAX_NESTING
+)
+
+
+def _too_large(size: int) -> Sentence:
+    return Sentence.of(
+        translatable("core", "the spec is {size:,} bytes; a spec may have at most {max:,}"),
+        size=size,
+        max=MAX_SPEC_BYTES,
+    )
+
+
+def _shape_problem(data: Mapping[str, Any]) -> Sentence | None:
+    """Too deep a nesting or too long a number under a key (walked without recursion)."""
+    for key, top in data.items():
+        pending: list[tuple[Any, int]] = [(top, 2)]
+        while pending:
+            value, depth = pending.pop()
+            if isinstance(value, Mapping | list | tuple):
+                if depth > MAX_NESTING:
+                    return _from(str(key), _TOO_DEEP)
+                children = value.values() if isinstance(value, Mapping) else value
+                pending.extend((child, depth + 1) for child in children)
+            elif is_int(value) and abs(value) >= 10**MAX_INT_DIGITS:
+                return _from(str(key), _TOO_MANY_DIGITS)
+    return None
+
+
+def _close_match(word: str, valid: Sequence[str]) -> str | None:
+    """The valid word the user probably meant (a long word is no typo of a short one)."""
+    if len(word) > 2 * max(map(len, valid)):
+        return None
+    close = difflib.get_close_matches(word, valid, n=1)
+    return close[0] if close else None
+
+
+def load_spec(path: str | os.PathLike[str]) -> ExperimentSpec:
+    """Read a spec file: TOML if its name ends in .toml, JSON otherwise.
+
+    Only a regular file of at most MAX_SPEC_BYTES is read: a FIFO, a
+    directory or a device is refused without reading (a FIFO would block,
+    /dev/zero would never end).
+    """
+    name = os.fspath(path)
+    return parse_spec(_read_spec_file(name), spec_format(name), name)
+
+
+def _read_spec_file(name: str) -> str:
+    def cannot_read(reason: str | Sentence) -> ExperimentSpecError:
+        return spec_error(
+            translatable("core", "cannot read spec {name}: {error}"), name=name, error=reason
+        )
+
+    not_regular = Sentence(translatable("core", "not a regular file"))
+    try:
+        if not stat.S_ISREG(os.stat(name).st_mode):
+            raise cannot_read(not_regular)
+        # O_NONBLOCK: should the name become a FIFO meanwhile, opening it does not wait.
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise cannot_read(not_regular)
+            if info.st_size > MAX_SPEC_BYTES:
+                raise ExperimentSpecError(_from(name, _too_large(info.st_size)))
+            data = _read_at_most(fd, MAX_SPEC_BYTES + 1)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        raise cannot_read(str(error.strerror or error)) from None
+    if len(data) > MAX_SPEC_BYTES:
+        raise ExperimentSpecError(_from(name, _too_large(len(data))))
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise ExperimentSpecError(
             _from(name, Sentence(translatable("core", "not a UTF-8 text file")))
         ) from None
-    except OSError as error:
-        raise spec_error(
-            translatable("core", "cannot read spec {name}: {error}"),
-            name=name,
-            error=str(error.strerror or error),
-        ) from None
-    return parse_spec(text, spec_format(name), name)
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = os.read(fd, limit - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def dump_spec(spec: ExperimentSpec, fmt: str = "json") -> str:
@@ -307,7 +410,7 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise _Invalid(translatable("core", "key {key} is given twice"), key=repr(key))
+            raise _Invalid(translatable("core", "key {key} is given twice"), key=shown(key))
         out[key] = value
     return out
 
@@ -333,6 +436,13 @@ def _axis(
         raise _Invalid(
             translatable("core", "{key}: the list is empty; give at least one value"), key=key
         )
+    if len(items) > MAX_AXIS_VALUES:
+        raise _Invalid(
+            translatable("core", "{key}: {count:,} values; an axis takes at most {max:,}"),
+            key=key,
+            count=len(items),
+            max=MAX_AXIS_VALUES,
+        )
     out: list[Any] = []
     for item in items:
         if check is None:
@@ -347,19 +457,19 @@ def _axis(
 
 def _check_strategy(value: str) -> None:
     if value not in STRATEGIES:
-        close = difflib.get_close_matches(value, list(STRATEGIES), n=1)
+        close = _close_match(value, list(STRATEGIES))
         if close:
             raise _Invalid(
                 translatable(
                     "core", "unknown strategy {value} (did you mean {close}?); valid: {valid}"
                 ),
-                value=repr(value),
-                close=repr(close[0]),
+                value=shown(value),
+                close=repr(close),
                 valid=", ".join(STRATEGIES),
             )
         raise _Invalid(
             translatable("core", "unknown strategy {value}; valid: {valid}"),
-            value=repr(value),
+            value=shown(value),
             valid=", ".join(STRATEGIES),
         )
 
@@ -371,7 +481,7 @@ def _check_fault(value: str) -> None:
     if kind not in FAULT_KINDS:
         raise _Invalid(
             translatable("core", "unknown fault {kind}; valid: {valid}"),
-            kind=repr(kind),
+            kind=shown(kind),
             valid=", ".join((NO_FAULT, *FAULT_KINDS)),
         )
     Fault.parse(value)  # its ARG is checked against each cell's size when planned

@@ -307,7 +307,7 @@ MALFORMED: list[tuple[str, str, str]] = [
     ('{"strategies": "get-timeout", "work_ms": NaN}', "json", "work_ms: expected a finite"),
     ('{"strategies": "get-timeout", "watchdog_s": 0}', "json", "watchdog_s must be > 0"),
     ('{"strategies": "get-timeout", "seed": -3}', "json", "seed must be between 0 and"),
-    ('{"strategies": "get-timeout", "rate": 0}', "json", "rate must be > 0"),
+    ('{"strategies": "get-timeout", "rate": 0}', "json", "rate must be >= 0.01"),
     ('{"strategies": "get-timeout", "producer": "lazy"}', "json", "unknown producer 'lazy'"),
     ('{"strategies": "get-timeout", "queue_kinds": ["redis"]}', "json", "unknown queue kind"),
     ('{"strategies": "get-timeout", "start_methods": "vfork"}', "json", "unknown start method"),

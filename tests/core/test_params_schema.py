@@ -38,12 +38,14 @@ def test_no_float_parameter_takes_nan_or_infinity(param: Param, bad: float) -> N
 def test_each_range_is_enforced_at_both_ends(param: Param) -> None:
     assert param.low is not None and param.high is not None
     base = RunParams(strategy="sentinel-per-worker", items=10)
-    step = 1 if param.kind is int else 1e-9
-    low = param.low + (step if param.low_excluded else 0)
+    if param.kind is int:
+        below, above = param.low - 1, param.high + 1
+    else:  # the nearest floats: a fixed step vanishes next to 1e9
+        below, above = math.nextafter(param.low, -math.inf), math.nextafter(param.high, math.inf)
+    low = math.nextafter(param.low, math.inf) if param.low_excluded else param.low
     validate(base.replace(**{param.name: param.kind(low)}))
     validate(base.replace(**{param.name: param.kind(param.high)}))
-    above = param.high + step if param.kind is int else param.high * (1 + 1e-9) + step
-    for outside in (param.low - (0 if param.low_excluded else step), above):
+    for outside in (param.low if param.low_excluded else below, above):
         with pytest.raises(ParamError, match=f"^{param.name} must be"):
             validate(base.replace(**{param.name: param.kind(outside)}))
 

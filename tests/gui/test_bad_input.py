@@ -38,6 +38,12 @@ BAD_SETTINGS = [
     ("params/watchdog_s", "0", "watchdog_s ('0')"),
     ("params/get_timeout_s", "inf", "get_timeout_s ('inf')"),
     ("params/chunksize", "2.5", "chunksize ('2.5')"),
+    # Values the run command refuses are refused here too.
+    ("params/work_ms", "1e308", "work_ms ('1e308')"),
+    ("params/jitter_ms", "inf", "jitter_ms ('inf')"),
+    ("params/jitter_ms", "nan", "jitter_ms ('nan')"),
+    ("params/rate", "1e-12", "rate ('1e-12')"),
+    ("params/chunksize", "99999999999999999999", "chunksize ('99999999999999999999')"),
     ("params/fault", "explode:3", "fault ('explode:3')"),
     ("params/fault", "kill:5000", "fault ('kill:5000')"),
     ("window/geometry", "not a geometry", "window/geometry"),
@@ -176,7 +182,7 @@ WINDOW_CASES: list[tuple[str, Callable[..., str], str]] = [
         "Could not run: a run is already in progress",
     ),
     ("experiment grid out of range", bad_grid, "workers must be between 1 and 256, got 300"),
-    ("fault that cannot hit", fault_without_items, "fault stop needs an item between 0 and -1"),
+    ("fault that cannot hit", fault_without_items, "fault stop needs at least one item"),
 ]
 
 
