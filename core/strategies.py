@@ -270,7 +270,7 @@ _STRATEGY_LIST = [
         ),
         docs_note=_DOCS_EMPTY,
         default_backend="manager",
-        expected=translatable("core", "drops the last item(s); usually deadlocks"),
+        expected=translatable("core", "drops the last item, sometimes more; usually deadlocks"),
         expected_outcomes=frozenset({"lost", "deadlock"}),
         loop=seed_empty_after_get,
     ),
