@@ -356,11 +356,12 @@ class ParamsPanel(QGroupBox):
         for row in range(form.rowCount()):
             label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
             field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
-            if label is None or field is None or label.widget() is None:
+            label_widget = label.widget() if label is not None else None
+            if label_widget is None or field is None:
                 continue
             shown = field.widget() or (self.fault_combo if field.layout() is fault_row else None)
             if shown is not None:
-                label.widget().setToolTip(shown.toolTip())
+                label_widget.setToolTip(shown.toolTip())
 
     def _fill_strategies(self) -> None:
         combo = self.strategy_combo

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QSpinBox
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QSpinBox, QWidget
 
 from core.params import RunParams
 from core.result import STATUS_DROPPED, STATUS_DUPLICATED, STATUS_LEFT, RunResult, WorkerSummary
@@ -130,7 +130,7 @@ def test_titles_not_ids_where_a_person_reads(qtbot: Any, window: MainWindow) -> 
 
 def test_every_parameter_has_a_tooltip_on_its_field_and_label(window: MainWindow) -> None:
     panel = window.params_panel
-    fields = panel.findChildren(QComboBox) + panel.findChildren(QSpinBox)
+    fields: list[QWidget] = [*panel.findChildren(QComboBox), *panel.findChildren(QSpinBox)]
     fields += panel.findChildren(QDoubleSpinBox)
     missing = [w.objectName() for w in fields if not w.toolTip()]
     assert not missing
@@ -167,3 +167,12 @@ def test_docs_quotes_show_code_not_backticks() -> None:
     html = docs_html(core_text(STRATEGIES["sentinel-per-worker"].docs_note))
     assert "`" not in html and "<code>for func, args in iter(input.get, 'STOP')</code>" in html
     assert docs_html("an `unpaired quote") == "an `unpaired quote"
+
+
+@pytest.mark.timeout(60)
+def test_the_rate_at_the_end_is_the_runs_average(qtbot: Any, window: MainWindow) -> None:
+    set_params(window, "seed-empty-after-get", workers=3, items=100)
+    result = run_through_window(qtbot, window)
+    assert result.processed > 0
+    expected = rate_text(result.processed / result.elapsed_s)
+    assert window.stats_label.text().startswith(f"{expected}  ·  ")
