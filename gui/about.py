@@ -39,6 +39,21 @@ def app_icon() -> QIcon:
     return QIcon(str(resources.path("icon")))
 
 
+def help_page(dialog: QDialog, name: str, size: tuple[int, int]) -> QTextBrowser:
+    """Lay out a Help page: a text browser (named name's "Page" as "Text") over Close."""
+    dialog.setObjectName(name)
+    dialog.setWindowIcon(app_icon())
+    dialog.resize(*size)
+    browser = QTextBrowser(dialog)
+    browser.setObjectName(name.removesuffix("Page") + "Text")
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(browser)
+    layout.addWidget(buttons)
+    return browser
+
+
 class AboutDialog(QDialog):
     """Version, the Python / Qt / PySide6 versions, the start method, CPUs, the docs link."""
 
@@ -102,20 +117,11 @@ class WhatIsThisPage(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("whatIsThisPage")
         self.setWindowTitle(self.tr("What is this?"))
-        self.setWindowIcon(app_icon())
-        self.resize(760, 720)
-        self.browser = QTextBrowser(self)
-        self.browser.setObjectName("whatIsThisText")
+        self.browser = help_page(self, "whatIsThisPage", (760, 720))
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._on_link)
         self.browser.setHtml(self.page_html())
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.browser)
-        layout.addWidget(buttons)
 
     def page_html(self) -> str:
         intro = self.tr(
@@ -174,19 +180,9 @@ class OutcomesPage(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("outcomesPage")
         self.setWindowTitle(self.tr("Outcomes"))
-        self.setWindowIcon(app_icon())
-        self.resize(640, 460)
-        self.browser = QTextBrowser(self)
-        self.browser.setObjectName("outcomesText")
-        self.browser.setOpenExternalLinks(False)
+        self.browser = help_page(self, "outcomesPage", (640, 460))
         self.browser.setHtml(self.page_html())
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.browser)
-        layout.addWidget(buttons)
 
     def page_html(self) -> str:
         intro = self.tr(

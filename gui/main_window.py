@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -322,17 +322,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_outcomes(self) -> OutcomesPage:
-        page = OutcomesPage(self)
-        page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        page.show()
-        return page
+        return _show_once(OutcomesPage(self))
 
     @Slot()
     def show_about(self) -> AboutDialog:
-        dialog = AboutDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
+        return _show_once(AboutDialog(self))
 
     @Slot(str)
     def _try_strategy(self, strategy_id: str) -> None:
@@ -582,6 +576,16 @@ class MainWindow(QMainWindow):
             return
         self._save_settings()
         super().closeEvent(event)
+
+
+DialogT = TypeVar("DialogT", bound=QWidget)
+
+
+def _show_once(dialog: DialogT) -> DialogT:
+    """Show a window-owned dialog that deletes itself when closed."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog
 
 
 def _outcomes_text(result: RunResult) -> str:
