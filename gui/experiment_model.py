@@ -331,8 +331,9 @@ class CellTableModel(HeaderedTableModel):
             "{strategy}\nqueue: {queue}, start method: {start_method}, workers: {workers}, "
             "items: {items}, fault: {fault}"
         ).format(**fields)
-        strategy_id = cell_result.cell.coordinates.strategy
-        return f"{text}\n{self.tr('Strategy id: {id}').format(id=strategy_id)}"
+        # Not inside the f-string: pyside6-lupdate would not find the text there.
+        id_line = self.tr("Strategy id: {id}").format(id=cell_result.cell.coordinates.strategy)
+        return f"{text}\n{id_line}"
 
 
 # --- trials ------------------------------------------------------------------------
