@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from core.ledger import (
@@ -15,7 +16,7 @@ from core.ledger import (
     W_STATE,
 )
 from core.states import WorkerState, WorkerStatus
-from core.text import Ids, Sentence, Translate, Value, identity, translatable
+from core.text import Ids, Sentence, Translate, Value, counted, identity, translatable
 
 if TYPE_CHECKING:
     from core.faults import Fault
@@ -153,67 +154,8 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
             )
         )
 
-    for summary in ev.workers:
-        if summary.state != WorkerStatus.CRASHED:
-            continue
-        if summary.error and summary.pid is None:
-            if "inheritance" in summary.error:
-                template = translatable(
-                    "core",
-                    "worker {worker}'s task never reached a process: {error} (the post's "
-                    "pattern never calls .get() on the AsyncResult, so there this error is "
-                    "silent and the workers simply never run)",
-                )
-            else:
-                template = translatable(
-                    "core", "worker {worker}'s task never reached a process: {error}"
-                )
-            add(Sentence.of(template, worker=summary.index, error=summary.error))
-        elif summary.error:
-            last = error_line(summary.error)
-            if summary.last_item is not None:
-                add(
-                    Sentence.of(
-                        translatable(
-                            "core", "worker {worker} raised while holding item {item}: {error}"
-                        ),
-                        worker=summary.index,
-                        item=summary.last_item,
-                        error=last,
-                    )
-                )
-            else:
-                add(
-                    Sentence.of(
-                        translatable("core", "worker {worker} raised: {error}"),
-                        worker=summary.index,
-                        error=last,
-                    )
-                )
-        else:
-            code, item = summary.exit_code, summary.last_item
-            if code is not None and item is not None:
-                template = translatable(
-                    "core",
-                    "worker {worker} died with exit code {code} while holding item {item} "
-                    "without reporting it",
-                )
-            elif code is not None:
-                template = translatable(
-                    "core", "worker {worker} died with exit code {code} without reporting it"
-                )
-            elif item is not None:
-                template = translatable(
-                    "core", "worker {worker} died while holding item {item} without reporting it"
-                )
-            else:
-                template = translatable("core", "worker {worker} died without reporting it")
-            args: dict[str, Value] = {"worker": summary.index}
-            if code is not None:
-                args["code"] = code
-            if item is not None:
-                args["item"] = item
-            add(Sentence.of(template, **args))
+    for sentence in _merged(_crash_sentences(ev.workers)):
+        add(sentence)
     if ev.error and not any(w.error == ev.error for w in ev.workers):
         last_line = error_line(ev.error)
         if "feeder thread" in last_line:
@@ -250,7 +192,7 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
                 else translatable(
                     "core",
                     "worker {worker} took items {items}, saw q.empty() == True and exited "
-                    "without processing it",
+                    "without processing them",
                 )
             )
         else:
@@ -258,21 +200,47 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
                 translatable("core", "worker {worker} took item {items} but never processed it")
                 if one
                 else translatable(
-                    "core", "worker {worker} took items {items} but never processed it"
+                    "core", "worker {worker} took items {items} but never processed them"
                 )
             )
         add(Sentence.of(template, worker=worker, items=Ids.of(items)))
 
-    if ev.left:
+    if ev.left and "cancelled" in ev.outcomes:
+        # Not a loss: the user stopped the run before these were taken.
+        add(
+            Sentence.of(
+                counted(
+                    len(ev.left),
+                    translatable("core", "{count} item was still in the queue when cancelled"),
+                    translatable("core", "{count} items were still in the queue when cancelled"),
+                ),
+                count=len(ev.left),
+            )
+        )
+    elif ev.left:
         if all(w.state in (WorkerStatus.EXITED, WorkerStatus.CRASHED) for w in ev.workers):
-            template = translatable(
-                "core",
-                "{count} item(s) were never taken and stay in the queue after every worker had "
-                "left: {items}",
+            template = counted(
+                len(ev.left),
+                translatable(
+                    "core",
+                    "{count} item was never taken and stays in the queue after every worker "
+                    "had left: {items}",
+                ),
+                translatable(
+                    "core",
+                    "{count} items were never taken and stay in the queue after every worker "
+                    "had left: {items}",
+                ),
             )
         else:
-            template = translatable(
-                "core", "{count} item(s) were never taken and stay in the queue: {items}"
+            template = counted(
+                len(ev.left),
+                translatable(
+                    "core", "{count} item was never taken and stays in the queue: {items}"
+                ),
+                translatable(
+                    "core", "{count} items were never taken and stay in the queue: {items}"
+                ),
             )
         add(Sentence.of(template, count=len(ev.left), items=Ids.of(ev.left)))
 
@@ -409,3 +377,127 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
             )
         ]
     return sentences
+
+
+@dataclass(frozen=True)
+class _PerWorker:
+    """A sentence about one worker, and its plural for several workers that say the same.
+
+    many is None when the values are the worker's own (an item it held): never merged.
+    """
+
+    one: str  # a template with {worker}
+    many: str | None  # the same with {workers}
+    worker: int
+    args: tuple[tuple[str, Value], ...] = ()
+
+
+def _worker_span(numbers: list[int]) -> Sentence:
+    """'1–7' for a run of consecutive workers, else '1, 3 and 4'."""
+    consecutive = all(b == a + 1 for a, b in pairwise(numbers))
+    if consecutive and len(numbers) >= 3:
+        return Sentence.of(
+            translatable("core", "{first}–{last}"), first=numbers[0], last=numbers[-1]
+        )
+    return _workers(numbers)
+
+
+def _merged(per_worker: list[_PerWorker]) -> list[Sentence]:
+    """One sentence per distinct statement: 'workers 1–3 …' instead of the same line thrice."""
+    groups: dict[tuple[object, ...], list[_PerWorker]] = {}
+    for said in per_worker:
+        key = (said.one, said.args) if said.many else (said.one, said.args, said.worker)
+        groups.setdefault(key, []).append(said)
+    sentences = []
+    for group in groups.values():
+        first = group[0]
+        if len(group) == 1 or first.many is None:
+            sentences.append(Sentence.of(first.one, worker=first.worker, **dict(first.args)))
+        else:
+            workers = _worker_span([said.worker for said in group])
+            sentences.append(Sentence.of(first.many, workers=workers, **dict(first.args)))
+    return sentences
+
+
+def _crash_sentences(workers: list[WorkerSummary]) -> list[_PerWorker]:
+    """What each crashed worker's evidence says: its task's error, its exception, its death."""
+    said: list[_PerWorker] = []
+    for summary in workers:
+        if summary.state != WorkerStatus.CRASHED:
+            continue
+        worker = summary.index
+        if summary.error and summary.pid is None:
+            if "inheritance" in summary.error:
+                one = translatable(
+                    "core",
+                    "worker {worker}'s task never reached a process: {error} (the post's "
+                    "pattern never calls .get() on the AsyncResult, so there this error is "
+                    "silent and the workers simply never run)",
+                )
+                many = translatable(
+                    "core",
+                    "the tasks of workers {workers} never reached a process: {error} (the "
+                    "post's pattern never calls .get() on the AsyncResult, so there this error "
+                    "is silent and the workers simply never run)",
+                )
+            else:
+                one = translatable(
+                    "core", "worker {worker}'s task never reached a process: {error}"
+                )
+                many = translatable(
+                    "core", "the tasks of workers {workers} never reached a process: {error}"
+                )
+            said.append(_PerWorker(one, many, worker, (("error", summary.error),)))
+        elif summary.error:
+            last = error_line(summary.error)
+            if summary.last_item is not None:
+                one = translatable(
+                    "core", "worker {worker} raised while holding item {item}: {error}"
+                )
+                args: tuple[tuple[str, Value], ...] = (
+                    ("item", summary.last_item),
+                    ("error", last),
+                )
+                said.append(_PerWorker(one, None, worker, args))
+            else:
+                said.append(
+                    _PerWorker(
+                        translatable("core", "worker {worker} raised: {error}"),
+                        translatable("core", "workers {workers} raised: {error}"),
+                        worker,
+                        (("error", last),),
+                    )
+                )
+        else:
+            said.append(_death(worker, summary.exit_code, summary.last_item))
+    return said
+
+
+def _death(worker: int, code: int | None, item: int | None) -> _PerWorker:
+    """A worker that died without a word: its exit code and the item it held, if known."""
+    if code is not None and item is not None:
+        one = translatable(
+            "core",
+            "worker {worker} died with exit code {code} while holding item {item} "
+            "without reporting it",
+        )
+        return _PerWorker(one, None, worker, (("code", code), ("item", item)))
+    if item is not None:
+        one = translatable(
+            "core", "worker {worker} died while holding item {item} without reporting it"
+        )
+        return _PerWorker(one, None, worker, (("item", item),))
+    if code is not None:
+        return _PerWorker(
+            translatable("core", "worker {worker} died with exit code {code} without reporting it"),
+            translatable(
+                "core", "workers {workers} died with exit code {code} without reporting it"
+            ),
+            worker,
+            (("code", code),),
+        )
+    return _PerWorker(
+        translatable("core", "worker {worker} died without reporting it"),
+        translatable("core", "workers {workers} died without reporting it"),
+        worker,
+    )

@@ -176,6 +176,9 @@ class Strategy:
     # POOL_DRIVER for a pool strategy, POOL_TASKS to put any queue into a Pool.
     launch: Launch | None = None
     checks_empty_then_gets: bool = False  # `while not q.empty(): q.get()`: the race
+    # For display, where a harness runs the user's pattern (a pool the lab watches):
+    # the main process's code as a user writes it.
+    main_code: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -201,21 +204,44 @@ class Strategy:
 
     @property
     def source(self) -> str:
-        """The code that runs, for display.
+        """For display: the worker loop, then what the main process does to end the run.
 
-        The bodies are exactly what runs; the def lines drop their type
-        annotations, which say nothing about how the loop ends.
+        The loop is exactly what runs (its def line without type annotations,
+        which say nothing about how it ends); the main process's part is its
+        end step (loop 3's one 'end' against loop 4's one per worker), or the
+        code a user writes where a harness runs it (main_code).
         """
-        parts = [fn for fn in (self.loop, self.pool_driver, self.finish) if fn is not None]
-        texts = []
-        for fn in parts:
-            try:
-                text = inspect.getsource(fn)
-            except (OSError, TypeError):
-                text = f"# source of {fn.__name__} is not available in this build\n"
-            names = ", ".join(inspect.signature(fn).parameters)
-            texts.append(_DEF_LINE.sub(f"def {fn.__name__}({names}):", text, count=1))
-        return "\n".join(texts)
+        parts = [_source_of(self.loop)] if self.loop is not None else []
+        return "\n".join([*parts, self.main_source])
+
+    @property
+    def main_source(self) -> str:
+        """The main process's part, as a user writes it."""
+        if self.main_code:
+            return self.main_code
+        if self.pool_driver is not None:
+            return _source_of(self.pool_driver)
+        lines = ["# the main process", "for item in items:", "    q.put(item)"]
+        if self.sentinels == "one":
+            lines.append(f"q.put({self.sentinel!r})  # one, after the items")
+        elif self.sentinels == "per-worker":
+            lines += [
+                "for _ in range(workers):  # one per worker, after the items",
+                f"    q.put({self.sentinel!r})",
+            ]
+        text = "\n".join(lines) + "\n"
+        if self.finish is not None:
+            text += "\n" + _source_of(self.finish)
+        return text
+
+
+def _source_of(fn: Callable[..., Any]) -> str:
+    try:
+        text = inspect.getsource(fn)
+    except (OSError, TypeError):
+        return f"# source of {fn.__name__} is not available in this build\n"
+    names = ", ".join(inspect.signature(fn).parameters)
+    return _DEF_LINE.sub(f"def {fn.__name__}({names}):", text, count=1)
 
 
 _DOCS_EMPTY = translatable(
@@ -244,7 +270,7 @@ _STRATEGY_LIST = [
         ),
         docs_note=_DOCS_EMPTY,
         default_backend="manager",
-        expected=translatable("core", "drops the last item(s); usually deadlocks"),
+        expected=translatable("core", "drops the last item, sometimes more; usually deadlocks"),
         expected_outcomes=frozenset({"lost", "deadlock"}),
         loop=seed_empty_after_get,
     ),
@@ -430,6 +456,12 @@ _STRATEGY_LIST = [
         expected=translatable("core", "correct"),
         expected_outcomes=frozenset({"ok"}),
         pool_driver=pool_imap_unordered,
+        main_code=(
+            "# the main process\n"
+            "with Pool(workers) as pool:\n"
+            "    for _ in pool.imap_unordered(process, items, chunksize):\n"
+            "        pass\n"
+        ),
     ),
     Strategy(
         id="process-pool-executor",
@@ -447,6 +479,12 @@ _STRATEGY_LIST = [
         expected=translatable("core", "correct"),
         expected_outcomes=frozenset({"ok"}),
         pool_driver=process_pool_executor,
+        main_code=(
+            "# the main process\n"
+            "with ProcessPoolExecutor(workers) as executor:\n"
+            "    for _ in executor.map(process, items, chunksize=chunksize):\n"
+            "        pass\n"
+        ),
     ),
     Strategy(
         id="mp-queue-into-pool",
@@ -471,6 +509,19 @@ _STRATEGY_LIST = [
         sentinel="STOP",
         sentinels="per-worker",
         launch=Launch.POOL_TASKS,
+        main_code=(
+            "# the main process\n"
+            "q = multiprocessing.Queue()\n"
+            "for item in items:\n"
+            "    q.put(item)\n"
+            "for _ in range(workers):  # one per worker, after the items\n"
+            "    q.put('STOP')\n"
+            "with Pool(workers) as pool:\n"
+            "    for _ in range(workers):\n"
+            "        pool.apply_async(sentinel_per_worker, (q, process, opts))\n"
+            "    pool.close()\n"
+            "    pool.join()\n"
+        ),
     ),
 ]
 

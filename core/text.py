@@ -53,6 +53,15 @@ def shown(value: object, limit: int = SHOWN_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def counted(count: int, one: str, many: str) -> str:
+    """The template for one thing or for several: '1 item was', '2 items were'.
+
+    Both are marked at the call site (translatable); a language without
+    plural forms translates both the same.
+    """
+    return one if count == 1 else many
+
+
 LIST_SEPARATOR = translatable("core", ", ")
 MORE_IDS = translatable("core", "{shown}, … ({count} in all)")
 

@@ -23,6 +23,7 @@ from core import __version__
 from core.params import RunParams, platform_start_method
 from core.strategies import STRATEGIES
 from gui.i18n import core_text
+from gui.verdict import OUTCOMES, banner_colors, outcome_explanation, severity_of
 
 DOCS_URL = "https://docs.python.org/3/library/multiprocessing.html#programming-guidelines"
 POST_LOOPS = (
@@ -43,6 +44,21 @@ def post_params(strategy_id: str) -> RunParams:
 
 def app_icon() -> QIcon:
     return QIcon(str(resources.path("icon")))
+
+
+def help_page(dialog: QDialog, name: str, size: tuple[int, int]) -> QTextBrowser:
+    """Lay out a Help page: a text browser (named name's "Page" as "Text") over Close."""
+    dialog.setObjectName(name)
+    dialog.setWindowIcon(app_icon())
+    dialog.resize(*size)
+    browser = QTextBrowser(dialog)
+    browser.setObjectName(name.removesuffix("Page") + "Text")
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(browser)
+    layout.addWidget(buttons)
+    return browser
 
 
 class AboutDialog(QDialog):
@@ -108,20 +124,11 @@ class WhatIsThisPage(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("whatIsThisPage")
         self.setWindowTitle(self.tr("What is this?"))
-        self.setWindowIcon(app_icon())
-        self.resize(760, 720)
-        self.browser = QTextBrowser(self)
-        self.browser.setObjectName("whatIsThisText")
+        self.browser = help_page(self, "whatIsThisPage", (760, 720))
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._on_link)
         self.browser.setHtml(self.page_html())
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.browser)
-        layout.addWidget(buttons)
 
     def page_html(self) -> str:
         intro = self.tr(
@@ -173,3 +180,33 @@ class WhatIsThisPage(QDialog):
             self.accept()
         else:
             QDesktopServices.openUrl(url)
+
+
+class OutcomesPage(QDialog):
+    """Help → Outcomes: what each verdict word means, in the banner's colours."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Outcomes"))
+        self.browser = help_page(self, "outcomesPage", (640, 460))
+        self.browser.setHtml(self.page_html())
+
+    def page_html(self) -> str:
+        intro = self.tr(
+            'A run ends with one or more outcomes, the headline first ("deadlock + lost"). '
+            "Each is decided from recorded evidence, never guessed from time alone."
+        )
+        title = self.tr("Outcomes")
+        rows = []
+        for outcome in OUTCOMES:
+            background, border, text = banner_colors(severity_of([outcome]))
+            word = html.escape(core_text(outcome))
+            rows.append(
+                f"<tr><td style='background:{background}; color:{text};"
+                f" border: 1px solid {border};'>&nbsp;<b>{word}</b>&nbsp;</td>"
+                f"<td>{html.escape(outcome_explanation(outcome))}</td></tr>"
+            )
+        return (
+            f"<h2>{html.escape(title)}</h2><p>{html.escape(intro)}</p>"
+            f"<table cellspacing='4' cellpadding='4'>{''.join(rows)}</table>"
+        )

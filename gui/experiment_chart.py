@@ -1,7 +1,7 @@
 """Experiment charts: outcome rates per strategy (stacked bars) and timing per cell.
 
 Both are drawn with pyqtgraph on a white background, horizontal bars so that
-strategy ids stay readable, and both are plain widgets that `grab()` to PNG.
+strategy titles stay readable, and both are plain widgets that `grab()` to PNG.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from gui.experiment_model import (
     OUTCOME_COLORS,
     coordinate_texts,
     fault_kind_label,
+    strategy_label,
 )
 from gui.i18n import core_text
 from gui.plot_canvas import PlotCanvas
@@ -92,9 +93,14 @@ def cell_labels(cells: list[CellResult]) -> list[str]:
         coordinates = cell_result.cell.coordinates
         parts = _label_parts(coordinates)
         shown = [parts[column] for column in varying]
-        strategy = coordinates.strategy
+        strategy = parts[0]  # its title, as everywhere a person reads it
         labels.append(f"{strategy} ({', '.join(shown)})" if shown else strategy)
     return labels
+
+
+def strategy_ids_tooltip(strategy_ids: list[str]) -> str:
+    """Each drawn strategy's title and, for files and the command line, its id."""
+    return "\n".join(f"{strategy_label(s)}: {s}" for s in dict.fromkeys(strategy_ids))
 
 
 def _plot(widget: Any, left: str, bottom: str) -> Any:
@@ -167,12 +173,15 @@ class OutcomeChart(QWidget):
                     self.plot.addItem(text)
                     self._labels.append(text)
             left += widths
-        ticks = [(i, f"{s}  (n={self._shares[s][0]})") for i, s in enumerate(strategies)]
+        ticks = [
+            (i, f"{strategy_label(s)}  (n={self._shares[s][0]})") for i, s in enumerate(strategies)
+        ]
         self.plot.getAxis("left").setTicks([ticks, []])
+        self.plot_widget.setToolTip(strategy_ids_tooltip(strategies))
         self.plot.setYRange(-0.5, max(len(strategies), 1) - 0.5, padding=0.05)
 
     def shares(self) -> dict[str, tuple[int, dict[str, float]]]:
-        """What is drawn: strategy -> (trials, outcome -> share)."""
+        """What is drawn: strategy id -> (trials, outcome -> share); the axis shows titles."""
         return dict(self._shares)
 
 
@@ -210,6 +219,7 @@ class TimingChart(PlotCanvas):
         self.elapsed_bar.setOpts(x0=np.zeros(len(y)), width=elapsed, y=y, height=BAR_HEIGHT)
         self.speed_bar.setOpts(x0=np.zeros(len(y)), width=speed, y=y, height=BAR_HEIGHT)
         self.elapsed_plot.getAxis("left").setTicks([list(enumerate(labels)), []])
+        self.setToolTip(strategy_ids_tooltip([c.cell.coordinates.strategy for c in cells]))
         self.elapsed_plot.setYRange(-0.5, max(len(cells), 1) - 0.5, padding=0.05)
         # Room on the right of the longest bar for its value.
         self.elapsed_plot.setXRange(0, max(float(elapsed.max(initial=0.0)), 0.001) * 1.6)

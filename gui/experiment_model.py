@@ -22,10 +22,17 @@ from core.experiment.plan import COORDINATE_COLUMNS, CellCoordinates, Experiment
 from core.experiment.results import COUNTED_OUTCOMES, CellResult, ExperimentResult, TrialSummary
 from core.experiment.spec import DEFAULT_QUEUE, NO_FAULT, POOL_QUEUE
 from core.experiment.stats import Rate
+from core.strategies import STRATEGIES
 from gui.i18n import core_text
 from gui.params_panel import FAULT_KIND_LABELS, NO_FAULT_LABEL, choice_label
 from gui.qtutil import AnyIndex, HeaderedTableModel
-from gui.verdict import SEVERITY_FAILURE, SEVERITY_OK, SEVERITY_WARNING, severity_of
+from gui.verdict import (
+    SEVERITY_FAILURE,
+    SEVERITY_OK,
+    SEVERITY_WARNING,
+    outcome_explanation,
+    severity_of,
+)
 
 # Native (unformatted) value of a cell: what tests and sorting read.
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -107,11 +114,17 @@ def fault_label(fault: str) -> str:
     return f"{fault_kind_label(kind)}{colon}{arg}"
 
 
+def strategy_label(strategy_id: str) -> str:
+    """A strategy as a person reads it: its title (the id only for one not in the catalog)."""
+    strategy = STRATEGIES.get(strategy_id)
+    return core_text(strategy.title) if strategy is not None else strategy_id
+
+
 def coordinate_texts(coordinates: CellCoordinates, no_fault: str = "") -> tuple[str, ...]:
     """The coordinates as the window shows them, in column order; no_fault: the text for none."""
     strategy, queue_kind, start_method, workers, items, fault = coordinates
     return (
-        strategy,
+        strategy_label(strategy),
         queue_label(queue_kind),
         start_method,
         str(workers),
@@ -193,10 +206,11 @@ class CellTableModel(HeaderedTableModel):
             return None
         outcome = self._outcome(section)
         if outcome is not None:
-            return self.tr(
+            counted = self.tr(
                 "Trials with outcome {outcome} (per flag: a deadlock + lost "
                 "trial counts for both), its rate and 95 % Wilson interval"
             ).format(outcome=core_text(outcome))
+            return f"{core_text(outcome)}: {outcome_explanation(outcome)}\n{counted}"
         return self.tr("Median over the cell's trials")
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -313,10 +327,13 @@ class CellTableModel(HeaderedTableModel):
 
     def _cell_tooltip(self, cell_result: CellResult) -> str:
         fields = coordinate_fields(cell_result.cell.coordinates, fault_kind_label(NO_FAULT))
-        return self.tr(
+        text = self.tr(
             "{strategy}\nqueue: {queue}, start method: {start_method}, workers: {workers}, "
             "items: {items}, fault: {fault}"
         ).format(**fields)
+        # Not inside the f-string: pyside6-lupdate would not find the text there.
+        id_line = self.tr("Strategy id: {id}").format(id=cell_result.cell.coordinates.strategy)
+        return f"{text}\n{id_line}"
 
 
 # --- trials ------------------------------------------------------------------------

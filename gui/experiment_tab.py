@@ -62,7 +62,7 @@ _SAME_IN_EVERY_CELL = (
     str(QT_TRANSLATE_NOOP("ExperimentTab", "{value} items")),
     str(QT_TRANSLATE_NOOP("ExperimentTab", "fault {value}")),
 )
-_COLUMN_WIDTHS = (170, 70, 80, 62, 62, 70, 60)
+_COLUMN_WIDTHS = (240, 70, 80, 62, 62, 70, 60)  # the strategy's title first
 
 
 def _format_clock(seconds: float | None) -> str:

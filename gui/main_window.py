@@ -61,12 +61,29 @@ RUN_SWITCH_INTERVAL_S = 0.001
 START_SHORTCUT = "Ctrl+Return"
 CANCEL_SHORTCUT = "Escape"
 PHASE_DONE = "done"  # after the run; the others are core's phase names
+# Keyboard focus must be seen: a clear ring on the focused button (Start is the default).
+FOCUS_STYLE = (
+    "QPushButton:focus { border: 2px solid #1e88e5; border-radius: 4px; padding: 3px 12px; }"
+)
 
 
 def phase_label(phase: str) -> str:
     if phase == PHASE_DONE:
         return QCoreApplication.translate("MainWindow", "done")
     return core_text(phase)
+
+
+def average_rate(result: RunResult) -> float:
+    """Items per second over the whole run (not the last instant's rate)."""
+    return result.processed / result.elapsed_s if result.elapsed_s > 0 else 0.0
+
+
+def rate_text(rate: float) -> str:
+    """'1 item/s', '1,250 items/s'."""
+    shown = f"{rate:,.0f}"
+    if shown == "1":
+        return QCoreApplication.translate("MainWindow", "{rate} item/s").format(rate=shown)
+    return QCoreApplication.translate("MainWindow", "{rate} items/s").format(rate=shown)
 
 
 def shortcut_text(keys: str) -> str:
@@ -96,6 +113,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle(self.tr("QueueScope: how multiprocessing work queues end"))
         self.setObjectName("mainWindow")
+        self.setStyleSheet(FOCUS_STYLE)
         self.settings = settings if settings is not None else QSettings()
         self.language = language if language is not None else effective_language(self.settings)
         # Set by View → Language → Restart now; the app starts again after the window closes.
@@ -212,7 +230,8 @@ class MainWindow(QMainWindow):
             "leftPanel", 380, self.params_panel, run_box, self.strategy_panel, last_fills=True
         )
 
-        lanes_box = lanes_with_legend(self.lanes)
+        self.lanes_box = lanes_with_legend(self.lanes)
+        self.banner.itemsRequested.connect(self.items_box.show_filter)
 
         # Side by side: the table and the log tell one story.
         self.bottom_splitter = named(QSplitter(Qt.Orientation.Horizontal), "bottomSplitter")
@@ -223,7 +242,7 @@ class MainWindow(QMainWindow):
         self.bottom_splitter.setSizes([640, 360])
 
         self.right_splitter = named(QSplitter(Qt.Orientation.Vertical), "rightSplitter")
-        self.right_splitter.addWidget(lanes_box)
+        self.right_splitter.addWidget(self.lanes_box)
         self.right_splitter.addWidget(self.bottom_splitter)
         self.right_splitter.setStretchFactor(0, 1)
         self.right_splitter.setStretchFactor(1, 1)
@@ -231,7 +250,9 @@ class MainWindow(QMainWindow):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        self.previous_run_mark = PreviousRunMark([self.banner, lanes_box, self.bottom_splitter])
+        self.previous_run_mark = PreviousRunMark(
+            [self.banner, self.lanes_box, self.bottom_splitter]
+        )
         right_layout.addWidget(self.previous_run_mark)
         right_layout.addWidget(self.banner)
         right_layout.addWidget(self.right_splitter, 1)
@@ -271,6 +292,7 @@ class MainWindow(QMainWindow):
         self._last_apply = 0.0
         self.model.clear()
         self.lanes.reset(params.workers, params.items)
+        self.lanes_box.explain(None)
         self.log_panel.clear()
         self.banner.show_running(core_text(self.params_panel.strategy().title))
         self.progress_bar.setRange(0, max(1, params.items))
@@ -279,7 +301,9 @@ class MainWindow(QMainWindow):
         self._use_run_switch_interval(True)
         self.controller.start(params)
         self.statusBar().showMessage(
-            self.tr("Running {strategy}…").format(strategy=params.strategy)
+            self.tr("Running {strategy}…").format(
+                strategy=core_text(self.params_panel.strategy().title)
+            )
         )
 
     @Slot()
@@ -422,9 +446,7 @@ class MainWindow(QMainWindow):
         )
 
     def _start_tooltip(self) -> str:
-        return self.tr("Run the experiment ({shortcut})").format(
-            shortcut=shortcut_text(START_SHORTCUT)
-        )
+        return self.tr("Start the run ({shortcut})").format(shortcut=shortcut_text(START_SHORTCUT))
 
     @Slot()
     def _on_params_changed(self) -> None:
@@ -460,8 +482,8 @@ class MainWindow(QMainWindow):
             )
         )
         self.stats_label.setText(
-            self.tr("{rate} items/s  ·  {elapsed} s elapsed  ·  {phase}").format(
-                rate=f"{rate:,.0f}", elapsed=f"{elapsed:.2f}", phase=phase_label(phase)
+            self.tr("{rate}  ·  {elapsed} s elapsed  ·  {phase}").format(
+                rate=rate_text(rate), elapsed=f"{elapsed:.2f}", phase=phase_label(phase)
             )
         )
 
@@ -548,11 +570,13 @@ class MainWindow(QMainWindow):
     def _show_verdict(self, result: RunResult) -> None:
         """A finished run's table, log, banner and counters (the caller draws the lanes)."""
         self.model.set_records(result.records)
+        self.lanes_box.explain(result)
         self.log_panel.show_timeline(result.timeline, footer=verdict_footer(result))
         self.banner.show_result(result)
-        rate = result.processed / result.elapsed_s if result.elapsed_s > 0 else 0.0
         self.progress_bar.setRange(0, max(1, result.items))
-        self._show_progress(result.processed, result.items, rate, result.elapsed_s, PHASE_DONE)
+        self._show_progress(
+            result.processed, result.items, average_rate(result), result.elapsed_s, PHASE_DONE
+        )
         self._mark_previous_run()
 
     def show_experiment_result(self, result: ExperimentResult, message: str) -> None:

@@ -63,7 +63,18 @@ class StrategyPanel(QWidget):
             lines * line_height + margins.top() + margins.bottom() + scrollbar + 12
         )
         self.explanation_label.setText(core_text(strategy.explanation))
-        self.docs_label.setText(f"<i>{_escape(core_text(strategy.docs_note))}</i>")
+        self.docs_label.setText(f"<i>{docs_html(core_text(strategy.docs_note))}</i>")
+        self.title_label.setToolTip(self.tr("Strategy id: {id}").format(id=strategy.id))
+
+
+def docs_html(text: str) -> str:
+    """A docs quote as rich text: `code` in the quote shown as code, not as backticks."""
+    parts = _escape(text).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: leave the text as it is
+        return _escape(text)
+    return "".join(
+        f"<code>{part}</code>" if index % 2 else part for index, part in enumerate(parts)
+    )
 
 
 class LogPanel(QPlainTextEdit):

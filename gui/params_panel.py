@@ -193,6 +193,7 @@ class ParamsPanel(QGroupBox):
         fault_row.addWidget(self.fault_arg_spin, 1)
         form.addRow(self.tr("Fault"), fault_row)
         form.addRow(self.error_label)
+        self._set_tooltips(form, fault_row)
 
         self._error: str | None = None
         self._validated: RunParams | None = None
@@ -323,6 +324,44 @@ class ParamsPanel(QGroupBox):
         return reset
 
     # --- internals ---------------------------------------------------------------
+
+    def _set_tooltips(self, form: QFormLayout, fault_row: QHBoxLayout) -> None:
+        """Every parameter says what it is, on its field and on its label (core.params' help)."""
+        self.strategy_combo.setToolTip(
+            self.tr(
+                "The worker loop and how the main process ends the run; "
+                "hover a choice for its id and what it does"
+            )
+        )
+        self.queue_kind_combo.setToolTip(
+            self.tr(
+                "The queue the items go through (only those the strategy can use); "
+                "a pool strategy has no queue of its own"
+            )
+        )
+        from_schema = {
+            "items": self.items_spin,
+            "workers": self.workers_spin,
+            "producer": self.producer_combo,
+            "rate": self.rate_spin,
+            "work_ms": self.work_ms_spin,
+            "work_kind": self.work_kind_combo,
+            "jitter_ms": self.jitter_spin,
+            "get_timeout_s": self.get_timeout_spin,
+            "chunksize": self.chunksize_spin,
+        }
+        for name, widget in from_schema.items():
+            help_text = core_text(PARAMS[name].help)
+            widget.setToolTip(help_text[:1].upper() + help_text[1:])
+        for row in range(form.rowCount()):
+            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            label_widget = label.widget() if label is not None else None
+            if label_widget is None or field is None:
+                continue
+            shown = field.widget() or (self.fault_combo if field.layout() is fault_row else None)
+            if shown is not None:
+                label_widget.setToolTip(shown.toolTip())
 
     def _fill_strategies(self) -> None:
         combo = self.strategy_combo

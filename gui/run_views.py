@@ -12,20 +12,53 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.result import RunResult
 from gui.lanes import WorkerLanes, legend_html
 from gui.qtutil import named
 from gui.results_model import FILTERS, ItemTableModel, filter_label
 
 
-def lanes_with_legend(lanes: WorkerLanes) -> QWidget:
+def no_worker_ran(result: RunResult) -> bool:
+    """No worker process ever ran (a Pool task that never reached one): nothing to plot."""
+    return result.processed == 0 and all(w.pid is None for w in result.workers)
+
+
+class LanesBox(QWidget):
+    """The worker lanes under their colour legend, or a short note when no worker ran."""
+
+    def __init__(self, lanes: WorkerLanes, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lanes = lanes
+        self.legend = named(QLabel(legend_html(), wordWrap=True), "laneLegend")
+        self.note = named(
+            QLabel(
+                self.tr(
+                    "No worker ever ran, so there are no lanes or plots to draw: "
+                    "the verdict above says why."
+                ),
+                wordWrap=True,
+            ),
+            "lanesNote",
+        )
+        self.note.setVisible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.note)
+        layout.addWidget(lanes, 1)
+
+    def explain(self, result: RunResult | None) -> None:
+        """The note instead of empty plots for a result where no worker ran; None: the lanes."""
+        empty = result is not None and no_worker_ran(result)
+        self.note.setVisible(empty)
+        self.legend.setVisible(not empty)
+        self.lanes.setVisible(not empty)
+
+
+def lanes_with_legend(lanes: WorkerLanes) -> LanesBox:
     """The worker lanes under their colour legend."""
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    layout.addWidget(named(QLabel(legend_html(), wordWrap=True), "laneLegend"))
-    layout.addWidget(lanes, 1)
-    return box
+    return LanesBox(lanes)
 
 
 class FilteredItemTable(QWidget):
@@ -55,6 +88,13 @@ class FilteredItemTable(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filter_row)
         layout.addWidget(table, 1)
+
+    @Slot(str)
+    def show_filter(self, mode: str) -> None:
+        """Show the items of one filter (a results_model FILTER_*), as if chosen in the combo."""
+        index = self.filter_combo.findData(mode)
+        if index >= 0:
+            self.filter_combo.setCurrentIndex(index)
 
     @Slot()
     def _on_filter_changed(self) -> None:

@@ -27,7 +27,12 @@ from core.experiment.plan import Cell
 from core.experiment.results import CellResult, TrialSummary
 from core.experiment.spec import NO_FAULT
 from core.text import LIST_SEPARATOR
-from gui.experiment_model import TrialTableModel, coordinate_fields, format_rate
+from gui.experiment_model import (
+    TrialTableModel,
+    coordinate_fields,
+    format_rate,
+    strategy_label,
+)
 from gui.i18n import core_text
 from gui.lanes import WorkerLanes
 from gui.panels import LogPanel, verdict_footer
@@ -88,7 +93,7 @@ class TrialListDialog(QDialog):
         cell = cell_result.cell
         self.setWindowTitle(
             self.tr("Trials of cell {index}: {strategy}").format(
-                index=cell.index, strategy=cell.coordinates.strategy
+                index=cell.index, strategy=strategy_label(cell.coordinates.strategy)
             )
         )
         self.resize(820, 480)
@@ -192,10 +197,12 @@ class TrialDialog(QDialog):
         else:
             self.banner.show_result(run)
             self.lanes.show_result(run)
+            self.banner.itemsRequested.connect(self.items_box.show_filter)
             self.model.set_records(run.records)
             self.log_panel.show_timeline(run.timeline, footer=verdict_footer(run))
 
         lanes_box = lanes_with_legend(self.lanes)
+        lanes_box.explain(run)
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.items_box)
         bottom.addWidget(self.log_panel)

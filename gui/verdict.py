@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,6 +25,7 @@ from core.result import RunResult, WorkerView
 from core.text import Ids
 from gui.i18n import core_text
 from gui.qtutil import named
+from gui.results_model import FILTER_DUPLICATED, FILTER_LOST, FILTER_LOST_OR_DUPLICATED
 
 SEVERITY_NONE = "none"
 SEVERITY_RUNNING = "running"
@@ -44,7 +46,54 @@ _COLORS = {
     SEVERITY_FAILURE: ("#ffebee", "#c62828", "#8e0000"),
     SEVERITY_CANCELLED: ("#eceff1", "#78909c", "#37474f"),
 }
-MAX_IDS_SHOWN = 200
+# Ids listed in the banner: one line; the rest are a click away in the item table.
+MAX_IDS_SHOWN = 10
+OUTCOMES = ("ok", "deadlock", "stalled", "lost", "duplicated", "crashed", "cancelled")
+# What each outcome means, in the window's words (str(): the stubs type the marker as object).
+OUTCOMES_CONTEXT = "Outcomes"
+OUTCOME_EXPLANATIONS = {
+    "ok": str(
+        QT_TRANSLATE_NOOP(
+            "Outcomes", "every item was processed exactly once and every worker exited"
+        )
+    ),
+    "deadlock": str(
+        QT_TRANSLATE_NOOP(
+            "Outcomes",
+            "proven stuck: workers wait in get() on an empty queue that nothing will fill "
+            "again (the producer is done); without the lab the run would hang forever",
+        )
+    ),
+    "stalled": str(
+        QT_TRANSLATE_NOOP(
+            "Outcomes",
+            "no progress for the watchdog's time and no proof of deadlock (a stopped worker, "
+            "a slow main process)",
+        )
+    ),
+    "lost": str(
+        QT_TRANSLATE_NOOP(
+            "Outcomes",
+            "some items were never processed: taken and dropped by a worker, or left in the "
+            "queue after every worker had gone",
+        )
+    ),
+    "duplicated": str(QT_TRANSLATE_NOOP("Outcomes", "some items were processed more than once")),
+    "crashed": str(
+        QT_TRANSLATE_NOOP(
+            "Outcomes",
+            "a worker or the main process died or raised: an exception, a signal, or a task "
+            "that never reached a process",
+        )
+    ),
+    "cancelled": str(
+        QT_TRANSLATE_NOOP(
+            "Outcomes",
+            "you stopped the run before it ended; the items it did not process are counted, "
+            "not called lost",
+        )
+    ),
+}
 
 
 def severity_of(outcomes: list[str]) -> str:
@@ -58,9 +107,30 @@ def severity_of(outcomes: list[str]) -> str:
     return SEVERITY_OK
 
 
+def banner_colors(severity: str) -> tuple[str, str, str]:
+    """(background, border, text) of the banner at that severity."""
+    return _COLORS[severity]
+
+
 def format_ids(ids: list[int], limit: int = MAX_IDS_SHOWN) -> str:
-    """The first `limit` ids, in the core's list wording, in the window's language."""
-    return Ids.of(ids, limit).render(core_text)
+    """The first `limit` ids in the core's list wording, then "and N more"."""
+    shown = Ids.of(ids[:limit], None).render(core_text)
+    if len(ids) <= limit:
+        return shown
+    return QCoreApplication.translate("VerdictBanner", "{ids} and {count} more").format(
+        ids=shown, count=f"{len(ids) - limit:,}"
+    )
+
+
+def outcome_explanation(outcome: str) -> str:
+    """What an outcome word means, in the current language ('' for an unknown one)."""
+    text = OUTCOME_EXPLANATIONS.get(outcome)
+    return QCoreApplication.translate(OUTCOMES_CONTEXT, text) if text else ""
+
+
+def outcomes_tooltip(outcomes: list[str]) -> str:
+    """'deadlock: proven stuck: …' for each outcome, one a line."""
+    return "\n".join(f"{core_text(o)}: {outcome_explanation(o)}" for o in outcomes)
 
 
 def summarize_states(workers: list[WorkerView], list_limit: int = 8) -> str:
@@ -79,7 +149,13 @@ def summarize_states(workers: list[WorkerView], list_limit: int = 8) -> str:
 
 
 class VerdictBanner(QFrame):
-    """Coloured summary of the last run: outcome(s), diagnosis, lost ids, stack dumps."""
+    """Coloured summary of the last run: outcomes, diagnosis, lost ids, stack dumps.
+
+    Signals:
+        itemsRequested(str): show the item table with this filter (results_model FILTER_*).
+    """
+
+    itemsRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +174,10 @@ class VerdictBanner(QFrame):
         self.diagnosis_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.lost_label = named(QLabel(wordWrap=True), "lostIdsLabel")
         self.lost_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.items_link = named(QLabel(), "showItemsLink")
+        self.items_link.setToolTip(self.tr("Filter the item table to these items"))
+        self.items_link.linkActivated.connect(self._on_items_link)
+        self._items_filter = ""
         self.dumps_button = named(QPushButton(self.tr("Stack dumps…")), "stackDumpsButton")
         self.dumps_button.setToolTip(self.tr("The stuck workers' Python stacks (faulthandler)"))
         self.dumps_button.clicked.connect(self.show_stack_dumps)
@@ -110,7 +190,10 @@ class VerdictBanner(QFrame):
         layout.setSpacing(2)
         layout.addLayout(top)
         layout.addWidget(self.diagnosis_label)
-        layout.addWidget(self.lost_label)
+        ids_row = QHBoxLayout()
+        ids_row.addWidget(self.lost_label, 1)
+        ids_row.addWidget(self.items_link, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(ids_row)
         self.show_idle()
 
     # --- states ------------------------------------------------------------------
@@ -141,6 +224,7 @@ class VerdictBanner(QFrame):
             self.diagnosis_label.setText(strategy_title)
             self.lost_label.setText(now)
             self.lost_label.setVisible(bool(now))
+            self._show_items_link("")
             return
         self._show(SEVERITY_RUNNING, self.tr("Running…"), strategy_title, now, {})
 
@@ -158,16 +242,25 @@ class VerdictBanner(QFrame):
         self._show(SEVERITY_FAILURE, self.tr("Could not run"), message, "", {})
 
     def show_result(self, result: RunResult) -> None:
-        lost_text = ""
-        if result.lost:
-            lost_text = self.tr("Lost items ({count}): {ids}").format(
-                count=f"{len(result.lost):,}", ids=format_ids(result.lost)
+        lines = []
+        if "cancelled" in result.outcomes and result.lost:
+            # Never taken because the user stopped the run: a count, not a list of losses.
+            lines.append(
+                self.tr("Not processed (cancelled): {count}").format(count=f"{len(result.lost):,}")
+            )
+        elif result.lost:
+            lines.append(
+                self.tr("Lost items ({count}): {ids}").format(
+                    count=f"{len(result.lost):,}", ids=format_ids(result.lost)
+                )
             )
         if result.duplicates:
-            duplicated = self.tr("Duplicated items ({count}): {ids}").format(
-                count=f"{len(result.duplicates):,}", ids=format_ids(result.duplicates)
+            lines.append(
+                self.tr("Duplicated items ({count}): {ids}").format(
+                    count=f"{len(result.duplicates):,}", ids=format_ids(result.duplicates)
+                )
             )
-            lost_text = f"{lost_text}\n{duplicated}" if lost_text else duplicated
+        lost_text = "\n".join(lines)
         # upper() shouts the English outcome names; it leaves Chinese as it is.
         outcomes = " + ".join(core_text(outcome).upper() for outcome in result.outcomes)
         headline = self.tr("{outcomes}  ·  {processed} of {items} processed in {seconds} s").format(
@@ -186,6 +279,11 @@ class VerdictBanner(QFrame):
             lost_text,
             result.stack_dumps,
         )
+        self.outcome_label.setToolTip(outcomes_tooltip(result.outcomes))
+        if result.lost and result.duplicates:
+            self._show_items_link(FILTER_LOST_OR_DUPLICATED)
+        elif result.lost or result.duplicates:
+            self._show_items_link(FILTER_LOST if result.lost else FILTER_DUPLICATED)
 
     def severity(self) -> str:
         return self._severity
@@ -220,19 +318,37 @@ class VerdictBanner(QFrame):
         self.diagnosis_label.setText(diagnosis)
         self.lost_label.setText(lost_text)
         self.lost_label.setVisible(bool(lost_text))
+        self.outcome_label.setToolTip("")
+        self._show_items_link("")
         self.dumps_button.setVisible(bool(stack_dumps))
         if stack_dumps:
             workers = ", ".join(str(w) for w in sorted(stack_dumps))
             self.dumps_button.setText(
                 self.tr("Stack dumps (worker {workers})…").format(workers=workers)
             )
-        background, border, text = _COLORS[severity]
+        background, border, text = banner_colors(severity)
         self.setStyleSheet(
             f"QFrame#outcomeBanner {{ background: {background}; border: 2px solid {border};"
             f" border-radius: 4px; }}"
             f" QFrame#outcomeBanner QLabel {{ color: {text}; background: transparent;"
             f" border: none; }}"
         )
+
+    def _show_items_link(self, item_filter: str) -> None:
+        """A link that filters the item table ('' hides it)."""
+        self._items_filter = item_filter
+        text = self.tr("Show in the item table") if item_filter else ""
+        self.items_link.setText(f"<a href='items'>{html.escape(text)}</a>" if text else "")
+        self.items_link.setVisible(bool(item_filter))
+
+    def items_filter(self) -> str:
+        """The filter the link shows ('' when there is no link)."""
+        return self._items_filter
+
+    @Slot(str)
+    def _on_items_link(self, _link: str) -> None:
+        if self._items_filter:
+            self.itemsRequested.emit(self._items_filter)
 
 
 class StackDumpDialog(QDialog):

@@ -98,6 +98,9 @@ CASES: dict[str, Callable[[], Evidence]] = {
         [_worker(1, BLOCKED)], ["deadlock"], fault=Fault("big-payload", 1 << 20)
     ),
     "cancelled": lambda: _evidence(_exited(2), ["cancelled"]),
+    "cancelled with items left": lambda: _evidence(
+        [_worker(1, "exited"), _worker(2, "exited")], ["cancelled"], left=list(range(20, 17500))
+    ),
     "one stopped, stalled": lambda: _evidence(
         [_worker(1, "stopped"), _worker(2, BLOCKED), _worker(3, "exited")],
         ["stalled"],
@@ -121,6 +124,29 @@ CASES: dict[str, Callable[[], Evidence]] = {
         ],
         ["crashed", "lost"],
         strategy="mp-queue-into-pool",
+    ),
+    "tasks of seven workers never reached a process (inheritance)": lambda: _evidence(
+        [
+            _worker(
+                index,
+                "crashed",
+                pid=None,
+                error="RuntimeError: Queue objects should only be shared between processes "
+                "through inheritance",
+            )
+            for index in range(1, 8)
+        ],
+        ["crashed", "lost"],
+        strategy="mp-queue-into-pool",
+    ),
+    "two workers died the same way, one another": lambda: _evidence(
+        [
+            _worker(1, "crashed", exit_code=-9),
+            _worker(2, "exited"),
+            _worker(3, "crashed", exit_code=-9),
+            _worker(4, "crashed", exit_code=1),
+        ],
+        ["crashed"],
     ),
     "task never reached a process": lambda: _evidence(
         [_worker(1, "crashed", pid=None, error="OSError: too many open files")], ["crashed"]
@@ -235,6 +261,9 @@ EXPECTED = {
         "is blocked in q.get() on an empty queue; the producer is done: deadlock."
     ),
     "cancelled": ("Cancelled before the run ended."),
+    "cancelled with items left": (
+        "Cancelled before the run ended; 17480 items were still in the queue when cancelled."
+    ),
     "one stopped, stalled": (
         "Injected fault stop:5: SIGSTOP (pause) the worker right after it takes item 5; "
         "worker 1 is stopped (SIGSTOP): alive but unable to run, so no deadlock can be "
@@ -253,6 +282,16 @@ EXPECTED = {
         "Worker 1's task never reached a process: RuntimeError: Queue objects should only be "
         "shared between processes through inheritance (the post's pattern never calls .get() "
         "on the AsyncResult, so there this error is silent and the workers simply never run)."
+    ),
+    "tasks of seven workers never reached a process (inheritance)": (
+        "The tasks of workers 1–7 never reached a process: RuntimeError: Queue objects should "
+        "only be shared between processes through inheritance (the post's pattern never calls "
+        ".get() on the AsyncResult, so there this error is silent and the workers simply never "
+        "run)."
+    ),
+    "two workers died the same way, one another": (
+        "Workers 1 and 3 died with exit code -9 without reporting it; worker 4 died with exit "
+        "code 1 without reporting it."
     ),
     "task never reached a process": (
         "Worker 1's task never reached a process: OSError: too many open files."
@@ -279,19 +318,19 @@ EXPECTED = {
         "deadlock."
     ),
     "took several, saw empty, exited": (
-        "Worker 2 took items 97, 98, saw q.empty() == True and exited without processing it."
+        "Worker 2 took items 97, 98, saw q.empty() == True and exited without processing them."
     ),
     "took one, never processed": ("Worker 2 took item 50 but never processed it."),
     "took many, never processed": (
         "Worker 1 took items 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, … (12 in all) but never "
-        "processed it."
+        "processed them."
     ),
     "left after every worker had left": (
-        "Worker 2 died with exit code -9 without reporting it; 15 item(s) were never taken "
+        "Worker 2 died with exit code -9 without reporting it; 15 items were never taken "
         "and stay in the queue after every worker had left: 40, 41, 42, 43, 44, 45, 46, 47, "
         "48, 49, … (15 in all)."
     ),
-    "left": ("1 item(s) were never taken and stay in the queue: 7."),
+    "left": ("1 item was never taken and stays in the queue: 7."),
     "duplicated": ("Items 1, 2, 3 were processed more than once."),
     "only sentinel": (
         "Worker 1 took the only 'end' sentinel and exited; workers 2 and 3 are blocked in "
@@ -308,7 +347,7 @@ EXPECTED = {
         "q.get() on an empty queue; the producer is done: deadlock."
     ),
     "finishing with no worker left": (
-        "1 item(s) were never taken and stay in the queue after every worker had left: 1; "
+        "1 item was never taken and stays in the queue after every worker had left: 1; "
         "the main process was still waiting for the workers when none was left."
     ),
     "outcomes only": ("Lost, duplicated."),

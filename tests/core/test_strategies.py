@@ -193,3 +193,22 @@ def test_pools_with_big_chunks(strategy_id: str) -> None:
     result = run(RunParams(strategy=strategy_id, items=5000, chunksize=1000))
     assert result.outcomes == ["ok"], result.diagnosis
     assert result.processed == 5000
+
+
+def test_the_code_shown_has_the_main_processs_end_step() -> None:
+    """Loops 3 and 4 share one loop: what differs is how many 'end' the main process puts."""
+    loop_3 = STRATEGIES["seed-single-sentinel"].source
+    loop_4 = STRATEGIES["seed-sentinel-per-worker"].source
+    assert loop_3 != loop_4
+    assert "q.put('end')  # one, after the items" in loop_3
+    assert "for _ in range(workers):" not in loop_3
+    assert "for _ in range(workers):" in loop_4 and "q.put('end')" in loop_4
+    assert "def seed_single_sentinel(q, process, opts):" in loop_3
+
+
+@pytest.mark.parametrize("strategy_id", ["pool-imap-unordered", "process-pool-executor"])
+def test_pool_strategies_show_the_users_pattern_not_the_harness(strategy_id: str) -> None:
+    strategy = STRATEGIES[strategy_id]
+    assert strategy.pool_driver is not None  # the harness still runs
+    assert "run.attach" not in strategy.source and "run." not in strategy.source
+    assert "with " in strategy.source and "(process, items" in strategy.source

@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from core.experiment import COUNTED_OUTCOMES, CellResult, Rate
+from core.strategies import STRATEGIES
 from gui.experiment_chart import OutcomeChart, TimingChart, cell_labels, headline_shares
 from gui.experiment_model import (
     CELL_HEADERS,
@@ -20,7 +21,7 @@ from gui.experiment_model import (
     TrialTableModel,
     format_rate,
 )
-from gui.verdict import _COLORS, severity_of
+from gui.verdict import _COLORS, outcome_explanation, severity_of
 from tests.gui.experiment_helpers import fake_result
 
 DEADLOCK_LOST = ("deadlock", "lost")
@@ -80,7 +81,10 @@ def test_cells_show_counts_rates_and_timing() -> None:
         model.index(0, CELL_HEADERS.index("crashed")).data(Qt.ItemDataRole.BackgroundRole) is None
     )
     assert "95 % Wilson" in deadlock.data(Qt.ItemDataRole.ToolTipRole)
-    assert model.index(0, 0, QModelIndex()).data() == cell.cell.coordinates.strategy
+    # The title a person reads (as on the Run tab); the id in the tooltip, for files.
+    strategy_id = cell.cell.coordinates.strategy
+    assert model.index(0, 0, QModelIndex()).data() == STRATEGIES[strategy_id].title
+    assert strategy_id in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_trials_model_rows() -> None:
@@ -144,3 +148,31 @@ def test_timing_chart_shows_medians(qtbot: Any) -> None:
     # Trials of 100 items in 0.1, 0.2, 0.3 s: medians 0.2 s and 500 items/s.
     assert values[0][1] == pytest.approx(0.2) and values[0][2] == pytest.approx(500.0)
     assert list(chart.elapsed_bar.opts["width"]) == pytest.approx([0.2, 0.1])
+
+
+def test_charts_name_strategies_by_title_with_the_id_as_tooltip(qtbot: Any) -> None:
+    result = fake_result([[("ok",), ("ok",)], [("deadlock",)]])
+    ids = [c.cell.coordinates.strategy for c in result.cells]
+    titles = [STRATEGIES[strategy_id].title for strategy_id in ids]
+    outcome_chart = OutcomeChart()
+    timing_chart = TimingChart()
+    qtbot.addWidget(outcome_chart)
+    qtbot.addWidget(timing_chart)
+    outcome_chart.set_cells(result.cells)
+    timing_chart.set_cells(result.cells)
+    ticks = outcome_chart.plot.getAxis("left")._tickLevels[0]
+    for (_, text), title, strategy_id in zip(ticks, titles, ids, strict=True):
+        assert text.startswith(title) and strategy_id not in text
+    for label, title in zip(cell_labels(result.cells), titles, strict=True):
+        assert label.startswith(title)
+    for chart in (outcome_chart.plot_widget, timing_chart):
+        for title, strategy_id in zip(titles, ids, strict=True):
+            assert f"{title}: {strategy_id}" in chart.toolTip()
+
+
+def test_outcome_headers_explain_the_outcome() -> None:
+    model = CellTableModel()
+    for outcome in COUNTED_OUTCOMES:
+        column = CELL_HEADERS.index(outcome)
+        tooltip = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        assert tooltip.startswith(f"{outcome}: {outcome_explanation(outcome)}")

@@ -145,7 +145,8 @@ def test_the_posts_loops_through_the_experiment_tab(qtbot: Any, window: MainWind
     model = tab.model
     assert model.rowCount() == 4
     for row, cell_result in enumerate(result.cells):
-        assert model.index(row, 0).data() == cell_result.cell.coordinates.strategy
+        strategy_id = cell_result.cell.coordinates.strategy
+        assert model.index(row, 0).data() == STRATEGIES[strategy_id].title
         assert model.index(row, 6).data() == "3 / 3"
         for column, outcome in enumerate(COUNTED_OUTCOMES, start=COL_FIRST_OUTCOME):
             rate = cell_result.rates()[outcome]

@@ -13,7 +13,7 @@ from core.strategies import STRATEGIES
 from gui import MainWindow
 from gui.lanes import WorkerLanes
 from gui.results_model import COL_ITEM, FILTER_LOST, SortRole
-from gui.verdict import SEVERITY_FAILURE, SEVERITY_OK, VerdictBanner, severity_of
+from gui.verdict import MAX_IDS_SHOWN, SEVERITY_FAILURE, SEVERITY_OK, VerdictBanner, severity_of
 from tests.gui.helpers import choose, run_through_window, set_params
 
 POST_LOOPS = (
@@ -38,7 +38,7 @@ def check_window_shows(window: MainWindow, result: RunResult) -> None:
     assert banner.severity() == severity_of(result.outcomes)
     if result.lost:
         shown = lost_ids.text()
-        for item in result.lost[:50]:
+        for item in result.lost[:MAX_IDS_SHOWN]:
             assert str(item) in shown
     else:
         assert lost_ids.text() == ""

@@ -148,7 +148,7 @@ def test_banner_lists_lost_ids_and_dumps(qtbot: Any) -> None:
     assert banner.severity() == SEVERITY_WARNING
     text = banner.lost_label.text()
     assert f"Lost items ({len(many)})" in text
-    assert f", {3 + MAX_IDS_SHOWN - 1}, …" in text and f"({len(many)} in all)" in text
+    assert text.endswith(f", {3 + MAX_IDS_SHOWN - 1} and 50 more")
     assert not banner.dumps_button.isVisible()
 
     banner.show_result(result(["deadlock"], [], {2: "Thread 0x1\n  File x.py, line 1"}))
