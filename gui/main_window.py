@@ -34,7 +34,7 @@ from gui.language_menu import LanguageMenu
 from gui.memory import release_free_memory
 from gui.panels import LogPanel, StrategyPanel, verdict_footer
 from gui.params_panel import ParamsPanel
-from gui.qtutil import named, run_controls, side_panel
+from gui.qtutil import FittedScrollArea, named, run_controls, side_panel
 from gui.results_model import ItemTableModel, concat_records
 from gui.run_views import FilteredItemTable, lanes_with_legend
 from gui.verdict import VerdictBanner
@@ -212,7 +212,13 @@ class MainWindow(QMainWindow):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.banner)
+        # A long verdict scrolls inside its area rather than growing the window.
+        banner_lines = 5
+        banner_area = named(
+            FittedScrollArea(self.banner, self.fontMetrics().height() * banner_lines),
+            "outcomeBannerArea",
+        )
+        right_layout.addWidget(banner_area)
         right_layout.addWidget(self.right_splitter, 1)
 
         self.main_splitter = named(QSplitter(Qt.Orientation.Horizontal), "mainSplitter")
