@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from core.experiment import ExperimentProgress
 from gui import i18n
+from gui.experiment_chart import TimingChart
+from gui.lanes import WorkerLanes
 from gui.main_window import MainWindow
 from tests.gui.experiment_helpers import run_experiment_through_window, small_spec
 from tests.gui.helpers import run_through_window, set_params
@@ -222,3 +224,23 @@ def test_the_eta_line_counts_the_trials_that_run(qtbot: Any, window: MainWindow)
     assert "1 running" in tab.stats_label.text()
     tab._on_progress(dataclasses.replace(progress, done=4, eta_s=0.0))
     assert "0 running" in tab.stats_label.text()
+
+
+def test_plot_axes_are_in_plain_units(qtbot: Any) -> None:
+    """No axis label gets pyqtgraph's "(x0.001)" scale, whatever the ranges."""
+    lanes = WorkerLanes()
+    qtbot.addWidget(lanes)
+    lanes.show()
+    lanes.reset(2, 10)
+    chart = TimingChart()
+    qtbot.addWidget(chart)
+    chart.show()
+    plots = [lanes.lane_plot, lanes.depth_plot, lanes.rate_plot]
+    plots += [chart.elapsed_plot, chart.speed_plot]
+    for plot in plots:
+        plot.setXRange(0, 0.004, padding=0)
+        plot.setYRange(0, 0.5, padding=0)
+    settle()
+    for plot in plots:
+        for side in ("left", "bottom"):
+            assert "(x" not in plot.getAxis(side).labelString()
