@@ -115,6 +115,7 @@ class SidePanel(QScrollArea):
     def __init__(self, inner: QWidget, min_width: int) -> None:
         super().__init__()
         self._floor_width = min_width
+        self._inner = inner
         self.setWidgetResizable(True)
         self.setWidget(inner)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -122,13 +123,13 @@ class SidePanel(QScrollArea):
         self._fit_width()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+        if watched is self._inner and event.type() == QEvent.Type.LayoutRequest:
             self._fit_width()
         return super().eventFilter(watched, event)
 
     def _fit_width(self) -> None:
         needed = (
-            self.widget().minimumSizeHint().width()
+            self._inner.minimumSizeHint().width()
             + self.verticalScrollBar().sizeHint().width()
             + 2 * self.frameWidth()
         )
@@ -175,6 +176,7 @@ class FittedScrollArea(QScrollArea):
     def __init__(self, widget: QWidget, min_height: int) -> None:
         super().__init__()
         self._min_height = min_height
+        self._inner = widget
         self.setWidgetResizable(True)
         self.setWidget(widget)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -183,7 +185,7 @@ class FittedScrollArea(QScrollArea):
         widget.installEventFilter(self)
 
     def sizeHint(self) -> QSize:
-        inner = self.widget()
+        inner = self._inner
         width = self.viewport().width() if self.isVisible() else inner.sizeHint().width()
         if inner.hasHeightForWidth():
             height = inner.heightForWidth(width)
@@ -193,11 +195,11 @@ class FittedScrollArea(QScrollArea):
 
     def minimumSizeHint(self) -> QSize:
         scrollbar = self.verticalScrollBar().sizeHint().width()
-        width = self.widget().minimumSizeHint().width() + scrollbar
+        width = self._inner.minimumSizeHint().width() + scrollbar
         return QSize(width, min(self.sizeHint().height(), self._min_height))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+        if watched is self._inner and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()
         return super().eventFilter(watched, event)
 

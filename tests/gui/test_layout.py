@@ -113,6 +113,7 @@ def horizontal_overflow(window: QWidget) -> list[str]:
         if not panel.isVisible():
             continue
         inner = panel.widget()
+        assert inner is not None, name
         shown = panel.viewport().width()
         needed = max(inner.minimumSizeHint().width(), inner.width())
         if needed > shown:
@@ -125,10 +126,11 @@ def layout_widgets(layout: QLayout) -> Iterator[QWidget]:
         item = layout.itemAt(i)
         if item is None:
             continue
-        if item.widget() is not None:
-            yield item.widget()
-        elif item.layout() is not None:
-            yield from layout_widgets(item.layout())
+        widget, inner = item.widget(), item.layout()
+        if widget is not None:
+            yield widget
+        elif inner is not None:
+            yield from layout_widgets(inner)
 
 
 def overlaps(root: QWidget) -> list[str]:
@@ -203,7 +205,9 @@ def test_the_window_holds_at_small_sizes(language: str, qtbot: Any, settings: QS
     for widget in (tab.start_button, tab.cancel_button, tab.progress_bar, tab.stats_label):
         top_left = widget.mapTo(window, widget.rect().topLeft())
         bottom = top_left.y() + widget.height()
-        assert bottom <= window.centralWidget().geometry().bottom(), describe(widget)
+        central = window.centralWidget()
+        assert central is not None
+        assert bottom <= central.geometry().bottom(), describe(widget)
         assert not widget.visibleRegion().isEmpty(), f"{describe(widget)} is scrolled away"
 
     # A cancelled experiment's long status line wraps instead of widening the panel.
