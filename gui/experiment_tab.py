@@ -45,7 +45,7 @@ from gui.experiment_model import (
     coordinate_texts,
     fault_kind_label,
 )
-from gui.qtutil import named, run_controls, side_panel
+from gui.qtutil import named, run_controls, side_panel, with_footer
 from gui.spec_panel import SpecPanel, spec_error_text
 from gui.trial_dialogs import TrialListDialog
 
@@ -95,6 +95,7 @@ class ExperimentTab(QWidget):
         self._previous_result: ExperimentResult | None = None
         self._blocked_reason: str | None = None
         self.trial_list_dialog: TrialListDialog | None = None
+        self._parallel = 1  # trials at once in the experiment that goes
 
         self.spec_panel = SpecPanel()
         self.start_button = named(QPushButton(self.tr("Start experiment")), "experimentStartButton")
@@ -153,7 +154,9 @@ class ExperimentTab(QWidget):
             self.stats_label,
             self.run_error_label,
         )
-        left = side_panel("experimentLeftPanel", 400, self.spec_panel, run_box, last_fills=False)
+        # Start, Cancel, the progress and its ETA stay in view under the spec, which scrolls.
+        spec_scroll = side_panel("experimentLeftPanel", 400, self.spec_panel, last_fills=False)
+        left = with_footer(spec_scroll, run_box)
 
         timing_box = QWidget()
         timing_layout = QVBoxLayout(timing_box)
@@ -215,6 +218,7 @@ class ExperimentTab(QWidget):
             self.spec_panel.error_label.setVisible(True)
             return
         self._previous_result, self.result = self.result, None
+        self._parallel = plan.spec.parallel
         self.run_error_label.setVisible(False)
         self.model.set_plan(plan)
         self._fit_columns()
@@ -270,7 +274,7 @@ class ExperimentTab(QWidget):
                 self.tr("{elapsed} elapsed  ·  ETA {eta}  ·  {running} running").format(
                     elapsed=_format_clock(progress.elapsed_s),
                     eta=_format_clock(progress.eta_s),
-                    running=progress.running,
+                    running=self._in_flight(progress),
                 )
             )
 
@@ -363,6 +367,11 @@ class ExperimentTab(QWidget):
         width = self.table.fontMetrics().horizontalAdvance(sample) + 16
         for column in range(COL_FIRST_OUTCOME, COL_MEDIAN_ELAPSED):
             self.table.horizontalHeader().resizeSection(column, width)
+
+    def _in_flight(self, progress: ExperimentProgress) -> int:
+        """Trials running now. A report comes as a trial ends, when the core counts it
+        as no longer running; its thread starts the next one at once while any remain."""
+        return max(progress.running, min(self._parallel, progress.total - progress.done))
 
     def _progress_format(self, done: int, total: int) -> str:
         # A QProgressBar format: a literal % must be doubled; these numbers have none.

@@ -42,6 +42,7 @@ from core.result import RunResult
 from gui.bridge import ExperimentController, RunController
 from gui.experiment_tab import ExperimentTab
 from gui.i18n import core_text
+from gui.plot_export import captioned_plot
 from gui.result_files import EXPERIMENT_FILE, RUN_FILE, SPEC_FILE
 
 EXPORT_DIR_KEY = "exports/directory"
@@ -484,7 +485,7 @@ class FileMenu(QObject):
     def _save_png(self, widget: QWidget, path: str) -> bool:
         if not path.lower().endswith(".png"):
             path += ".png"
-        pixmap = widget.grab()
+        pixmap = captioned_plot(widget)
 
         def write(temporary: str) -> None:
             if not pixmap.save(temporary, "PNG"):

@@ -172,6 +172,9 @@ class WorkerLanes(PlotCanvas):
             plot.showGrid(x=True, y=False, alpha=0.25)
             plot.setLabel("left", label)
             plot.getAxis("left").setWidth(64)
+            for side in ("left", "bottom"):
+                # Plain seconds and items/s: never "seconds since start (x0.001)".
+                plot.getAxis(side).enableAutoSIPrefix(False)
             if plot is not self.lane_plot:
                 plot.setXLink(self.lane_plot)
         self.lane_plot.invertY(True)

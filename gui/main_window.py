@@ -40,7 +40,7 @@ from gui.open_menu import OpenActions
 from gui.panels import LogPanel, StrategyPanel, verdict_footer
 from gui.params_panel import ParamsPanel
 from gui.previous_run import PreviousRunMark
-from gui.qtutil import named, run_controls, side_panel
+from gui.qtutil import FittedScrollArea, named, run_controls, side_panel
 from gui.result_files import RecentFiles
 from gui.results_model import ItemTableModel, concat_records
 from gui.run_views import FilteredItemTable, lanes_with_legend
@@ -250,11 +250,16 @@ class MainWindow(QMainWindow):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        self.previous_run_mark = PreviousRunMark(
-            [self.banner, self.lanes_box, self.bottom_splitter]
-        )
+        dimmed = [self.banner, self.lanes_box, self.bottom_splitter]
+        self.previous_run_mark = PreviousRunMark(dimmed)
         right_layout.addWidget(self.previous_run_mark)
-        right_layout.addWidget(self.banner)
+        # A long verdict scrolls inside its area rather than growing the window.
+        banner_lines = 5
+        banner_area = named(
+            FittedScrollArea(self.banner, self.fontMetrics().height() * banner_lines),
+            "outcomeBannerArea",
+        )
+        right_layout.addWidget(banner_area)
         right_layout.addWidget(self.right_splitter, 1)
 
         self.main_splitter = named(QSplitter(Qt.Orientation.Horizontal), "mainSplitter")

@@ -7,12 +7,23 @@ from typing import Any, TypeVar
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
 )
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 QObjectT = TypeVar("QObjectT", bound=QObject)
 
@@ -76,7 +87,10 @@ class HeaderedTableModel(QAbstractTableModel):
 
 
 def run_controls(start: QWidget, cancel: QWidget, *below: QWidget) -> QWidget:
-    """Start and Cancel side by side, then the progress widgets under them, margin-free."""
+    """Start and Cancel side by side, then the progress widgets under them, margin-free.
+
+    Labels below wrap: a long status line grows the box downwards, never sideways.
+    """
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
@@ -85,12 +99,45 @@ def run_controls(start: QWidget, cancel: QWidget, *below: QWidget) -> QWidget:
     buttons.addWidget(cancel)
     layout.addLayout(buttons)
     for widget in below:
+        if isinstance(widget, QLabel):
+            widget.setWordWrap(True)
         layout.addWidget(widget)
     return box
 
 
-def side_panel(name: str, min_width: int, *widgets: QWidget, last_fills: bool) -> QScrollArea:
-    """A tab's left column, scrolling vertically when the window is short.
+class SidePanel(QScrollArea):
+    """A tab's left column: scrolls vertically, never horizontally.
+
+    It is never narrower than its content needs (with room for the vertical
+    scroll bar), so nothing in it is cut off whatever the language's text widths.
+    """
+
+    def __init__(self, inner: QWidget, min_width: int) -> None:
+        super().__init__()
+        self._floor_width = min_width
+        self._inner = inner
+        self.setWidgetResizable(True)
+        self.setWidget(inner)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner.installEventFilter(self)
+        self._fit_width()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._inner and event.type() == QEvent.Type.LayoutRequest:
+            self._fit_width()
+        return super().eventFilter(watched, event)
+
+    def _fit_width(self) -> None:
+        needed = (
+            self._inner.minimumSizeHint().width()
+            + self.verticalScrollBar().sizeHint().width()
+            + 2 * self.frameWidth()
+        )
+        self.setMinimumWidth(max(self._floor_width, needed))
+
+
+def side_panel(name: str, min_width: int, *widgets: QWidget, last_fills: bool) -> SidePanel:
+    """A tab's left column (a SidePanel), scrolling vertically when the window is short.
 
     The spare height goes to the last widget (last_fills) or below all of them.
     """
@@ -102,9 +149,61 @@ def side_panel(name: str, min_width: int, *widgets: QWidget, last_fills: bool) -
         layout.setStretchFactor(widgets[-1], 1)
     else:
         layout.addStretch(1)
-    panel = named(QScrollArea(), name)
-    panel.setWidgetResizable(True)
-    panel.setWidget(inner)
-    panel.setMinimumWidth(min_width)
-    panel.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    return panel
+    return named(SidePanel(inner, min_width), name)
+
+
+def with_footer(body: QWidget, footer: QWidget) -> QWidget:
+    """body taking the spare height, footer always in view under it (it never scrolls away)."""
+    column = QWidget()
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(body, 1)
+    bottom = QVBoxLayout()
+    margin = column.style().pixelMetric(column.style().PixelMetric.PM_LayoutLeftMargin)
+    bottom.setContentsMargins(margin, 0, margin, margin)
+    bottom.addWidget(footer)
+    layout.addLayout(bottom)
+    return column
+
+
+class FittedScrollArea(QScrollArea):
+    """Shows its widget at full height when there is room, and scrolls when there is not.
+
+    Its minimum height is small (min_height), so a widget that grows taller
+    (a long diagnosis) takes room from its neighbours instead of growing the window.
+    """
+
+    def __init__(self, widget: QWidget, min_height: int) -> None:
+        super().__init__()
+        self._min_height = min_height
+        self._inner = widget
+        self.setWidgetResizable(True)
+        self.setWidget(widget)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        widget.installEventFilter(self)
+
+    def sizeHint(self) -> QSize:
+        inner = self._inner
+        width = self.viewport().width() if self.isVisible() else inner.sizeHint().width()
+        if inner.hasHeightForWidth():
+            height = inner.heightForWidth(width)
+        else:
+            height = inner.sizeHint().height()
+        return QSize(inner.minimumSizeHint().width(), height + 2 * self.frameWidth())
+
+    def minimumSizeHint(self) -> QSize:
+        scrollbar = self.verticalScrollBar().sizeHint().width()
+        width = self._inner.minimumSizeHint().width() + scrollbar
+        return QSize(width, min(self.sizeHint().height(), self._min_height))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._inner and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # wrapped text needs another height at another width

@@ -55,6 +55,7 @@ from gui.params_panel import (
 from gui.qtutil import named
 
 SPEC_SETTINGS_KEY = "experiment/spec"
+QUEUE_COLUMNS = 2
 
 
 def queue_choices() -> tuple[str, ...]:
@@ -235,10 +236,11 @@ class SpecPanel(QGroupBox):
         for box in self.start_method_boxes.values():
             starts.addWidget(box)
         starts.addStretch(1)
-        queues = QHBoxLayout()
-        for box in self.queue_boxes.values():
-            queues.addWidget(box)
-        queues.addStretch(1)
+        # Two a row: every backend in one row would widen the panel past the window.
+        queues = QGridLayout()
+        for i, box in enumerate(self.queue_boxes.values()):
+            queues.addWidget(box, i // QUEUE_COLUMNS, i % QUEUE_COLUMNS)
+        queues.setColumnStretch(QUEUE_COLUMNS, 1)
         faults = QGridLayout()
         faults.addWidget(self.no_fault_box, 0, 0)
         for i, name in enumerate(FAULT_KINDS, start=1):
@@ -247,6 +249,8 @@ class SpecPanel(QGroupBox):
 
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # A field goes under its label when both do not fit side by side (long labels).
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(QLabel(self.tr("Strategies")))
         form.addRow(self.strategy_tree)
         form.addRow(self.tr("Workers"), self.workers_edit)

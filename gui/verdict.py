@@ -165,7 +165,8 @@ class VerdictBanner(QFrame):
         self._stack_dumps: dict[int, str] = {}
         self._dialog: StackDumpDialog | None = None
 
-        self.outcome_label = named(QLabel(), "outcomeLabel")
+        # Every label wraps: the banner never asks for more width than the window has.
+        self.outcome_label = named(QLabel(wordWrap=True), "outcomeLabel")
         font = self.outcome_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)

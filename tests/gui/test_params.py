@@ -98,14 +98,14 @@ def test_params_and_geometry_persist(
     first = make_window()
     set_params(first, "sentinel-reput", items=4321, workers=7, queue_kind="joinable", work_ms=2.5)
     choose(first, "startMethodCombo", "forkserver")
-    first.resize(780, 650)  # the offscreen screen is 800 x 800
-    assert (first.width(), first.height()) == (780, 650)
+    first.resize(796, 650)  # the offscreen screen is 800 x 800; the window needs ~790
+    assert (first.width(), first.height()) == (796, 650)
     wanted = first.params_panel.params()
     first.close()
 
     second = make_window()
     assert second.params_panel.params() == wanted
-    assert (second.width(), second.height()) == (780, 650)
+    assert (second.width(), second.height()) == (796, 650)
 
 
 def test_corrupted_settings_fall_back_to_defaults(
