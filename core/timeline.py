@@ -23,7 +23,14 @@ MAX_TIMELINE = 100_000
 TOOK_ITEM = translatable("core", "took item {item}")
 STARTED_PID = translatable("core", "started (pid {pid})")
 TOOK_SENTINEL = Sentence(translatable("core", "took a sentinel"))
-BLOCKED_IN_GET = Sentence(translatable("core", "blocked in q.get()"))
+WAITING_IN_GET = Sentence(translatable("core", "waiting in q.get()"))
+BLOCKED_FOREVER = Sentence(translatable("core", "blocked in q.get() forever: deadlock proven"))
+RAISED = translatable("core", "crashed: raised {error}")
+DIED_WITH_CODE = translatable(
+    "core", "crashed: the process ended with exit code {code} without reporting it"
+)
+DIED = Sentence(translatable("core", "crashed: the process ended without reporting it"))
+TASK_FAILED = translatable("core", "crashed: its pool task failed: {error}")
 SAW_EMPTY = Sentence(translatable("core", "saw q.empty() == True"))
 _STATE_SENTENCES = {state: Sentence(state.label) for state in WorkerState}
 
@@ -43,7 +50,7 @@ def state_event(w: int, table: list[float], t0: float) -> TimelineEvent:
     elif state == WorkerState.PROCESSING and item is not None:
         sentence = Sentence(TOOK_ITEM, (("item", item),))
     elif state == WorkerState.BLOCKING_GET:
-        sentence = BLOCKED_IN_GET
+        sentence = WAITING_IN_GET
     elif state == WorkerState.STARTING and table[row + W_PID] > 0:
         sentence = Sentence(STARTED_PID, (("pid", int(table[row + W_PID])),))
     else:
@@ -57,6 +64,34 @@ def state_event(w: int, table: list[float], t0: float) -> TimelineEvent:
         sentence.render(),
         sentence,
     )
+
+
+def blocked_event(w: int, t: float) -> TimelineEvent:
+    """Worker w (0-based) is proven stuck in q.get() at t (seconds into the run)."""
+    return TimelineEvent(
+        t, w + 1, EventKind.BLOCKED, None, BLOCKED_FOREVER.template, BLOCKED_FOREVER
+    )
+
+
+def crash_event(w: int, t: float, sentence: Sentence, item: int | None = None) -> TimelineEvent:
+    """Worker w (0-based) crashed at t; the sentence says how."""
+    return TimelineEvent(t, w + 1, EventKind.CRASHED, item, sentence.render(), sentence)
+
+
+def raised(error: str) -> Sentence:
+    """'crashed: raised ValueError: ...' from a traceback (its last line)."""
+    lines = error.strip().splitlines()
+    return Sentence.of(RAISED, error=lines[-1] if lines else "?")
+
+
+def died(exit_code: int | None) -> Sentence:
+    """A worker process that ended without recording it (killed, os._exit)."""
+    return DIED if exit_code is None else Sentence.of(DIED_WITH_CODE, code=exit_code)
+
+
+def task_failed(error: str) -> Sentence:
+    lines = error.strip().splitlines()
+    return Sentence.of(TASK_FAILED, error=lines[-1] if lines else "?")
 
 
 def saw_empty_event(w: int, table: list[float], t0: float) -> TimelineEvent:
