@@ -54,8 +54,8 @@ from core.timeline import (
     state_event,
     task_failed,
 )
+from core.timeline import POLL_S as POLL_S  # defined with the events it samples
 
-POLL_S = 0.02
 CONFIRM_S = 0.04  # a deadlock must look the same on two polls this far apart
 LIVENESS_EVERY_S = 0.2
 

@@ -32,7 +32,7 @@ from gui.i18n import core_text, effective_language
 from gui.lanes import WorkerLanes
 from gui.language_menu import LanguageMenu
 from gui.memory import release_free_memory
-from gui.panels import LogPanel, StrategyPanel, verdict_footer
+from gui.panels import LogPanel, StrategyPanel
 from gui.params_panel import ParamsPanel
 from gui.qtutil import named, run_controls, side_panel
 from gui.results_model import ItemTableModel, concat_records
@@ -377,7 +377,7 @@ class MainWindow(QMainWindow):
         self._use_run_switch_interval(False)
         self.model.set_records(result.records)
         self.lanes.finish(result)
-        self.log_panel.show_timeline(result.timeline, footer=verdict_footer(result))
+        self.log_panel.show_run(result)
         self.banner.show_result(result)
         rate = result.processed / result.elapsed_s if result.elapsed_s > 0 else 0.0
         self._show_progress(result.processed, result.items, rate, result.elapsed_s, PHASE_DONE)
@@ -519,7 +519,7 @@ class MainWindow(QMainWindow):
         self.params_panel.set_params(result.params)
         self.model.set_records(result.records)
         self.lanes.show_result(result)
-        self.log_panel.show_timeline(result.timeline, footer=verdict_footer(result))
+        self.log_panel.show_run(result)
         self.banner.show_result(result)
         rate = result.processed / result.elapsed_s if result.elapsed_s > 0 else 0.0
         self.progress_bar.setRange(0, max(1, result.items))

@@ -30,7 +30,7 @@ from core.text import LIST_SEPARATOR
 from gui.experiment_model import TrialTableModel, coordinate_fields, format_rate
 from gui.i18n import core_text
 from gui.lanes import WorkerLanes
-from gui.panels import LogPanel, verdict_footer
+from gui.panels import LogPanel
 from gui.qtutil import named
 from gui.results_model import ItemTableModel
 from gui.run_views import FilteredItemTable, lanes_with_legend
@@ -193,7 +193,7 @@ class TrialDialog(QDialog):
             self.banner.show_result(run)
             self.lanes.show_result(run)
             self.model.set_records(run.records)
-            self.log_panel.show_timeline(run.timeline, footer=verdict_footer(run))
+            self.log_panel.show_run(run)
 
         lanes_box = lanes_with_legend(self.lanes)
         bottom = QSplitter(Qt.Orientation.Horizontal)

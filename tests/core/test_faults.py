@@ -52,9 +52,9 @@ def test_fault_outcome(
     assert flags <= set(result.outcomes)
     assert f"injected fault {fault}".lower() in result.diagnosis.lower()
     # Every crashed worker has a crash line; nobody is blocked without a proven deadlock.
-    crashed = {w.index for w in result.workers if w.state == WorkerStatus.CRASHED}
+    crashed_workers = {w.index for w in result.workers if w.state == WorkerStatus.CRASHED}
     crash_events = {e.worker for e in result.timeline if e.kind == EventKind.CRASHED}
-    assert crashed <= crash_events, result.timeline
+    assert crashed_workers <= crash_events, result.timeline
     assert all(e.kind != EventKind.BLOCKED for e in result.timeline)
     assert all(w.state != WorkerStatus.BLOCKED for w in result.workers)
     # Exact accounting: every item is processed, dropped or left; nothing twice.
