@@ -71,7 +71,7 @@ def swatch_url(state: WorkerStatus) -> str:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes; PySide6 wants str
     return "data:image/png;base64," + base64.b64encode(bytes(data.data())).decode("ascii")
 
 
