@@ -52,22 +52,25 @@ class Spans:
         """Spans whose starts are within `gap` of the reach of those before them, as one."""
         if len(self) < 2:
             return self
-        order = np.argsort(self.start, kind="stable")
-        start, end = self.start[order], self.end[order]
+        ordered = self
+        if not np.all(self.start[1:] >= self.start[:-1]):  # one worker's records mostly are
+            order = np.argsort(self.start, kind="stable")
+            ordered = Spans(*(c[order] for c in self.columns()))
+        start, end = ordered.start, ordered.end
         reach = np.maximum.accumulate(end)
         first = np.empty(len(start), dtype=bool)
         first[0] = True
         first[1:] = start[1:] > reach[:-1] + gap
         if first.all():
-            return Spans(start, end, *(c[order] for c in self.columns()[2:]))
+            return ordered
         at = np.flatnonzero(first)
         return Spans(
             start[at],
             np.maximum.reduceat(end, at),
-            np.add.reduceat(self.count[order], at),
-            np.minimum.reduceat(self.item_lo[order], at),
-            np.maximum.reduceat(self.item_hi[order], at),
-            self.take[order][at],
+            np.add.reduceat(ordered.count, at),
+            np.minimum.reduceat(ordered.item_lo, at),
+            np.maximum.reduceat(ordered.item_hi, at),
+            ordered.take[at],
         )
 
     def find(self, t: float, tolerance: float) -> int | None:
@@ -110,7 +113,8 @@ def spans_by_worker(records: ItemRecords, workers: int) -> dict[int, Spans]:
     done = np.frombuffer(records.t_done, dtype=np.float64)
     times = np.frombuffer(records.times_processed, dtype=np.int32)
     keep = np.flatnonzero((times >= 1) & ~np.isnan(start) & ~np.isnan(done) & (worker >= 1))
-    keep = keep[np.argsort(worker[keep], kind="stable")]
+    owner_keys = worker[keep].astype(np.int16) if workers < 2**15 else worker[keep]
+    keep = keep[np.argsort(owner_keys, kind="stable")]  # a radix sort for int16
     owners = worker[keep]
     items = np.frombuffer(records.item, dtype=np.int32).astype(np.int64)
     take = np.frombuffer(records.t_take, dtype=np.float64)
