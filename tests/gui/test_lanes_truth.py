@@ -15,7 +15,7 @@ from gui import MainWindow
 from gui.lane_style import STATE_STYLES, legend_html, state_label
 from gui.lanes import WorkerLanes
 from gui.verdict import TracebackDialog
-from tests.gui.helpers import choose, run_through_window, set_params
+from tests.gui.helpers import run_through_window, run_with_fault, set_params
 
 
 def assert_every_item_is_drawn(lanes: WorkerLanes, result: RunResult) -> None:
@@ -115,10 +115,7 @@ def test_blocked_appears_from_the_proof_on(qtbot: Any, window: MainWindow) -> No
 
 @pytest.mark.timeout(60)
 def test_a_killed_worker_gets_a_crash_line(qtbot: Any, window: MainWindow) -> None:
-    set_params(window, "sentinel-per-worker", queue_kind="mp", items=40, workers=3)
-    choose(window, "faultCombo", "kill")
-    window.params_panel.fault_arg_spin.setValue(10)
-    result = run_through_window(qtbot, window)
+    result = run_with_fault(qtbot, window, "kill", 10)
     killed = next(w for w in result.workers if w.state == WorkerStatus.CRASHED)
     lines = [x for x in window.log_panel.lines() if f"worker {killed.index}" in x]
     assert any("crashed: the process ended" in line for line in lines), lines
@@ -138,10 +135,7 @@ class _Click:
 def test_a_raising_workers_traceback_opens_from_banner_and_lane(
     qtbot: Any, window: MainWindow
 ) -> None:
-    set_params(window, "sentinel-per-worker", queue_kind="mp", items=40, workers=3)
-    choose(window, "faultCombo", "raise")
-    window.params_panel.fault_arg_spin.setValue(10)
-    result = run_through_window(qtbot, window)
+    result = run_with_fault(qtbot, window, "raise", 10)
     raised = next(w for w in result.workers if w.state == WorkerStatus.CRASHED)
     assert raised.error and "InjectedFault" in raised.error
     assert any("crashed: raised" in line for line in window.log_panel.lines())
