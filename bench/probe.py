@@ -175,7 +175,7 @@ def deadlock(queue: str, items: int, workers: int, start_method: str, tries: int
         last_block = {
             event.worker: event.t
             for event in result.timeline
-            if event.kind == "blocked" and event.worker in blocked
+            if event.kind == "waiting" and event.worker in blocked
         }
         provable_at = max(last_block.values())
         # The run's time zero is after `before`, so this is an upper bound (by

@@ -252,7 +252,7 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
             )
         )
 
-    blocked = [w.index for w in ev.workers if w.state == WorkerStatus.BLOCKING_GET]
+    blocked = [w.index for w in ev.workers if w.state == WorkerStatus.BLOCKED]
     if "deadlock" in ev.outcomes:
         exited_on_sentinel = [
             w.index

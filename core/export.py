@@ -17,8 +17,9 @@ The trace opens in Perfetto (ui.perfetto.dev) and chrome://tracing:
 - an item that was started but not finished when the run ended is an "X"
   span up to the end of the run, category "item.unfinished"; an item taken
   and never processed (dropped) is an instant "dropped item N" at its take;
-- the timeline's state changes (took item, saw q.empty() == True, blocked in
-  q.get(), exited, ...) are instant ("i") events on the worker's track.
+- the timeline's state changes (took item, saw q.empty() == True, waiting in
+  q.get(), blocked in q.get() forever once a deadlock is proven, exited,
+  crashed, ...) are instant ("i") events on the worker's track.
 
 Times are microseconds since the run started; an event whose time is not a
 finite number is left out (the JSON stays strict: no NaN, no Infinity).

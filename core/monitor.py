@@ -9,6 +9,11 @@ of concurrent.futures.process._ExecutorManagerThread.
 The deadlock proof: the producer put everything it ever will, every object
 put was taken, and every worker still alive is blocked in q.get(), the same
 way on two polls CONFIRM_S apart (no worker changed state in between).
+Until then a worker in q.get() is only waiting; the proof's poll puts a
+"blocked" event per stuck worker on the timeline, at the proof's time.
+
+Every crash gets an event: a worker that raised (its own record), one found
+dead by the liveness check (killed, os._exit) and a pool task that failed.
 """
 
 from __future__ import annotations
@@ -37,9 +42,20 @@ from core.records import RecordReader
 from core.result import Progress, TimelineEvent, WorkerView
 from core.runstate import RunSetup, RunState
 from core.states import FINAL_STATES, WorkerState, WorkerStatus
-from core.timeline import MAX_TIMELINE, item_or_none, saw_empty_event, since, state_event
+from core.timeline import (
+    MAX_TIMELINE,
+    blocked_event,
+    crash_event,
+    died,
+    item_or_none,
+    raised,
+    saw_empty_event,
+    since,
+    state_event,
+    task_failed,
+)
+from core.timeline import POLL_S as POLL_S  # defined with the events it samples
 
-POLL_S = 0.02
 CONFIRM_S = 0.04  # a deadlock must look the same on two polls this far apart
 LIVENESS_EVERY_S = 0.2
 
@@ -86,6 +102,7 @@ class Monitor:
         self._events: list[TimelineEvent] = []  # not yet on the timeline
         self._previous_states: list[tuple[int, int]] = [(-1, -1)] * setup.workers
         self._previous_empty = [0.0] * setup.workers
+        self._task_errors_seen: set[int] = set()
         self._candidate: tuple[tuple[Any, ...], float] | None = None  # a deadlock to confirm
         self._last_signature: tuple[Any, ...] | None = None
         self._last_progress = 0.0
@@ -168,12 +185,19 @@ class Monitor:
                 exit_code = state.processes[w].exitcode
                 if exit_code is not None:
                     state.dead[w] = exit_code
+                    self._note_died(w, reading, exit_code)
                 continue
             if int(table[w * W_FIELDS + W_STATE]) == WorkerState.IDLE:
                 continue  # a pool process between items may exit as the pool shuts down
             pid = int(table[w * W_FIELDS + W_PID])
             if pid > 0 and not pid_alive(pid):
                 state.dead[w] = None
+                self._note_died(w, reading, None)
+
+    def _note_died(self, w: int, reading: _Reading, exit_code: int | None) -> None:
+        item = item_or_none(reading.table[w * W_FIELDS + W_ITEM])
+        t = since(reading.now, self.setup.t0)
+        self._events.append(crash_event(w, t, died(exit_code), item))
 
     def _note_final(self, reading: _Reading) -> None:
         state, states = self.state, reading.states
@@ -189,11 +213,20 @@ class Monitor:
             key = (reading.states[w], int(table[row + W_ITEM]))
             if key != self._previous_states[w]:
                 self._previous_states[w] = key
-                self._events.append(state_event(w, table, t0))
+                event = state_event(w, table, t0)
+                if reading.states[w] == WorkerState.CRASHED:
+                    error = self.state.ledger.read_traceback(w)
+                    event = crash_event(w, event.t, raised(error), event.item) if error else event
+                self._events.append(event)
             if table[row + W_T_LAST_EMPTY] != self._previous_empty[w]:
                 self._previous_empty[w] = table[row + W_T_LAST_EMPTY]
                 if table[row + W_LAST_EMPTY] == 1.0:
                     self._events.append(saw_empty_event(w, table, t0))
+        for w, error in list(self.state.task_errors.items()):
+            if w not in self._task_errors_seen:
+                self._task_errors_seen.add(w)
+                t = since(reading.now, t0)
+                self._events.append(crash_event(w, t, task_failed(error)))
 
     def _sample_depth(self, reading: _Reading) -> None:
         sample = (reading.now - self.setup.t0, reading.depth, reading.processed)
@@ -229,7 +262,11 @@ class Monitor:
         if self._candidate is None or self._candidate[0] != proof:
             self._candidate = (proof, reading.now)
             return None
-        return "deadlock" if reading.now - self._candidate[1] >= CONFIRM_S else None
+        if reading.now - self._candidate[1] < CONFIRM_S:
+            return None
+        proven_at = since(reading.now, self.setup.t0)
+        self._events.extend(blocked_event(w, proven_at) for w in live)
+        return "deadlock"
 
     def _check_stalled(self, reading: _Reading) -> str | None:
         """Nothing changed at all for the watchdog's time."""

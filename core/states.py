@@ -2,7 +2,9 @@
 
 WorkerState is what a worker writes into the ledger (a number). WorkerStatus
 is what crosses into results, progress and the window: the table states
-plus what only the engine can tell (never started, stopped by SIGSTOP).
+plus what only the engine can tell (never started, stopped by SIGSTOP, and
+blocked: a worker inside q.get() is only waiting until the monitor proves
+that nothing can ever reach it).
 EventKind names the timeline's events. Both are str enums whose values are
 the English words of the exports, so the window keys colours by the enum
 and a reworded label cannot silently lose them.
@@ -17,7 +19,8 @@ from core.text import translatable
 
 class WorkerStatus(StrEnum):
     STARTING = translatable("core", "starting")
-    BLOCKING_GET = translatable("core", "blocked in get()")
+    WAITING_GET = translatable("core", "waiting in get()")
+    BLOCKED = translatable("core", "blocked in get()")  # only once a deadlock is proven
     TIMED_GET = translatable("core", "get with timeout")
     PROCESSING = translatable("core", "processing")
     IDLE = translatable("core", "idle in pool")
@@ -43,6 +46,8 @@ class WorkerState(IntEnum):
 
     @property
     def status(self) -> WorkerStatus:
+        if self == WorkerState.BLOCKING_GET:
+            return WorkerStatus.WAITING_GET  # blocked only by the proof
         return WorkerStatus[self.name]
 
     @property
@@ -54,7 +59,8 @@ class EventKind(StrEnum):
     """What a timeline event records."""
 
     STARTED = "started"
-    BLOCKED = "blocked"
+    WAITING = "waiting"  # entered q.get() with no timeout
+    BLOCKED = "blocked"  # the deadlock proof: will wait forever
     TIMED_GET = "timed-get"
     TOOK = "took"
     IDLE = "idle"
@@ -70,7 +76,8 @@ class EventKind(StrEnum):
 
 _EVENT_STATUS = {
     EventKind.STARTED: WorkerStatus.STARTING,
-    EventKind.BLOCKED: WorkerStatus.BLOCKING_GET,
+    EventKind.WAITING: WorkerStatus.WAITING_GET,
+    EventKind.BLOCKED: WorkerStatus.BLOCKED,
     EventKind.TIMED_GET: WorkerStatus.TIMED_GET,
     EventKind.TOOK: WorkerStatus.PROCESSING,
     EventKind.IDLE: WorkerStatus.IDLE,
@@ -79,7 +86,7 @@ _EVENT_STATUS = {
 }
 STATE_EVENTS = {
     WorkerState.STARTING: EventKind.STARTED,
-    WorkerState.BLOCKING_GET: EventKind.BLOCKED,
+    WorkerState.BLOCKING_GET: EventKind.WAITING,
     WorkerState.TIMED_GET: EventKind.TIMED_GET,
     WorkerState.PROCESSING: EventKind.TOOK,
     WorkerState.IDLE: EventKind.IDLE,

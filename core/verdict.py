@@ -153,6 +153,8 @@ def _worker_summaries(f: Findings) -> tuple[list[WorkerSummary], bool]:
             status = WorkerStatus.NEVER_STARTED
         if f.os_states.get(w) == "T" and status != WorkerStatus.CRASHED:
             status = WorkerStatus.STOPPED  # SIGSTOP: alive, but cannot run
+        if status == WorkerStatus.WAITING_GET and f.watch_verdict == "deadlock":
+            status = WorkerStatus.BLOCKED  # proven: nothing will ever reach its get()
         workers.append(
             WorkerSummary(
                 index=w + 1,

@@ -43,7 +43,7 @@ EXPERIMENT = ExperimentSpec(
     trials=10,
     start_methods=("spawn",),
 )
-BLOCKED = "blocked in get()"
+BLOCKED = "waiting in get()"  # live snapshots: blocked only once proven
 MIN_BLOCKED_S = 0.12
 SAFETY_NET_MS = 240_000  # never hang the docs build
 

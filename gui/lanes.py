@@ -1,5 +1,12 @@
 """Worker lanes: each worker's state over time, plus queue depth and throughput.
 
+Processing is drawn exactly, from the item records (gui/spans.py): every
+processed item lies inside a green span at any zoom. The other states come
+from the monitor's samples of the state table (every 20 ms) and its events;
+a sampled "processing" is drawn only past a worker's last recorded item (the
+item it is processing now). Segments have tooltips, and a click on a
+crashed segment opens the worker's traceback.
+
 Drawing stays cheap at any run length: a lane stores segments, not samples
 (consecutive same-state observations extend the open segment), each lane is
 capped by merging neighbouring segments, the plot series are decimated,
@@ -17,35 +24,17 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QPointF, QTimer
+from PySide6.QtWidgets import QToolTip
 
 from core.result import Progress, RunResult
 from core.states import WorkerStatus
+from gui.lane_style import STATE_STYLES, legend_html, state_label
 from gui.plot_canvas import PlotCanvas
+from gui.spans import SpanLane, Spans, drawable, lane_cap, spans_by_worker
+from gui.verdict import TracebackDialog, crash_reports
 
-S = WorkerStatus
-STATE_COLORS = {
-    S.STARTING: "#90a4ae",
-    S.BLOCKING_GET: "#d32f2f",
-    S.TIMED_GET: "#f9a825",
-    S.PROCESSING: "#43a047",
-    S.IDLE: "#64b5f6",
-    S.EXITED: "#cfd8dc",
-    S.CRASHED: "#4a148c",
-}
-UNKNOWN_STATE_COLOR = "#9e9e9e"
-# (state, legend label); the labels are translated in legend_html().
-# str(): the stubs type QT_TRANSLATE_NOOP as returning object.
-STATE_LEGEND = (
-    (S.BLOCKING_GET, str(QT_TRANSLATE_NOOP("WorkerLanes", "blocking get()"))),
-    (S.TIMED_GET, str(QT_TRANSLATE_NOOP("WorkerLanes", "get with timeout"))),
-    (S.PROCESSING, str(QT_TRANSLATE_NOOP("WorkerLanes", "processing"))),
-    (S.IDLE, str(QT_TRANSLATE_NOOP("WorkerLanes", "idle in pool"))),
-    (S.STARTING, str(QT_TRANSLATE_NOOP("WorkerLanes", "starting"))),
-    (S.EXITED, str(QT_TRANSLATE_NOOP("WorkerLanes", "exited"))),
-    (S.CRASHED, str(QT_TRANSLATE_NOOP("WorkerLanes", "crashed"))),
-)
+__all__ = ["Lane", "SeriesBuffer", "WorkerLanes", "legend_html"]
 
 MAX_SEGMENTS_TOTAL = 20_000  # over all lanes
 MIN_SEGMENTS_PER_LANE = 64
@@ -182,17 +171,21 @@ class WorkerLanes(PlotCanvas):
         self.depth_plot.getAxis("bottom").setStyle(showValues=False)
         self.rate_plot.setLabel("bottom", self.tr("seconds since start"))
 
+        # One bar item per state, a pattern over the patterned ones, exact spans on top.
         self.bars: dict[WorkerStatus, pg.BarGraphItem] = {}
-        for state, color in STATE_COLORS.items():
-            bar = pg.BarGraphItem(x0=[], width=[], y0=[], height=[], brush=color, pen=None)
-            bar.setVisible(False)
-            self.lane_plot.addItem(bar)
-            self.bars[state] = bar
-        self.other_bar = pg.BarGraphItem(
-            x0=[], width=[], y0=[], height=[], brush=UNKNOWN_STATE_COLOR, pen=None
-        )
-        self.other_bar.setVisible(False)
-        self.lane_plot.addItem(self.other_bar)
+        self.pattern_bars: dict[WorkerStatus, pg.BarGraphItem] = {}
+        for state, style in STATE_STYLES.items():
+            self.bars[state] = self._bar(style.brush())
+            pattern = style.pattern_brush()
+            if pattern is not None:
+                self.pattern_bars[state] = self._bar(pattern)
+        self.span_bar = self._bar(STATE_STYLES[WorkerStatus.PROCESSING].brush())
+        self.span_lanes: list[SpanLane] = []
+        self._crash_reports: dict[int, str] = {}
+        self._traceback_dialog: TracebackDialog | None = None
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+        self.lane_plot.sigXRangeChanged.connect(self._schedule_redraw)
         self.depth_curve = self.depth_plot.plot(pen=pg.mkPen("#1565c0", width=2))
         self.rate_curve = self.rate_plot.plot(pen=pg.mkPen("#2e7d32", width=2))
 
@@ -217,6 +210,8 @@ class WorkerLanes(PlotCanvas):
         self._items = items or 0
         self._x_right = -1.0  # right end of the x range last set
         self.lanes = [Lane() for _ in range(workers)]
+        self.span_lanes = [SpanLane() for _ in range(workers)]
+        self._crash_reports = {}
         self.now = 0.0
         self.depth.clear()
         self.throughput.clear()
@@ -232,13 +227,17 @@ class WorkerLanes(PlotCanvas):
         for view in progress.workers:
             self.lanes[view.index - 1].observe(view.state, view.since_s, self.now)
         self._cap_lanes()
+        self._add_spans(spans_by_worker(progress.new_records, len(self.lanes)))
         self.depth.add(self.now, progress.queue_depth)
         self.throughput.add(self.now, self._windowed_rate(self.now, progress.processed))
-        if not self._redraw_timer.isActive():
-            self._redraw_timer.start()
+        self._schedule_redraw()
 
     def finish(self, result: RunResult) -> None:
-        """Close every lane at the end with the final states; plot the full depth record."""
+        """Close every lane at the end with the final states; draw every item's span.
+
+        The final records replace the spans gathered live (they hold every
+        item); the full depth record replaces the live samples.
+        """
         self._live = False
         self.now = max(self.now, result.elapsed_s)
         self._ensure_lanes(len(result.workers))
@@ -247,6 +246,9 @@ class WorkerLanes(PlotCanvas):
             since = last_event.get(summary.index, self.now)
             self.lanes[summary.index - 1].observe(summary.state, since, self.now)
         self._cap_lanes()
+        self.span_lanes = [SpanLane() for _ in self.lanes]
+        self._add_spans(spans_by_worker(result.records, len(self.lanes)))
+        self._crash_reports = crash_reports(result)
         if result.depth_samples:
             samples = np.asarray(result.depth_samples, dtype=float)
             t, depth, processed = samples[:, 0], samples[:, 1], samples[:, 2]
@@ -273,16 +275,15 @@ class WorkerLanes(PlotCanvas):
 
     def redraw(self) -> None:
         by_state: dict[WorkerStatus, list[tuple[float, float, int]]] = {}
-        for lane_number, lane in enumerate(self.lanes, start=1):
-            for start, end, state in lane.segments(self.now):
+        for lane_number, segments in enumerate(self._lane_segments(), start=1):
+            for start, end, state in segments:
                 by_state.setdefault(state, []).append((start, end, lane_number))
-        other: list[tuple[float, float, int]] = []
-        for state, segments in by_state.items():
-            if state not in self.bars:
-                other.extend(segments)
-        for shown, bar in self.bars.items():
-            _show_segments(bar, by_state.get(shown, []))
-        _show_segments(self.other_bar, other)
+        for state, bar in self.bars.items():
+            rows = by_state.get(state, [])
+            _show_segments(bar, rows)
+            if state in self.pattern_bars:
+                _show_segments(self.pattern_bars[state], rows)
+        self._draw_spans()
         for k, (plot, curve, series) in enumerate(
             (
                 (self.depth_plot, self.depth_curve, self.depth),
@@ -297,6 +298,17 @@ class WorkerLanes(PlotCanvas):
             if right != self._x_right:
                 self._x_right = right
                 self.lane_plot.setXRange(0, right, padding=0.02)
+
+    def drawn_states(self) -> set[WorkerStatus]:
+        """The states of every segment the lanes draw now (processing spans included)."""
+        drawn = {state for segments in self._lane_segments() for _, _, state in segments}
+        if any(len(lane.spans) for lane in self.span_lanes):
+            drawn.add(WorkerStatus.PROCESSING)
+        return drawn
+
+    def processing_spans(self, worker: int) -> Spans:
+        """Worker's (1-based) merged processing spans, as stored (before pixel merging)."""
+        return self.span_lanes[worker - 1].spans
 
     def segment_count(self) -> int:
         return sum(len(lane.states) + (lane.state is not None) for lane in self.lanes)
@@ -337,6 +349,148 @@ class WorkerLanes(PlotCanvas):
         if workers > len(self.lanes):
             self.lanes.extend(Lane() for _ in range(workers - len(self.lanes)))
             self._set_lane_axis(len(self.lanes))
+        if workers > len(self.span_lanes):
+            self.span_lanes.extend(SpanLane() for _ in range(workers - len(self.span_lanes)))
+
+    def _bar(self, brush: Any) -> pg.BarGraphItem:
+        bar = pg.BarGraphItem(x0=[], width=[], y0=[], height=[], brush=brush, pen=None)
+        bar.setVisible(False)
+        self.lane_plot.addItem(bar)
+        return bar
+
+    def _schedule_redraw(self) -> None:
+        if not self._redraw_timer.isActive():
+            self._redraw_timer.start()
+
+    def _add_spans(self, spans: dict[int, Spans]) -> None:
+        if not spans:
+            return
+        self._ensure_lanes(max(spans))
+        cap = lane_cap(len(self.lanes))
+        for worker, new in spans.items():
+            self.span_lanes[worker - 1].add(new, cap)
+
+    def _lane_segments(self) -> list[list[tuple[float, float, WorkerStatus]]]:
+        return [self._segments_of(k) for k in range(len(self.lanes))]
+
+    def _segments_of(self, k: int) -> list[tuple[float, float, WorkerStatus]]:
+        """Lane k's sampled segments; a sampled "processing" only past its last record."""
+        last_done = self.span_lanes[k].last_done() if k < len(self.span_lanes) else -1.0
+        segments = []
+        for start, end, state in self.lanes[k].segments(self.now):
+            if state == WorkerStatus.PROCESSING:
+                start = max(start, last_done)
+                if start >= end:
+                    continue
+            segments.append((start, end, state))
+        return segments
+
+    def _pixel(self) -> float:
+        """One screen pixel in seconds along the time axis (0 before the first layout)."""
+        width = self.lane_plot.vb.width()
+        if width <= 0:
+            return 0.0
+        left, right = self.lane_plot.vb.viewRange()[0]
+        return float(right - left) / float(width)
+
+    def _draw_spans(self) -> None:
+        pixel = self._pixel()
+        starts, widths, rows = [], [], []
+        for number, lane in enumerate(self.span_lanes, start=1):
+            if not len(lane.spans):
+                continue
+            start, width = drawable(lane.spans, pixel)
+            starts.append(start)
+            widths.append(width)
+            rows.append(np.full(len(start), float(number)))
+        if not starts:
+            self.span_bar.setVisible(False)
+            return
+        y = np.concatenate(rows)
+        self.span_bar.setOpts(
+            x0=np.concatenate(starts),
+            width=np.concatenate(widths),
+            y0=y - LANE_HEIGHT / 2,
+            height=np.full(len(y), LANE_HEIGHT),
+        )
+        self.span_bar.setVisible(True)
+
+    # --- tooltips and clicks -----------------------------------------------------
+
+    def segment_at(self, worker: int, t: float, tolerance: float = 0.0) -> str | None:
+        """The tooltip text of worker's (1-based) lane at time t; None where nothing is drawn."""
+        if not 1 <= worker <= len(self.lanes):
+            return None
+        who = self.tr("worker {number}").format(number=worker)
+        spans = self.span_lanes[worker - 1].spans
+        k = spans.find(t, tolerance)
+        if k is not None:
+            times = self.tr("{start}–{end} s").format(
+                start=f"{spans.start[k]:.4f}", end=f"{spans.end[k]:.4f}"
+            )
+            if spans.count[k] == 1:
+                what = self.tr("processing item {item} (taken at {taken} s)").format(
+                    item=int(spans.item_lo[k]), taken=f"{spans.take[k]:.4f}"
+                )
+            else:
+                what = self.tr("processing {count} items ({first}–{last})").format(
+                    count=f"{int(spans.count[k]):,}",
+                    first=int(spans.item_lo[k]),
+                    last=int(spans.item_hi[k]),
+                )
+            return f"{who}: {what}\n{times}"
+        state = self._state_at(worker, t)
+        if state is None:
+            return None
+        state_name, start, end = state
+        times = self.tr("{start}–{end} s").format(start=f"{start:.4f}", end=f"{end:.4f}")
+        text = f"{who}: {state_label(state_name)}\n{times}"
+        if state_name == WorkerStatus.CRASHED and worker in self._crash_reports:
+            text += "\n" + self.tr("Click for the traceback")
+        return text
+
+    def _state_at(self, worker: int, t: float) -> tuple[WorkerStatus, float, float] | None:
+        for start, end, state in self._segments_of(worker - 1):
+            if start <= t <= end:
+                return state, start, end
+        return None
+
+    def _lane_and_time(self, scene_pos: QPointF) -> tuple[int, float] | None:
+        vb = self.lane_plot.vb
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        point = vb.mapSceneToView(scene_pos)
+        return round(point.y()), point.x()
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        where = self._lane_and_time(scene_pos)
+        text = self.segment_at(*where, tolerance=self._pixel()) if where else None
+        if text:
+            QToolTip.showText(self.mapToGlobal(self.mapFromScene(scene_pos)), text, self)
+        else:
+            QToolTip.hideText()
+
+    def _on_mouse_clicked(self, event: Any) -> None:
+        where = self._lane_and_time(event.scenePos())
+        if where is None:
+            return
+        worker, t = where
+        if not 1 <= worker <= len(self.lanes) or worker not in self._crash_reports:
+            return
+        state = self._state_at(worker, t)
+        if state is not None and state[0] == WorkerStatus.CRASHED:
+            self.show_traceback(worker)
+
+    def show_traceback(self, worker: int) -> TracebackDialog | None:
+        """Open the crashed workers' tracebacks at this worker's tab."""
+        if worker not in self._crash_reports:
+            return None
+        if self._traceback_dialog is not None:
+            self._traceback_dialog.close()
+            self._traceback_dialog.deleteLater()
+        self._traceback_dialog = TracebackDialog(self._crash_reports, self.window(), worker)
+        self._traceback_dialog.show()
+        return self._traceback_dialog
 
     def _cap_lanes(self) -> None:
         if not self.lanes:
@@ -391,16 +545,3 @@ def _rate(t: np.ndarray, processed: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(span > 0, (processed - processed[earlier]) / span, 0.0)
     return rate
-
-
-def legend_html() -> str:
-    """The lane colours as a one-line HTML legend for a QLabel."""
-    parts = []
-    for state, label in STATE_LEGEND:
-        color = QColor(STATE_COLORS[state]).name()
-        text = QCoreApplication.translate("WorkerLanes", label)
-        parts.append(
-            f'<span style="background-color:{color}; color:{color};">&nbsp;&nbsp;&nbsp;</span>'
-            f"&nbsp;{text}"
-        )
-    return "&nbsp;&nbsp; ".join(parts)  # a plain space between entries lets it wrap

@@ -37,7 +37,7 @@ from gui.lanes import WorkerLanes
 from gui.language_menu import LanguageMenu
 from gui.memory import release_free_memory
 from gui.open_menu import OpenActions
-from gui.panels import LogPanel, StrategyPanel, verdict_footer
+from gui.panels import LogPanel, StrategyPanel
 from gui.params_panel import ParamsPanel
 from gui.previous_run import PreviousRunMark
 from gui.qtutil import FittedScrollArea, named, run_controls, side_panel
@@ -576,7 +576,7 @@ class MainWindow(QMainWindow):
         """A finished run's table, log, banner and counters (the caller draws the lanes)."""
         self.model.set_records(result.records)
         self.lanes_box.explain(result)
-        self.log_panel.show_timeline(result.timeline, footer=verdict_footer(result))
+        self.log_panel.show_run(result)
         self.banner.show_result(result)
         self.progress_bar.setRange(0, max(1, result.items))
         self._show_progress(

@@ -9,14 +9,20 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from core.result import RunResult, TimelineEvent
+from core.states import EventKind
 from core.strategies import Strategy
 from core.text import LIST_SEPARATOR
+from core.timeline import evidence_events, sampling_note
 from gui.highlighter import PythonHighlighter
 from gui.i18n import core_text
 from gui.qtutil import named
 
 MAX_LOG_LINES = 5000
 MAX_SOURCE_LINES = 24
+# Kept in a capped log however many other events there are: what the verdict rests on.
+KEY_EVENTS = frozenset(
+    {EventKind.SAW_EMPTY, EventKind.BLOCKED, EventKind.CRASHED, EventKind.EXITED}
+)
 
 
 class StrategyPanel(QWidget):
@@ -78,7 +84,13 @@ def docs_html(text: str) -> str:
 
 
 class LogPanel(QPlainTextEdit):
-    """Worker events in time order, capped so that long runs stay fast."""
+    """Worker events in time order, capped so that long runs stay fast.
+
+    A finished run's log hides nothing it does not admit: the takes the
+    diagnosis names are added from the records, a note says when the takes
+    were sampled, and a log over its cap keeps every crash, proof, exit and
+    empty() answer and says how many events it left out.
+    """
 
     def __init__(self, parent: QWidget | None = None, max_lines: int = MAX_LOG_LINES) -> None:
         super().__init__(parent)
@@ -103,6 +115,33 @@ class LogPanel(QPlainTextEdit):
         lines = [format_event(event) for event in ordered[-room:]] if room > 0 else []
         if footer:
             lines.append(footer)
+        self.setPlainText("\n".join(lines))
+        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+
+    def show_run(self, result: RunResult) -> None:
+        """A finished run: its timeline with the diagnosis's takes, notes and the verdict."""
+        events = sorted([*result.timeline, *evidence_events(result)], key=_event_time)
+        notes = []
+        note = sampling_note(result, events)
+        if note is not None:
+            notes.append(note.render(core_text))
+        room = self.max_lines - len(notes) - 2
+        if len(events) > room:
+            dropped = set(result.dropped)
+            key = [e for e in events if e.kind in KEY_EVENTS or e.item in dropped]
+            kept = {id(e) for e in key[-room:]}
+            others = [e for e in events if id(e) not in kept]
+            kept.update(id(e) for e in others[len(others) - max(0, room - len(kept)) :])
+            shown = [e for e in events if id(e) in kept]
+            notes.append(
+                QCoreApplication.translate(
+                    "LogPanel",
+                    "log: the last {shown} of {total} events, with every crash, proof, exit and "
+                    "empty() answer; every item is in the table",
+                ).format(shown=f"{len(shown):,}", total=f"{len(events):,}")
+            )
+            events = shown
+        lines = [*notes, *(format_event(event) for event in events), verdict_footer(result)]
         self.setPlainText("\n".join(lines))
         self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
 

@@ -35,7 +35,7 @@ from gui.experiment_model import (
 )
 from gui.i18n import core_text
 from gui.lanes import WorkerLanes
-from gui.panels import LogPanel, verdict_footer
+from gui.panels import LogPanel
 from gui.qtutil import named
 from gui.results_model import ItemTableModel
 from gui.run_views import FilteredItemTable, lanes_with_legend
@@ -199,7 +199,7 @@ class TrialDialog(QDialog):
             self.lanes.show_result(run)
             self.banner.itemsRequested.connect(self.items_box.show_filter)
             self.model.set_records(run.records)
-            self.log_panel.show_timeline(run.timeline, footer=verdict_footer(run))
+            self.log_panel.show_run(run)
 
         lanes_box = lanes_with_legend(self.lanes)
         lanes_box.explain(run)

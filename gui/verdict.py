@@ -1,4 +1,4 @@
-"""The verdict banner (outcome, diagnosis, lost ids) and the stack-dump dialog."""
+"""The verdict banner (outcome, diagnosis, lost ids), the stack-dump and traceback dialogs."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from core.diagnosis import render_diagnosis
 from core.result import RunResult, WorkerView
+from core.states import WorkerStatus
 from core.text import Ids
 from gui.i18n import core_text
 from gui.qtutil import named
@@ -148,6 +149,27 @@ def summarize_states(workers: list[WorkerView], list_limit: int = 8) -> str:
     return "  ·  ".join(parts)
 
 
+def crash_reports(result: RunResult) -> dict[int, str]:
+    """Each crashed worker's traceback (or why there is none), by 1-based worker."""
+    reports: dict[int, str] = {}
+    for worker in result.workers:
+        if worker.state != WorkerStatus.CRASHED:
+            continue
+        if worker.error:
+            reports[worker.index] = worker.error
+        elif worker.exit_code is not None:
+            reports[worker.index] = QCoreApplication.translate(
+                "VerdictBanner",
+                "No traceback: the process ended with exit code {code} without writing one "
+                "(killed by a signal when negative).",
+            ).format(code=worker.exit_code)
+        else:
+            reports[worker.index] = QCoreApplication.translate(
+                "VerdictBanner", "No traceback: the process ended without writing one."
+            )
+    return reports
+
+
 class VerdictBanner(QFrame):
     """Coloured summary of the last run: outcomes, diagnosis, lost ids, stack dumps.
 
@@ -163,7 +185,8 @@ class VerdictBanner(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self._severity = SEVERITY_NONE
         self._stack_dumps: dict[int, str] = {}
-        self._dialog: StackDumpDialog | None = None
+        self._crash_reports: dict[int, str] = {}
+        self._dialog: WorkerTextsDialog | None = None
 
         # Every label wraps: the banner never asks for more width than the window has.
         self.outcome_label = named(QLabel(wordWrap=True), "outcomeLabel")
@@ -182,9 +205,13 @@ class VerdictBanner(QFrame):
         self.dumps_button = named(QPushButton(self.tr("Stack dumps…")), "stackDumpsButton")
         self.dumps_button.setToolTip(self.tr("The stuck workers' Python stacks (faulthandler)"))
         self.dumps_button.clicked.connect(self.show_stack_dumps)
+        self.traceback_button = named(QPushButton(self.tr("Traceback…")), "tracebackButton")
+        self.traceback_button.setToolTip(self.tr("What each crashed worker raised, or how it died"))
+        self.traceback_button.clicked.connect(self.show_tracebacks)
 
         top = QHBoxLayout()
         top.addWidget(self.outcome_label, 1)
+        top.addWidget(self.traceback_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.dumps_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
@@ -285,6 +312,13 @@ class VerdictBanner(QFrame):
             self._show_items_link(FILTER_LOST_OR_DUPLICATED)
         elif result.lost or result.duplicates:
             self._show_items_link(FILTER_LOST if result.lost else FILTER_DUPLICATED)
+        self._crash_reports = crash_reports(result)
+        self.traceback_button.setVisible(bool(self._crash_reports))
+        if self._crash_reports:
+            workers = ", ".join(str(w) for w in sorted(self._crash_reports))
+            self.traceback_button.setText(
+                self.tr("Traceback (worker {workers})…").format(workers=workers)
+            )
 
     def severity(self) -> str:
         return self._severity
@@ -292,16 +326,23 @@ class VerdictBanner(QFrame):
     # --- stack dumps -------------------------------------------------------------
 
     def show_stack_dumps(self) -> None:
-        if not self._stack_dumps:
-            return
+        if self._stack_dumps:
+            self._open(StackDumpDialog(self._stack_dumps, self.window()))
+
+    def show_tracebacks(self) -> None:
+        if self._crash_reports:
+            self._open(TracebackDialog(self._crash_reports, self.window()))
+
+    def stack_dump_dialog(self) -> WorkerTextsDialog | None:
+        """The dialog last opened from the banner (stack dumps or tracebacks)."""
+        return self._dialog
+
+    def _open(self, dialog: WorkerTextsDialog) -> None:
         if self._dialog is not None:
             self._dialog.close()
             self._dialog.deleteLater()
-        self._dialog = StackDumpDialog(self._stack_dumps, self.window())
-        self._dialog.show()
-
-    def stack_dump_dialog(self) -> StackDumpDialog | None:
-        return self._dialog
+        self._dialog = dialog
+        dialog.show()
 
     # --- internals ---------------------------------------------------------------
 
@@ -321,6 +362,8 @@ class VerdictBanner(QFrame):
         self.lost_label.setVisible(bool(lost_text))
         self.outcome_label.setToolTip("")
         self._show_items_link("")
+        self._crash_reports = {}
+        self.traceback_button.setVisible(False)
         self.dumps_button.setVisible(bool(stack_dumps))
         if stack_dumps:
             workers = ", ".join(str(w) for w in sorted(stack_dumps))
@@ -352,33 +395,36 @@ class VerdictBanner(QFrame):
             self.itemsRequested.emit(self._items_filter)
 
 
-class StackDumpDialog(QDialog):
-    """One tab per stuck worker with its faulthandler dump (all threads)."""
+class WorkerTextsDialog(QDialog):
+    """One tab per worker with a text of it (monospace, unwrapped), under an explanation."""
 
-    def __init__(self, stack_dumps: dict[int, str], parent: Any = None) -> None:
+    def __init__(
+        self,
+        texts: dict[int, str],
+        title: str,
+        explanation: str,
+        parent: Any = None,
+        current: int | None = None,
+        text_name: str = "workerText",
+    ) -> None:
         super().__init__(parent)
-        self.setObjectName("stackDumpDialog")
-        self.setWindowTitle(self.tr("Stack dumps of the stuck workers"))
+        self.setWindowTitle(title)
         self.resize(820, 520)
-        explanation = QLabel(
-            self.tr(
-                "Each stuck worker was asked for its Python stacks (faulthandler, SIGUSR1) "
-                "before it was stopped. Most recent call first: the top frames show where it waits."
-            ),
-            wordWrap=True,
-        )
         self.tabs = QTabWidget()
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        for worker, text in sorted(stack_dumps.items()):
-            view = named(QPlainTextEdit(readOnly=True), "stackDumpText")
+        for worker, text in sorted(texts.items()):
+            view = named(QPlainTextEdit(readOnly=True), text_name)
             view.setFont(fixed)
             view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
             view.setPlainText(text)
-            self.tabs.addTab(view, self.tr("worker {number}").format(number=worker))
+            label = QCoreApplication.translate("StackDumpDialog", "worker {number}")
+            self.tabs.addTab(view, label.format(number=worker))
+            if worker == current:
+                self.tabs.setCurrentIndex(self.tabs.count() - 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(explanation)
+        layout.addWidget(QLabel(explanation, wordWrap=True))
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
 
@@ -389,3 +435,43 @@ class StackDumpDialog(QDialog):
             if isinstance(view, QPlainTextEdit):
                 texts.append(view.toPlainText())
         return texts
+
+
+class StackDumpDialog(WorkerTextsDialog):
+    """One tab per stuck worker with its faulthandler dump (all threads)."""
+
+    def __init__(self, stack_dumps: dict[int, str], parent: Any = None) -> None:
+        super().__init__(
+            stack_dumps,
+            QCoreApplication.translate("StackDumpDialog", "Stack dumps of the stuck workers"),
+            QCoreApplication.translate(
+                "StackDumpDialog",
+                "Each stuck worker was asked for its Python stacks (faulthandler, SIGUSR1) "
+                "before it was stopped. Most recent call first: the top frames show where it "
+                "waits.",
+            ),
+            parent,
+            text_name="stackDumpText",
+        )
+        self.setObjectName("stackDumpDialog")
+
+
+class TracebackDialog(WorkerTextsDialog):
+    """One tab per crashed worker: its traceback, or how it died without one."""
+
+    def __init__(
+        self, reports: dict[int, str], parent: Any = None, current: int | None = None
+    ) -> None:
+        super().__init__(
+            reports,
+            QCoreApplication.translate("TracebackDialog", "Tracebacks of the crashed workers"),
+            QCoreApplication.translate(
+                "TracebackDialog",
+                "What each crashed worker raised (most recent call last), as it wrote it "
+                "before it ended; a worker killed by a signal could write nothing.",
+            ),
+            parent,
+            current,
+            text_name="tracebackText",
+        )
+        self.setObjectName("tracebackDialog")

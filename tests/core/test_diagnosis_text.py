@@ -40,7 +40,8 @@ from core.timeline import state_event
 from core.validation import validate
 
 CORE = Path(__file__).resolve().parents[2] / "core"
-BLOCKED = WorkerStatus.BLOCKING_GET
+BLOCKED = WorkerStatus.BLOCKED  # stuck workers of a proven deadlock
+WAITING = WorkerStatus.WAITING_GET
 
 
 def _worker(index: int, state: str, **fields: object) -> WorkerSummary:
@@ -102,7 +103,7 @@ CASES: dict[str, Callable[[], Evidence]] = {
         [_worker(1, "exited"), _worker(2, "exited")], ["cancelled"], left=list(range(20, 17500))
     ),
     "one stopped, stalled": lambda: _evidence(
-        [_worker(1, "stopped"), _worker(2, BLOCKED), _worker(3, "exited")],
+        [_worker(1, "stopped"), _worker(2, WAITING), _worker(3, "exited")],
         ["stalled"],
         fault=Fault("stop", 5),
     ),
@@ -268,7 +269,7 @@ EXPECTED = {
         "Injected fault stop:5: SIGSTOP (pause) the worker right after it takes item 5; "
         "worker 1 is stopped (SIGSTOP): alive but unable to run, so no deadlock can be "
         "proven; no progress for 5 s and no proof of deadlock (worker 1 stopped, worker 2 "
-        "blocked in get()); the main process was running: stalled."
+        "waiting in get()); the main process was running: stalled."
     ),
     "two stopped, stalled": (
         "Workers 1, 2 and 3 are stopped (SIGSTOP): alive but unable to run, so no deadlock "
@@ -592,7 +593,7 @@ def test_timeline_events_carry_their_english_text_as_marked_sentences() -> None:
         (WorkerState.PROCESSING, 7, 4321, "took item 7"),
         (WorkerState.PROCESSING, SENTINEL_ITEM, 4321, "took a sentinel"),
         (WorkerState.PROCESSING, NO_ITEM, 4321, "processing"),  # a pool's item not yet written
-        (WorkerState.BLOCKING_GET, NO_ITEM, 4321, "blocked in q.get()"),
+        (WorkerState.BLOCKING_GET, NO_ITEM, 4321, "waiting in q.get()"),
         (WorkerState.CRASHED, 7, 4321, "crashed"),
     ],
 )

@@ -6,6 +6,7 @@ import pytest
 
 from core import ParamError, RunParams, run, validate
 from core.faults import Fault
+from core.states import EventKind, WorkerStatus
 
 ITEMS = 40
 CASES = [
@@ -50,6 +51,12 @@ def test_fault_outcome(
     assert result.outcome == headline, result.diagnosis
     assert flags <= set(result.outcomes)
     assert f"injected fault {fault}".lower() in result.diagnosis.lower()
+    # Every crashed worker has a crash line; nobody is blocked without a proven deadlock.
+    crashed_workers = {w.index for w in result.workers if w.state == WorkerStatus.CRASHED}
+    crash_events = {e.worker for e in result.timeline if e.kind == EventKind.CRASHED}
+    assert crashed_workers <= crash_events, result.timeline
+    assert all(e.kind != EventKind.BLOCKED for e in result.timeline)
+    assert all(w.state != WorkerStatus.BLOCKED for w in result.workers)
     # Exact accounting: every item is processed, dropped or left; nothing twice.
     assert result.processed + len(result.lost) == ITEMS
     assert result.duplicates == []

@@ -70,6 +70,14 @@ def run_through_window(
     return result
 
 
+def run_with_fault(qtbot: Any, window: MainWindow, kind: str, item: int) -> RunResult:
+    """A 40-item sentinel-per-worker run on an mp queue, 3 workers, fault kind at item."""
+    set_params(window, "sentinel-per-worker", queue_kind="mp", items=40, workers=3)
+    choose(window, "faultCombo", kind)
+    window.params_panel.fault_arg_spin.setValue(item)
+    return run_through_window(qtbot, window)
+
+
 def make_records(count: int, seed: int = 1) -> ItemRecords:
     """Plausible records: some lost (dropped or left), some duplicated, NaN where no event."""
     rng = np.random.default_rng(seed)

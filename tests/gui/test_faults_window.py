@@ -12,7 +12,7 @@ from core.faults import FAULT_KINDS, Fault
 from gui import MainWindow
 from gui.verdict import SEVERITY_FAILURE
 from tests.gui.experiment_helpers import all_workers
-from tests.gui.helpers import choose, run_through_window, set_params
+from tests.gui.helpers import choose, run_through_window, run_with_fault, set_params
 
 
 def test_fault_selector_offers_every_kind_with_its_default(window: MainWindow) -> None:
@@ -65,10 +65,7 @@ def test_the_fault_persists(make_window: Callable[[], MainWindow], settings: QSe
 def test_a_kill_fault_ends_crashed_with_the_lost_item_in_the_banner(
     qtbot: Any, window: MainWindow
 ) -> None:
-    set_params(window, "sentinel-per-worker", queue_kind="mp", items=40, workers=3)
-    choose(window, "faultCombo", "kill")
-    window.params_panel.fault_arg_spin.setValue(10)
-    result = run_through_window(qtbot, window)
+    result = run_with_fault(qtbot, window, "kill", 10)
     assert result.outcome == "crashed" and result.lost == [10]
     assert window.banner.severity() == SEVERITY_FAILURE
     assert "CRASHED" in window.banner.outcome_label.text()

@@ -250,7 +250,7 @@ def model_texts(view: QAbstractItemView) -> Iterator[str]:
 
 
 # Widgets that show Python source code or stacks, which stay as Python wrote them.
-CODE_WIDGETS = {"strategySource", "stackDumpText"}
+CODE_WIDGETS = {"strategySource", "stackDumpText", "tracebackText"}
 
 
 def widget_texts(root: QWidget) -> Iterator[tuple[str, str]]:

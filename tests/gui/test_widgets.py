@@ -25,7 +25,7 @@ from gui.verdict import (
     severity_of,
 )
 
-BLOCKED = S.BLOCKING_GET
+WAITING = S.WAITING_GET  # inside get(): blocked only once a deadlock is proven
 
 
 def progress(t: float, states: list[WorkerStatus], since: list[float] | None = None) -> Progress:
@@ -75,11 +75,11 @@ def test_lane_merges_same_state_and_dates_changes_back() -> None:
     lane.observe(S.STARTING, since=0.0, now=0.1)
     lane.observe(S.PROCESSING, since=0.15, now=0.2)
     lane.observe(S.PROCESSING, since=0.15, now=0.3)  # same state: nothing new
-    lane.observe(BLOCKED, since=0.35, now=0.4)
+    lane.observe(WAITING, since=0.35, now=0.4)
     assert lane.segments(now=2.0) == [
         (0.0, 0.15, S.STARTING),
         (0.15, 0.35, S.PROCESSING),
-        (0.35, 2.0, BLOCKED),
+        (0.35, 2.0, WAITING),
     ]
 
 
@@ -110,10 +110,10 @@ def test_lanes_keep_growing_while_workers_hang(qtbot: Any) -> None:
     lanes.reset(3)
     lanes.update_progress(progress(0.2, [S.PROCESSING, S.PROCESSING, S.EXITED]))
     for step in range(1, 200):  # 30 snapshots a second of a hang
-        lanes.update_progress(progress(0.3 + step / 30, [BLOCKED, BLOCKED, S.EXITED], [0.25] * 3))
+        lanes.update_progress(progress(0.3 + step / 30, [WAITING, WAITING, S.EXITED], [0.25] * 3))
     lanes.redraw()
-    assert lanes.segment_count() == 5  # merged: processing then blocked (x2), exited
-    bar = lanes.bars[BLOCKED]
+    assert lanes.segment_count() == 5  # merged: processing then waiting (x2), exited
+    bar = lanes.bars[WAITING]
     assert bar.isVisible()
     ends = np.asarray(bar.opts["x0"]) + np.asarray(bar.opts["width"])
     assert ends.max() == pytest.approx(0.3 + 199 / 30)  # drawn up to the latest snapshot
@@ -161,12 +161,12 @@ def test_banner_lists_lost_ids_and_dumps(qtbot: Any) -> None:
 def test_running_banner_says_what_workers_do(qtbot: Any) -> None:
     banner = VerdictBanner()
     qtbot.addWidget(banner)
-    snapshot = progress(1.0, [S.EXITED, BLOCKED, BLOCKED])
+    snapshot = progress(1.0, [S.EXITED, WAITING, WAITING])
     banner.show_running("loop 1", snapshot.workers)
-    assert banner.lost_label.text() == f"Workers now: exited: 1  ·  {BLOCKED}: 2, 3"
-    many = progress(1.0, [S.PROCESSING] * 20 + [BLOCKED] * 5)
+    assert banner.lost_label.text() == f"Workers now: exited: 1  ·  {WAITING}: 2, 3"
+    many = progress(1.0, [S.PROCESSING] * 20 + [WAITING] * 5)
     banner.show_running("loop 1", many.workers)
-    assert banner.lost_label.text() == f"Workers now: processing: 20  ·  {BLOCKED}: 5"
+    assert banner.lost_label.text() == f"Workers now: processing: 20  ·  {WAITING}: 5"
 
 
 def test_log_is_capped_and_in_time_order(qtbot: Any) -> None:
