@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from core.experiment import ExperimentResult
 from core.result import ItemRecords, Progress, RunResult, TimelineEvent
-from core.text import LIST_SEPARATOR
 from gui import kept_results
 from gui.about import app_icon
 from gui.bridge import DEFAULT_SHUTDOWN_TIMEOUT_S, ExperimentController, RunController
@@ -43,7 +41,16 @@ from gui.previous_run import PreviousRunMark
 from gui.qtutil import FittedScrollArea, named, run_controls, side_panel
 from gui.result_files import RecentFiles
 from gui.results_model import ItemTableModel, concat_records
+from gui.run_text import (
+    PHASE_DONE,
+    average_rate,
+    outcomes_text,
+    phase_label,
+    rate_text,
+    shortcut_text,
+)
 from gui.run_views import FilteredItemTable, lanes_with_legend
+from gui.switch_interval import RunSwitchInterval
 from gui.verdict import VerdictBanner
 
 DEFAULT_SIZE = (1400, 900)
@@ -53,42 +60,12 @@ COLUMN_WIDTHS = (56, 56, 60, 88, 108, 108, 140)
 # While a run goes, the table, log, banner and counters take its snapshots (~30 a
 # second) at most this often; the lanes see every snapshot and redraw on their own timer.
 PROGRESS_APPLY_S = 0.1
-# While a run goes, its threads (producer, queue feeder, monitor) share this process's
-# GIL with the GUI thread. Each Qt call that releases the GIL can cost the GUI thread a
-# whole switch interval to get it back (5 ms by default), and one pyqtgraph redraw makes
-# dozens: bench/ measured 300-500 ms event-loop stalls at 5 ms, ~50 ms at 1 ms.
-RUN_SWITCH_INTERVAL_S = 0.001
 START_SHORTCUT = "Ctrl+Return"
 CANCEL_SHORTCUT = "Escape"
-PHASE_DONE = "done"  # after the run; the others are core's phase names
 # Keyboard focus must be seen: a clear ring on the focused button (Start is the default).
 FOCUS_STYLE = (
     "QPushButton:focus { border: 2px solid #1e88e5; border-radius: 4px; padding: 3px 12px; }"
 )
-
-
-def phase_label(phase: str) -> str:
-    if phase == PHASE_DONE:
-        return QCoreApplication.translate("MainWindow", "done")
-    return core_text(phase)
-
-
-def average_rate(result: RunResult) -> float:
-    """Items per second over the whole run (not the last instant's rate)."""
-    return result.processed / result.elapsed_s if result.elapsed_s > 0 else 0.0
-
-
-def rate_text(rate: float) -> str:
-    """'1 item/s', '1,250 items/s'."""
-    shown = f"{rate:,.0f}"
-    if shown == "1":
-        return QCoreApplication.translate("MainWindow", "{rate} item/s").format(rate=shown)
-    return QCoreApplication.translate("MainWindow", "{rate} items/s").format(rate=shown)
-
-
-def shortcut_text(keys: str) -> str:
-    """A shortcut as the platform writes it, key names in the current language."""
-    return QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
 
 
 class MainWindow(QMainWindow):
@@ -123,7 +100,7 @@ class MainWindow(QMainWindow):
         self.experiment_controller = ExperimentController(self)
         self.last_result: RunResult | None = None
         self._close_when_stopped = False
-        self._saved_switch_interval: float | None = None
+        self._switch_interval = RunSwitchInterval()
         # How long closing the window may wait for a run to stop.
         self.shutdown_timeout_s = DEFAULT_SHUTDOWN_TIMEOUT_S
 
@@ -303,7 +280,7 @@ class MainWindow(QMainWindow):
         self.progress_bar.setRange(0, max(1, params.items))
         self._show_progress(0, params.items, 0.0, 0.0, "starting")
         self._set_running(True)
-        self._use_run_switch_interval(True)
+        self._switch_interval.use(True)
         self.controller.start(params)
         self.statusBar().showMessage(
             self.tr("Running {strategy}…").format(
@@ -351,7 +328,7 @@ class MainWindow(QMainWindow):
         stopped = self.experiment_controller.shutdown(timeout) and stopped
         if stopped:
             self._set_running(False)
-            self._use_run_switch_interval(False)
+            self._switch_interval.use(False)
         return stopped
 
     # --- slots for the controller (GUI thread) -----------------------------------
@@ -391,15 +368,6 @@ class MainWindow(QMainWindow):
             progress.phase,
         )
 
-    def _use_run_switch_interval(self, running: bool) -> None:
-        """Shorten the GIL switch interval while a run goes; restore it after."""
-        if running and self._saved_switch_interval is None:
-            self._saved_switch_interval = sys.getswitchinterval()
-            sys.setswitchinterval(min(RUN_SWITCH_INTERVAL_S, self._saved_switch_interval))
-        elif not running and self._saved_switch_interval is not None:
-            sys.setswitchinterval(self._saved_switch_interval)
-            self._saved_switch_interval = None
-
     def _drop_pending_progress(self) -> None:
         self._pending_records = []
         self._pending_events = []
@@ -408,13 +376,13 @@ class MainWindow(QMainWindow):
     def _on_finished(self, result: RunResult) -> None:
         self.last_result = result
         self._drop_pending_progress()  # the final records and timeline replace them
-        self._use_run_switch_interval(False)
+        self._switch_interval.use(False)
         self.history.add(result)
         self.lanes.finish(result)
         self._show_verdict(result)
         self._set_running(False)
         self.statusBar().showMessage(
-            self.tr("Finished: {outcomes}").format(outcomes=_outcomes_text(result))
+            self.tr("Finished: {outcomes}").format(outcomes=outcomes_text(result))
         )
         self.runEnded.emit(result)
         # The run's transient buffers (snapshots, streamed columns) are freed by
@@ -425,7 +393,7 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_errored(self, message: str) -> None:
         self._drop_pending_progress()
-        self._use_run_switch_interval(False)
+        self._switch_interval.use(False)
         self.banner.show_error(message)
         self.stats_label.setText(self.tr("Not run"))
         self._set_running(False)
@@ -570,7 +538,7 @@ class MainWindow(QMainWindow):
         self._show_verdict(result)
         self.tabs.setCurrentWidget(self.run_tab)
         self.file_menu.refresh()
-        self.statusBar().showMessage(message.replace("{outcomes}", _outcomes_text(result)))
+        self.statusBar().showMessage(message.replace("{outcomes}", outcomes_text(result)))
 
     def _show_verdict(self, result: RunResult) -> None:
         """A finished run's table, log, banner and counters (the caller draws the lanes)."""
@@ -620,7 +588,3 @@ class MainWindow(QMainWindow):
             return
         self._save_settings()
         super().closeEvent(event)
-
-
-def _outcomes_text(result: RunResult) -> str:
-    return core_text(LIST_SEPARATOR).join(core_text(outcome) for outcome in result.outcomes)

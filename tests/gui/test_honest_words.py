@@ -17,9 +17,10 @@ from core.strategies import STRATEGIES
 from gui import MainWindow
 from gui.about import OutcomesPage
 from gui.i18n import core_text
-from gui.main_window import FOCUS_STYLE, rate_text
+from gui.main_window import FOCUS_STYLE
 from gui.panels import docs_html
 from gui.results_model import FILTER_LOST, FILTER_LOST_OR_DUPLICATED
+from gui.run_text import rate_text
 from gui.trial_dialogs import TrialListDialog, cell_description
 from gui.verdict import MAX_IDS_SHOWN, OUTCOMES, VerdictBanner, outcome_explanation
 from tests.gui.experiment_helpers import fake_result
