@@ -22,20 +22,13 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QSettin
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
 
+from core import export as core_export
 from core.experiment import (
     ExperimentResult,
     ExperimentSpecError,
     dump_spec,
     load_spec,
     spec_format,
-)
-from core.export import (
-    write_chrome_trace,
-    write_experiment_csv,
-    write_experiment_json,
-    write_records_csv,
-    write_run_json,
-    write_trials_csv,
 )
 from core.outputs import TextWriter, failure_reason, write_file, write_outputs, writes_text
 from core.result import RunResult
@@ -181,7 +174,7 @@ EXPORT_RECORDS = Export(
     RUN,
     ".csv",
     CSV_FILTER,
-    write_records_csv,
+    core_export.write_records_csv,
 )
 EXPORT_RESULT = Export(
     "exportResultAction",
@@ -192,7 +185,7 @@ EXPORT_RESULT = Export(
     RUN,
     ".json",
     JSON_FILTER,
-    write_run_json,
+    core_export.write_run_json,
 )
 EXPORT_TRACE = Export(
     "exportTraceAction",
@@ -203,7 +196,7 @@ EXPORT_TRACE = Export(
     RUN,
     ".trace.json",
     TRACE_FILTER,
-    write_chrome_trace,
+    core_export.write_chrome_trace,
 )
 EXPORT_EXPERIMENT = Export(
     "exportExperimentAction",
@@ -214,7 +207,7 @@ EXPORT_EXPERIMENT = Export(
     EXPERIMENT,
     ".json",
     JSON_FILTER,
-    write_experiment_json,
+    core_export.write_experiment_json,
 )
 EXPORT_CELLS = Export(
     "exportCellsAction",
@@ -225,7 +218,7 @@ EXPORT_CELLS = Export(
     EXPERIMENT,
     "-cells.csv",
     CSV_FILTER,
-    write_experiment_csv,
+    core_export.write_experiment_csv,
 )
 EXPORT_TRIALS = Export(
     "exportTrialsAction",
@@ -236,7 +229,7 @@ EXPORT_TRIALS = Export(
     EXPERIMENT,
     "-trials.csv",
     CSV_FILTER,
-    write_trials_csv,
+    core_export.write_trials_csv,
 )
 SAVE_LANES = Export(
     "saveLanesPngAction",

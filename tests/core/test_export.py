@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from core import STRATEGIES, RunParams, RunResult, run
+from core import STRATEGIES, RunParams, RunResult, export, run
 from core.experiment import (
     CellResult,
     ExperimentResult,
@@ -29,12 +29,6 @@ from core.export import (
     TRIAL_COLUMNS,
     UNATTRIBUTED_TID,
     chrome_trace,
-    write_chrome_trace,
-    write_experiment_csv,
-    write_experiment_json,
-    write_records_csv,
-    write_run_json,
-    write_trials_csv,
 )
 from core.result import (
     STATUS_DROPPED,
@@ -123,7 +117,7 @@ def _x_events(trace: dict[str, Any], cat: str = "item") -> list[dict[str, Any]]:
 def _round_trip(result: RunResult) -> dict[str, Any]:
     """write_chrome_trace streams; it must write exactly what chrome_trace returns."""
     out = io.StringIO()
-    write_chrome_trace(result, out)
+    export.write_chrome_trace(result, out)
     written: dict[str, Any] = json.loads(out.getvalue())
     assert written == json.loads(json.dumps(chrome_trace(result)))
     return written
@@ -316,16 +310,16 @@ def test_overlapping_records_go_to_an_extra_track() -> None:
 def test_records_csv_and_result_json() -> None:
     result = _result([(1, 0.1, 0.2, 1, STATUS_PROCESSED), (2, 0.1, 0.3, 1, STATUS_PROCESSED)])
     out = io.StringIO()
-    write_records_csv(result, out)
+    export.write_records_csv(result, out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [r["item"] for r in rows] == ["0", "1"]
     assert float(rows[1]["processing_ms"]) == pytest.approx(200.0)
     out = io.StringIO()
-    write_run_json(result, out)
+    export.write_run_json(result, out)
     data = json.loads(out.getvalue())
     assert data["outcome"] == "ok" and len(data["records"]) == 2
     out = io.StringIO()
-    write_run_json(result, out, include_records=False)
+    export.write_run_json(result, out, include_records=False)
     assert "records" not in json.loads(out.getvalue())
 
 
@@ -366,7 +360,7 @@ def _experiment(faults: tuple[str, ...] = ("none",)) -> ExperimentResult:
 def test_experiment_json_csv_and_trials_csv() -> None:
     result = _experiment()
     out = io.StringIO()
-    write_experiment_json(result, out)
+    export.write_experiment_json(result, out)
     data = json.loads(out.getvalue())
     assert data["spec"]["strategies"] == ["sentinel-per-worker", "seed-empty-after-get"]
     assert [c["trials"] for c in data["cells"]] == [3, 3]
@@ -377,7 +371,7 @@ def test_experiment_json_csv_and_trials_csv() -> None:
     ]
 
     out = io.StringIO()
-    write_experiment_csv(result, out)
+    export.write_experiment_csv(result, out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert list(rows[0]) == list(CELL_COLUMNS)
     assert [r["strategy"] for r in rows] == ["sentinel-per-worker", "seed-empty-after-get"]
@@ -386,7 +380,7 @@ def test_experiment_json_csv_and_trials_csv() -> None:
     assert float(rows[1]["elapsed_median_s"]) == pytest.approx(0.2)
 
     out = io.StringIO()
-    write_trials_csv(result, out)
+    export.write_trials_csv(result, out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert list(rows[0]) == list(TRIAL_COLUMNS)
     assert len(rows) == 6
@@ -397,8 +391,8 @@ def test_both_csvs_tell_cells_apart_by_fault() -> None:
     """With a fault axis, cells share every other coordinate: the fault column separates them."""
     result = _experiment(faults=("none", "kill:5"))
     cells, trials = io.StringIO(), io.StringIO()
-    write_experiment_csv(result, cells)
-    write_trials_csv(result, trials)
+    export.write_experiment_csv(result, cells)
+    export.write_trials_csv(result, trials)
     cell_rows = list(csv.DictReader(io.StringIO(cells.getvalue())))
     trial_rows = list(csv.DictReader(io.StringIO(trials.getvalue())))
     coordinates = [(r["strategy"], r["fault"]) for r in cell_rows]
