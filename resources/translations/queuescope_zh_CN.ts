@@ -112,6 +112,17 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>{strategy}
 队列：{queue}，启动方式：{start_method}，工作进程数：{workers}，条目数：{items}，故障：{fault}</translation>
     </message>
+    <message>
+        <source>Strategy id: {id}</source>
+        <translation>策略 id：{id}</translation>
+    </message>
+</context>
+<context>
+    <name>CompareDialog</name>
+    <message>
+        <source>Compare two runs</source>
+        <translation>比较两次运行</translation>
+    </message>
 </context>
 <context>
     <name>ExperimentController</name>
@@ -481,6 +492,21 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     </message>
 </context>
 <context>
+    <name>HistoryMenu</name>
+    <message>
+        <source>Run history</source>
+        <translation>运行历史</translation>
+    </message>
+    <message>
+        <source>No runs yet</source>
+        <translation>尚无运行</translation>
+    </message>
+    <message>
+        <source>Compare two runs…</source>
+        <translation>比较两次运行…</translation>
+    </message>
+</context>
+<context>
     <name>ItemTableModel</name>
     <message>
         <source>Item</source>
@@ -532,7 +558,18 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     </message>
 </context>
 <context>
+    <name>LanesBox</name>
+    <message>
+        <source>No worker ever ran, so there are no lanes or plots to draw: the verdict above says why.</source>
+        <translation>没有任何工作进程运行过，因此没有可绘制的泳道或图表：上方的结论说明了原因。</translation>
+    </message>
+</context>
+<context>
     <name>LogPanel</name>
+    <message>
+        <source>log: the last {shown} of {total} events, with every crash, proof, exit and empty() answer; every item is in the table</source>
+        <translation>日志：{total} 个事件中的最后 {shown} 个，包含每一次崩溃、证明、退出和 empty() 的返回值；所有条目都在表格中</translation>
+    </message>
     <message>
         <source>main</source>
         <translation>主进程</translation>
@@ -553,8 +590,20 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>已完成</translation>
     </message>
     <message>
+        <source>{rate} item/s</source>
+        <translation>{rate} 条目/s</translation>
+    </message>
+    <message>
+        <source>{rate} items/s</source>
+        <translation>{rate} 条目/s</translation>
+    </message>
+    <message>
         <source>QueueScope: how multiprocessing work queues end</source>
         <translation>QueueScope：多进程工作队列如何收尾</translation>
+    </message>
+    <message>
+        <source>A run of the history: {outcomes}</source>
+        <translation>运行历史中的一次运行：{outcomes}</translation>
     </message>
     <message>
         <source>Start</source>
@@ -625,12 +674,20 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>稍后</translation>
     </message>
     <message>
+        <source>Keep the results on screen (shown again after the restart)</source>
+        <translation>保留屏幕上的结果（重启后再次显示）</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <source>What is this?</source>
         <translation>这是什么？</translation>
+    </message>
+    <message>
+        <source>Outcomes</source>
+        <translation>结果</translation>
     </message>
     <message>
         <source>About QueueScope</source>
@@ -660,10 +717,6 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <source>A single run is going: one run or experiment at a time</source>
         <translation>正在进行单次运行：同一时间只能进行一次运行或一个实验</translation>
     </message>
-    <message>
-        <source>Run the experiment ({shortcut})</source>
-        <translation>运行实验（{shortcut}）</translation>
-    </message>
     <message numerus="yes">
         <source>%n item(s)</source>
         <translation>
@@ -681,10 +734,6 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>已处理 {processed} / {items}</translation>
     </message>
     <message>
-        <source>{rate} items/s  ·  {elapsed} s elapsed  ·  {phase}</source>
-        <translation>{rate} 条目/s  ·  已用 {elapsed} s  ·  {phase}</translation>
-    </message>
-    <message>
         <source>Settings reset to defaults (corrupted or out of range): {settings}</source>
         <translation>设置已重置为默认值（已损坏或超出范围）：{settings}</translation>
     </message>
@@ -697,8 +746,95 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>正在显示实验中的一次试验（种子 {seed}）：{outcomes}</translation>
     </message>
     <message>
+        <source>Could not keep the results for the restart</source>
+        <translation>无法为重启保留结果</translation>
+    </message>
+    <message>
+        <source>Start the run ({shortcut})</source>
+        <translation>开始运行（{shortcut}）</translation>
+    </message>
+    <message>
+        <source>{rate}  ·  {elapsed} s elapsed  ·  {phase}</source>
+        <translation>{rate}  ·  已用 {elapsed} s  ·  {phase}</translation>
+    </message>
+    <message>
+        <source>The results on screen before the restart</source>
+        <translation>重启前屏幕上显示的结果</translation>
+    </message>
+    <message>
         <source>Still stopping the run; the window closes when it ends</source>
         <translation>仍在停止运行；运行结束后窗口将关闭</translation>
+    </message>
+    <message>
+        <source>Could not show the results kept over the restart: {reason}</source>
+        <translation>无法显示重启前保留的结果：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>OpenActions</name>
+    <message>
+        <source>Open result…</source>
+        <translation>打开结果…</translation>
+    </message>
+    <message>
+        <source>Open experiment…</source>
+        <translation>打开实验…</translation>
+    </message>
+    <message>
+        <source>Recent</source>
+        <translation>最近打开</translation>
+    </message>
+    <message>
+        <source>Open result</source>
+        <translation>打开结果</translation>
+    </message>
+    <message>
+        <source>Open experiment</source>
+        <translation>打开实验</translation>
+    </message>
+    <message>
+        <source>Could not open the result</source>
+        <translation>无法打开结果</translation>
+    </message>
+    <message>
+        <source>Opened result {path}</source>
+        <translation>已打开结果 {path}</translation>
+    </message>
+    <message>
+        <source>Could not open the experiment</source>
+        <translation>无法打开实验</translation>
+    </message>
+    <message>
+        <source>Opened experiment {path}</source>
+        <translation>已打开实验 {path}</translation>
+    </message>
+    <message>
+        <source>result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>experiment</source>
+        <translation>实验</translation>
+    </message>
+    <message>
+        <source>spec</source>
+        <translation>实验配置</translation>
+    </message>
+    <message>
+        <source>{name} ({kind})</source>
+        <translation>{name}（{kind}）</translation>
+    </message>
+    <message>
+        <source>No recent files</source>
+        <translation>没有最近打开的文件</translation>
+    </message>
+    <message>
+        <source>Clear the list</source>
+        <translation>清空列表</translation>
+    </message>
+    <message>
+        <source>Removed from Recent (the file is gone): {paths}</source>
+        <translation>已从“最近打开”中移除（文件已不存在）：{paths}</translation>
     </message>
 </context>
 <context>
@@ -714,6 +850,48 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>(each trial&apos;s headline outcome; 100 % a bar)</source>
         <translation>（每次试验的主要结果；每根条形合计 100 %）</translation>
+    </message>
+</context>
+<context>
+    <name>Outcomes</name>
+    <message>
+        <source>every item was processed exactly once and every worker exited</source>
+        <translation>每个条目都恰好被处理了一次，且每个工作进程都已退出</translation>
+    </message>
+    <message>
+        <source>proven stuck: workers wait in get() on an empty queue that nothing will fill again (the producer is done); without the lab the run would hang forever</source>
+        <translation>已证明卡死：工作进程在一个再也不会有条目放入的空队列上等待 get()（生产者已经结束）；如果没有本实验工具，这次运行将永远挂起</translation>
+    </message>
+    <message>
+        <source>no progress for the watchdog&apos;s time and no proof of deadlock (a stopped worker, a slow main process)</source>
+        <translation>在看门狗设定的时间内没有任何进展，也无法证明发生了死锁（例如某个工作进程被暂停，或主进程过慢）</translation>
+    </message>
+    <message>
+        <source>some items were never processed: taken and dropped by a worker, or left in the queue after every worker had gone</source>
+        <translation>有些条目从未被处理：被某个工作进程取走后丢弃，或在所有工作进程都退出后仍遗留在队列中</translation>
+    </message>
+    <message>
+        <source>some items were processed more than once</source>
+        <translation>有些条目被处理了不止一次</translation>
+    </message>
+    <message>
+        <source>a worker or the main process died or raised: an exception, a signal, or a task that never reached a process</source>
+        <translation>某个工作进程或主进程意外终止或抛出异常：原因可能是异常、信号，或某个任务从未送达任何进程</translation>
+    </message>
+    <message>
+        <source>you stopped the run before it ended; the items it did not process are counted, not called lost</source>
+        <translation>你在运行结束前停止了它；未处理的条目只计数，不算作丢失</translation>
+    </message>
+</context>
+<context>
+    <name>OutcomesPage</name>
+    <message>
+        <source>Outcomes</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>A run ends with one or more outcomes, the headline first (&quot;deadlock + lost&quot;). Each is decided from recorded evidence, never guessed from time alone.</source>
+        <translation>一次运行以一个或多个结果结束，主要结果排在最前（如“死锁 + 丢失”）。每个结果都依据记录下来的证据判定，绝不只凭时间猜测。</translation>
     </message>
 </context>
 <context>
@@ -867,12 +1045,73 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>故障</translation>
     </message>
     <message>
+        <source>The worker loop and how the main process ends the run; hover a choice for its id and what it does</source>
+        <translation>工作进程的循环，以及主进程如何结束这次运行；将鼠标悬停在某个选项上可查看其 id 及作用</translation>
+    </message>
+    <message>
+        <source>The queue the items go through (only those the strategy can use); a pool strategy has no queue of its own</source>
+        <translation>条目所经过的队列（仅列出该策略能用的）；进程池策略没有自己的队列</translation>
+    </message>
+    <message>
         <source>— {group} —</source>
         <translation>— {group} —</translation>
     </message>
     <message>
         <source>all parameters (together they are invalid: {error})</source>
         <translation>全部参数（组合在一起无效：{error}）</translation>
+    </message>
+</context>
+<context>
+    <name>PlotExport</name>
+    <message>
+        <source>Worker lanes, queue depth and throughput</source>
+        <translation>工作进程泳道、队列深度和吞吐量</translation>
+    </message>
+</context>
+<context>
+    <name>PreviousRunMark</name>
+    <message>
+        <source>Previous run: the parameters have changed since it ran. Press Start to run these parameters.</source>
+        <translation>上一次运行：此后参数已被修改。点击“开始”以按这些参数运行。</translation>
+    </message>
+</context>
+<context>
+    <name>ResultFiles</name>
+    <message>
+        <source>The file is {size} MB; results up to {limit} MB are opened.</source>
+        <translation>该文件大小为 {size} MB；只能打开不超过 {limit} MB 的结果。</translation>
+    </message>
+    <message>
+        <source>The file is too big to be a result.</source>
+        <translation>该文件太大，不可能是结果文件。</translation>
+    </message>
+    <message>
+        <source>The file is not UTF-8 text.</source>
+        <translation>该文件不是 UTF-8 文本。</translation>
+    </message>
+    <message>
+        <source>Not valid JSON at line {line}, column {column}: {error}</source>
+        <translation>无效的 JSON，位于第 {line} 行第 {column} 列：{error}</translation>
+    </message>
+    <message>
+        <source>The JSON is nested too deeply.</source>
+        <translation>该 JSON 的嵌套层级太深。</translation>
+    </message>
+    <message>
+        <source>The JSON has {token}, which strict JSON does not allow.</source>
+        <translation>该 JSON 包含 {token}，而严格的 JSON 不允许这样。</translation>
+    </message>
+    <message>
+        <source>The JSON repeats a key in an object.</source>
+        <translation>该 JSON 的某个对象中有重复的键。</translation>
+    </message>
+    <message>
+        <source>This is not a run result QueueScope can show:</source>
+        <translation>这不是 QueueScope 能显示的运行结果：</translation>
+    </message>
+    <message>
+        <source>This is not an experiment result QueueScope can show:</source>
+        <translation>这不是 QueueScope 能显示的实验结果：</translation>
     </message>
 </context>
 <context>
@@ -884,6 +1123,24 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>the run ended without a result</source>
         <translation>运行结束但没有得到结果</translation>
+    </message>
+</context>
+<context>
+    <name>RunHistory</name>
+    <message>
+        <source>Run {number}: {strategy}, {outcomes} ({time})</source>
+        <translation>第 {number} 次运行：{strategy}，{outcomes}（{time}）</translation>
+    </message>
+    <message>
+        <source>(item records dropped to save memory)</source>
+        <translation>（为节省内存，已丢弃条目记录）</translation>
+    </message>
+</context>
+<context>
+    <name>RunSide</name>
+    <message>
+        <source>{strategy}: {processed} of {items} processed, {lost} lost, {duplicated} duplicated; {workers} workers, {queue} queue, {work_ms} ms work; {seconds} s</source>
+        <translation>{strategy}：已处理 {processed}/{items}，丢失 {lost}，重复处理 {duplicated}；{workers} 个工作进程，{queue} 队列，每个条目工作量 {work_ms} ms；{seconds} s</translation>
     </message>
 </context>
 <context>
@@ -1060,6 +1317,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <source>Expected: {expected}</source>
         <translation>预期结果：{expected}</translation>
     </message>
+    <message>
+        <source>Strategy id: {id}</source>
+        <translation>策略 id：{id}</translation>
+    </message>
 </context>
 <context>
     <name>TimingChart</name>
@@ -1079,6 +1340,17 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>median items/s</source>
         <translation>吞吐量中位数（条目/s）</translation>
+    </message>
+</context>
+<context>
+    <name>TracebackDialog</name>
+    <message>
+        <source>Tracebacks of the crashed workers</source>
+        <translation>已崩溃工作进程的回溯信息</translation>
+    </message>
+    <message>
+        <source>What each crashed worker raised (most recent call last), as it wrote it before it ended; a worker killed by a signal could write nothing.</source>
+        <translation>每个已崩溃的工作进程在结束前写下的异常信息（最近的调用在最后）；被信号杀死的工作进程无法写下任何内容。</translation>
     </message>
 </context>
 <context>
@@ -1177,12 +1449,36 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
 <context>
     <name>VerdictBanner</name>
     <message>
+        <source>{ids} and {count} more</source>
+        <translation>{ids}，另有 {count} 个</translation>
+    </message>
+    <message>
+        <source>No traceback: the process ended with exit code {code} without writing one (killed by a signal when negative).</source>
+        <translation>没有回溯信息：进程以退出码 {code} 结束，未写下回溯信息（退出码为负数表示被信号杀死）。</translation>
+    </message>
+    <message>
+        <source>No traceback: the process ended without writing one.</source>
+        <translation>没有回溯信息：进程结束时未写下回溯信息。</translation>
+    </message>
+    <message>
+        <source>Filter the item table to these items</source>
+        <translation>在条目表中只显示这些条目</translation>
+    </message>
+    <message>
         <source>Stack dumps…</source>
         <translation>栈转储…</translation>
     </message>
     <message>
         <source>The stuck workers&apos; Python stacks (faulthandler)</source>
         <translation>卡住的工作进程的 Python 栈（faulthandler）</translation>
+    </message>
+    <message>
+        <source>Traceback…</source>
+        <translation>回溯信息…</translation>
+    </message>
+    <message>
+        <source>What each crashed worker raised, or how it died</source>
+        <translation>每个已崩溃的工作进程抛出了什么异常，或它是如何终止的</translation>
     </message>
     <message>
         <source>No run yet</source>
@@ -1217,6 +1513,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>无法运行</translation>
     </message>
     <message>
+        <source>Not processed (cancelled): {count}</source>
+        <translation>未处理（已取消）：{count}</translation>
+    </message>
+    <message>
         <source>Lost items ({count}): {ids}</source>
         <translation>丢失的条目（{count}）：{ids}</translation>
     </message>
@@ -1229,8 +1529,16 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>{outcomes}  ·  已处理 {processed}/{items} 个条目，用时 {seconds} s</translation>
     </message>
     <message>
+        <source>Traceback (worker {workers})…</source>
+        <translation>回溯信息（工作进程 {workers}）…</translation>
+    </message>
+    <message>
         <source>Stack dumps (worker {workers})…</source>
         <translation>栈转储（工作进程 {workers}）…</translation>
+    </message>
+    <message>
+        <source>Show in the item table</source>
+        <translation>在条目表中显示</translation>
     </message>
 </context>
 <context>
@@ -1271,34 +1579,6 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
 <context>
     <name>WorkerLanes</name>
     <message>
-        <source>blocking get()</source>
-        <translation>阻塞式 get()</translation>
-    </message>
-    <message>
-        <source>get with timeout</source>
-        <translation>带超时的 get()</translation>
-    </message>
-    <message>
-        <source>processing</source>
-        <translation>处理中</translation>
-    </message>
-    <message>
-        <source>idle in pool</source>
-        <translation>在进程池中空闲</translation>
-    </message>
-    <message>
-        <source>starting</source>
-        <translation>启动中</translation>
-    </message>
-    <message>
-        <source>exited</source>
-        <translation>已退出</translation>
-    </message>
-    <message>
-        <source>crashed</source>
-        <translation>已崩溃</translation>
-    </message>
-    <message>
         <source>worker</source>
         <translation>工作进程</translation>
     </message>
@@ -1313,6 +1593,26 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>seconds since start</source>
         <translation>开始后经过的秒数</translation>
+    </message>
+    <message>
+        <source>worker {number}</source>
+        <translation>工作进程 {number}</translation>
+    </message>
+    <message>
+        <source>{start}–{end} s</source>
+        <translation>{start}–{end} s</translation>
+    </message>
+    <message>
+        <source>processing item {item} (taken at {taken} s)</source>
+        <translation>正在处理条目 {item}（于 {taken} s 取走）</translation>
+    </message>
+    <message>
+        <source>processing {count} items ({first}–{last})</source>
+        <translation>正在处理 {count} 个条目（{first}–{last}）</translation>
+    </message>
+    <message>
+        <source>Click for the traceback</source>
+        <translation>点击查看回溯信息</translation>
     </message>
     <message>
         <source>W{number}</source>
@@ -1354,12 +1654,56 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>工作进程 {workers} 已被暂停（SIGSTOP）：进程仍存活但无法运行，因此无法证明发生了死锁</translation>
     </message>
     <message>
+        <source>worker {worker} took items {items}, saw q.empty() == True and exited without processing them</source>
+        <translation>工作进程 {worker} 取走了条目 {items}，看到 q.empty() == True 后便退出，没有处理这些条目</translation>
+    </message>
+    <message>
+        <source>worker {worker} took items {items} but never processed them</source>
+        <translation>工作进程 {worker} 取走了条目 {items}，但从未处理它们</translation>
+    </message>
+    <message>
+        <source>{count} item was still in the queue when cancelled</source>
+        <translation>取消时仍有 {count} 个条目留在队列中</translation>
+    </message>
+    <message>
+        <source>{count} items were still in the queue when cancelled</source>
+        <translation>取消时仍有 {count} 个条目留在队列中</translation>
+    </message>
+    <message>
+        <source>{count} item was never taken and stays in the queue after every worker had left: {items}</source>
+        <translation>{count} 个条目从未被取走，在所有工作进程退出后仍留在队列中：{items}</translation>
+    </message>
+    <message>
+        <source>{count} items were never taken and stay in the queue after every worker had left: {items}</source>
+        <translation>{count} 个条目从未被取走，在所有工作进程退出后仍留在队列中：{items}</translation>
+    </message>
+    <message>
+        <source>{count} item was never taken and stays in the queue: {items}</source>
+        <translation>{count} 个条目从未被取走，仍留在队列中：{items}</translation>
+    </message>
+    <message>
+        <source>{count} items were never taken and stay in the queue: {items}</source>
+        <translation>{count} 个条目从未被取走，仍留在队列中：{items}</translation>
+    </message>
+    <message>
+        <source>{first}–{last}</source>
+        <translation>{first}–{last}</translation>
+    </message>
+    <message>
         <source>worker {worker}&apos;s task never reached a process: {error} (the post&apos;s pattern never calls .get() on the AsyncResult, so there this error is silent and the workers simply never run)</source>
         <translation>工作进程 {worker} 的任务未能送达任何进程：{error}（原文博客的写法从不对 apply_async 返回的结果调用 .get()，因此在那里这个错误不会有任何提示，工作进程根本不会运行）</translation>
     </message>
     <message>
+        <source>the tasks of workers {workers} never reached a process: {error} (the post&apos;s pattern never calls .get() on the AsyncResult, so there this error is silent and the workers simply never run)</source>
+        <translation>工作进程 {workers} 的任务未能送达任何进程：{error}（原文博客的写法从不对 apply_async 返回的结果调用 .get()，因此在那里这个错误不会有任何提示，工作进程根本不会运行）</translation>
+    </message>
+    <message>
         <source>worker {worker}&apos;s task never reached a process: {error}</source>
         <translation>工作进程 {worker} 的任务未能送达任何进程：{error}</translation>
+    </message>
+    <message>
+        <source>the tasks of workers {workers} never reached a process: {error}</source>
+        <translation>工作进程 {workers} 的任务未能送达任何进程：{error}</translation>
     </message>
     <message>
         <source>worker {worker} raised while holding item {item}: {error}</source>
@@ -1370,6 +1714,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>工作进程 {worker} 抛出异常：{error}</translation>
     </message>
     <message>
+        <source>workers {workers} raised: {error}</source>
+        <translation>工作进程 {workers} 抛出异常：{error}</translation>
+    </message>
+    <message>
         <source>worker {worker} died with exit code {code} while holding item {item} without reporting it</source>
         <translation>工作进程 {worker} 在持有条目 {item} 时意外终止（退出码 {code}），且未报告</translation>
     </message>
@@ -1378,8 +1726,16 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>工作进程 {worker} 意外终止（退出码 {code}），且未报告</translation>
     </message>
     <message>
+        <source>workers {workers} died without reporting it</source>
+        <translation>工作进程 {workers} 意外终止，且未报告</translation>
+    </message>
+    <message>
         <source>worker {worker} died while holding item {item} without reporting it</source>
         <translation>工作进程 {worker} 在持有条目 {item} 时意外终止，且未报告</translation>
+    </message>
+    <message>
+        <source>workers {workers} died with exit code {code} without reporting it</source>
+        <translation>工作进程 {workers} 意外终止（退出码 {code}），且未报告</translation>
     </message>
     <message>
         <source>worker {worker} died without reporting it</source>
@@ -1388,6 +1744,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>{error}</source>
         <translation>{error}</translation>
+    </message>
+    <message>
+        <source>the working directory {dir} no longer exists (new processes start in it); change to an existing directory</source>
+        <translation>工作目录 {dir} 已不存在（新进程会在其中启动）；请切换到一个存在的目录</translation>
     </message>
     <message>
         <source>the main process failed: {error}</source>
@@ -1402,24 +1762,8 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>工作进程 {worker} 取走了条目 {items}，看到 q.empty() == True 后便退出，没有处理该条目</translation>
     </message>
     <message>
-        <source>worker {worker} took items {items}, saw q.empty() == True and exited without processing it</source>
-        <translation>工作进程 {worker} 取走了条目 {items}，看到 q.empty() == True 后便退出，没有处理这些条目</translation>
-    </message>
-    <message>
         <source>worker {worker} took item {items} but never processed it</source>
         <translation>工作进程 {worker} 取走了条目 {items}，但从未处理它</translation>
-    </message>
-    <message>
-        <source>worker {worker} took items {items} but never processed it</source>
-        <translation>工作进程 {worker} 取走了条目 {items}，但从未处理它们</translation>
-    </message>
-    <message>
-        <source>{count} item(s) were never taken and stay in the queue after every worker had left: {items}</source>
-        <translation>{count} 个条目从未被取走，在所有工作进程都退出后仍遗留在队列中：{items}</translation>
-    </message>
-    <message>
-        <source>{count} item(s) were never taken and stay in the queue: {items}</source>
-        <translation>{count} 个条目从未被取走，遗留在队列中：{items}</translation>
     </message>
     <message>
         <source>items {items} were processed more than once</source>
@@ -1502,8 +1846,24 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>缺少键 &apos;strategies&apos;（一个策略 id 或由策略 id 组成的列表）</translation>
     </message>
     <message>
+        <source>a number has more than {max} digits</source>
+        <translation>某个数字超过了 {max} 位</translation>
+    </message>
+    <message>
+        <source>values nested more than {max} levels deep</source>
+        <translation>值的嵌套深度超过了 {max} 层</translation>
+    </message>
+    <message>
+        <source>the spec is {size:,} bytes; a spec may have at most {max:,}</source>
+        <translation>实验配置大小为 {size:,} 字节；实验配置最多只能有 {max:,} 字节</translation>
+    </message>
+    <message>
         <source>faults to inject</source>
         <translation>要注入的故障</translation>
+    </message>
+    <message>
+        <source>{key}: {count:,} values; an axis takes at most {max:,}</source>
+        <translation>{key}：{count:,} 个值；每个维度最多只能有 {max:,} 个值</translation>
     </message>
     <message>
         <source>unknown start method {value}; valid: {valid}</source>
@@ -1535,7 +1895,7 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     </message>
     <message>
         <source>prefill: all items before the workers start; concurrent: while they run</source>
-        <translation>prefill：在工作进程启动前放入全部任务项；concurrent：在它们运行时放入</translation>
+        <translation>预填充（&apos;prefill&apos;）：在工作进程启动前放入全部条目；并发（&apos;concurrent&apos;）：在工作进程运行时放入条目</translation>
     </message>
     <message>
         <source>items/s of the concurrent producer</source>
@@ -1791,6 +2151,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>故障 {kind} 需要一个整数（{meaning}），实际为 {value}</translation>
     </message>
     <message>
+        <source>fault {kind} needs at least one item</source>
+        <translation>故障 {kind} 至少需要一个条目</translation>
+    </message>
+    <message>
         <source>fault {kind} needs an item between 0 and {last}, got {arg}</source>
         <translation>故障 {kind} 需要 0 到 {last} 之间的条目编号，实际为 {arg}</translation>
     </message>
@@ -1801,6 +2165,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>fault {kind} needs 1 to {last} bytes, got {arg}</source>
         <translation>故障 {kind} 需要 1 到 {last} 字节，实际为 {arg}</translation>
+    </message>
+    <message>
+        <source>fault {kind}: {items:,} items of {payload:,} bytes need {need:,} MB, more than half of the available memory ({available:,} MB)</source>
+        <translation>故障 {kind}：{items:,} 个条目、每个 {payload:,} 字节，共需 {need:,} MB，超过了可用内存（{available:,} MB）的一半</translation>
     </message>
     <message>
         <source>strategy {strategy} does not support queue kind {value}; it supports: {valid}</source>
@@ -1853,6 +2221,18 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>in flight</source>
         <translation>进行中</translation>
+    </message>
+    <message>
+        <source>{where}: the key {key} is missing</source>
+        <translation>{where}：缺少键 {key}</translation>
+    </message>
+    <message>
+        <source>{where}: unexpected value {value}</source>
+        <translation>{where}：意外的值 {value}</translation>
+    </message>
+    <message>
+        <source>waiting in get()</source>
+        <translation>在 get() 中等待</translation>
     </message>
     <message>
         <source>blocked in get()</source>
@@ -1911,8 +2291,8 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>每个工作进程先取走一个条目，再调用 q.empty()。取走最后一个条目的工作进程看到队列已空，还没处理就 break 退出，于是最后一个条目在被取走后被丢弃（多个工作进程争抢队尾时，有时会丢弃好几个）。其他工作进程此时已回到阻塞的 q.get() 中，而这个队列再也不会有新条目，于是它们永远等待下去，Pool.join() 永远不会返回：既死锁，又丢失条目。</translation>
     </message>
     <message>
-        <source>drops the last item(s); usually deadlocks</source>
-        <translation>丢弃最后的条目；通常会死锁</translation>
+        <source>drops the last item, sometimes more; usually deadlocks</source>
+        <translation>丢弃最后一个条目，有时不止一个；通常会死锁</translation>
     </message>
     <message>
         <source>The post, loop 2: while not empty(): get()</source>
@@ -2083,8 +2463,32 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>取到一个哨兵值</translation>
     </message>
     <message>
-        <source>blocked in q.get()</source>
-        <translation>阻塞在 q.get() 中</translation>
+        <source>waiting in q.get()</source>
+        <translation>在 q.get() 中等待</translation>
+    </message>
+    <message>
+        <source>blocked in q.get() forever: deadlock proven</source>
+        <translation>永远阻塞在 q.get() 中：已证明死锁</translation>
+    </message>
+    <message>
+        <source>crashed: raised {error}</source>
+        <translation>已崩溃：抛出 {error}</translation>
+    </message>
+    <message>
+        <source>crashed: the process ended with exit code {code} without reporting it</source>
+        <translation>已崩溃：进程以退出码 {code} 结束，且未报告</translation>
+    </message>
+    <message>
+        <source>crashed: the process ended without reporting it</source>
+        <translation>已崩溃：进程已结束，且未报告</translation>
+    </message>
+    <message>
+        <source>crashed: its pool task failed: {error}</source>
+        <translation>已崩溃：其进程池任务失败：{error}</translation>
+    </message>
+    <message>
+        <source>log: the monitor looks at the workers every {ms} ms, so it shows {shown} of {takes} takes (the others happened between two looks); every item is in the table</source>
+        <translation>日志：监视器每 {ms} ms 查看一次工作进程，因此只显示了 {takes} 次取走中的 {shown} 次（其余发生在两次查看之间）；所有条目都在表格中</translation>
     </message>
     <message>
         <source>saw q.empty() == True</source>
@@ -2105,6 +2509,30 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>joinable</source>
         <translation>JoinableQueue</translation>
+    </message>
+    <message>
+        <source>not a regular file</source>
+        <translation>不是普通文件</translation>
+    </message>
+    <message>
+        <source>no file can be created in this directory</source>
+        <translation>无法在此目录中创建文件</translation>
+    </message>
+    <message>
+        <source>cannot reserve shared memory in {dir}: {error}; set TMPDIR to a writable directory</source>
+        <translation>无法在 {dir} 中预留共享内存：{error}；请将 TMPDIR 设置为一个可写的目录</translation>
+    </message>
+    <message>
+        <source>not enough shared memory: need {need} MB, {free}; set TMPDIR or free space</source>
+        <translation>共享内存不足：需要 {need} MB，{free}；请设置 TMPDIR 或释放空间</translation>
+    </message>
+    <message>
+        <source>{free} MB free in {dir}</source>
+        <translation>{dir} 中可用 {free} MB</translation>
+    </message>
+    <message>
+        <source>not enough shared memory for semaphores: need {need} MB, {free} MB free in {dir}; free space there</source>
+        <translation>信号量所需的共享内存不足：需要 {need} MB，{dir} 中仅有 {free} MB 可用；请在该处释放空间</translation>
     </message>
 </context>
 </TS>
