@@ -1879,11 +1879,11 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     </message>
     <message>
         <source>how many items the producer puts</source>
-        <translation>生产者放入的任务项数量</translation>
+        <translation>生产者放入的条目数量</translation>
     </message>
     <message>
         <source>how many worker processes take items</source>
-        <translation>取任务项的工作进程数量</translation>
+        <translation>取条目的工作进程数量</translation>
     </message>
     <message>
         <source>queue kind</source>
@@ -1903,7 +1903,7 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     </message>
     <message>
         <source>per-item work in ms</source>
-        <translation>每个任务项的工作量（毫秒）</translation>
+        <translation>每个条目的工作量（毫秒）</translation>
     </message>
     <message>
         <source>unknown work kind {value}; valid: {valid}</source>
@@ -1983,11 +1983,11 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     </message>
     <message>
         <source>what the per-item work does: sleep or busy CPU</source>
-        <translation>每个任务项的工作方式：休眠或占用 CPU</translation>
+        <translation>每个条目的工作方式：休眠或占用 CPU</translation>
     </message>
     <message>
         <source>random extra work per item, up to this many ms</source>
-        <translation>每个任务项额外的随机工作量，最多这么多毫秒</translation>
+        <translation>每个条目额外的随机工作量，最多这么多毫秒</translation>
     </message>
     <message>
         <source>seed of the jitter</source>
@@ -2003,7 +2003,7 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     </message>
     <message>
         <source>items per task of the pool strategies</source>
-        <translation>进程池策略中每个任务的任务项数</translation>
+        <translation>进程池策略中每个任务的条目数</translation>
     </message>
     <message>
         <source>{key}: the list is empty; give at least one value</source>
