@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from types import FrameType
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from core.backends import backend_names
 from core.control import RunControl
@@ -38,10 +38,23 @@ from core.export import (
     write_trials_csv,
 )
 from core.faults import FAULT_KINDS, Fault
+from core.interrupts import SHUTDOWN_SIGNALS, Interrupted, exit_code_for, raise_on_signals
+from core.launcher import ensure_open_files
 from core.params import PARAMS, START_METHODS, RunParams
 from core.result import Progress, RunResult
 from core.strategies import STRATEGIES
+from core.streams import (
+    StdoutFailed,
+    discard_stdout,
+    flush_out,
+    tolerate_any_encoding,
+    write_out,
+)
+from core.text import translatable
 from core.validation import validate
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 __all__ = ["build_parser", "format_experiment", "format_summary", "main", "write_records_csv"]
 
@@ -49,6 +62,9 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_SIGINT = 130
 EXIT_SIGTERM = 143
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
+
+CANNOT_WRITE_STDOUT = translatable("core", "cannot write to standard output: {reason}")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,6 +72,13 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
+        # argparse ignores a failed write; --help > /dev/full must not say nothing.
+        if file is None or file is sys.stdout:
+            write_out(self.format_help(), end="")
+        else:
+            super().print_help(file)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -216,6 +239,33 @@ _SPEC_OPTIONS = {
 
 
 def main(argv: Sequence[str]) -> int:
+    """Run one command and return its exit code; never a traceback for a signal or stdout.
+
+    SIGINT and SIGTERM give 130 and 143 (a run is cancelled and reaped first),
+    a closed stdout (``| head``) ends quietly with 141 (128 + SIGPIPE, as a
+    tool killed by SIGPIPE does), any other stdout failure is one line and 2.
+    """
+    tolerate_any_encoding(sys.stdout, sys.stderr)
+    try:
+        with raise_on_signals():
+            try:
+                return _command(argv)
+            finally:
+                flush_out()
+    except Interrupted as interrupted:
+        return interrupted.exit_code
+    except KeyboardInterrupt:
+        return EXIT_SIGINT
+    except StdoutFailed as failure:
+        discard_stdout()
+        if failure.broken_pipe:
+            return EXIT_BROKEN_PIPE
+        with contextlib.suppress(OSError):
+            _usage_error(CANNOT_WRITE_STDOUT.format(reason=failure))
+        return EXIT_USAGE
+
+
+def _command(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     if args.command == "strategies":
         return _list_strategies(args.json)
@@ -239,11 +289,11 @@ def _list_strategies(as_json: bool) -> int:
                 for s in STRATEGIES.values()
             ]
         }
-        print(json.dumps(payload, indent=2))
+        write_out(json.dumps(payload, indent=2))
         return EXIT_OK
     width = max(len(s) for s in STRATEGIES)
     for strategy in STRATEGIES.values():
-        print(f"{strategy.id:<{width}}  {strategy.title} — {strategy.expected}")
+        write_out(f"{strategy.id:<{width}}  {strategy.title} — {strategy.expected}")
     return EXIT_OK
 
 
@@ -260,6 +310,7 @@ def _run(args: argparse.Namespace) -> int:
             **{name: getattr(args, name) for name in RUN_OPTIONS},
         )
         validate(params)  # before any file is created or truncated
+        ensure_open_files(params.workers + 1)  # and a Manager
     except ParamError as error:
         return _usage_error(str(error))
     with contextlib.ExitStack() as files:
@@ -289,9 +340,9 @@ def _run(args: argparse.Namespace) -> int:
         if out_file is not None:
             write_run_json(result, out_file)
     if args.json:
-        print(json.dumps(result.to_dict()))
+        write_out(json.dumps(result.to_dict()))
     else:
-        print(format_summary(result, show_stacks=args.stacks))
+        write_out(format_summary(result, show_stacks=args.stacks))
     return _exit_code(received)
 
 
@@ -319,7 +370,7 @@ def _cancel_on_signals() -> Iterator[tuple[RunControl, list[int]]]:
         received.append(signum)
         control.cancel()
 
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, on_signal) for sig in SHUTDOWN_SIGNALS}
     try:
         yield control, received
     finally:
@@ -328,9 +379,7 @@ def _cancel_on_signals() -> Iterator[tuple[RunControl, list[int]]]:
 
 
 def _exit_code(received: list[int]) -> int:
-    if received:
-        return EXIT_SIGINT if received[0] == signal.SIGINT else EXIT_SIGTERM
-    return EXIT_OK
+    return exit_code_for(received[0]) if received else EXIT_OK
 
 
 def _experiment(args: argparse.Namespace) -> int:
@@ -349,6 +398,7 @@ def _experiment(args: argparse.Namespace) -> int:
         else:
             spec = spec_from_dict(overrides)
         plan = plan_experiment(spec)
+        ensure_open_files((max(spec.workers, default=0) + 1) * spec.parallel)
     except ParamError as error:  # ExperimentSpecError included
         return _usage_error(str(error))
 
@@ -363,7 +413,7 @@ def _experiment(args: argparse.Namespace) -> int:
             spec_file.write(dump_spec(plan.spec, spec_format(args.save_spec)))
             spec_file.close()
         if args.plan:
-            print(json.dumps(_plan_dict(plan)) if args.json else format_plan(plan))
+            write_out(json.dumps(_plan_dict(plan)) if args.json else format_plan(plan))
             return EXIT_OK
 
         show_progress = sys.stderr.isatty()
@@ -390,9 +440,9 @@ def _experiment(args: argparse.Namespace) -> int:
         if trials_file is not None:
             write_trials_csv(result, trials_file)
     if args.json:
-        print(json.dumps(result.to_dict()))
+        write_out(json.dumps(result.to_dict()))
     else:
-        print(format_experiment(result))
+        write_out(format_experiment(result))
     return _exit_code(received)
 
 
