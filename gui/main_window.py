@@ -39,6 +39,7 @@ from gui.params_panel import ParamsPanel, param_error_text
 from gui.qtutil import named, run_controls, side_panel
 from gui.results_model import ItemTableModel, concat_records
 from gui.run_views import FilteredItemTable, lanes_with_legend
+from gui.settings_store import check_saved
 from gui.verdict import VerdictBanner
 
 DEFAULT_SIZE = (1400, 900)
@@ -469,6 +470,7 @@ class MainWindow(QMainWindow):
             [self.main_splitter.saveState(), self.right_splitter.saveState()],
         )
         self.settings.sync()
+        check_saved(self, self.settings)
 
     def _restore_geometry(self) -> list[str]:
         """Restore size and splitters; returns the settings that were corrupted (reset)."""
