@@ -72,17 +72,17 @@ def qt_config_dir(environ: Mapping[str, str]) -> str:
     return os.path.join(environ.get("HOME") or "/", ".config")  # QDir.homePath() falls back to /
 
 
-def home_problem(environ: Mapping[str, str]) -> str:
-    """Why HOME cannot hold the settings ("" if it can, or if XDG_CONFIG_HOME is used)."""
-    if os.path.isabs(environ.get("XDG_CONFIG_HOME", "")):
+def home_problem(environ: Mapping[str, str], xdg_variable: str = "XDG_CONFIG_HOME") -> str:
+    """Why HOME cannot hold the settings ("" if it can, or if xdg_variable names a folder)."""
+    if os.path.isabs(environ.get(xdg_variable, "")):
         return ""
     home = environ.get("HOME", "")
     if not home:
         return _tr("HOME is not set: settings last for this session only")
     if not (os.path.isabs(home) and os.path.isdir(home)):
-        return _tr("HOME ({home}) is not a folder: settings last for this session only").format(
-            home=home
-        )
+        return _tr(
+            "HOME ({home}) is not an existing folder: settings last for this session only"
+        ).format(home=home)
     return ""
 
 
