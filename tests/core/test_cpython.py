@@ -104,5 +104,10 @@ def test_polling_stops_at_once_when_cancelled() -> None:
         pool.terminate()
 
 
-def test_exit_finalizers_run_without_error() -> None:
+def test_exit_finalizers_run_without_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from multiprocessing import util
+
+    # They mark the process as exiting, after which an mp queue's feeder thread
+    # drops a pickling error silently: the later tests in this process need it back.
+    monkeypatch.setattr(util, "_exiting", util._exiting)
     cpython.run_exit_finalizers()
