@@ -109,5 +109,5 @@ def test_exit_finalizers_run_without_error(monkeypatch: pytest.MonkeyPatch) -> N
 
     # They mark the process as exiting, after which an mp queue's feeder thread
     # drops a pickling error silently: the later tests in this process need it back.
-    monkeypatch.setattr(util, "_exiting", util._exiting)
+    monkeypatch.setattr(util, "_exiting", util._exiting)  # type: ignore[attr-defined]
     cpython.run_exit_finalizers()
