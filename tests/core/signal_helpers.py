@@ -5,6 +5,7 @@ Every wait polls /proc with a deadline: the moments are observed, not slept for.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -12,6 +13,8 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
+
+from core.procs import pid_alive
 
 ROOT = Path(__file__).resolve().parents[2]
 POLL_S = 0.005
@@ -58,13 +61,9 @@ def group_members(pgid: int) -> set[int]:
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid and fields[0] not in (b"Z", b"X"):
-            members.add(int(entry))
+        with contextlib.suppress(ProcessLookupError):
+            if os.getpgid(int(entry)) == pgid and pid_alive(int(entry)):
+                members.add(int(entry))
     return members
 
 
