@@ -2,9 +2,18 @@
 
 Qt is imported only inside open_window(): spawned workers re-import this
 module, and must not load Qt.
+
+SIGINT and SIGTERM end the start-up quietly with 130/143 (core.interrupts):
+the handlers are set before anything heavy is imported, and each command
+replaces them with its own.
 """
 
 from __future__ import annotations
+
+from core.interrupts import exit_at_once_on_signals
+
+if __name__ == "__main__":
+    exit_at_once_on_signals()  # first: the imports below take a while
 
 import multiprocessing
 import sys
@@ -37,11 +46,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def gui_entry() -> int:
     """Entry point of the queuescope launcher (a gui-script: no console on Windows)."""
+    exit_at_once_on_signals()
     return main()
 
 
 def cli_entry() -> int:
     """Entry point of the queuescope-cli script: headless commands only."""
+    exit_at_once_on_signals()
     from core.cli import main as cli_main
 
     return cli_main(sys.argv[1:])

@@ -10,19 +10,21 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from types import FrameType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from core.backends import backend_names
+from core.cli_text import (
+    experiment_progress_bar,
+    format_experiment,
+    format_plan,
+    format_summary,
+    plan_dict,
+    progress_printer,
+)
 from core.control import RunControl
 from core.engine import run
 from core.errors import ParamError, RunInProgress
 from core.experiment import (
-    COUNTED_OUTCOMES,
-    NO_FAULT,
-    POOL_QUEUE,
-    ExperimentPlan,
-    ExperimentProgress,
-    ExperimentResult,
     dump_spec,
     load_spec,
     plan_experiment,
@@ -39,6 +41,8 @@ from core.export import (
     write_trials_csv,
 )
 from core.faults import FAULT_KINDS, Fault
+from core.interrupts import SHUTDOWN_SIGNALS, Interrupted, exit_code_for, raise_on_signals
+from core.launcher import ensure_open_files
 from core.outputs import (
     Abandoned,
     OutputFailed,
@@ -51,10 +55,19 @@ from core.outputs import (
     writes_text,
 )
 from core.params import PARAMS, START_METHODS, RunParams
-from core.result import Progress, RunResult
 from core.strategies import STRATEGIES
-from core.text import shown
+from core.streams import (
+    StdoutFailed,
+    discard_stdout,
+    flush_out,
+    tolerate_any_encoding,
+    write_out,
+)
+from core.text import shown, translatable
 from core.validation import validate
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 __all__ = ["build_parser", "format_experiment", "format_summary", "main", "write_records_csv"]
 
@@ -62,6 +75,9 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_SIGINT = 130
 EXIT_SIGTERM = 143
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
+
+CANNOT_WRITE_STDOUT = translatable("core", "cannot write to standard output: {reason}")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,6 +85,13 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
+        # argparse ignores a failed write; --help > /dev/full must not say nothing.
+        if file is None or file is sys.stdout:
+            write_out(self.format_help(), end="")
+        else:
+            super().print_help(file)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -249,6 +272,33 @@ _SPEC_OPTIONS = {
 
 
 def main(argv: Sequence[str]) -> int:
+    """Run one command and return its exit code; never a traceback for a signal or stdout.
+
+    SIGINT and SIGTERM give 130 and 143 (a run is cancelled and reaped first),
+    a closed stdout (``| head``) ends quietly with 141 (128 + SIGPIPE, as a
+    tool killed by SIGPIPE does), any other stdout failure is one line and 2.
+    """
+    tolerate_any_encoding(sys.stdout, sys.stderr)
+    try:
+        with raise_on_signals():
+            try:
+                return _command(argv)
+            finally:
+                flush_out()
+    except Interrupted as interrupted:
+        return interrupted.exit_code
+    except KeyboardInterrupt:
+        return EXIT_SIGINT
+    except StdoutFailed as failure:
+        discard_stdout()
+        if failure.broken_pipe:
+            return EXIT_BROKEN_PIPE
+        with contextlib.suppress(OSError):
+            _usage_error(CANNOT_WRITE_STDOUT.format(reason=failure))
+        return EXIT_USAGE
+
+
+def _command(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     if args.command == "strategies":
         return _list_strategies(args.json)
@@ -272,11 +322,11 @@ def _list_strategies(as_json: bool) -> int:
                 for s in STRATEGIES.values()
             ]
         }
-        print(json.dumps(payload, indent=2))
+        write_out(json.dumps(payload, indent=2))
         return EXIT_OK
     width = max(len(s) for s in STRATEGIES)
     for strategy in STRATEGIES.values():
-        print(f"{strategy.id:<{width}}  {strategy.title} — {strategy.expected}")
+        write_out(f"{strategy.id:<{width}}  {strategy.title} — {strategy.expected}")
     return EXIT_OK
 
 
@@ -293,6 +343,7 @@ def _run(args: argparse.Namespace) -> int:
             **{name: getattr(args, name) for name in RUN_OPTIONS},
         )
         validate(params)  # before any file is created or truncated
+        ensure_open_files(params.workers + 1)  # and a Manager
     except ParamError as error:
         return _usage_error(str(error))
     # Checked before the run: an unwritable path is an input error, found in time.
@@ -304,7 +355,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         with _cancel_on_signals() as (control, received):
             try:
-                result = run(params, _progress_printer() if show_progress else None, control)
+                result = run(params, progress_printer() if show_progress else None, control)
             finally:
                 if show_progress:
                     print(file=sys.stderr)
@@ -323,9 +374,9 @@ def _run(args: argparse.Namespace) -> int:
     if written not in (EXIT_OK, EXIT_USAGE):
         return written  # interrupted while writing
     if args.json:
-        print(json.dumps(result.to_dict(), allow_nan=False))
+        write_out(json.dumps(result.to_dict(), allow_nan=False))
     else:
-        print(format_summary(result, show_stacks=args.stacks))
+        write_out(format_summary(result, show_stacks=args.stacks))
     return written or _exit_code(received)
 
 
@@ -379,7 +430,7 @@ def _cancel_on_signals() -> Iterator[tuple[RunControl, list[int]]]:
         received.append(signum)
         control.cancel()
 
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, on_signal) for sig in SHUTDOWN_SIGNALS}
     try:
         yield control, received
     finally:
@@ -388,9 +439,7 @@ def _cancel_on_signals() -> Iterator[tuple[RunControl, list[int]]]:
 
 
 def _exit_code(received: list[int]) -> int:
-    if received:
-        return EXIT_SIGINT if received[0] == signal.SIGINT else EXIT_SIGTERM
-    return EXIT_OK
+    return exit_code_for(received[0]) if received else EXIT_OK
 
 
 def _experiment(args: argparse.Namespace) -> int:
@@ -409,6 +458,7 @@ def _experiment(args: argparse.Namespace) -> int:
         else:
             spec = spec_from_dict(overrides)
         plan = plan_experiment(spec)
+        ensure_open_files((max(spec.workers, default=0) + 1) * spec.parallel)
     except ParamError as error:  # ExperimentSpecError included
         return _usage_error(str(error))
 
@@ -421,8 +471,8 @@ def _experiment(args: argparse.Namespace) -> int:
         if written != EXIT_OK:
             return written
     if args.plan:
-        plan_json = json.dumps(json_safe(_plan_dict(plan)), allow_nan=False)
-        print(plan_json if args.json else format_plan(plan))
+        plan_json = json.dumps(json_safe(plan_dict(plan)), allow_nan=False)
+        write_out(plan_json if args.json else format_plan(plan))
         return EXIT_OK
 
     show_progress = sys.stderr.isatty()
@@ -431,7 +481,7 @@ def _experiment(args: argparse.Namespace) -> int:
             try:
                 result = run_experiment(
                     plan,
-                    _experiment_progress_bar() if show_progress else None,
+                    experiment_progress_bar() if show_progress else None,
                     control,
                     keep_runs=False,
                 )
@@ -442,173 +492,16 @@ def _experiment(args: argparse.Namespace) -> int:
         return _usage_error(str(error))
 
     as_csv = bool(args.out) and args.out.lower().endswith(".csv")
-    write_out = write_experiment_csv if as_csv else write_experiment_json
-    writers = {"out": partial(write_out, result), "trials_csv": partial(write_trials_csv, result)}
+    write_experiment = write_experiment_csv if as_csv else write_experiment_json
+    writers = {
+        "out": partial(write_experiment, result),
+        "trials_csv": partial(write_trials_csv, result),
+    }
     written = _write_outputs(args, _EXPERIMENT_OUTPUTS, writers)
     if written not in (EXIT_OK, EXIT_USAGE):
         return written  # interrupted while writing
     if args.json:
-        print(json.dumps(result.to_dict(), allow_nan=False))
+        write_out(json.dumps(result.to_dict(), allow_nan=False))
     else:
-        print(format_experiment(result))
+        write_out(format_experiment(result))
     return written or _exit_code(received)
-
-
-def _plan_dict(plan: ExperimentPlan) -> dict[str, Any]:
-    return {
-        "spec": plan.spec.to_dict(),
-        "total_trials": plan.total_trials,
-        "skipped": [s.to_dict() for s in plan.skipped],
-        "notes": list(plan.notes),
-        "cells": [c.to_dict() for c in plan.cells],
-    }
-
-
-def format_plan(plan: ExperimentPlan) -> str:
-    spec = plan.spec
-    lines = [
-        f"plan       {_count(len(plan.cells), 'cell')} × {_count(spec.trials, 'trial')} = "
-        f"{_count(plan.total_trials, 'run')}, "
-        f"{spec.parallel} at a time, seed {spec.seed}"
-    ]
-    for cell in plan.cells:
-        lines.append(f"  {cell.index:>3}  {cell.label}")
-    lines += _skipped_and_notes(plan)
-    return "\n".join(lines)
-
-
-def _skipped_and_notes(plan: ExperimentPlan) -> list[str]:
-    lines = [f"skipped    {skip.reason}" for skip in plan.skipped]
-    lines += [f"note       {note}" for note in plan.notes]
-    return lines
-
-
-def _experiment_progress_bar() -> Callable[[ExperimentProgress], None]:
-    def show(progress: ExperimentProgress) -> None:
-        width = 30
-        filled = width * progress.done // progress.total if progress.total else width
-        eta = "--:--" if progress.eta_s is None else _clock(progress.eta_s)
-        print(
-            f"\r[{'#' * filled}{'.' * (width - filled)}] {progress.done}/{progress.total} "
-            f"trials, {_clock(progress.elapsed_s)} elapsed, ETA {eta}   ",
-            end="",
-            file=sys.stderr,
-            flush=True,
-        )
-
-    return show
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-def _clock(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
-def format_experiment(result: ExperimentResult) -> str:
-    spec = result.spec
-    state = "CANCELLED, " if result.cancelled else ""
-    lines = [
-        f"experiment {state}{result.trials_done}/{result.trials_total} runs "
-        f"({_count(len(result.cells), 'cell')} × {_count(spec.trials, 'trial')}) "
-        f"in {result.elapsed_s:.1f} s, "
-        f"seed {spec.seed}, {spec.parallel} at a time",
-        "rates      per flag (a deadlock + lost trial counts for both), "
-        "[95% Wilson score interval]",
-    ]
-    width = max((len(o) for o in COUNTED_OUTCOMES), default=0)
-    for cell_result in result.cells:
-        strategy, queue_kind, start_method, workers, items, fault = cell_result.cell.coordinates
-        lines.append("")
-        lines.append(
-            f"{strategy}  "
-            + ("own pool" if queue_kind == POOL_QUEUE else f"{queue_kind} queue")
-            + f", {start_method}, {workers} workers, {items} items"
-            + ("" if fault == NO_FAULT else f", fault {fault}")
-        )
-        n = cell_result.n
-        elapsed = cell_result.median_elapsed_s
-        speed = cell_result.median_items_per_s
-        lines.append(
-            f"  {n} trials"
-            + ("" if elapsed is None else f", median {elapsed:.3f} s")
-            + ("" if speed is None else f", median {speed:,.0f} items/s")
-        )
-        for outcome, rate in cell_result.rates().items():
-            if rate.count == 0 and outcome != "ok":
-                continue
-            value = rate.rate
-            percent = "    -" if value is None else f"{value * 100:5.1f}%"
-            lines.append(
-                f"  {outcome:<{width}}  {rate.count:>4}/{n:<4} {percent}  "
-                f"[{rate.low * 100:5.1f}–{rate.high * 100:5.1f}]"
-            )
-    skipped = _skipped_and_notes(result.plan)
-    if skipped:
-        lines.append("")
-        lines += skipped
-    return "\n".join(lines)
-
-
-def _progress_printer() -> Any:
-    def show(progress: Progress) -> None:
-        print(
-            f"\r{progress.processed}/{progress.items} processed,"
-            f" {progress.items_per_s:,.0f} items/s, queue {progress.queue_depth},"
-            f" {progress.elapsed_s:.1f} s   ",
-            end="",
-            file=sys.stderr,
-            flush=True,
-        )
-
-    return show
-
-
-def format_summary(result: RunResult, show_stacks: bool = False) -> str:
-    p = result.params
-    lines = [
-        f"strategy   {p.strategy} ({p.queue_kind or 'pool'} queue, {p.start_method}, "
-        f"{p.workers} workers, {p.items} items, {p.producer} producer"
-        + (f", fault {p.fault})" if p.fault else ")"),
-        "outcome    " + " + ".join([result.outcomes[0].upper(), *result.outcomes[1:]]),
-        f"processed  {result.processed} / {result.items}"
-        + _unprocessed(result)
-        + (f"   duplicated: {_ids(result.duplicates)}" if result.duplicates else ""),
-        f"elapsed    {result.elapsed_s:.2f} s",
-        "workers",
-    ]
-    for worker in result.workers:
-        code = f", exit code {worker.exit_code}" if worker.exit_code is not None else ""
-        lines.append(
-            f"  {worker.index:>3}  pid {worker.pid or '-':>7}  processed {worker.processed:>8}  "
-            f"{worker.state}{code}"
-        )
-    lines.append(f"diagnosis  {result.diagnosis}")
-    if result.stack_dumps:
-        if show_stacks:
-            for index, dump in sorted(result.stack_dumps.items()):
-                lines.append(f"--- stack of worker {index} ---")
-                lines.append(dump.rstrip())
-        else:
-            lines.append(
-                f"stacks     {len(result.stack_dumps)} stuck worker(s) dumped; see --stacks"
-            )
-    return "\n".join(lines)
-
-
-def _unprocessed(result: RunResult) -> str:
-    """The items a run did not process: lost ones by id, a cancelled run's by count."""
-    if not result.lost:
-        return ""
-    if result.outcome == "cancelled":
-        return f"   not processed (cancelled): {len(result.lost)}"
-    return f"   lost: {_ids(result.lost)}"
-
-
-def _ids(ids: list[int], limit: int = 20) -> str:
-    shown = ", ".join(map(str, ids[:limit]))
-    return shown if len(ids) <= limit else f"{shown}, … ({len(ids)})"

@@ -49,6 +49,7 @@ from collections.abc import Iterator
 
 from core.control import RunControl
 from core.errors import RUN_IN_PROGRESS, ParamError, RunInProgress
+from core.interrupts import shielded
 from core.launcher import Launcher
 from core.ledger import Ledger
 from core.monitor import CONFIRM_S, POLL_S, Monitor, ProgressCallback
@@ -242,4 +243,5 @@ class _Run:
             thread = threading.Thread(target=self.producer.produce, name="queuescope-producer")
         thread.daemon = True
         self.state.threads.append(thread)
-        thread.start()
+        with shielded():  # inherited by the thread, and by the workers and pools it starts
+            thread.start()

@@ -2,13 +2,45 @@
 
 from __future__ import annotations
 
+import resource
 import traceback
 from collections.abc import Callable
 
 from core import cpython
 from core.backends import Launch, Need, get_backend
+from core.errors import ParamError
+from core.interrupts import shielded
 from core.runstate import RunSetup, RunState
+from core.text import Sentence, translatable
 from core.worker import LoopOptions, init_worker, process_main, run_loop
+
+# Open files a run needs, estimated from what runs used (pipes, sentinels, the
+# forkserver's per-child pipe) with room to spare.
+FILES_PER_RUN = 32
+FILES_PER_PROCESS = 4
+TOO_FEW_OPEN_FILES = translatable(
+    "core",
+    "too few open files allowed for {processes} processes at once: about {needed} needed, "
+    "the limit is {limit} (ulimit -n); raise it, or use fewer workers or parallel trials",
+)
+
+
+def ensure_open_files(processes: int) -> None:
+    """Raise the soft open-file limit for `processes` children at once, or refuse: ParamError.
+
+    Out of file descriptors, the forkserver dies with a traceback and the run
+    crashes half-started; a clear error before the run is better.
+    """
+    needed = FILES_PER_RUN + FILES_PER_PROCESS * processes
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return
+    if hard == resource.RLIM_INFINITY or hard >= needed:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+        return
+    raise ParamError(
+        Sentence.of(TOO_FEW_OPEN_FILES, processes=processes, needed=needed, limit=soft)
+    )
 
 
 class Launcher:
@@ -19,6 +51,11 @@ class Launcher:
         self.state = state
 
     def open_queue(self, on_feeder_error: Callable[[BaseException, object], None]) -> None:
+        # The Manager, a Pool and a forkserver start here: shielded from Ctrl-C.
+        with shielded():
+            self._open_queue(on_feeder_error)
+
+    def _open_queue(self, on_feeder_error: Callable[[BaseException, object], None]) -> None:
         setup, state = self.setup, self.state
         backend = get_backend(setup.params.queue_kind or setup.strategy.default_backend)
         state.session = backend.open(setup.ctx, setup.run_dir)
@@ -69,7 +106,8 @@ class Launcher:
                     name=f"queuescope-worker-{index + 1}",
                     daemon=True,
                 )
-                process.start()
+                with shielded():
+                    process.start()
                 state.processes.append(process)
 
     def _task_failed(self, index: int) -> Callable[[BaseException], None]:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from core import cpython
 from core.faults import SLOW_FACTOR, SLOW_MIN_MS, BigItem, InjectedFault
+from core.interrupts import unshield
 from core.ledger import (
     NO_ITEM,
     W_FIELDS,
@@ -149,6 +150,7 @@ def init_worker(handles: LedgerHandles, run_dir: str, work: WorkSpec, pool_proce
     """
     global _LEDGER, _WORK, _POOL_SLOT, _POOL, _UNSLOTTED
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    unshield()  # started with SIGINT and SIGTERM blocked: they meet the handlers above now
     _LEDGER = Ledger(handles)
     _WORK = work
     dump = open(os.path.join(run_dir, f"stack-{os.getpid()}.txt"), "w")  # noqa: SIM115

@@ -6,12 +6,13 @@ import os
 import sys
 import time
 
-from PySide6.QtCore import QEvent, QObject, QProcess, QSettings, QTimer
+from PySide6.QtCore import QEvent, QObject, QProcess, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 import resources
 from gui import i18n
 from gui.main_window import MainWindow
+from gui.settings_store import open_settings, show_not_saved
 from gui.unix_signals import install as install_signal_shutdown
 
 APP_NAME = "QueueScope"
@@ -49,15 +50,18 @@ class FirstPaintExit(QObject):
 def main(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication(argv)
     assert isinstance(app, QApplication)
-    # QSettings() reads these: ~/.config/QueueScope/QueueScope.conf on Linux.
+    # QSettings() reads these: $XDG_CONFIG_HOME/QueueScope/QueueScope.conf, or ~/.config/...
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     # Wayland and X11 match the window to the desktop entry (icon, taskbar grouping) by this.
     app.setDesktopFileName(resources.APP_ID)
-    language = i18n.effective_language(QSettings())
+    store = open_settings()
+    language = i18n.effective_language(store.settings)
     translations = i18n.install(language)
-    window = MainWindow(language=language)
+    window = MainWindow(store.settings, language=language)
+    if store.problem:
+        show_not_saved(window, store.problem)
     if os.environ.get(EXIT_ON_FIRST_PAINT_ENV):
         # The bundle's smoke test reads this: the catalogs a frozen app found.
         print(f"language {language} missing {len(translations.missing)}", flush=True)
@@ -71,6 +75,7 @@ def main(argv: list[str]) -> int:
         if signal_shutdown is not None:
             signal_shutdown.uninstall()
         translations.remove()
+        store.close()
     # View → Language → Restart now: the window has closed and reaped its workers.
     if status == 0 and window.restart_requested:
         program, arguments = i18n.restart_command()

@@ -8,6 +8,7 @@ says so on stderr.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from PySide6.QtCore import (
 )
 
 import resources
+from gui.settings_store import home_problem
 
 LANGUAGE_KEY = "view/language"
 FOLLOW_SYSTEM = ""
@@ -91,13 +93,13 @@ def compiled_catalog(language: str, directory: Path | None = None) -> Path:
         return qm
     ts = qm.with_suffix(".ts")
     lrelease = Path(sys.executable).parent / "pyside6-lrelease"
-    if not ts.exists() or not lrelease.exists():
-        return qm
+    if not ts.exists() or not lrelease.exists() or home_problem(os.environ, "XDG_CACHE_HOME"):
+        return qm  # no cache at / or in a HOME that does not exist
     cache = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation))
     cached = cache / "translations" / qm.name
     if not cached.exists() or cached.stat().st_mtime < ts.stat().st_mtime:
-        cached.parent.mkdir(parents=True, exist_ok=True)
         try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
             subprocess.run(
                 [str(lrelease), "-silent", str(ts), "-qm", str(cached)],
                 check=True,

@@ -50,6 +50,7 @@ from gui.run_text import (
     shortcut_text,
 )
 from gui.run_views import FilteredItemTable, lanes_with_legend
+from gui.settings_store import check_saved
 from gui.switch_interval import RunSwitchInterval
 from gui.verdict import VerdictBanner
 
@@ -469,6 +470,7 @@ class MainWindow(QMainWindow):
             [self.main_splitter.saveState(), self.right_splitter.saveState()],
         )
         self.settings.sync()
+        check_saved(self, self.settings)
 
     def _restore_geometry(self) -> list[str]:
         """Restore size and splitters; returns the settings that were corrupted (reset)."""

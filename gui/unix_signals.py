@@ -7,7 +7,9 @@ QSocketNotifier: the event loop wakes at once, and the shutdown runs there,
 in the GUI thread: the window closes (closeEvent cancels the run or
 experiment, waits for its thread with a bound and saves the settings), then
 the application exits with 128 + the signal number (130 for SIGINT, 143 for
-SIGTERM), as the headless commands do.
+SIGTERM), as the headless commands do. Until it is installed, main.py's
+start-up handlers (core.interrupts) end a window still loading with the same
+codes, and they are back after uninstall().
 
 If the run will not stop within the window's bound, the close is refused
 (destroying a running QThread would abort the process) and the window closes
@@ -24,13 +26,11 @@ from types import FrameType
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
-SHUTDOWN_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+from core.interrupts import SHUTDOWN_SIGNALS, exit_code_for
+
+__all__ = ["SHUTDOWN_SIGNALS", "SignalShutdown", "exit_code_for", "install"]
+
 CLOSE_POLL_MS = 100
-
-
-def exit_code_for(signum: int) -> int:
-    """The shell's convention for "ended by signal N": 128 + N."""
-    return 128 + signum
 
 
 class SignalShutdown(QObject):

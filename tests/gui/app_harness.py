@@ -23,6 +23,9 @@ SAFETY_NET_MS = 120_000
 
 
 def main(argv: list[str]) -> int:
+    from core.interrupts import exit_at_once_on_signals
+
+    exit_at_once_on_signals()  # as main.py does, before the imports below
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 

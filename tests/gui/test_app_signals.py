@@ -14,6 +14,14 @@ import pytest
 
 from core.procs import child_pids, pid_alive
 from gui.unix_signals import exit_code_for
+from tests.core.signal_helpers import (
+    catches,
+    end_quietly,
+    send,
+    start_main,
+    starting_children,
+    wait_until,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 3
@@ -102,3 +110,39 @@ def test_signal_mid_run_shuts_the_app_down_cleanly(
     qtbot.waitUntil(all_gone, timeout=10_000)
     # closeEvent saved the settings on the way out.
     assert (tmp_path / "QueueScope" / "QueueScope.conf").exists()
+
+
+def window_env(tmp_path: Path) -> dict[str, str]:
+    """The window's settings in tmp_path (XDG_CONFIG_HOME), never the user's."""
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
+@pytest.mark.parametrize("delay_s", [0.0, 0.1, 0.3], ids=["at-once", "100ms", "300ms"])
+def test_signal_while_the_window_starts_exits_quietly(
+    tmp_path: Path, signum: signal.Signals, delay_s: float
+) -> None:
+    """Qt and the window are still loading (a KeyboardInterrupt there was an ImportError)."""
+    app = start_main(env=window_env(tmp_path))
+    wait_until(lambda: catches(app.pid, signal.SIGTERM), "main.py has set its handlers")
+    time.sleep(delay_s)  # the moment to signal: this far into the start-up
+    send(app, signum, whole_group=True)
+    code, out, err = end_quietly(app)
+    said = f"stdout: {out!r}\nstderr: {err!r}"
+    assert code == exit_code_for(signum), said
+    assert "Traceback" not in err and "Error" not in err, said
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
+def test_ctrl_c_while_the_windows_workers_start(tmp_path: Path, signum: signal.Signals) -> None:
+    """A terminal's Ctrl-C reaches every worker too, while they still import their modules."""
+    app = start_main(str(tmp_path), env=window_env(tmp_path), module="tests.gui.app_harness")
+    wait_until(lambda: bool(starting_children(app.pid)), "a worker interpreter starts", 60)
+    send(app, signum, whole_group=True)
+    code, out, err = end_quietly(app)
+    said = f"stdout: {out!r}\nstderr: {err!r}"
+    assert code == exit_code_for(signum), said
+    assert "Traceback" not in err, said
+    assert f"exited busy=False code={exit_code_for(signum)}" in out, said
