@@ -38,6 +38,7 @@ from core.export import (
     write_trials_csv,
 )
 from core.faults import FAULT_KINDS, Fault
+from core.journal import reap_stale_runs
 from core.params import PARAMS, START_METHODS, RunParams
 from core.result import Progress, RunResult
 from core.strategies import STRATEGIES
@@ -217,6 +218,8 @@ _SPEC_OPTIONS = {
 
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
+    for cleaned in reap_stale_runs():  # what runs of a killed QueueScope left behind
+        print(f"queuescope: {cleaned}", file=sys.stderr)
     if args.command == "strategies":
         return _list_strategies(args.json)
     if args.command == "experiment":

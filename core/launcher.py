@@ -1,12 +1,19 @@
-"""Starts a run's workers: opens its queue backend, then Process workers or Pool tasks."""
+"""Starts a run's workers: opens its queue backend, then Process workers or Pool tasks.
+
+It also starts the run's journal (core.journal): whatever the run creates
+from here on is noted there, and every child it starts is given the main
+process's identity so it ends with it (core.lifeline).
+"""
 
 from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
+from multiprocessing import forkserver
 
-from core import cpython
+from core import cpython, journal
 from core.backends import Launch, Need, get_backend
+from core.lifeline import ProcessId
 from core.runstate import RunSetup, RunState
 from core.worker import LoopOptions, init_worker, process_main, run_loop
 
@@ -17,6 +24,11 @@ class Launcher:
     def __init__(self, setup: RunSetup, state: RunState) -> None:
         self.setup = setup
         self.state = state
+        self.owner = ProcessId.current()
+        if setup.ctx.get_start_method() == "forkserver":
+            # Up front, so the journal lists the temp dir it makes in this process.
+            forkserver.ensure_running()
+        journal.begin(setup.run_dir)
 
     def open_queue(self, on_feeder_error: Callable[[BaseException, object], None]) -> None:
         setup, state = self.setup, self.state
@@ -33,7 +45,7 @@ class Launcher:
             state.task_pool = setup.ctx.Pool(
                 setup.workers,
                 initializer=init_worker,
-                initargs=(state.ledger.handles, setup.run_dir, setup.work, False),
+                initargs=(state.ledger.handles, setup.run_dir, setup.work, False, self.owner),
             )
 
     def start_workers(self) -> None:
@@ -61,6 +73,7 @@ class Launcher:
                         state.ledger.handles,
                         setup.run_dir,
                         setup.work,
+                        self.owner,
                         setup.strategy.loop,
                         index,
                         handle,
@@ -79,3 +92,7 @@ class Launcher:
             ).strip()
 
         return record
+
+
+# From the first run on, before it creates its ledger's lock: see core.journal.
+journal.watch_named_resources()
