@@ -254,3 +254,32 @@ def stop_manager(manager: Any, timeout: float) -> None:
             process.kill()
             process.join(timeout)
     manager.shutdown()
+
+
+def start_pool(ctx: Any, processes: int, initializer: Any, initargs: tuple[Any, ...]) -> Any:
+    """ctx.Pool(processes, initializer, initargs); if that fails, nothing of it is left.
+
+    Pool() starts its workers and then three threads. When a thread cannot
+    start (a process limit) it raises with the workers running, and nobody
+    holds the pool to stop them: its queues' semaphores are unlinked when it
+    is freed, under workers that may still be starting (they fail with a
+    traceback), and its worker handler may go on replacing workers.
+    """
+    from multiprocessing.pool import Pool
+
+    class _CleanFailingPool(Pool):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            try:
+                super().__init__(*args, **kwargs)
+            except BaseException:
+                stop_pool_respawning(self)
+                workers = list(getattr(self, "_pool", []))
+                for process in workers:
+                    with contextlib.suppress(Exception):
+                        process.kill()
+                for process in workers:
+                    with contextlib.suppress(Exception):
+                        process.join(1.0)
+                raise
+
+    return _CleanFailingPool(processes, initializer, initargs, context=ctx)

@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from multiprocessing import forkserver
 
-from core import cpython, journal
+from core import cpython, journal, lifeline
 from core.backends import Launch, Need, get_backend
 from core.lifeline import ProcessId
 from core.runstate import RunSetup, RunState
@@ -42,10 +42,11 @@ class Launcher:
             state.workers_stop_event = state.session.make_event()
         if setup.strategy.launch_on(backend) is Launch.POOL_TASKS:
             # The post's order: Pool first, then the puts, then apply_async.
-            state.task_pool = setup.ctx.Pool(
+            state.task_pool = cpython.start_pool(
+                setup.ctx,
                 setup.workers,
-                initializer=init_worker,
-                initargs=(state.ledger.handles, setup.run_dir, setup.work, False, self.owner),
+                init_worker,
+                (state.ledger.handles, setup.run_dir, setup.work, False, self.owner),
             )
 
     def start_workers(self) -> None:
@@ -96,3 +97,4 @@ class Launcher:
 
 # From the first run on, before it creates its ledger's lock: see core.journal.
 journal.watch_named_resources()
+lifeline.reset_signals_in_forked_children()

@@ -25,6 +25,7 @@ import ctypes
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import FrameType
@@ -138,6 +139,22 @@ def reset_inherited_signals() -> None:
             signal.signal(signum, signal.SIG_DFL)
 
 
+_forks_reset = False
+
+
+def reset_signals_in_forked_children() -> None:
+    """In the main process: every child it forks resets its signals as it starts.
+
+    A forked child may be told to terminate before it gets to its
+    initializer (a Pool that fails to start all its workers terminates the
+    ones it started); with the main process's handler it would not end.
+    """
+    global _forks_reset
+    if not _forks_reset and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=reset_inherited_signals)
+        _forks_reset = True
+
+
 def init_manager_server(owner: ProcessId, run_dir: str) -> None:
     """SyncManager initializer: the server ends with the main process, and cleanly.
 
@@ -150,9 +167,17 @@ def init_manager_server(owner: ProcessId, run_dir: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _exit_on_signal)
+    threading.excepthook = _quiet_thread_start_failure
     arm(owner, exit_cleanly)
     journal.record_child(run_dir)
 
 
 def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
+
+
+def _quiet_thread_start_failure(args: threading.ExceptHookArgs) -> None:
+    """A server thread that cannot start a thread (a process limit): the client sees it."""
+    if isinstance(args.exc_value, RuntimeError) and "start new thread" in str(args.exc_value):
+        return
+    threading.__excepthook__(args)

@@ -54,7 +54,8 @@ class Reaper:
         self._stop_processes()
         self._close_queue()
         for thread in self.state.threads:
-            thread.join(SHUTDOWN_WAIT_S)
+            if thread.ident is not None:  # it may have failed to start (a process limit)
+                thread.join(SHUTDOWN_WAIT_S)
         kill_and_reap({pid for pid in self.pids if pid_alive(pid) and _is_ours(pid)})
         multiprocessing.active_children()  # reaps what multiprocessing started
         journal.end(self.setup.run_dir)
