@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.managers import SyncManager
+from typing import Any
 
 import pytest
 
@@ -149,8 +150,8 @@ def test_a_pool_stops_respawning_without_a_thread() -> None:
     cpython.stop_pool_respawning(pool)
     worker.kill()
     worker.join()
-    assert pool._worker_handler._state == multiprocessing.pool.TERMINATE  # type: ignore[attr-defined]
-    pool._worker_handler.join(5)  # type: ignore[attr-defined]
+    assert pool._worker_handler._state == multiprocessing.pool.TERMINATE
+    pool._worker_handler.join(5)
     assert [p for p in cpython.pool_processes(pool) if p.is_alive()] == []
     pool.terminate()
 
@@ -177,7 +178,7 @@ def test_a_pool_that_cannot_start_its_threads_leaves_no_worker(
 def test_the_forkserver_alive_fd_can_be_given_up() -> None:
     from multiprocessing import forkserver
 
-    server = forkserver._forkserver  # type: ignore[attr-defined]
+    server: Any = forkserver._forkserver
     read, write = os.pipe()
     saved = server._forkserver_alive_fd
     server._forkserver_alive_fd = write
