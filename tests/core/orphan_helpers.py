@@ -6,13 +6,14 @@ multiprocessing's pymp-* directories are found there and nowhere else.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from core.journal import JOURNAL_NAME, RUN_DIR_PREFIX
@@ -24,10 +25,12 @@ LONG_RUN = ("run", "--strategy", "seed-empty-after-get", "--items", "100000", "-
 SHM_DIR = Path("/dev/shm")
 
 
-def start_cli(
+@contextlib.contextmanager
+def started_cli(
     args: Sequence[str], temp_dir: Path, new_session: bool = False
-) -> subprocess.Popen[str]:
-    return subprocess.Popen(
+) -> Iterator[subprocess.Popen[str]]:
+    """The CLI running in the background; killed (if still running) and reaped on exit."""
+    cli = subprocess.Popen(
         [sys.executable, str(ROOT / "main.py"), *args],
         cwd=ROOT,
         env={**os.environ, "TMPDIR": str(temp_dir)},
@@ -35,6 +38,25 @@ def start_cli(
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=new_session,
+    )
+    try:
+        yield cli
+    finally:
+        cli.kill()
+        cli.communicate()
+
+
+def run_cli(
+    args: Sequence[str], temp_dir: Path, prefix: Sequence[str] = (), timeout: float = 90
+) -> subprocess.CompletedProcess[str]:
+    """The CLI run to its end (under prefix: a command that runs another one)."""
+    return subprocess.run(
+        [*prefix, sys.executable, str(ROOT / "main.py"), *args],
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(temp_dir)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -104,14 +126,7 @@ def kill_and_wait(cli: subprocess.Popen[str], group: bool, signum: int) -> None:
 
 def reap_with_next_start(temp_dir: Path) -> str:
     """Run `main.py strategies` as the next start; returns its stderr."""
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "strategies"],
-        cwd=ROOT,
-        env={**os.environ, "TMPDIR": str(temp_dir)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_cli(["strategies"], temp_dir)
     assert done.returncode == 0, done.stderr
     return done.stderr
 
@@ -130,3 +145,12 @@ def kill_then_reap(cli: subprocess.Popen[str], temp_dir: Path, group: bool) -> N
     assert stderr.startswith("queuescope: Cleaned up after"), stderr
     assert len(stderr.splitlines()) == 1, stderr
     assert_nothing_left(temp_dir, listed)
+
+
+def kill_mid_run_then_reap(
+    args: Sequence[str], temp_dir: Path, group: bool, children: int, runs: int = 1
+) -> None:
+    """Start the CLI, and once its runs started their children, kill_then_reap()."""
+    with started_cli(args, temp_dir, new_session=group) as cli:
+        wait_for_children(temp_dir, runs, children)
+        kill_then_reap(cli, temp_dir, group)

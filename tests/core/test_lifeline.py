@@ -19,12 +19,12 @@ from core import journal, lifeline
 from core.lifeline import ProcessId
 from tests.core.orphan_helpers import (
     LONG_RUN,
-    ROOT,
     assert_nothing_left,
     kill_and_wait,
-    kill_then_reap,
+    kill_mid_run_then_reap,
+    run_cli,
     run_dirs,
-    start_cli,
+    started_cli,
     wait_for_children,
 )
 
@@ -37,13 +37,8 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Li
 def test_sigkill_of_the_main_process_alone_ends_every_child(
     tmp_path: Path, start_method: str, queue: str, children: int
 ) -> None:
-    cli = start_cli([*LONG_RUN, "--queue", queue, "--start-method", start_method], tmp_path)
-    try:
-        wait_for_children(tmp_path, runs=1, children=children)
-        kill_then_reap(cli, tmp_path, group=False)
-    finally:
-        cli.kill()
-        cli.communicate()
+    args = [*LONG_RUN, "--queue", queue, "--start-method", start_method]
+    kill_mid_run_then_reap(args, tmp_path, group=False, children=children)
 
 
 @pytest.mark.timeout(120)
@@ -61,13 +56,7 @@ def test_sigkill_of_an_experiment_ends_every_trial(tmp_path: Path) -> None:
         "--parallel",
         "2",
     ]
-    cli = start_cli(experiment, tmp_path)
-    try:
-        wait_for_children(tmp_path, runs=2, children=4)
-        kill_then_reap(cli, tmp_path, group=False)
-    finally:
-        cli.kill()
-        cli.communicate()
+    kill_mid_run_then_reap(experiment, tmp_path, group=False, children=4, runs=2)
 
 
 @pytest.mark.timeout(120)
@@ -76,57 +65,29 @@ def test_sigkill_of_the_whole_group_is_reaped_by_the_next_start(
     tmp_path: Path, start_method: str, queue: str
 ) -> None:
     # The resource tracker dies too: only the journal knows the semaphores.
-    cli = start_cli(
-        [*LONG_RUN, "--queue", queue, "--start-method", start_method], tmp_path, new_session=True
-    )
-    try:
-        wait_for_children(tmp_path, runs=1, children=3)
-        kill_then_reap(cli, tmp_path, group=True)
-    finally:
-        cli.kill()
-        cli.communicate()
+    args = [*LONG_RUN, "--queue", queue, "--start-method", start_method]
+    kill_mid_run_then_reap(args, tmp_path, group=True, children=3)
 
 
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("start_method", ["spawn", "forkserver"])
 def test_group_sigterm_leaves_no_manager_directory(tmp_path: Path, start_method: str) -> None:
-    cli = start_cli(
-        [*LONG_RUN, "--queue", "manager", "--start-method", start_method],
-        tmp_path,
-        new_session=True,
-    )
-    try:
+    args = [*LONG_RUN, "--queue", "manager", "--start-method", start_method]
+    with started_cli(args, tmp_path, new_session=True) as cli:
         wait_for_children(tmp_path, runs=1, children=4)
         kill_and_wait(cli, group=True, signum=signal.SIGTERM)
         _, err = cli.communicate(timeout=30)
-    finally:
-        cli.kill()
-        cli.communicate()
     assert cli.returncode == 143, err
     assert "Traceback" not in err
     assert_nothing_left(tmp_path, set())
 
 
 @pytest.mark.timeout(60)
-def test_a_deadlocked_fork_run_is_cleaned_up_at_once() -> None:
+def test_a_deadlocked_fork_run_is_cleaned_up_at_once(tmp_path: Path) -> None:
     # Forked workers used to inherit the CLI's SIGTERM handler: Pool.terminate()
     # could not end them and cleanup waited out its 5 s bound.
     started = time.monotonic()
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "main.py"),
-            *LONG_RUN[:4],
-            "2000",
-            "--start-method",
-            "fork",
-            "--json",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_cli([*LONG_RUN[:4], "2000", "--start-method", "fork", "--json"], tmp_path)
     wall = time.monotonic() - started
     result = json.loads(done.stdout)
     assert result["outcome"] in ("deadlock", "lost"), result["diagnosis"]
@@ -175,17 +136,9 @@ def test_a_process_limit_ends_quietly_and_leaves_nothing(tmp_path: Path, start_m
     reason = _why_no_process_limit()
     if reason:
         pytest.skip(reason)
-    command = [*_as_limited_user(12), sys.executable, str(ROOT / "main.py"), *LONG_RUN[:4]]
-    command += ["1000", "--work-ms", "1", "--start-method", start_method]
+    args = [*LONG_RUN[:4], "1000", "--work-ms", "1", "--start-method", start_method]
     for _ in range(3):
-        done = subprocess.run(
-            command,
-            cwd=ROOT,
-            env={**os.environ, "TMPDIR": str(tmp_path)},
-            capture_output=True,
-            text=True,
-            timeout=90,
-        )
+        done = run_cli(args, tmp_path, prefix=_as_limited_user(12))
         assert done.returncode == 0, done.stderr
         assert "Traceback" not in done.stderr
         assert len(done.stderr.splitlines()) <= 1, done.stderr

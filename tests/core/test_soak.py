@@ -16,7 +16,7 @@ from core import Progress, RunParams, run
 from core.control import RunControl
 from core.faults import Fault
 from core.procs import child_pids, pid_alive
-from tests.core.orphan_helpers import LONG_RUN, kill_then_reap, start_cli, wait_for_children
+from tests.core.orphan_helpers import LONG_RUN, kill_mid_run_then_reap
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -171,11 +171,6 @@ def test_soak_killed_main_process_and_group_then_a_new_start_reaps(tmp_path: Pat
     cases = itertools.product([False, True], ["spawn", "forkserver", "fork"], ["manager", "mp"])
     for group, start_method, queue in cases:
         args = [*LONG_RUN, "--queue", queue, "--start-method", start_method]
-        cli = start_cli(args, tmp_path, new_session=group)
-        try:
-            wait_for_children(tmp_path, runs=1, children=4 if queue == "manager" else 3)
-            kill_then_reap(cli, tmp_path, group=group)
-        finally:
-            cli.kill()
-            cli.communicate()
+        children = 4 if queue == "manager" else 3
+        kill_mid_run_then_reap(args, tmp_path, group=group, children=children)
     assert not list(tmp_path.iterdir()), "left after the soak"
