@@ -6,8 +6,8 @@ named semaphores and shared memory segments multiprocessing created while
 the run went, and the directories it made (multiprocessing's pymp-* ones).
 The owner rewrites it atomically (a temporary file renamed over it) as the
 run creates things. Each child process of the run adds itself as an empty
-file child-PID-START beside it: creating a file is atomic, and no two
-writers share one.
+file child-PID-START beside it (core.lifeline.announce): creating a file is
+atomic, and no two writers share one.
 
 The reaper removes the run directory, journal included, when the run ends.
 When the main process dies instead (SIGKILL, the OOM killer, a crash, a
@@ -33,12 +33,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import cpython
-from core.lifeline import ProcessId
+from core.lifeline import CHILD_PREFIX, ProcessId
 from core.text import Sentence, translatable
 
 RUN_DIR_PREFIX = "queuescope-run-"
 JOURNAL_NAME = "journal.json"
-_CHILD_PREFIX = "child-"
 _MAX_JOURNAL_BYTES = 1 << 20
 # Only names multiprocessing makes: a journal never makes us unlink anything else.
 _RESOURCE_NAMES = {
@@ -120,19 +119,6 @@ def record_directory(run_dir: str, path: str | None) -> None:
         if journal is not None and path and path not in journal.directories:
             journal.directories.append(path)
             journal.write()
-
-
-def record_child(run_dir: str) -> None:
-    """In a child process of the run: note this process, unless the run is over already."""
-    me = ProcessId.current()
-    with contextlib.suppress(OSError):
-        os.close(
-            os.open(
-                os.path.join(run_dir, f"{_CHILD_PREFIX}{me.pid}-{me.start}"),
-                os.O_CREAT | os.O_WRONLY | os.O_EXCL,
-                0o600,
-            )
-        )
 
 
 def _created(name: str, kind: str) -> None:
@@ -238,9 +224,9 @@ def _read_journal(path: str) -> dict[str, Any] | None:
 def _children(run_dir: str) -> list[ProcessId]:
     found = []
     for entry in os.listdir(run_dir):
-        if entry.startswith(_CHILD_PREFIX):
+        if entry.startswith(CHILD_PREFIX):
             with contextlib.suppress(ValueError):
-                pid, start = entry[len(_CHILD_PREFIX) :].split("-")
+                pid, start = entry[len(CHILD_PREFIX) :].split("-")
                 found.append(ProcessId(int(pid), int(start)))
     return found
 

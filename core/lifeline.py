@@ -14,6 +14,10 @@ parent is the forkserver: it gives up the forkserver's "alive" pipe that it
 inherited, so the forkserver sees the main process go, exits, and the
 child's signal follows.
 
+Each child also announces itself in its run's journal (core.journal): an
+empty file child-PID-START in the run directory, for a later start to
+end it if it outlived the main process after all (a stopped worker).
+
 A process identity is a pid and its start time (/proc/PID/stat), so a
 reused pid is never taken for the process that had it before.
 """
@@ -33,6 +37,7 @@ from types import FrameType
 from core import cpython
 
 LIFELINE_SIGNAL = signal.SIGUSR2
+CHILD_PREFIX = "child-"  # run_dir/child-PID-START: a child of the run (see core.journal)
 EXIT_ORPHANED = 128 + signal.SIGKILL  # as if killed: nobody waits for this exit code
 _PR_SET_PDEATHSIG = 1
 _ON_LINUX = sys.platform.startswith("linux")
@@ -121,6 +126,19 @@ def arm(owner: ProcessId, on_orphaned: Callable[[], None] = exit_now) -> None:
         on_orphaned()
 
 
+def announce(run_dir: str) -> None:
+    """In a child: add this process to its run's journal, unless the run is over already."""
+    me = ProcessId.current()
+    with contextlib.suppress(OSError):
+        os.close(
+            os.open(
+                os.path.join(run_dir, f"{CHILD_PREFIX}{me.pid}-{me.start}"),
+                os.O_CREAT | os.O_WRONLY | os.O_EXCL,
+                0o600,
+            )
+        )
+
+
 def _check_parent(signum: int, frame: FrameType | None) -> None:
     if os.getppid() != _expected_parent and _on_orphaned is not None:
         _on_orphaned()
@@ -161,15 +179,13 @@ def init_manager_server(owner: ProcessId, run_dir: str) -> None:
     SIGTERM and SIGHUP end it through SystemExit, so its temp directory
     (pymp-*) is removed; so does the main process's end.
     """
-    from core import journal
-
     reset_inherited_signals()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _exit_on_signal)
     threading.excepthook = _quiet_thread_start_failure
     arm(owner, exit_cleanly)
-    journal.record_child(run_dir)
+    announce(run_dir)
 
 
 def _exit_on_signal(signum: int, frame: FrameType | None) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from core import cpython, journal, lifeline
+from core import cpython, lifeline
 from core.faults import SLOW_FACTOR, SLOW_MIN_MS, BigItem, InjectedFault
 from core.ledger import (
     NO_ITEM,
@@ -157,7 +157,7 @@ def init_worker(
     lifeline.reset_inherited_signals()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     lifeline.arm(owner)
-    journal.record_child(run_dir)
+    lifeline.announce(run_dir)
     _LEDGER = Ledger(handles)
     _WORK = work
     try:
