@@ -43,7 +43,10 @@ def started_cli(
         yield cli
     finally:
         cli.kill()
-        cli.communicate()
+        cli.wait()
+        # Not communicate(): a process the CLI left (stopped) may hold the pipe open.
+        assert cli.stderr is not None
+        cli.stderr.close()
 
 
 def run_cli(

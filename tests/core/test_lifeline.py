@@ -17,15 +17,19 @@ import pytest
 
 from core import journal, lifeline
 from core.lifeline import ProcessId
+from core.procs import pid_state
 from tests.core.orphan_helpers import (
     LONG_RUN,
     assert_nothing_left,
+    journal_children,
     kill_and_wait,
     kill_mid_run_then_reap,
+    reap_with_next_start,
     run_cli,
     run_dirs,
     started_cli,
     wait_for_children,
+    wait_until_gone,
 )
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
@@ -220,3 +224,31 @@ def test_the_reaper_leaves_live_owners_and_what_is_not_ours(tmp_path: Path) -> N
     assert alive.exists() and outside.exists() and not dead.exists()
     assert journal.reap_stale_runs(str(tmp_path)) == []
     assert run_dirs(tmp_path) == [alive]
+
+
+@pytest.mark.timeout(120)
+def test_a_stopped_worker_left_by_a_killed_main_process_is_ended_by_the_next_start(
+    tmp_path: Path,
+) -> None:
+    # A stopped (SIGSTOP) process handles no signal: only the journal can end it.
+    args = ["run", "--strategy", "sentinel-per-worker", "--items", "100000", "--work-ms", "1"]
+    args += ["--queue", "mp", "--fault", "stop:5", "--watchdog-s", "600"]
+    with started_cli(args, tmp_path) as cli:
+        wait_for_children(tmp_path, runs=1, children=3)
+        (run_dir,) = run_dirs(tmp_path)
+        children = journal_children(run_dir)
+        deadline = time.monotonic() + 30
+        while not [c for c in children if pid_state(c.pid) == "T"]:
+            assert time.monotonic() < deadline, "no worker stopped"
+            time.sleep(0.05)
+        cli.kill()
+        cli.wait()
+    (stopped,) = [c for c in children if pid_state(c.pid) == "T"]
+    wait_until_gone({c for c in children if c != stopped})
+    assert stopped.alive()
+
+    stderr = reap_with_next_start(tmp_path)
+
+    assert "ended 1 process(es)" in stderr, stderr
+    wait_until_gone({stopped})
+    assert_nothing_left(tmp_path, set())
