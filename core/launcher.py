@@ -7,6 +7,7 @@ process's identity so it ends with it (core.lifeline).
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from collections.abc import Callable
 from multiprocessing import forkserver
@@ -27,7 +28,9 @@ class Launcher:
         self.owner = ProcessId.current()
         if setup.ctx.get_start_method() == "forkserver":
             # Up front, so the journal lists the temp dir it makes in this process.
-            forkserver.ensure_running()
+            # If it cannot start, the first worker's start fails too: the run's evidence.
+            with contextlib.suppress(Exception):
+                forkserver.ensure_running()
         journal.begin(setup.run_dir)
 
     def open_queue(self, on_feeder_error: Callable[[BaseException, object], None]) -> None:
