@@ -42,6 +42,7 @@ from core.export import (
 )
 from core.faults import FAULT_KINDS, Fault
 from core.interrupts import SHUTDOWN_SIGNALS, Interrupted, exit_code_for, raise_on_signals
+from core.journal import reap_stale_runs
 from core.launcher import ensure_open_files
 from core.outputs import (
     Abandoned,
@@ -300,6 +301,8 @@ def main(argv: Sequence[str]) -> int:
 
 def _command(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
+    for cleaned in reap_stale_runs():  # what runs of a killed QueueScope left behind
+        print(f"queuescope: {cleaned}", file=sys.stderr)
     if args.command == "strategies":
         return _list_strategies(args.json)
     if args.command == "experiment":

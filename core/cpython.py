@@ -11,6 +11,7 @@ so a CPython release that changes an internal fails there, by name.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -145,3 +146,140 @@ def iterate_with_timeout(
             return
         except ResultNotReady:
             continue
+
+
+def close_inherited_forkserver_fd() -> None:
+    """Give up this process's copy of the forkserver's "alive" pipe.
+
+    The forkserver exits when every copy of that pipe's write end is closed,
+    and it hands one to each process it forks (so they could start more).
+    A run's children start none: closing theirs lets the forkserver end
+    with the main process.
+    """
+    from multiprocessing import forkserver
+
+    server: Any = forkserver._forkserver
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        server._forkserver_alive_fd = None
+
+
+def watch_named_resources(
+    created: Callable[[str, str], None], released: Callable[[str, str], None]
+) -> None:
+    """Call created(name, kind) / released(name, kind) for named semaphores and segments.
+
+    Kinds are "semaphore" and "shared_memory". multiprocessing registers
+    each one it creates with its resource tracker (so a crash of this process
+    still unlinks them), through module functions looked up at each call.
+    """
+    from multiprocessing import resource_tracker
+
+    tracker: Any = resource_tracker
+    register, unregister = tracker.register, tracker.unregister
+
+    def register_and_note(name: str, rtype: str) -> None:
+        register(name, rtype)
+        created(name, rtype)
+
+    def unregister_and_note(name: str, rtype: str) -> None:
+        unregister(name, rtype)
+        released(name, rtype)
+
+    tracker.register = register_and_note
+    tracker.unregister = unregister_and_note
+
+
+def unlink_named_resource(name: str, kind: str) -> bool:
+    """Unlink a semaphore or shared memory segment by name; False if it was not there."""
+    from multiprocessing import resource_tracker
+
+    # What the resource tracker itself calls for leftovers: {"semaphore": sem_unlink, ...}.
+    unlink = getattr(resource_tracker, "_CLEANUP_FUNCS", {}).get(kind)
+    if unlink is None:
+        return False
+    try:
+        unlink(name)
+    except OSError:
+        return False
+    return True
+
+
+def process_temp_dir() -> str | None:
+    """This process's pymp-* directory, if multiprocessing made one."""
+    from multiprocessing import process
+
+    tempdir: str | None = process.current_process()._config.get("tempdir")  # type: ignore[attr-defined]
+    return tempdir
+
+
+def manager_temp_dir(manager: Any) -> str | None:
+    """The server's pymp-* directory that holds a SyncManager's socket."""
+    address = getattr(manager, "address", None)
+    return os.path.dirname(address) if isinstance(address, str) and address else None
+
+
+def stop_pool_respawning(pool: Any) -> None:
+    """Make a Pool's worker handler stop replacing exited workers, without a thread.
+
+    What Pool.terminate() does first; terminate() itself may block for good
+    (on a lock a killed worker held), so it cannot run where no thread can start.
+    """
+    from multiprocessing.pool import TERMINATE
+
+    for name in ("_worker_handler", "_task_handler", "_result_handler"):
+        handler = getattr(pool, name, None)
+        if handler is not None:
+            handler._state = TERMINATE
+    terminate = getattr(pool, "_terminate", None)
+    if terminate is not None:
+        terminate.cancel()  # its finalizer would run terminate() at exit, and could block
+
+
+def stop_manager(manager: Any, timeout: float) -> None:
+    """Stop a SyncManager's server without a message to it, then finish its shutdown().
+
+    shutdown() connects to the server, which serves each connection in a
+    new thread, and waits for its answer without a timeout: under a process
+    limit it can block for good. SIGTERM ends a QueueScope server cleanly
+    (core.lifeline.init_manager_server); shutdown() then only tidies up.
+    """
+    process = getattr(manager, "_process", None)
+    if process is not None and process.is_alive():
+        process.terminate()
+        process.join(timeout)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout)
+    manager.shutdown()
+
+
+def start_pool(ctx: Any, processes: int, initializer: Any, initargs: tuple[Any, ...]) -> Any:
+    """ctx.Pool(processes, initializer, initargs); if that fails, nothing of it is left.
+
+    Pool() starts its workers and then three threads. When a thread cannot
+    start (a process limit) it raises with the workers running, and nobody
+    holds the pool to stop them: its queues' semaphores are unlinked when it
+    is freed, under workers that may still be starting (they fail with a
+    traceback), and its worker handler may go on replacing workers.
+    """
+    from multiprocessing.pool import Pool
+
+    class _CleanFailingPool(Pool):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            try:
+                super().__init__(*args, **kwargs)
+            except BaseException:
+                stop_pool_respawning(self)
+                workers = list(getattr(self, "_pool", []))
+                for process in workers:
+                    with contextlib.suppress(Exception):
+                        process.kill()
+                for process in workers:
+                    with contextlib.suppress(Exception):
+                        process.join(1.0)
+                raise
+
+    return _CleanFailingPool(processes, initializer, initargs, context=ctx)

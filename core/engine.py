@@ -48,7 +48,7 @@ import weakref
 from collections.abc import Iterator
 
 from core.control import RunControl
-from core.errors import RUN_IN_PROGRESS, ParamError, RunInProgress
+from core.errors import RUN_IN_PROGRESS, ParamError, RunCannotStart, RunInProgress
 from core.interrupts import shielded
 from core.launcher import Launcher
 from core.ledger import Ledger
@@ -125,7 +125,10 @@ def run_unlocked(
             "start method fork is refused in a process with threads (the child would inherit "
             "locks held by other threads); use spawn or forkserver"
         )
-    runner = _Run(params, on_progress, control or RunControl(), progress_interval_s)
+    try:
+        runner = _Run(params, on_progress, control or RunControl(), progress_interval_s)
+    except OSError as error:  # no semaphore, no resource tracker: a process limit
+        raise RunCannotStart(error) from None
     result = runner.execute()
     # Named semaphores (queues, locks, events) are unlinked from /dev/shm when
     # their objects are freed; Pool and Manager objects sit in reference

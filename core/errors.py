@@ -17,6 +17,20 @@ class ParamError(ValueError):
         super().__init__(self.sentence.render())
 
 
+class RunCannotStart(ParamError):
+    """The machine refused what a run needs to start (a process limit, a full disk).
+
+    A ParamError, so every caller that reports a refused run in one line
+    reports this one too.
+    """
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(Sentence.of(CANNOT_START, reason=error.strerror or str(error)))
+
+
+CANNOT_START = translatable("core", "the run cannot start: {reason}")
+
+
 class RunInProgress(RuntimeError):
     """Raised when a run is started while another one is still going."""
 

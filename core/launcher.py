@@ -1,15 +1,23 @@
-"""Starts a run's workers: opens its queue backend, then Process workers or Pool tasks."""
+"""Starts a run's workers: opens its queue backend, then Process workers or Pool tasks.
+
+It also starts the run's journal (core.journal): whatever the run creates
+from here on is noted there, and every child it starts is given the main
+process's identity so it ends with it (core.lifeline).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import resource
 import traceback
 from collections.abc import Callable
+from multiprocessing import forkserver
 
-from core import cpython
+from core import cpython, journal, lifeline
 from core.backends import Launch, Need, get_backend
 from core.errors import ParamError
 from core.interrupts import shielded
+from core.lifeline import ProcessId
 from core.runstate import RunSetup, RunState
 from core.text import Sentence, translatable
 from core.worker import LoopOptions, init_worker, process_main, run_loop
@@ -49,6 +57,13 @@ class Launcher:
     def __init__(self, setup: RunSetup, state: RunState) -> None:
         self.setup = setup
         self.state = state
+        self.owner = ProcessId.current()
+        if setup.ctx.get_start_method() == "forkserver":
+            # Up front, so the journal lists the temp dir it makes in this process.
+            # If it cannot start, the first worker's start fails too: the run's evidence.
+            with contextlib.suppress(Exception):
+                forkserver.ensure_running()
+        journal.begin(setup.run_dir)
 
     def open_queue(self, on_feeder_error: Callable[[BaseException, object], None]) -> None:
         # The Manager, a Pool and a forkserver start here: shielded from Ctrl-C.
@@ -67,10 +82,11 @@ class Launcher:
             state.workers_stop_event = state.session.make_event()
         if setup.strategy.launch_on(backend) is Launch.POOL_TASKS:
             # The post's order: Pool first, then the puts, then apply_async.
-            state.task_pool = setup.ctx.Pool(
+            state.task_pool = cpython.start_pool(
+                setup.ctx,
                 setup.workers,
-                initializer=init_worker,
-                initargs=(state.ledger.handles, setup.run_dir, setup.work, False),
+                init_worker,
+                (state.ledger.handles, setup.run_dir, setup.work, False, self.owner),
             )
 
     def start_workers(self) -> None:
@@ -98,6 +114,7 @@ class Launcher:
                         state.ledger.handles,
                         setup.run_dir,
                         setup.work,
+                        self.owner,
                         setup.strategy.loop,
                         index,
                         handle,
@@ -117,3 +134,8 @@ class Launcher:
             ).strip()
 
         return record
+
+
+# From the first run on, before it creates its ledger's lock: see core.journal.
+journal.watch_named_resources()
+lifeline.reset_signals_in_forked_children()

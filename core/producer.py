@@ -194,7 +194,8 @@ class Producer:
 
     @property
     def initargs(self) -> tuple[Any, ...]:
-        return (self.state.ledger.handles, self.setup.run_dir, self.setup.work, True)
+        owner = self.launcher.owner
+        return (self.state.ledger.handles, self.setup.run_dir, self.setup.work, True, owner)
 
     @property
     def items(self) -> Iterator[int]:

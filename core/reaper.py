@@ -3,7 +3,12 @@
 It runs whatever happened before (a verdict, a cancel, an error), in steps:
 stop the run's own threads from starting more, kill stopped (SIGSTOP)
 workers, stop the pools, let exiting workers exit and terminate the rest,
-close the queue, join the threads, and kill whatever of ours is left.
+close the queue, join the threads, kill whatever of ours is left, and only
+then remove the run directory (a process still starting may open it).
+
+No step needs a new thread to make progress: where a step runs in a helper
+thread (to give up on it in time) and no thread can start (a process
+limit), it runs inline, or in a form that cannot block.
 """
 
 from __future__ import annotations
@@ -18,13 +23,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from core import cpython
+from core import cpython, journal
 from core.ledger import W_FIELDS, W_PID, W_STATE, Ledger
 from core.procs import helper_pids, kill_and_reap, pid_alive
 from core.runstate import RunSetup, RunState
 from core.states import FINAL_STATES
 
 SHUTDOWN_WAIT_S = 5.0
+POOL_TERMINATE_WAIT_S = 1.0  # Pool.terminate() blocks for good on a lock a killed worker held
 
 
 class Reaper:
@@ -48,9 +54,11 @@ class Reaper:
         self._stop_processes()
         self._close_queue()
         for thread in self.state.threads:
-            thread.join(SHUTDOWN_WAIT_S)
+            if thread.ident is not None:  # it may have failed to start (a process limit)
+                thread.join(SHUTDOWN_WAIT_S)
         kill_and_reap({pid for pid in self.pids if pid_alive(pid) and _is_ours(pid)})
         multiprocessing.active_children()  # reaps what multiprocessing started
+        journal.end(self.setup.run_dir)
         shutil.rmtree(self.setup.run_dir, ignore_errors=True)
 
     def _stop_starting_workers(self) -> None:
@@ -77,25 +85,33 @@ class Reaper:
                     os.kill(pid, signal.SIGKILL)
 
     def _stop_task_pool(self) -> None:
-        pool = self.state.task_pool
-        if pool is not None:
-            self.pids.update(p.pid for p in cpython.pool_processes(pool) if p.pid)
-            bounded(pool.terminate)
+        if self.state.task_pool is not None:
+            self._stop_pool(self.state.task_pool)
+
+    def _stop_pool(self, pool: Any) -> None:
+        self.pids.update(p.pid for p in cpython.pool_processes(pool) if p.pid)
+
+        def abandon() -> None:  # no thread: stop respawns; the final kill ends its workers
+            cpython.stop_pool_respawning(pool)
+
+        bounded(pool.terminate, POOL_TERMINATE_WAIT_S, instead=abandon)
 
     def _stop_driver_pool(self) -> None:
         pool_object = self.state.driver_pool
         if pool_object is None:
             return
         if hasattr(pool_object, "terminate"):  # multiprocessing.Pool
-            self.pids.update(p.pid for p in cpython.pool_processes(pool_object) if p.pid)
-            bounded(pool_object.terminate)
+            self._stop_pool(pool_object)
         else:  # ProcessPoolExecutor
             processes = cpython.executor_processes(pool_object)
             self.pids.update(processes)
             for process in processes.values():
                 with contextlib.suppress(Exception):
                     process.kill()
-            bounded(lambda: pool_object.shutdown(wait=True, cancel_futures=True))
+            bounded(
+                lambda: pool_object.shutdown(wait=True, cancel_futures=True),
+                instead=lambda: pool_object.shutdown(wait=False, cancel_futures=True),
+            )
 
     def _stop_processes(self) -> None:
         processes = self.state.processes
@@ -133,10 +149,22 @@ class Reaper:
             bounded(session.close)
 
 
-def bounded(action: Callable[[], Any], timeout: float = SHUTDOWN_WAIT_S) -> None:
-    """Run action in a daemon thread; give up waiting for it after timeout."""
+def bounded(
+    action: Callable[[], Any],
+    timeout: float = SHUTDOWN_WAIT_S,
+    instead: Callable[[], Any] | None = None,
+) -> None:
+    """Run action in a daemon thread; give up waiting for it after timeout.
+
+    If no thread can start, run instead() inline (action itself if none is
+    given): it must not block for long.
+    """
     thread = threading.Thread(target=_quietly, args=(action,), daemon=True)
-    thread.start()
+    try:
+        thread.start()
+    except RuntimeError:  # can't start new thread
+        _quietly(instead or action)
+        return
     thread.join(timeout)
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from core import cpython
+from core import cpython, lifeline
 from core.faults import SLOW_FACTOR, SLOW_MIN_MS, BigItem, InjectedFault
 from core.interrupts import unshield
 from core.ledger import (
@@ -42,6 +42,7 @@ from core.states import WorkerState
 
 if TYPE_CHECKING:
     from core.backends.base import QueueHandle
+    from core.lifeline import ProcessId
 
 
 @dataclass(frozen=True)
@@ -142,19 +143,31 @@ _POOL: _PoolItem | None = None
 _UNSLOTTED: Any = None
 
 
-def init_worker(handles: LedgerHandles, run_dir: str, work: WorkSpec, pool_process: bool) -> None:
-    """Process initializer: attach the ledger, arm stack dumps, ignore Ctrl-C.
+def init_worker(
+    handles: LedgerHandles, run_dir: str, work: WorkSpec, pool_process: bool, owner: ProcessId
+) -> None:
+    """Process initializer: end with the main process, attach the ledger, arm stack dumps.
 
-    The parent owns cleanup, so a terminal's SIGINT must not kill workers
-    half-way through a write (or print tracebacks).
+    Inherited signal handlers go back to the defaults (a forked worker must
+    end on SIGTERM), and Ctrl-C is ignored: the parent owns cleanup, so a
+    terminal's SIGINT must not kill workers half-way through a write (or
+    print tracebacks). The run directory may be gone already (a pool
+    replacing a worker while the run is reaped): then there are no dumps.
     """
     global _LEDGER, _WORK, _POOL_SLOT, _POOL, _UNSLOTTED
+    lifeline.reset_inherited_signals()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     unshield()  # started with SIGINT and SIGTERM blocked: they meet the handlers above now
+    lifeline.arm(owner)
+    lifeline.announce(run_dir)
     _LEDGER = Ledger(handles)
     _WORK = work
-    dump = open(os.path.join(run_dir, f"stack-{os.getpid()}.txt"), "w")  # noqa: SIM115
-    faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True)
+    try:
+        dump = open(os.path.join(run_dir, f"stack-{os.getpid()}.txt"), "w")  # noqa: SIM115
+    except OSError:
+        pass
+    else:
+        faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True)
     if pool_process:
         slot = _LEDGER.claim_pool_slot()
         _POOL_SLOT = slot if slot < _LEDGER.workers else -1
@@ -213,13 +226,14 @@ def process_main(
     handles: LedgerHandles,
     run_dir: str,
     work: WorkSpec,
+    owner: ProcessId,
     loop: Loop,
     worker: int,
     handle: QueueHandle,
     options: LoopOptions,
 ) -> None:
     """Target of a Process worker (backends that launch processes)."""
-    init_worker(handles, run_dir, work, pool_process=False)
+    init_worker(handles, run_dir, work, False, owner)
     code = 0 if run_loop(loop, worker, handle, options) else 1
     _exit_without_teardown(code)
     if code:

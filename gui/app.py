@@ -10,7 +10,9 @@ from PySide6.QtCore import QEvent, QObject, QProcess, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 import resources
+from core.journal import reap_stale_runs
 from gui import i18n
+from gui.i18n import core_text
 from gui.main_window import MainWindow
 from gui.settings_store import open_settings, show_not_saved
 from gui.unix_signals import install as install_signal_shutdown
@@ -69,6 +71,9 @@ def main(argv: list[str]) -> int:
     # SIGINT/SIGTERM: cancel the run, stop its thread (bounded), exit 128 + signal number.
     signal_shutdown = install_signal_shutdown(app, window)
     window.show()
+    for cleaned in reap_stale_runs():  # what runs of a killed QueueScope left behind
+        window.statusBar().showMessage(cleaned.render(core_text))
+        window.log_panel.appendPlainText(cleaned.render(core_text))
     try:
         status = app.exec()
     finally:

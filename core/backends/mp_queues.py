@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
+from multiprocessing.managers import SyncManager
 from typing import Any
 
-from core import cpython
+from core import cpython, journal, lifeline
 from core.backends.base import Launch, Need
 from core.text import translatable
 
+_MANAGER_STOP_S = 0.5
 _MP_NEEDS = frozenset({Need.STOP_EVENT, Need.GET_TIMEOUT, Need.INHERITED_QUEUE})
 
 
@@ -63,8 +65,11 @@ class _JoinableSession(_Session):
 
 
 class _ManagerSession(_Session):
-    def __init__(self, ctx: BaseContext) -> None:
-        self._manager = ctx.Manager()
+    def __init__(self, ctx: BaseContext, run_dir: str) -> None:
+        # ctx.Manager(), with an initializer: the server ends with the main process.
+        self._manager = SyncManager(ctx=ctx)
+        self._manager.start(lifeline.init_manager_server, (lifeline.ProcessId.current(), run_dir))
+        journal.record_directory(run_dir, cpython.manager_temp_dir(self._manager))
         super().__init__(ctx, self._manager.Queue)
 
     def make_event(self) -> Any:
@@ -82,7 +87,7 @@ class _ManagerSession(_Session):
         pass  # the manager's shutdown takes the queue with it
 
     def close(self) -> None:
-        self._manager.shutdown()
+        cpython.stop_manager(self._manager, timeout=_MANAGER_STOP_S)
 
     def helper_pid(self) -> int | None:
         return cpython.manager_pid(self._manager)
@@ -98,7 +103,7 @@ class ManagerBackend:
     launch = Launch.POOL_TASKS  # the post's Pool(3).apply_async(read, (q,))
 
     def open(self, ctx: BaseContext, run_dir: str) -> _ManagerSession:
-        return _ManagerSession(ctx)
+        return _ManagerSession(ctx, run_dir)
 
 
 class MpBackend:

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.pool
+import os
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.managers import SyncManager
+from typing import Any
 
 import pytest
 
@@ -114,3 +118,89 @@ def test_exit_finalizers_run_without_error_in_a_worker() -> None:
     process.start()
     process.join(30)
     assert process.exitcode == 0
+
+
+def test_named_semaphores_are_noted_when_made_and_when_unlinked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from multiprocessing import resource_tracker
+
+    for name in ("register", "unregister"):  # put back after the test
+        monkeypatch.setattr(resource_tracker, name, getattr(resource_tracker, name))
+    made: list[tuple[str, str]] = []
+    released: list[tuple[str, str]] = []
+    cpython.watch_named_resources(
+        lambda name, kind: made.append((name, kind)),
+        lambda name, kind: released.append((name, kind)),
+    )
+    lock = CTX.Lock()
+    assert made and made[-1][1] == "semaphore"
+    name = made[-1][0]
+    del lock
+    gc.collect()
+    assert (name, "semaphore") in released
+    assert not cpython.unlink_named_resource(name, "semaphore")  # gone already
+
+
+def test_a_managers_temp_dir_and_a_clean_stop() -> None:
+    manager = SyncManager(ctx=CTX)
+    manager.start()
+    temp_dir = cpython.manager_temp_dir(manager)
+    assert temp_dir is not None and os.path.basename(temp_dir).startswith("pymp-")
+    cpython.stop_manager(manager, timeout=5)
+    pid = cpython.manager_pid(manager)
+    assert pid is not None and not pid_alive(pid)
+
+
+def test_a_pool_stops_respawning_without_a_thread() -> None:
+    pool = cpython.start_pool(CTX, 1, None, ())
+    worker = cpython.pool_processes(pool)[0]
+    cpython.stop_pool_respawning(pool)
+    worker.kill()
+    worker.join()
+    assert pool._worker_handler._state == multiprocessing.pool.TERMINATE
+    pool._worker_handler.join(5)
+    assert [p for p in cpython.pool_processes(pool) if p.is_alive()] == []
+    pool.terminate()
+
+
+def test_a_pool_that_cannot_start_its_threads_leaves_no_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    started = threading.Thread.start
+    workers: list[int] = []
+
+    def refuse_handlers(thread: threading.Thread) -> None:
+        if thread.name.startswith("Thread") and "handle" in repr(thread._target):  # type: ignore[attr-defined]
+            workers.extend(p.pid for p in multiprocessing.active_children() if p.pid)
+            raise RuntimeError("can't start new thread")
+        started(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", refuse_handlers)
+    with pytest.raises(RuntimeError):
+        cpython.start_pool(CTX, 2, None, ())
+    monkeypatch.undo()
+    assert workers and not [pid for pid in workers if pid_alive(pid)]
+
+
+def test_the_forkserver_alive_fd_can_be_given_up() -> None:
+    from multiprocessing import forkserver
+
+    server: Any = forkserver._forkserver
+    read, write = os.pipe()
+    saved = server._forkserver_alive_fd
+    server._forkserver_alive_fd = write
+    try:
+        cpython.close_inherited_forkserver_fd()
+        assert server._forkserver_alive_fd is None
+        assert os.read(read, 1) == b""  # no writer left
+    finally:
+        server._forkserver_alive_fd = saved
+        os.close(read)
+
+
+def test_this_process_temp_dir_is_found() -> None:
+    from multiprocessing import util
+
+    made = util.get_temp_dir()
+    assert cpython.process_temp_dir() == made

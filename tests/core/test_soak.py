@@ -16,6 +16,7 @@ from core import Progress, RunParams, run
 from core.control import RunControl
 from core.faults import Fault
 from core.procs import child_pids, pid_alive
+from tests.core.orphan_helpers import LONG_RUN, kill_mid_run_then_reap
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -161,3 +162,15 @@ def test_cli_signal_mid_run_cancels_and_leaves_no_orphan(signum: int, exit_code:
     while [pid for pid in workers if pid_alive(pid)] and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [pid for pid in workers if pid_alive(pid)], "worker processes outlived the CLI"
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_soak_killed_main_process_and_group_then_a_new_start_reaps(tmp_path: Path) -> None:
+    # Alternately the main process alone and its whole group, every start method.
+    cases = itertools.product([False, True], ["spawn", "forkserver", "fork"], ["manager", "mp"])
+    for group, start_method, queue in cases:
+        args = [*LONG_RUN, "--queue", queue, "--start-method", start_method]
+        children = 4 if queue == "manager" else 3
+        kill_mid_run_then_reap(args, tmp_path, group=group, children=children)
+    assert not list(tmp_path.iterdir()), "left after the soak"

@@ -1,0 +1,259 @@
+"""Nothing a run starts outlives the main process, however it dies; the next start reaps."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from core import journal, lifeline
+from core.lifeline import ProcessId
+from core.procs import pid_state
+from tests.core.orphan_helpers import (
+    LONG_RUN,
+    assert_nothing_left,
+    journal_children,
+    kill_and_wait,
+    kill_mid_run_then_reap,
+    reap_with_next_start,
+    run_cli,
+    run_dirs,
+    started_cli,
+    wait_for_children,
+    wait_until_gone,
+)
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("start_method", ["spawn", "forkserver", "fork"])
+@pytest.mark.parametrize(("queue", "children"), [("manager", 4), ("mp", 3)])
+def test_sigkill_of_the_main_process_alone_ends_every_child(
+    tmp_path: Path, start_method: str, queue: str, children: int
+) -> None:
+    args = [*LONG_RUN, "--queue", queue, "--start-method", start_method]
+    kill_mid_run_then_reap(args, tmp_path, group=False, children=children)
+
+
+@pytest.mark.timeout(120)
+def test_sigkill_of_an_experiment_ends_every_trial(tmp_path: Path) -> None:
+    experiment = [
+        "experiment",
+        "--strategies",
+        "seed-empty-after-get",
+        "--items",
+        "100000",
+        "--work-ms",
+        "1",
+        "--trials",
+        "4",
+        "--parallel",
+        "2",
+    ]
+    kill_mid_run_then_reap(experiment, tmp_path, group=False, children=4, runs=2)
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize(("start_method", "queue"), [("spawn", "manager"), ("forkserver", "mp")])
+def test_sigkill_of_the_whole_group_is_reaped_by_the_next_start(
+    tmp_path: Path, start_method: str, queue: str
+) -> None:
+    # The resource tracker dies too: only the journal knows the semaphores.
+    args = [*LONG_RUN, "--queue", queue, "--start-method", start_method]
+    kill_mid_run_then_reap(args, tmp_path, group=True, children=3)
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("start_method", ["spawn", "forkserver"])
+def test_group_sigterm_leaves_no_manager_directory(tmp_path: Path, start_method: str) -> None:
+    args = [*LONG_RUN, "--queue", "manager", "--start-method", start_method]
+    with started_cli(args, tmp_path, new_session=True) as cli:
+        wait_for_children(tmp_path, runs=1, children=4)
+        kill_and_wait(cli, group=True, signum=signal.SIGTERM)
+        _, err = cli.communicate(timeout=30)
+    assert cli.returncode == 143, err
+    # (Quiet output under group signals is checked with the CLI's signal handling.)
+    assert_nothing_left(tmp_path, set())
+
+
+@pytest.mark.timeout(60)
+def test_a_deadlocked_fork_run_is_cleaned_up_at_once(tmp_path: Path) -> None:
+    # Forked workers used to inherit the CLI's SIGTERM handler: Pool.terminate()
+    # could not end them and cleanup waited out its 5 s bound.
+    started = time.monotonic()
+    done = run_cli([*LONG_RUN[:4], "2000", "--start-method", "fork", "--json"], tmp_path)
+    wall = time.monotonic() - started
+    result = json.loads(done.stdout)
+    assert result["outcome"] in ("deadlock", "lost"), result["diagnosis"]
+    assert wall - result["elapsed_s"] < 1.5, f"{wall:.2f} s in all, run {result['elapsed_s']} s"
+
+
+_LIMITED_UID = 61000 + os.getpid() % 3000  # a uid of its own: no other process counts
+
+
+def _as_limited_user(nproc: int) -> list[str]:
+    """Run as _LIMITED_UID under RLIMIT_NPROC (root ignores the limit)."""
+    # The ambient capabilities keep read access to the interpreter and the checkout.
+    caps = "+dac_override,+dac_read_search"
+    uid = str(_LIMITED_UID)
+    switch = ["setpriv", "--reuid", uid, "--regid", uid, "--clear-groups"]
+    return [*switch, "--inh-caps", caps, "--ambient-caps", caps, "prlimit", f"--nproc={nproc}"]
+
+
+def _why_no_process_limit() -> str | None:
+    if os.geteuid() != 0:
+        return "needs root, to run the CLI as a uid of its own under RLIMIT_NPROC"
+    if shutil.which("setpriv") is None or shutil.which("prlimit") is None:
+        return "needs setpriv and prlimit"
+    probe = subprocess.run(
+        [*_as_limited_user(50), sys.executable, "-c", "pass"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return None if probe.returncode == 0 else f"cannot run as another uid: {probe.stderr}"
+
+
+def _processes_of(uid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            identity = ProcessId.of(int(entry))
+            if identity is not None and identity.uid() == uid:
+                found.append(identity.pid)
+    return found
+
+
+@pytest.mark.timeout(300)
+# Not forkserver: when the forkserver's own fork fails, the standard library's
+# forkserver prints a traceback and exits, and it runs none of our code first.
+@pytest.mark.parametrize("start_method", ["spawn", "fork"])
+def test_a_process_limit_ends_quietly_and_leaves_nothing(tmp_path: Path, start_method: str) -> None:
+    reason = _why_no_process_limit()
+    if reason:
+        pytest.skip(reason)
+    args = [*LONG_RUN[:4], "1000", "--work-ms", "1", "--start-method", start_method]
+    for _ in range(3):
+        done = run_cli(args, tmp_path, prefix=_as_limited_user(12))
+        # A verdict (the run crashed, stalled...), or one line: it could not start.
+        assert "Traceback" not in done.stderr
+        assert len(done.stderr.splitlines()) <= 1, done.stderr
+        if done.returncode == 2:
+            assert done.stderr.startswith("queuescope: error: the run cannot start:")
+        else:
+            assert done.returncode == 0 and "outcome" in done.stdout, done.stderr
+        deadline = time.monotonic() + 15
+        while _processes_of(_LIMITED_UID) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _processes_of(_LIMITED_UID), "processes left behind"
+        assert_nothing_left(tmp_path, set())
+        assert not [p for p in Path("/dev/shm").iterdir() if p.stat().st_uid == _LIMITED_UID]
+
+
+# --- the lifeline and the journal, in this process ----------------------------
+
+
+def _answer_pings(owner: ProcessId, pings: multiprocessing.connection.Connection) -> None:
+    lifeline.arm(owner)
+    while pings.recv() == "ping":
+        pings.send("pong")
+
+
+@pytest.mark.timeout(60)
+def test_a_child_outlives_the_thread_that_started_it() -> None:
+    # PR_SET_PDEATHSIG fires when the parent *thread* ends: that must not end the child.
+    ours, theirs = multiprocessing.Pipe()
+    ctx = multiprocessing.get_context("spawn")
+    child = ctx.Process(target=_answer_pings, args=(ProcessId.current(), theirs), daemon=True)
+    starter = threading.Thread(target=child.start)
+    starter.start()
+    starter.join()
+    try:
+        for _ in range(3):
+            ours.send("ping")
+            assert ours.poll(30) and ours.recv() == "pong"
+    finally:
+        ours.send("stop")
+        child.join(10)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    assert child.exitcode == 0
+
+
+def _finished_process() -> ProcessId:
+    """A ProcessId of a process that has ended."""
+    process = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return ProcessId(int(process.stdout), 1)
+
+
+def _write_journal(run_dir: Path, owner: ProcessId, directories: list[str]) -> None:
+    run_dir.mkdir()
+    payload = {"owner": [owner.pid, owner.start], "resources": [], "directories": directories}
+    (run_dir / journal.JOURNAL_NAME).write_text(json.dumps(payload))
+
+
+@pytest.mark.timeout(60)
+def test_the_reaper_leaves_live_owners_and_what_is_not_ours(tmp_path: Path) -> None:
+    alive = tmp_path / "queuescope-run-alive"
+    _write_journal(alive, ProcessId.current(), [])
+    outside = tmp_path / "elsewhere" / "pymp-keep"
+    outside.mkdir(parents=True)
+    dead = tmp_path / "queuescope-run-dead"
+    _write_journal(dead, _finished_process(), [str(outside), "/"])
+    # A recorded child whose pid now belongs to another process (the start time differs).
+    me = ProcessId.current()
+    (dead / f"child-{me.pid}-{me.start + 1}").touch()
+
+    reports = journal.reap_stale_runs(str(tmp_path))
+
+    assert [str(report) for report in reports] == [
+        "Cleaned up after 1 run(s) whose program ended abruptly: ended 0 process(es), "
+        "removed 0 semaphore(s) and 1 folder(s)."
+    ]
+    assert alive.exists() and outside.exists() and not dead.exists()
+    assert journal.reap_stale_runs(str(tmp_path)) == []
+    assert run_dirs(tmp_path) == [alive]
+
+
+@pytest.mark.timeout(120)
+def test_a_stopped_worker_left_by_a_killed_main_process_is_ended_by_the_next_start(
+    tmp_path: Path,
+) -> None:
+    # A stopped (SIGSTOP) process handles no signal: only the journal can end it.
+    args = ["run", "--strategy", "sentinel-per-worker", "--items", "100000", "--work-ms", "1"]
+    args += ["--queue", "mp", "--fault", "stop:5", "--watchdog-s", "600"]
+    with started_cli(args, tmp_path) as cli:
+        wait_for_children(tmp_path, runs=1, children=3)
+        (run_dir,) = run_dirs(tmp_path)
+        children = journal_children(run_dir)
+        deadline = time.monotonic() + 30
+        while not [c for c in children if pid_state(c.pid) == "T"]:
+            assert time.monotonic() < deadline, "no worker stopped"
+            time.sleep(0.05)
+        cli.kill()
+        cli.wait()
+    (stopped,) = [c for c in children if pid_state(c.pid) == "T"]
+    wait_until_gone({c for c in children if c != stopped})
+    assert stopped.alive()
+
+    stderr = reap_with_next_start(tmp_path)
+
+    assert "ended 1 process(es)" in stderr, stderr
+    wait_until_gone({stopped})
+    assert_nothing_left(tmp_path, set())
