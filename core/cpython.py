@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import time
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
@@ -243,12 +244,14 @@ def stop_manager(manager: Any, timeout: float) -> None:
 
     shutdown() connects to the server, which serves each connection in a
     new thread, and waits for its answer without a timeout: under a process
-    limit it can block for good. SIGTERM ends a QueueScope server cleanly
+    limit it can block for good. SIGHUP ends a QueueScope server cleanly
     (core.lifeline.init_manager_server); shutdown() then only tidies up.
     """
     process = getattr(manager, "_process", None)
     if process is not None and process.is_alive():
-        process.terminate()
+        # SIGHUP: the server keeps SIGTERM blocked from its start (core.interrupts).
+        with contextlib.suppress(OSError):
+            os.kill(process.pid, signal.SIGHUP)
         process.join(timeout)
         if process.is_alive():
             process.kill()

@@ -177,7 +177,10 @@ def init_manager_server(owner: ProcessId, run_dir: str) -> None:
     """SyncManager initializer: the server ends with the main process, and cleanly.
 
     SIGTERM and SIGHUP end it through SystemExit, so its temp directory
-    (pymp-*) is removed; so does the main process's end.
+    (pymp-*) is removed; so does the main process's end. It starts with
+    SIGINT and SIGTERM blocked (core.interrupts.shielded), and keeps them so:
+    a terminal's Ctrl-C to the group must not end it before the main process
+    has reaped its run; the reaper stops it with SIGHUP.
     """
     reset_inherited_signals()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
