@@ -48,8 +48,8 @@ _OUR_DIR = re.compile(rf"({re.escape(RUN_DIR_PREFIX)}|pymp-)[A-Za-z0-9_]{{1,64}}
 
 CLEANED = translatable(
     "core",
-    "Cleaned up after {runs} run(s) whose program ended abruptly: ended {processes} "
-    "process(es), removed {resources} semaphore(s) and {directories} folder(s).",
+    "Cleaned up after runs whose program ended abruptly (runs: {runs}; processes ended: "
+    "{processes}; semaphores removed: {resources}; folders removed: {directories}).",
 )
 
 

@@ -26,10 +26,6 @@ CONTEXT = "Settings"
 NOTE_NAME = "settingsNotSavedLabel"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
-
-
 @dataclass
 class SettingsStore:
     """The window's QSettings; `problem` says why they will not be saved ("" if they will)."""
@@ -78,10 +74,13 @@ def home_problem(environ: Mapping[str, str], xdg_variable: str = "XDG_CONFIG_HOM
         return ""
     home = environ.get("HOME", "")
     if not home:
-        return _tr("HOME is not set: settings last for this session only")
+        return QCoreApplication.translate(
+            "Settings", "HOME is not set: settings last for this session only"
+        )
     if not (os.path.isabs(home) and os.path.isdir(home)):
-        return _tr(
-            "HOME ({home}) is not an existing folder: settings last for this session only"
+        return QCoreApplication.translate(
+            "Settings",
+            "HOME ({home}) is not an existing folder: settings last for this session only",
         ).format(home=home)
     return ""
 
@@ -96,7 +95,7 @@ def write_problem(path: str) -> str:
         if os.path.exists(path) and not os.access(path, os.W_OK):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
     except OSError as error:
-        return _tr("cannot write {path}: {error}").format(
+        return QCoreApplication.translate("Settings", "cannot write {path}: {error}").format(
             path=path, error=error.strerror or str(error)
         )
     return ""
@@ -106,7 +105,10 @@ def check_saved(window: QMainWindow, settings: QSettings) -> None:
     """After settings.sync(): say so in the status bar if they were not written."""
     if settings.status() != QSettings.Status.NoError:
         show_not_saved(
-            window, _tr("could not save the settings to {path}").format(path=settings.fileName())
+            window,
+            QCoreApplication.translate("Settings", "could not save the settings to {path}").format(
+                path=settings.fileName()
+            ),
         )
 
 
@@ -114,7 +116,7 @@ def show_not_saved(window: QMainWindow, reason: str) -> None:
     """A lasting note in the status bar (showMessage would be replaced), the reason in its tip."""
     note = window.statusBar().findChild(QLabel, NOTE_NAME)
     if note is None:
-        note = QLabel(_tr("Settings not saved"))
+        note = QLabel(QCoreApplication.translate("Settings", "Settings not saved"))
         note.setObjectName(NOTE_NAME)
         window.statusBar().addPermanentWidget(note)
     note.setToolTip(reason)

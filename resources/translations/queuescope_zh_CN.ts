@@ -1144,6 +1144,29 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     </message>
 </context>
 <context>
+    <name>Settings</name>
+    <message>
+        <source>HOME is not set: settings last for this session only</source>
+        <translation>未设置 HOME：设置只在本次会话中有效</translation>
+    </message>
+    <message>
+        <source>HOME ({home}) is not an existing folder: settings last for this session only</source>
+        <translation>HOME（{home}）不是已存在的文件夹：设置只在本次会话中有效</translation>
+    </message>
+    <message>
+        <source>cannot write {path}: {error}</source>
+        <translation>无法写入 {path}：{error}</translation>
+    </message>
+    <message>
+        <source>could not save the settings to {path}</source>
+        <translation>无法将设置保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Settings not saved</source>
+        <translation>设置未保存</translation>
+    </message>
+</context>
+<context>
     <name>SpecPanel</name>
     <message>
         <source>{field}: give at least one number, e.g. 2, 4</source>
@@ -2495,6 +2518,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>看到 q.empty() == True</translation>
     </message>
     <message>
+        <source>the run cannot start: {reason}</source>
+        <translation>无法开始运行：{reason}</translation>
+    </message>
+    <message>
         <source>a run is already in progress; wait for it or cancel it</source>
         <translation>已有一次运行正在进行；请等待其结束或将其取消</translation>
     </message>
@@ -2533,6 +2560,18 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>not enough shared memory for semaphores: need {need} MB, {free} MB free in {dir}; free space there</source>
         <translation>信号量所需的共享内存不足：需要 {need} MB，{dir} 中仅有 {free} MB 可用；请在该处释放空间</translation>
+    </message>
+    <message>
+        <source>cannot write to standard output: {reason}</source>
+        <translation>无法写入标准输出：{reason}</translation>
+    </message>
+    <message>
+        <source>too few open files allowed for {processes} processes at once: about {needed} needed, the limit is {limit} (ulimit -n); raise it, or use fewer workers or parallel trials</source>
+        <translation>允许打开的文件太少，无法同时运行 {processes} 个进程：大约需要 {needed} 个，上限为 {limit}（ulimit -n）；请提高上限，或减少工作进程或并行试验的数量</translation>
+    </message>
+    <message>
+        <source>Cleaned up after runs whose program ended abruptly (runs: {runs}; processes ended: {processes}; semaphores removed: {resources}; folders removed: {directories}).</source>
+        <translation>已清理程序意外结束的运行所留下的内容（运行：{runs}；结束的进程：{processes}；删除的信号量：{resources}；删除的文件夹：{directories}）。</translation>
     </message>
 </context>
 </TS>

@@ -223,8 +223,8 @@ def test_the_reaper_leaves_live_owners_and_what_is_not_ours(tmp_path: Path) -> N
     reports = journal.reap_stale_runs(str(tmp_path))
 
     assert [str(report) for report in reports] == [
-        "Cleaned up after 1 run(s) whose program ended abruptly: ended 0 process(es), "
-        "removed 0 semaphore(s) and 1 folder(s)."
+        "Cleaned up after runs whose program ended abruptly (runs: 1; processes ended: 0; "
+        "semaphores removed: 0; folders removed: 1)."
     ]
     assert alive.exists() and outside.exists() and not dead.exists()
     assert journal.reap_stale_runs(str(tmp_path)) == []
