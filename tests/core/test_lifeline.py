@@ -254,6 +254,6 @@ def test_a_stopped_worker_left_by_a_killed_main_process_is_ended_by_the_next_sta
 
     stderr = reap_with_next_start(tmp_path)
 
-    assert "ended 1 process(es)" in stderr, stderr
+    assert "processes ended: 1;" in stderr, stderr
     wait_until_gone({stopped})
     assert_nothing_left(tmp_path, set())
