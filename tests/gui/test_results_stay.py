@@ -20,7 +20,7 @@ from core.params import RunParams
 from core.result import RunResult
 from gui import MainWindow
 from gui.about import STRATEGY_LINK
-from gui.file_menu import EXPORT_EXPERIMENT, EXPORT_RESULT
+from gui.file_menu import EXPORT_EXPERIMENT, EXPORT_RESULT, Export
 from gui.history import HISTORY_LIMIT, strategy_title
 from gui.kept_results import KEPT_KEY
 from tests.gui.experiment_helpers import fake_result, run_experiment_through_window, small_spec
@@ -134,7 +134,7 @@ def answer_save(window: MainWindow, monkeypatch: pytest.MonkeyPatch, path: Path)
 
 
 # An export (EXPORT_RESULT or EXPORT_EXPERIMENT) and the file it went to, opened in a fresh window.
-Reopen = Callable[[MainWindow, str], tuple[MainWindow, Path]]
+Reopen = Callable[[MainWindow, Export], tuple[MainWindow, Path]]
 
 
 @pytest.fixture
@@ -143,7 +143,7 @@ def reopen(
 ) -> Reopen:
     """Export what a window shows, close it, and open the file in a fresh window (File → Open)."""
 
-    def export_close_and_open(window: MainWindow, export: str) -> tuple[MainWindow, Path]:
+    def export_close_and_open(window: MainWindow, export: Export) -> tuple[MainWindow, Path]:
         is_run = export == EXPORT_RESULT
         path = tmp_path / ("run.json" if is_run else "experiment.json")
         answer_save(window, monkeypatch, path)
