@@ -19,6 +19,7 @@ from pathlib import Path
 from core.journal import JOURNAL_NAME, RUN_DIR_PREFIX
 from core.lifeline import ProcessId
 from core.procs import child_pids
+from tests.core.cli_helpers import start_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 LONG_RUN = ("run", "--strategy", "seed-empty-after-get", "--items", "100000", "--work-ms", "1")
@@ -30,15 +31,7 @@ def started_cli(
     args: Sequence[str], temp_dir: Path, new_session: bool = False
 ) -> Iterator[subprocess.Popen[str]]:
     """The CLI running in the background; killed (if still running) and reaped on exit."""
-    cli = subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        cwd=ROOT,
-        env={**os.environ, "TMPDIR": str(temp_dir)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=new_session,
-    )
+    cli = start_cli(args, temp_dir, stdout=subprocess.DEVNULL, new_session=new_session)
     try:
         yield cli
     finally:

@@ -5,16 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from core.experiment import COUNTED_OUTCOMES
-from core.procs import child_pids
-from tests.core.cli_helpers import ROOT, cli
+from tests.core.cli_helpers import cli, signal_once_started
 from tests.core.test_export import check_trace
 
 GRID = [
@@ -196,10 +192,9 @@ def test_a_malformed_spec_file_is_one_line_and_exit_2(
 
 @pytest.mark.timeout(60)
 def test_ctrl_c_cancels_an_experiment_cleanly() -> None:
-    process = subprocess.Popen(
+    # Once the command has a child, its handlers are in place and trials are running.
+    done, _ = signal_once_started(
         [
-            sys.executable,
-            str(ROOT / "main.py"),
             "experiment",
             "--strategies",
             "sentinel-per-worker",
@@ -215,27 +210,12 @@ def test_ctrl_c_cancels_an_experiment_cleanly() -> None:
             "forkserver",
             "--json",
         ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        signal.SIGINT,
+        settle_s=0.5,
     )
-    try:
-        # Once the command has a child, its handlers are in place and trials are running.
-        deadline = time.monotonic() + 30
-        while not child_pids(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert child_pids(process.pid), "the experiment never started a worker"
-        time.sleep(0.5)
-        process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == 130, stderr
-    assert "Traceback" not in stderr
-    data = json.loads(stdout)
+    assert done.returncode == 130, done.stderr
+    assert "Traceback" not in done.stderr
+    data = json.loads(done.stdout)
     assert data["cancelled"] is True
     assert data["trials_done"] < data["trials_total"] == 50
     assert all(run["outcome"] == "ok" for run in data["cells"][0]["runs"])

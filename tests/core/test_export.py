@@ -15,13 +15,7 @@ from typing import Any
 import pytest
 
 from core import STRATEGIES, RunParams, RunResult, export, run
-from core.experiment import (
-    CellResult,
-    ExperimentResult,
-    ExperimentSpec,
-    TrialSummary,
-    plan_experiment,
-)
+from core.experiment import ExperimentResult, ExperimentSpec, plan_experiment
 from core.export import (
     CELL_COLUMNS,
     MAIN_PID,
@@ -41,6 +35,7 @@ from core.result import (
 )
 from core.states import EventKind, WorkerStatus
 from tests.core import faulty_loops
+from tests.fakes import fake_experiment
 
 # Every test is bounded; the real-run tests set their own, longer, bound.
 pytestmark = pytest.mark.timeout(60)
@@ -327,34 +322,18 @@ def test_records_csv_and_result_json() -> None:
 
 
 def _experiment(faults: tuple[str, ...] = ("none",)) -> ExperimentResult:
+    """The post's first loop loses and deadlocks in each of its 3 trials; the docs recipe is ok."""
     plan = plan_experiment(
         ExperimentSpec(
             strategies=("sentinel-per-worker", "seed-empty-after-get"), faults=faults, trials=3
         )
     )
-    cells = []
-    for cell in plan.cells:
-        post = cell.coordinates.strategy == "seed-empty-after-get"
-        outcomes = ("deadlock", "lost") if post else ("ok",)
-        trials = [
-            TrialSummary(
-                cell=cell.index,
-                trial=t,
-                seed=plan.trial_seed(cell.index, t),
-                outcome=outcomes[0],
-                outcomes=outcomes,
-                items=100,
-                processed=99 if post else 100,
-                lost=1 if post else 0,
-                duplicated=0,
-                elapsed_s=0.1 * (t + 1),
-                diagnosis="",
-            )
-            for t in range(3)
-        ]
-        cells.append(CellResult(cell, trials))
-    total = 3 * len(cells)
-    return ExperimentResult(plan, cells, False, total, total, 1.0, 0.0)
+    outcomes = [
+        [("deadlock", "lost") if cell.coordinates.strategy == "seed-empty-after-get" else ("ok",)]
+        * 3
+        for cell in plan.cells
+    ]
+    return fake_experiment(plan, outcomes, diagnosis="", started_at=0.0)
 
 
 def test_experiment_json_csv_and_trials_csv() -> None:

@@ -9,7 +9,6 @@ import os
 import signal
 import stat
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from core.procs import child_pids
-from tests.core.cli_helpers import ROOT, cli
+from tests.core.cli_helpers import cli, start_cli
 from tests.core.filesystems import tiny_tmpfs
 from tests.core.test_outputs import strict_json, temporaries
 
@@ -138,15 +137,7 @@ def _started(tmp_path: Path, *args: str) -> Iterator[subprocess.Popen[str]]:
     """The CLI in a process group of its own, its temporary directories in tmp_path/tmp (a
     main process killed outright cannot remove its own); the group is gone at the end."""
     (tmp_path / "tmp").mkdir()
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        cwd=ROOT,
-        env={**os.environ, "TMPDIR": str(tmp_path / "tmp")},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    process = start_cli(args, tmp_path / "tmp", new_session=True)
     try:
         yield process
     finally:

@@ -5,20 +5,18 @@ from __future__ import annotations
 import itertools
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from core import Progress, RunParams, run
 from core.control import RunControl
 from core.faults import Fault
-from core.procs import child_pids, pid_alive
+from core.procs import pid_alive
+from tests.core.cli_helpers import signal_once_started
 from tests.core.orphan_helpers import LONG_RUN, kill_mid_run_then_reap
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def open_fds() -> int:
@@ -30,57 +28,41 @@ def rss_bytes() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def run_one(kind: str) -> str:
-    """One run of a given kind of ending; returns its headline outcome."""
-    if kind == "ok":
-        params = RunParams(strategy="sentinel-per-worker", items=200, start_method="forkserver")
-    elif kind == "deadlock":
-        params = RunParams(strategy="seed-empty-after-get", items=50, start_method="forkserver")
-    elif kind == "stalled":
-        params = RunParams(
-            strategy="sentinel-per-worker",
-            items=20,
-            fault=Fault.parse("stop:5"),
-            watchdog_s=0.3,
-            start_method="forkserver",
-        )
-    elif kind == "crashed":
-        params = RunParams(
-            strategy="sentinel-per-worker",
-            items=20,
-            fault=Fault.parse("raise:5"),
-            start_method="forkserver",
-        )
-    elif kind == "killed":
-        params = RunParams(
-            strategy="seed-sentinel-per-worker",
-            items=20,
-            fault=Fault.parse("kill:5"),
-            start_method="forkserver",
-        )
-    else:  # cancelled
-        control = RunControl()
-
-        def stop_soon(progress: Progress) -> None:
-            if progress.processed:
-                control.cancel()
-
-        params = RunParams(
-            strategy="sentinel-per-worker", items=5000, work_ms=1, start_method="forkserver"
-        )
-        return run(params, on_progress=stop_soon, control=control).outcome
-    return run(params).outcome
+def on_forkserver(strategy: str, items: int, fault: str = "", **more: Any) -> RunParams:
+    return RunParams(
+        strategy=strategy,
+        items=items,
+        fault=Fault.parse(fault) if fault else None,
+        start_method="forkserver",
+        **more,
+    )
 
 
-KINDS = ["ok", "deadlock", "stalled", "crashed", "killed", "cancelled"]
-EXPECTED = {
-    "ok": {"ok"},
-    "deadlock": {"deadlock", "lost"},
-    "stalled": {"stalled"},
-    "crashed": {"crashed"},
-    "killed": {"crashed"},
-    "cancelled": {"cancelled"},
+# Each kind of ending: a run that ends that way, and the outcomes it may give.
+ENDINGS: dict[str, tuple[RunParams, set[str]]] = {
+    "ok": (on_forkserver("sentinel-per-worker", 200), {"ok"}),
+    "deadlock": (on_forkserver("seed-empty-after-get", 50), {"deadlock", "lost"}),
+    "stalled": (on_forkserver("sentinel-per-worker", 20, "stop:5", watchdog_s=0.3), {"stalled"}),
+    "crashed": (on_forkserver("sentinel-per-worker", 20, "raise:5"), {"crashed"}),
+    "killed": (on_forkserver("seed-sentinel-per-worker", 20, "kill:5"), {"crashed"}),
+    "cancelled": (on_forkserver("sentinel-per-worker", 5000, work_ms=1), {"cancelled"}),
 }
+KINDS = list(ENDINGS)
+EXPECTED = {kind: outcomes for kind, (_, outcomes) in ENDINGS.items()}
+
+
+def run_one(kind: str) -> str:
+    """One run of a given kind of ending (cancelled once it has processed an item)."""
+    params = ENDINGS[kind][0]
+    if kind != "cancelled":
+        return run(params).outcome
+    control = RunControl()
+
+    def stop_soon(progress: Progress) -> None:
+        if progress.processed:
+            control.cancel()
+
+    return run(params, on_progress=stop_soon, control=control).outcome
 
 
 @pytest.mark.timeout(120)
@@ -122,40 +104,11 @@ def test_soak_200_runs_mixing_every_outcome() -> None:
 @pytest.mark.timeout(90)
 @pytest.mark.parametrize(("signum", "exit_code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_cli_signal_mid_run_cancels_and_leaves_no_orphan(signum: int, exit_code: int) -> None:
-    cli = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "main.py"),
-            "run",
-            "--strategy",
-            "sentinel-per-worker",
-            "--items",
-            "100000",
-            "--work-ms",
-            "1",
-            "--json",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        workers: set[int] = set()
-        deadline = time.monotonic() + 30
-        while len(workers) < 3 and time.monotonic() < deadline:
-            workers = child_pids(cli.pid)
-            time.sleep(0.05)
-        assert workers, "the CLI never started its workers"
-        cli.send_signal(signum)
-        out, err = cli.communicate(timeout=30)
-    finally:
-        if cli.poll() is None:
-            cli.kill()
-            cli.communicate()
-    assert cli.returncode == exit_code, err
-    assert '"outcome": "cancelled"' in out
-    assert "Traceback" not in err
+    args = ["run", "--strategy", "sentinel-per-worker", "--items", "100000", "--work-ms", "1"]
+    done, workers = signal_once_started([*args, "--json"], signum, children=3)
+    assert done.returncode == exit_code, done.stderr
+    assert '"outcome": "cancelled"' in done.stdout
+    assert "Traceback" not in done.stderr
     # multiprocessing's resource tracker (also a child) leaves when it sees the
     # CLI's end of its pipe close: give it a moment.
     deadline = time.monotonic() + 5

@@ -6,16 +6,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from core.experiment import (
-    CellResult,
-    ExperimentResult,
-    ExperimentSpec,
-    TrialSummary,
-    plan_experiment,
-)
+from core.experiment import ExperimentResult, ExperimentSpec, plan_experiment
 from core.procs import child_pids, helper_pids, worker_children
 from core.strategies import POST, STRATEGIES
 from gui import MainWindow
+from tests.fakes import fake_experiment
 
 POST_LOOPS = tuple(s.id for s in STRATEGIES.values() if s.group == POST)
 # A bound for a wedged bridge, not a performance target (a trial takes ~0.2 s here).
@@ -64,37 +59,11 @@ def run_experiment_through_window(
 
 
 def fake_result(outcomes_per_cell: list[list[tuple[str, ...]]]) -> ExperimentResult:
-    """An ExperimentResult without running anything: one cell per list, one trial per tuple."""
+    """An ExperimentResult without running anything: one cell per list (the post's loops in
+    order), one trial per tuple."""
     strategies = POST_LOOPS[: len(outcomes_per_cell)]
-    plan = plan_experiment(ExperimentSpec(strategies=strategies, trials=1))
-    cells = []
-    for cell, trials in zip(plan.cells, outcomes_per_cell, strict=True):
-        summaries = [
-            TrialSummary(
-                cell=cell.index,
-                trial=k,
-                seed=plan.trial_seed(cell.index, k),
-                outcome=outcomes[0],
-                outcomes=outcomes,
-                items=100,
-                processed=100 - (1 if "lost" in outcomes else 0),
-                lost=1 if "lost" in outcomes else 0,
-                duplicated=0,
-                elapsed_s=0.1 * (k + 1),
-                diagnosis=f"trial {k}",
-            )
-            for k, outcomes in enumerate(trials)
-        ]
-        cells.append(CellResult(cell, summaries))
-    total = sum(len(t) for t in outcomes_per_cell)
-    return ExperimentResult(
-        plan=plan,
-        cells=cells,
-        cancelled=False,
-        trials_done=total,
-        trials_total=total,
-        elapsed_s=1.0,
-        started_at=1_700_000_000.0,
+    return fake_experiment(
+        plan_experiment(ExperimentSpec(strategies=strategies, trials=1)), outcomes_per_cell
     )
 
 

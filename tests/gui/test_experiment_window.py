@@ -246,32 +246,49 @@ def test_cancel_stops_within_a_second_and_leaves_no_child(qtbot: Any, window: Ma
     assert tab.start_button.isEnabled()
 
 
+def assert_the_other_waits(
+    qtbot: Any, going: Any, other: Any, other_button: Any, why: str, start_other: Any, cancel: Any
+) -> None:
+    """While `going` (a controller) runs, the other kind's Start is disabled, says why, and
+    starts nothing even when called; once `going` is cancelled, it is enabled again."""
+    assert going.is_running()
+    assert not other_button.isEnabled()
+    assert why in other_button.toolTip()
+    start_other()  # called anyway: nothing starts
+    assert not other.is_running()
+    with qtbot.waitSignal(going.finished, timeout=30_000):
+        cancel()
+    assert other_button.isEnabled()
+
+
 @pytest.mark.timeout(120)
 def test_one_run_or_experiment_at_a_time(qtbot: Any, window: MainWindow) -> None:
     tab = window.experiment_tab
-    # A single run going: the experiment's Start is disabled and says why.
+    runs, experiments = window.controller, window.experiment_controller
     set_params(window, "sentinel-per-worker", queue_kind="mp", items=2000, workers=2, work_ms=5.0)
     qtbot.mouseClick(window.start_button, LEFT)
     assert window.is_running()
-    assert not tab.start_button.isEnabled()
-    assert "single run is going" in tab.start_button.toolTip()
-    tab.start_experiment()  # called anyway: nothing starts
-    assert not window.experiment_controller.is_running()
-    with qtbot.waitSignal(window.controller.finished, timeout=30_000):
-        window.cancel_run()
-    assert tab.start_button.isEnabled()
+    assert_the_other_waits(
+        qtbot,
+        runs,
+        experiments,
+        tab.start_button,
+        "single run is going",
+        tab.start_experiment,
+        window.cancel_run,
+    )
 
-    # An experiment going: the single run's Start is disabled.
     tab.spec_panel.set_spec(slow_spec(trials=2))
     qtbot.mouseClick(tab.start_button, LEFT)
-    assert window.experiment_controller.is_running()
-    assert not window.start_button.isEnabled()
-    assert "experiment is going" in window.start_button.toolTip()
-    window.start_run()  # called anyway: nothing starts
-    assert not window.controller.is_running()
-    with qtbot.waitSignal(window.experiment_controller.finished, timeout=30_000):
-        tab.cancel_experiment()
-    assert window.start_button.isEnabled()
+    assert_the_other_waits(
+        qtbot,
+        experiments,
+        runs,
+        window.start_button,
+        "experiment is going",
+        window.start_run,
+        tab.cancel_experiment,
+    )
     assert not all_workers()
 
 

@@ -26,6 +26,7 @@ from gui.file_menu import (
     SAVE_LANES,
     SAVE_OUTCOMES,
     SAVE_TIMING,
+    Export,
 )
 from tests.core.filesystems import fill, tiny_tmpfs
 from tests.gui.experiment_helpers import run_experiment_through_window, small_spec
@@ -69,8 +70,13 @@ def experiment(qtbot: Any, window: MainWindow) -> ExperimentResult:
     return run_experiment_through_window(qtbot, window, spec)
 
 
-def last_written(save_paths: SavePaths) -> Path:
-    return save_paths.directory / save_paths.asked[-1][1]
+def export(window: MainWindow, key: Export, save_paths: SavePaths) -> tuple[str, Path]:
+    """Choose an enabled File menu export: the file name it proposed, and the file written."""
+    action = window.file_menu.export_actions[key]
+    assert action.isEnabled(), action.text()
+    action.trigger()
+    name = save_paths.asked[-1][1]
+    return name, save_paths.directory / name
 
 
 def test_nothing_to_export_disables_the_actions(window: MainWindow) -> None:
@@ -88,33 +94,28 @@ def test_nothing_to_export_disables_the_actions(window: MainWindow) -> None:
 def test_run_exports_write_files_that_parse_back(
     window: MainWindow, run_result: RunResult, save_paths: SavePaths
 ) -> None:
-    menu = window.file_menu
-    assert menu.export_actions[EXPORT_RECORDS].isEnabled()
-
-    menu.export_actions[EXPORT_RECORDS].trigger()
-    name = save_paths.asked[-1][1]
+    name, written = export(window, EXPORT_RECORDS, save_paths)
     assert re.fullmatch(rf"queuescope-seed-empty-after-get-deadlock-{STAMP}\.csv", name), name
-    with last_written(save_paths).open(newline="") as f:
+    with written.open(newline="") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == run_result.items == 40
     lost = [int(r["item"]) for r in rows if r["status"] != "processed"]
     assert lost == run_result.lost
 
-    menu.export_actions[EXPORT_RESULT].trigger()
-    assert save_paths.asked[-1][1].endswith(".json")
-    data = json.loads(last_written(save_paths).read_text())
+    name, written = export(window, EXPORT_RESULT, save_paths)
+    assert name.endswith(".json")
+    data = json.loads(written.read_text())
     assert data["outcomes"] == run_result.outcomes and len(data["records"]) == 40
 
-    menu.export_actions[EXPORT_TRACE].trigger()
-    assert save_paths.asked[-1][1].endswith(".trace.json")
-    trace = json.loads(last_written(save_paths).read_text())
+    name, written = export(window, EXPORT_TRACE, save_paths)
+    assert name.endswith(".trace.json")
+    trace = json.loads(written.read_text())
     spans = [e for e in trace["traceEvents"] if e["ph"] == "X"]
     assert len(spans) == run_result.processed > 0
 
-    menu.export_actions[SAVE_LANES].trigger()
-    png = save_paths.asked[-1][1]
+    png, written = export(window, SAVE_LANES, save_paths)
     assert re.fullmatch(rf"queuescope-seed-empty-after-get-deadlock-{STAMP}-lanes\.png", png), png
-    assert last_written(save_paths).read_bytes().startswith(PNG_HEADER)
+    assert written.read_bytes().startswith(PNG_HEADER)
     assert "Saved the plot" in window.statusBar().currentMessage()
 
 
@@ -122,37 +123,34 @@ def test_run_exports_write_files_that_parse_back(
 def test_experiment_exports_write_files_that_parse_back(
     window: MainWindow, experiment: ExperimentResult, save_paths: SavePaths
 ) -> None:
-    menu = window.file_menu
-    assert menu.export_actions[EXPORT_EXPERIMENT].isEnabled()
-    assert not menu.export_actions[EXPORT_RECORDS].isEnabled()  # no single run yet
+    assert not window.file_menu.export_actions[EXPORT_RECORDS].isEnabled()  # no single run yet
 
-    menu.export_actions[EXPORT_EXPERIMENT].trigger()
-    assert re.fullmatch(rf"queuescope-experiment-2cells-{STAMP}\.json", save_paths.asked[-1][1])
-    data = json.loads(last_written(save_paths).read_text())
+    name, written = export(window, EXPORT_EXPERIMENT, save_paths)
+    assert re.fullmatch(rf"queuescope-experiment-2cells-{STAMP}\.json", name)
+    data = json.loads(written.read_text())
     assert [c["strategy"] for c in data["cells"]] == [
         "seed-empty-after-get",
         "seed-sentinel-per-worker",
     ]
     assert data["trials_done"] == 4 and len(data["cells"][0]["runs"]) == 2
 
-    menu.export_actions[EXPORT_CELLS].trigger()
-    assert save_paths.asked[-1][1].endswith("-cells.csv")
-    with last_written(save_paths).open(newline="") as f:
+    name, written = export(window, EXPORT_CELLS, save_paths)
+    assert name.endswith("-cells.csv")
+    with written.open(newline="") as f:
         cells = list(csv.DictReader(f))
     assert len(cells) == 2 and cells[0]["trials"] == "2"
     assert cells[0]["lost_count"] == "2"  # the first loop loses its tail item every time
 
-    menu.export_actions[EXPORT_TRIALS].trigger()
-    with last_written(save_paths).open(newline="") as f:
+    _, written = export(window, EXPORT_TRIALS, save_paths)
+    with written.open(newline="") as f:
         trials = list(csv.DictReader(f))
     assert len(trials) == experiment.trials_done == 4
     assert {t["seed"] for t in trials} == {str(t.seed) for c in experiment.cells for t in c.trials}
 
-    for action in (menu.export_actions[SAVE_OUTCOMES], menu.export_actions[SAVE_TIMING]):
-        assert action.isEnabled()
-        action.trigger()
-        assert save_paths.asked[-1][1].endswith(".png")
-        assert last_written(save_paths).read_bytes().startswith(PNG_HEADER)
+    for plot in (SAVE_OUTCOMES, SAVE_TIMING):
+        name, written = export(window, plot, save_paths)
+        assert name.endswith(".png")
+        assert written.read_bytes().startswith(PNG_HEADER)
 
 
 @pytest.mark.timeout(60)

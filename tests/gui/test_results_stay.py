@@ -20,7 +20,7 @@ from core.params import RunParams
 from core.result import RunResult
 from gui import MainWindow
 from gui.about import STRATEGY_LINK
-from gui.file_menu import EXPORT_EXPERIMENT, EXPORT_RESULT
+from gui.file_menu import EXPORT_EXPERIMENT, EXPORT_RESULT, Export
 from gui.history import HISTORY_LIMIT, strategy_title
 from gui.kept_results import KEPT_KEY
 from tests.gui.experiment_helpers import fake_result, run_experiment_through_window, small_spec
@@ -133,24 +133,40 @@ def answer_save(window: MainWindow, monkeypatch: pytest.MonkeyPatch, path: Path)
 # --- Open result / Open experiment ------------------------------------------------------
 
 
+# An export (EXPORT_RESULT or EXPORT_EXPERIMENT) and the file it went to, opened in a fresh window.
+Reopen = Callable[[MainWindow, Export], tuple[MainWindow, Path]]
+
+
+@pytest.fixture
+def reopen(
+    make_window: Callable[[], MainWindow], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Reopen:
+    """Export what a window shows, close it, and open the file in a fresh window (File → Open)."""
+
+    def export_close_and_open(window: MainWindow, export: Export) -> tuple[MainWindow, Path]:
+        is_run = export == EXPORT_RESULT
+        path = tmp_path / ("run.json" if is_run else "experiment.json")
+        answer_save(window, monkeypatch, path)
+        assert window.file_menu.export(export)
+        window.close()
+
+        fresh = make_window()  # nothing on screen
+        answer_open(fresh, monkeypatch, path)
+        actions = fresh.open_actions
+        (actions.open_result_action if is_run else actions.open_experiment_action).trigger()
+        return fresh, path
+
+    return export_close_and_open
+
+
 def test_open_result_round_trips_an_exported_run(
-    qtbot: Any,
-    make_window: Callable[[], MainWindow],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: Any, make_window: Callable[[], MainWindow], reopen: Reopen
 ) -> None:
     window = make_window()
     set_params(window, "seed-empty-after-get", items=40, start_method="forkserver", watchdog_s=10.0)
     run_through_window(qtbot, window)
     before = screen(window)
-    path = tmp_path / "run.json"
-    answer_save(window, monkeypatch, path)
-    assert window.file_menu.export(EXPORT_RESULT)
-    window.close()
-
-    fresh = make_window()  # nothing on screen
-    answer_open(fresh, monkeypatch, path)
-    fresh.open_actions.open_result_action.trigger()
+    fresh, path = reopen(window, EXPORT_RESULT)
     assert fresh.last_result is not None
     after = screen(fresh)
     for key in ("banner", "log", "lanes", "progress"):
@@ -164,23 +180,13 @@ def test_open_result_round_trips_an_exported_run(
 
 
 def test_open_experiment_round_trips_an_exported_experiment(
-    qtbot: Any,
-    make_window: Callable[[], MainWindow],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: Any, make_window: Callable[[], MainWindow], reopen: Reopen
 ) -> None:
     window = make_window()
     spec = small_spec(strategies=("seed-empty-after-get", "seed-sentinel-per-worker"), trials=2)
     run_experiment_through_window(qtbot, window, spec)
     before = screen(window)
-    path = tmp_path / "experiment.json"
-    answer_save(window, monkeypatch, path)
-    assert window.file_menu.export(EXPORT_EXPERIMENT)
-    window.close()
-
-    fresh = make_window()
-    answer_open(fresh, monkeypatch, path)
-    fresh.open_actions.open_experiment_action.trigger()
+    fresh, path = reopen(window, EXPORT_EXPERIMENT)
     tab = fresh.experiment_tab
     assert tab.result is not None
     assert tab.result.spec == spec
