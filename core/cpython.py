@@ -237,6 +237,8 @@ def stop_pool_respawning(pool: Any) -> None:
     terminate = getattr(pool, "_terminate", None)
     if terminate is not None:
         terminate.cancel()  # its finalizer would run terminate() at exit, and could block
+    # Not "running" either: its __del__ would then write to a notifier closed by then.
+    pool._state = TERMINATE
 
 
 def stop_manager(manager: Any, timeout: float) -> None:
