@@ -29,8 +29,9 @@ def test_a_stopped_worker_is_drawn_stopped_while_the_run_goes(
         states = lanes.lane_states()
         if WorkerStatus.STOPPED in states:
             worker = states.index(WorkerStatus.STOPPED) + 1
-            seen.setdefault("drawn", lanes.drawn_states())
-            seen.setdefault("tooltip", lanes.segment_at(worker, lanes.now))
+            # The latest look: the first one may see the stopped segment begin "now".
+            seen["drawn"] = lanes.drawn_states()
+            seen["tooltip"] = lanes.segment_at(worker, lanes.now)
         if "stopped (SIGSTOP): alive, but cannot run" in window.log_panel.toPlainText():
             seen["logged"] = True
 
