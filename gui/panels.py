@@ -142,6 +142,8 @@ class LogPanel(QPlainTextEdit):
         return not self.sampling_label.isHidden()
 
     def _show_sampling_note(self, shown: bool) -> None:
+        if not shown:
+            self.sampling_label.clear()  # no stale text left behind the finished log
         self.sampling_label.setVisible(shown)
         self._place_sampling_note()
 
