@@ -14,6 +14,10 @@ Until then a worker in q.get() is only waiting; the proof's poll puts a
 
 Every crash gets an event: a worker that raised (its own record), one found
 dead by the liveness check (killed, os._exit) and a pool task that failed.
+The liveness check also finds workers stopped by SIGSTOP: from then on they
+are "stopped" in progress snapshots, with an event when first seen. Neither
+the proof nor the watchdog reads that (a stopped worker is never proven
+deadlocked: such a run ends stalled).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from core.ledger import (
     W_T_LAST_EMPTY,
     W_TAKEN,
 )
-from core.procs import pid_alive
+from core.procs import pid_alive, pid_state
 from core.records import RecordReader
 from core.result import Progress, TimelineEvent, WorkerView
 from core.runstate import RunSetup, RunState
@@ -52,6 +56,7 @@ from core.timeline import (
     saw_empty_event,
     since,
     state_event,
+    stopped_event,
     task_failed,
 )
 from core.timeline import POLL_S as POLL_S  # defined with the events it samples
@@ -103,6 +108,7 @@ class Monitor:
         self._previous_states: list[tuple[int, int]] = [(-1, -1)] * setup.workers
         self._previous_empty = [0.0] * setup.workers
         self._task_errors_seen: set[int] = set()
+        self._stopped: dict[int, float] = {}  # worker -> when first seen stopped (SIGSTOP)
         self._candidate: tuple[tuple[Any, ...], float] | None = None  # a deadlock to confirm
         self._last_signature: tuple[Any, ...] | None = None
         self._last_progress = 0.0
@@ -171,7 +177,7 @@ class Monitor:
         )
 
     def _check_liveness(self, reading: _Reading) -> None:
-        """Now and then, find workers that died without recording it (killed, os._exit)."""
+        """Now and then, find workers that died without recording it, or are stopped."""
         if reading.now - self._last_liveness < LIVENESS_EVERY_S:
             return
         self._last_liveness = reading.now
@@ -179,6 +185,9 @@ class Monitor:
         for w in range(self.setup.workers):
             if w in state.dead or int(table[w * W_FIELDS + W_STATE]) in FINAL_STATES:
                 continue
+            pid = int(table[w * W_FIELDS + W_PID])
+            os_state = pid_state(pid) if pid > 0 else ""
+            self._note_stopped(w, reading, os_state == "T")
             if state.processes:
                 if w >= len(state.processes):
                     continue
@@ -189,10 +198,17 @@ class Monitor:
                 continue
             if int(table[w * W_FIELDS + W_STATE]) == WorkerState.IDLE:
                 continue  # a pool process between items may exit as the pool shuts down
-            pid = int(table[w * W_FIELDS + W_PID])
-            if pid > 0 and not pid_alive(pid):
+            if pid > 0 and os_state in ("", "Z", "X") and not pid_alive(pid):
                 state.dead[w] = None
                 self._note_died(w, reading, None)
+
+    def _note_stopped(self, w: int, reading: _Reading, stopped: bool) -> None:
+        if not stopped:
+            self._stopped.pop(w, None)  # never stopped, or continued (SIGCONT)
+        elif w not in self._stopped:
+            self._stopped[w] = reading.now
+            item = item_or_none(reading.table[w * W_FIELDS + W_ITEM])
+            self._events.append(stopped_event(w, since(reading.now, self.setup.t0), item))
 
     def _note_died(self, w: int, reading: _Reading, exit_code: int | None) -> None:
         item = item_or_none(reading.table[w * W_FIELDS + W_ITEM])
@@ -320,16 +336,21 @@ class Monitor:
         views = []
         for w in range(self.setup.workers):
             row = w * W_FIELDS
-            state = WorkerState(int(table[row + W_STATE]))
+            status = WorkerState(int(table[row + W_STATE])).status
+            changed_at = table[row + W_T_CHANGE]
+            if w in self.state.dead:
+                status = WorkerStatus.CRASHED
+            elif w in self._stopped and status not in (WorkerStatus.EXITED, WorkerStatus.CRASHED):
+                status, changed_at = WorkerStatus.STOPPED, self._stopped[w]
             pid = int(table[row + W_PID])
             views.append(
                 WorkerView(
                     index=w + 1,
-                    state=WorkerStatus.CRASHED if w in self.state.dead else state.status,
+                    state=status,
                     item=item_or_none(table[row + W_ITEM]),
                     pid=pid or None,
                     processed=int(table[row + W_PROCESSED]),
-                    since_s=since(table[row + W_T_CHANGE], self.setup.t0),
+                    since_s=since(changed_at, self.setup.t0),
                 )
             )
         return views

@@ -66,6 +66,7 @@ class EventKind(StrEnum):
     IDLE = "idle"
     EXITED = "exited"
     CRASHED = "crashed"
+    STOPPED = "stopped"  # seen stopped by SIGSTOP: alive, but cannot run
     SAW_EMPTY = "saw-empty"
 
     @property
@@ -83,6 +84,7 @@ _EVENT_STATUS = {
     EventKind.IDLE: WorkerStatus.IDLE,
     EventKind.EXITED: WorkerStatus.EXITED,
     EventKind.CRASHED: WorkerStatus.CRASHED,
+    EventKind.STOPPED: WorkerStatus.STOPPED,
 }
 STATE_EVENTS = {
     WorkerState.STARTING: EventKind.STARTED,

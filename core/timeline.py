@@ -2,10 +2,14 @@
 
 The monitor makes them on its polls (every POLL_S), so a fast run's takes
 are sampled; evidence_events() adds, from the records, the takes the
-diagnosis rests on, and sampling_note() says how much a log shows.
+diagnosis rests on, final_events() the exits no poll saw (a pool driver
+marks its processes exited as the run ends), and sampling_note() says how
+much a log shows.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from core.ledger import (
     SENTINEL_ITEM,
@@ -18,7 +22,7 @@ from core.ledger import (
     W_T_LAST_EMPTY,
 )
 from core.result import STATUS_DROPPED, RunResult, TimelineEvent
-from core.states import STATE_EVENTS, EventKind, WorkerState
+from core.states import STATE_EVENTS, EventKind, WorkerState, WorkerStatus
 from core.text import Sentence, translatable
 
 MAX_TIMELINE = 100_000
@@ -38,6 +42,7 @@ DIED_WITH_CODE = translatable(
 DIED = Sentence(translatable("core", "crashed: the process ended without reporting it"))
 TASK_FAILED = translatable("core", "crashed: its pool task failed: {error}")
 SAW_EMPTY = Sentence(translatable("core", "saw q.empty() == True"))
+STOPPED_BY_SIGSTOP = Sentence(translatable("core", "stopped (SIGSTOP): alive, but cannot run"))
 SAMPLED = translatable(
     "core",
     "log: the monitor looks at the workers every {ms} ms, so it shows {shown} of {takes} "
@@ -87,6 +92,12 @@ def blocked_event(w: int, t: float) -> TimelineEvent:
 def crash_event(w: int, t: float, sentence: Sentence, item: int | None = None) -> TimelineEvent:
     """Worker w (0-based) crashed at t; the sentence says how."""
     return TimelineEvent(t, w + 1, EventKind.CRASHED, item, sentence.render(), sentence)
+
+
+def stopped_event(w: int, t: float, item: int | None) -> TimelineEvent:
+    """Worker w (0-based) was first seen stopped (SIGSTOP) at t, holding item."""
+    sentence = STOPPED_BY_SIGSTOP
+    return TimelineEvent(t, w + 1, EventKind.STOPPED, item, sentence.template, sentence)
 
 
 def raised(error: str) -> Sentence:
@@ -145,6 +156,30 @@ def evidence_events(result: RunResult) -> list[TimelineEvent]:
             )
         i = status.find(STATUS_DROPPED, i + 1)
     return events
+
+
+def final_events(
+    timeline: Sequence[TimelineEvent],
+    table: list[float],
+    statuses: Sequence[WorkerStatus],
+    t0: float,
+) -> list[TimelineEvent]:
+    """An exit event for each worker reported exited whose exit no poll saw.
+
+    statuses are the run's final worker statuses, in worker order. A pool
+    driver marks its processes exited just before it says the run is over,
+    so the monitor's last poll may read the table a moment too early. The
+    time is the table's: when the driver marked the process, or when the
+    worker's loop returned (then the change time is its exit time).
+    """
+    logged = {e.worker for e in timeline if e.kind == EventKind.EXITED}
+    return [
+        state_event(w, table, t0)
+        for w, status in enumerate(statuses)
+        if status == WorkerStatus.EXITED
+        and w + 1 not in logged
+        and int(table[w * W_FIELDS + W_STATE]) == WorkerState.EXITED
+    ]
 
 
 def sampling_note(result: RunResult, events: list[TimelineEvent]) -> Sentence | None:

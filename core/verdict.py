@@ -22,7 +22,7 @@ from core.records import all_once, final_records
 from core.result import RunResult, TimelineEvent, WorkerSummary
 from core.states import WorkerState, WorkerStatus
 from core.strategies import Strategy
-from core.timeline import item_or_none
+from core.timeline import final_events, item_or_none
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,6 +82,8 @@ def build_result(findings: Findings) -> RunResult:
         missing_cwd=missing_working_directory() if error else None,
     )
     sentences = tuple(diagnose_sentences(evidence))  # built once; the text is its rendering
+    statuses = [summary.state for summary in workers]
+    timeline = [*f.timeline, *final_events(f.timeline, f.table, statuses, f.ledger.t0)]
     return RunResult(
         params=f.params,
         outcome=outcomes[0],
@@ -97,7 +99,7 @@ def build_result(findings: Findings) -> RunResult:
         diagnosis_sentences=sentences,
         elapsed_s=f.elapsed_s,
         records=records,
-        timeline=f.timeline,
+        timeline=timeline,
         depth_samples=f.depth_samples,
         stack_dumps=f.stack_dumps,
         error=error,

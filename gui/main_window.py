@@ -356,7 +356,7 @@ class MainWindow(QMainWindow):
         self._drop_pending_progress()
         if records:
             self.model.append_records(concat_records(records))
-        self.log_panel.append_events(events)
+        self.log_panel.append_events(events, progress.processed)
         if not self.controller.is_cancelling():
             self.banner.show_running(
                 core_text(self.params_panel.strategy().title), progress.workers

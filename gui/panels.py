@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QCoreApplication, QRect
+from PySide6.QtGui import QFontDatabase, QResizeEvent
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from core.result import RunResult, TimelineEvent
 from core.states import EventKind
 from core.strategies import Strategy
 from core.text import LIST_SEPARATOR
-from core.timeline import evidence_events, sampling_note
+from core.timeline import POLL_S, evidence_events, sampling_note
 from gui.highlighter import PythonHighlighter
 from gui.i18n import core_text
 from gui.qtutil import named
@@ -21,7 +21,13 @@ MAX_LOG_LINES = 5000
 MAX_SOURCE_LINES = 24
 # Kept in a capped log however many other events there are: what the verdict rests on.
 KEY_EVENTS = frozenset(
-    {EventKind.SAW_EMPTY, EventKind.BLOCKED, EventKind.CRASHED, EventKind.EXITED}
+    {
+        EventKind.SAW_EMPTY,
+        EventKind.BLOCKED,
+        EventKind.CRASHED,
+        EventKind.STOPPED,
+        EventKind.EXITED,
+    }
 )
 
 
@@ -89,7 +95,8 @@ class LogPanel(QPlainTextEdit):
     A finished run's log hides nothing it does not admit: the takes the
     diagnosis names are added from the records, a note says when the takes
     were sampled, and a log over its cap keeps every crash, proof, exit and
-    empty() answer and says how many events it left out.
+    empty() answer and says how many events it left out. While a run goes,
+    a line under the log says that it samples, once it has missed a take.
     """
 
     def __init__(self, parent: QWidget | None = None, max_lines: int = MAX_LOG_LINES) -> None:
@@ -102,14 +109,65 @@ class LogPanel(QPlainTextEdit):
         # Qt drops the oldest blocks beyond this count.
         self.setMaximumBlockCount(max_lines)
         self.max_lines = max_lines
+        self.live_takes = 0  # takes of items listed while the run goes
+        self.sampling_label = named(QLabel(self, wordWrap=True), "liveSamplingNote")
+        self.sampling_label.setStyleSheet("color: #555555;")
+        self.sampling_label.hide()
 
-    def append_events(self, events: Iterable[TimelineEvent]) -> None:
-        lines = [format_event(event) for event in sorted(events, key=_event_time)]
+    def clear(self) -> None:
+        super().clear()
+        self.live_takes = 0
+        self._show_sampling_note(False)
+
+    def append_events(self, events: Iterable[TimelineEvent], processed: int = 0) -> None:
+        """A running run's new events; processed is its count of processed items so far."""
+        ordered = sorted(events, key=_event_time)
+        self.live_takes += sum(e.kind == EventKind.TOOK and e.item is not None for e in ordered)
+        lines = [format_event(event) for event in ordered]
         if lines:
             self.appendPlainText("\n".join(lines))
+        if processed > self.live_takes and self.sampling_label.isHidden():
+            # Every processed item was taken: a take the log lacks fell between two looks.
+            self.sampling_label.setText(
+                QCoreApplication.translate(
+                    "LogPanel",
+                    "log: the monitor looks every {ms} ms; takes between two looks are not "
+                    "listed; every item is in the table",
+                ).format(ms=round(POLL_S * 1000))
+            )
+            self._show_sampling_note(True)
+
+    def sampling_noted(self) -> bool:
+        """True while the live log's sampling note shows."""
+        return not self.sampling_label.isHidden()
+
+    def _show_sampling_note(self, shown: bool) -> None:
+        if not shown:
+            self.sampling_label.clear()  # no stale text left behind the finished log
+        self.sampling_label.setVisible(shown)
+        self._place_sampling_note()
+
+    def _place_sampling_note(self) -> None:
+        """The note takes a strip under the text, above the horizontal scroll bar."""
+        if self.sampling_label.isHidden():
+            self.setViewportMargins(0, 0, 0, 0)
+            return
+        area = self.contentsRect()
+        width = area.width()
+        height = self.sampling_label.heightForWidth(width)
+        if height <= 0:
+            height = self.sampling_label.sizeHint().height()
+        self.setViewportMargins(0, 0, 0, height)
+        viewport = self.viewport().geometry()
+        self.sampling_label.setGeometry(QRect(area.left(), viewport.bottom() + 1, width, height))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_sampling_note()
 
     def show_timeline(self, events: list[TimelineEvent], footer: str = "") -> None:
         """Replace the log with the run's complete timeline (the last max_lines)."""
+        self._show_sampling_note(False)
         ordered = sorted(events, key=_event_time)
         room = self.max_lines - (1 if footer else 0)
         lines = [format_event(event) for event in ordered[-room:]] if room > 0 else []
@@ -120,6 +178,7 @@ class LogPanel(QPlainTextEdit):
 
     def show_run(self, result: RunResult) -> None:
         """A finished run: its timeline with the diagnosis's takes, notes and the verdict."""
+        self._show_sampling_note(False)  # the finished log's own note says it exactly
         events = sorted([*result.timeline, *evidence_events(result)], key=_event_time)
         notes = []
         note = sampling_note(result, events)
