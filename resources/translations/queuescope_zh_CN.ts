@@ -567,6 +567,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
 <context>
     <name>LogPanel</name>
     <message>
+        <source>log: the monitor looks every {ms} ms; takes between two looks are not listed; every item is in the table</source>
+        <translation>日志：监视器每 {ms} 毫秒查看一次；两次查看之间的取走不会列出；所有条目都在表格中</translation>
+    </message>
+    <message>
         <source>log: the last {shown} of {total} events, with every crash, proof, exit and empty() answer; every item is in the table</source>
         <translation>日志：{total} 个事件中的最后 {shown} 个，包含每一次崩溃、证明、退出和 empty() 的返回值；所有条目都在表格中</translation>
     </message>
@@ -2508,6 +2512,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>crashed: its pool task failed: {error}</source>
         <translation>已崩溃：其进程池任务失败：{error}</translation>
+    </message>
+    <message>
+        <source>stopped (SIGSTOP): alive, but cannot run</source>
+        <translation>已停止（SIGSTOP）：仍然存活，但无法运行</translation>
     </message>
     <message>
         <source>log: the monitor looks at the workers every {ms} ms, so it shows {shown} of {takes} takes (the others happened between two looks); every item is in the table</source>
