@@ -49,10 +49,10 @@ from collections.abc import Iterator
 
 from core.control import RunControl
 from core.errors import RUN_IN_PROGRESS, ParamError, RunCannotStart, RunInProgress
+from core.gate import Gate
 from core.interrupts import shielded
 from core.launcher import Launcher
 from core.ledger import Ledger
-from core.gate import Gate
 from core.monitor import CONFIRM_S, POLL_S, Monitor, ProgressCallback
 from core.params import RunParams
 from core.producer import Producer
@@ -60,8 +60,8 @@ from core.reaper import Reaper
 from core.result import RunResult
 from core.runstate import RunSetup, RunState
 from core.shm import SharedMemoryError, semaphore_room
-from core.stepper import refuse_unsteppable, start_stepper
 from core.stacks import dump_stacks, os_states
+from core.stepper import refuse_unsteppable, start_stepper
 from core.strategies import get_strategy
 from core.validation import validate
 from core.verdict import Findings, build_result

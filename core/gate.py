@@ -78,10 +78,10 @@ class Gate:
 
     def __init__(self, ctx: BaseContext, participants: int) -> None:
         self.participants = participants
-        self.slots = ctx.RawArray("q", 1 + participants * _FIELDS)  # type: ignore[attr-defined]
-        self.arrived = [ctx.Semaphore(0) for _ in range(participants)]  # type: ignore[attr-defined]
-        self.go = [ctx.Semaphore(0) for _ in range(participants)]  # type: ignore[attr-defined]
-        self.done = [ctx.Semaphore(0) for _ in range(participants)]  # type: ignore[attr-defined]
+        self.slots = ctx.RawArray("q", 1 + participants * _FIELDS)
+        self.arrived = [ctx.Semaphore(0) for _ in range(participants)]
+        self.go = [ctx.Semaphore(0) for _ in range(participants)]
+        self.done = [ctx.Semaphore(0) for _ in range(participants)]
 
     # --- the participant's side ------------------------------------------------
 

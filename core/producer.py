@@ -104,7 +104,9 @@ class Producer:
     def _item_source(self) -> Iterator[int]:
         """Items in order, at the requested rate, until told to stop."""
         params, state = self.setup.params, self.state
-        paced = params.producer == "concurrent" and self.setup.gate is None  # step mode sets the pace
+        paced = (
+            params.producer == "concurrent" and self.setup.gate is None
+        )  # step mode sets the pace
         rate = params.rate if paced else None
         start = time.monotonic()
         make = self._item_maker()

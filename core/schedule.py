@@ -51,7 +51,9 @@ NOT_A_SCHEDULE = translatable("core", "{path} is not a schedule: {reason}")
 BAD_JSON = translatable("core", "not valid JSON (truncated or malformed) at line {line}")
 NOT_AN_OBJECT = translatable("core", "the file holds no JSON object")
 WRONG_FORMAT = translatable("core", "its format is {found}, not {expected}")
-UNKNOWN_VERSION = translatable("core", "format version {found} is unknown (this build reads {known})")
+UNKNOWN_VERSION = translatable(
+    "core", "format version {found} is unknown (this build reads {known})"
+)
 BAD_FIELD = translatable("core", "{field} is {value}, expected {expected}")
 BAD_STEP = translatable("core", "step {index}: {reason}")
 NO_SUCH_WORKER = translatable("core", "worker {who} does not exist in a run of {workers} workers")
@@ -126,7 +128,10 @@ def load(path: str | Path) -> Schedule:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ScheduleError(str(Sentence.of(NOT_A_SCHEDULE, path=str(path), reason=str(error))))
+        reason = str(error)
+        raise ScheduleError(
+            str(Sentence.of(NOT_A_SCHEDULE, path=str(path), reason=reason))
+        ) from None
     try:
         return loads(text)
     except ScheduleError as error:
@@ -165,9 +170,7 @@ def from_dict(data: Any) -> Schedule:
     raw_steps = _field(data, "steps", list, "a list of steps")
     if len(raw_steps) > MAX_STEPS:
         raise _bad("steps", f"{len(raw_steps)} steps", f"at most {MAX_STEPS}")
-    steps = tuple(
-        _step(index + 1, raw, workers, producer) for index, raw in enumerate(raw_steps)
-    )
+    steps = tuple(_step(index + 1, raw, workers, producer) for index, raw in enumerate(raw_steps))
     return Schedule(
         strategy=_field(data, "strategy", str, "a strategy id"),
         workers=workers,
@@ -215,7 +218,9 @@ def _count(params: dict[str, Any], name: str, limit: int) -> int:
 
 
 def _bad(name: str, value: Any, expected: str) -> ScheduleError:
-    return ScheduleError(str(Sentence.of(BAD_FIELD, field=name, value=shown(value), expected=expected)))
+    return ScheduleError(
+        str(Sentence.of(BAD_FIELD, field=name, value=shown(value), expected=expected))
+    )
 
 
 def participant(who: str) -> int:

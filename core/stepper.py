@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import NoReturn
 
 from core.control import RunControl
 from core.errors import ParamError
@@ -177,7 +178,7 @@ class Stepper:
     def _who(self, slot: int) -> str:
         return who_of(-1 if slot == self.setup.producer_slot else slot)
 
-    def _diverge(self, number: int, reason: Sentence) -> None:
+    def _diverge(self, number: int, reason: Sentence) -> NoReturn:
         self.stepping.divergence = Divergence(number, str(reason))
         raise _Diverged
 
