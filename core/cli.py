@@ -415,7 +415,7 @@ def _run(args: argparse.Namespace) -> int:
     return written or _exit_code(received)
 
 
-NEEDS_STRATEGY = translatable("core", "give --strategy ID or --schedule FILE")
+NEEDS_STRATEGY = translatable("core", "one of --strategy ID and --schedule FILE is required")
 FREE_AFTER_ALONE = translatable("core", "--free-after needs --schedule FILE")
 OTHER_STRATEGY = translatable("core", "the schedule is for strategy {schedule}, not {strategy}")
 DIVERGED = translatable("core", "the run left the schedule at {where}")

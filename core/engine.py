@@ -28,6 +28,10 @@ main process; [name] is the module of core/ that does a step.
                                      v
                                  [verdict] build_result(Findings) -> RunResult
 
+  Step mode (RunControl.stepping): every queue operation of the workers and
+  of a concurrent producer waits at [gate]; [stepper], a thread beside the
+  monitor, lets one through at a time as the schedule says.
+
   [reaper], always (after a verdict, a cancel or an error): stops the threads,
   the pools and the workers, closes the queue, removes the run directory.
 
