@@ -56,6 +56,8 @@ from core.outputs import (
     writes_text,
 )
 from core.params import PARAMS, START_METHODS, RunParams
+from core.schedule import ScheduleError, StepControl
+from core.schedule import load as load_schedule
 from core.strategies import STRATEGIES
 from core.streams import (
     StdoutFailed,
@@ -64,7 +66,7 @@ from core.streams import (
     tolerate_any_encoding,
     write_out,
 )
-from core.text import shown, translatable
+from core.text import Sentence, shown, translatable
 from core.validation import validate
 
 if TYPE_CHECKING:
@@ -77,6 +79,7 @@ EXIT_USAGE = 2
 EXIT_SIGINT = 130
 EXIT_SIGTERM = 143
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
+EXIT_DIVERGED = 1  # a replayed schedule could not be followed to its end
 
 CANNOT_WRITE_STDOUT = translatable("core", "cannot write to standard output: {reason}")
 
@@ -108,7 +111,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     one = commands.add_parser("run", help="run a strategy once and print the verdict")
     add_param_options(one, RUN_OPTIONS, with_defaults=True)
-    one.add_argument("--strategy", required=True, metavar="ID", help=PARAMS["strategy"].help)
+    one.add_argument("--strategy", metavar="ID", help=PARAMS["strategy"].help)
+    one.add_argument(
+        "--schedule",
+        metavar="FILE.json",
+        help="replay a step-mode schedule (its strategy, workers, items and producer)",
+    )
+    one.add_argument(
+        "--free-after",
+        action="store_true",
+        help="with --schedule: replay its steps, then let the run go on freely",
+    )
     one.add_argument(
         "--fault",
         metavar="KIND[:ARG]",
@@ -339,12 +352,17 @@ def _usage_error(message: str) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    stepping = None
     try:
         params = RunParams(
-            strategy=args.strategy,
+            strategy=args.strategy or "",
             fault=Fault.parse(args.fault) if args.fault else None,
             **{name: getattr(args, name) for name in RUN_OPTIONS},
         )
+        if args.schedule:
+            params, stepping = _scheduled(args, params)
+        elif args.free_after or not args.strategy:
+            return _usage_error(NEEDS_STRATEGY if not args.free_after else FREE_AFTER_ALONE)
         validate(params)  # before any file is created or truncated
         ensure_open_files(params.workers + 1)  # and a Manager
     except ParamError as error:
@@ -357,6 +375,7 @@ def _run(args: argparse.Namespace) -> int:
     show_progress = not args.json and sys.stderr.isatty()
     try:
         with _cancel_on_signals() as (control, received):
+            control.stepping = stepping
             try:
                 result = run(params, progress_printer() if show_progress else None, control)
             finally:
@@ -377,10 +396,49 @@ def _run(args: argparse.Namespace) -> int:
     if written not in (EXIT_OK, EXIT_USAGE):
         return written  # interrupted while writing
     if args.json:
-        write_out(json.dumps(result.to_dict(), allow_nan=False))
+        payload = result.to_dict()
+        if stepping is not None:
+            payload["schedule"] = {
+                "steps": [str(step) for step in stepping.steps()],
+                "diverged": str(stepping.divergence) if stepping.divergence else None,
+            }
+        write_out(json.dumps(payload, allow_nan=False))
     else:
+        if stepping is not None:
+            write_out("\n".join(str(step) for step in stepping.steps()))
         write_out(format_summary(result, show_stacks=args.stacks))
+    if stepping is not None and stepping.divergence is not None and not received:
+        print(
+            f"queuescope: {Sentence.of(DIVERGED, where=str(stepping.divergence))}", file=sys.stderr
+        )
+        return written or EXIT_DIVERGED
     return written or _exit_code(received)
+
+
+NEEDS_STRATEGY = translatable("core", "one of --strategy ID and --schedule FILE is required")
+FREE_AFTER_ALONE = translatable("core", "--free-after needs --schedule FILE")
+OTHER_STRATEGY = translatable("core", "the schedule is for strategy {schedule}, not {strategy}")
+DIVERGED = translatable("core", "the run left the schedule at {where}")
+
+
+def _scheduled(args: argparse.Namespace, params: RunParams) -> tuple[RunParams, StepControl]:
+    """The run a schedule file describes, and its replay; ParamError for a bad file."""
+    try:
+        loaded = load_schedule(args.schedule)
+    except ScheduleError as error:
+        raise ParamError(str(error)) from None
+    if args.strategy and args.strategy != loaded.strategy:
+        raise ParamError(
+            Sentence.of(OTHER_STRATEGY, schedule=loaded.strategy, strategy=args.strategy)
+        )
+    params = params.replace(
+        strategy=loaded.strategy,
+        workers=loaded.workers,
+        items=loaded.items,
+        producer=loaded.producer,
+        queue_kind=args.queue_kind or loaded.queue_kind,
+    )
+    return params, StepControl(replay=loaded.steps, free_after=args.free_after)
 
 
 # Each output option's dest and what a message calls its file.

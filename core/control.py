@@ -11,12 +11,19 @@ from __future__ import annotations
 
 import threading
 
+from core.schedule import StepControl
+
 
 class RunControl:
-    """Tell a run (or a whole experiment) from another thread what to do next."""
+    """Tell a run (or a whole experiment) from another thread what to do next.
 
-    def __init__(self) -> None:
+    stepping makes the run a controlled one (step mode): its workers move one
+    queue operation at a time, as stepping says (core.schedule.StepControl).
+    """
+
+    def __init__(self, stepping: StepControl | None = None) -> None:
         self._cancelled = threading.Event()
+        self.stepping = stepping
 
     def cancel(self) -> None:
         """Stop as soon as possible; every process the run started is reaped."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
@@ -288,3 +289,40 @@ def start_pool(ctx: Any, processes: int, initializer: Any, initargs: tuple[Any, 
                 raise
 
     return _CleanFailingPool(processes, initializer, initargs, context=ctx)
+
+
+def settle_puts(queue: Any) -> Callable[[], None]:
+    """A wait that returns once this process's last put on queue is readable elsewhere.
+
+    An mp queue's put() only appends to a buffer; its feeder thread pickles
+    the item and writes it to the pipe later, and an empty feeder buffer
+    does not mean written (the feeder pops the item before it takes the
+    write lock). So the feeder's send is wrapped: the wait returns when the
+    write to the pipe has returned, i.e. when another process's poll() sees
+    the item. Call once per put, before the queue's first put in this
+    process (the feeder binds the send when it starts). A Manager proxy's
+    put returns when the server's queue holds the item: nothing to wait for.
+    """
+    if not hasattr(queue, "_send_bytes"):
+        return _nothing_to_wait_for
+    if getattr(queue, "_thread", None) is not None:
+        raise RuntimeError("settle_puts() after the queue's feeder thread started")
+    written = threading.Semaphore(0)
+    send = queue._send_bytes
+
+    def send_and_tell(data: Any) -> None:
+        try:
+            send(data)
+        finally:
+            written.release()
+
+    queue._send_bytes = send_and_tell
+
+    def wait_written() -> None:
+        written.acquire()
+
+    return wait_written
+
+
+def _nothing_to_wait_for() -> None:
+    pass

@@ -28,6 +28,10 @@ main process; [name] is the module of core/ that does a step.
                                      v
                                  [verdict] build_result(Findings) -> RunResult
 
+  Step mode (RunControl.stepping): every queue operation of the workers and
+  of a concurrent producer waits at [gate]; [stepper], a thread beside the
+  monitor, lets one through at a time as the schedule says.
+
   [reaper], always (after a verdict, a cancel or an error): stops the threads,
   the pools and the workers, closes the queue, removes the run directory.
 
@@ -49,6 +53,7 @@ from collections.abc import Iterator
 
 from core.control import RunControl
 from core.errors import RUN_IN_PROGRESS, ParamError, RunCannotStart, RunInProgress
+from core.gate import Gate
 from core.interrupts import shielded
 from core.launcher import Launcher
 from core.ledger import Ledger
@@ -60,6 +65,7 @@ from core.result import RunResult
 from core.runstate import RunSetup, RunState
 from core.shm import SharedMemoryError, semaphore_room
 from core.stacks import dump_stacks, os_states
+from core.stepper import refuse_unsteppable, start_stepper
 from core.strategies import get_strategy
 from core.validation import validate
 from core.verdict import Findings, build_result
@@ -158,8 +164,12 @@ class _Run:
     ) -> None:
         strategy = get_strategy(params.strategy)
         ctx = multiprocessing.get_context(params.start_method)
+        if control.stepping is not None:
+            refuse_unsteppable(strategy, params.fault)
         with semaphore_room():  # a full /dev/shm is a refusal, not a SemLock traceback
             ledger = Ledger.create(params.items, params.workers, ctx.Lock())
+            # Step mode: a turn at the gate for each worker and for the producer.
+            gate = Gate(ctx, params.workers + 1) if control.stepping is not None else None
         run_dir = tempfile.mkdtemp(prefix="queuescope-run-")
         fault = params.fault  # resolved by validate()
         work = WorkSpec(
@@ -172,7 +182,8 @@ class _Run:
             slow_worker=fault.value - 1 if fault and fault.kind == "slow" else -1,
         )
         # One time zero for records, timeline and samples: the ledger's.
-        self.setup = RunSetup(params, strategy, ctx, run_dir, fault, work, t0=ledger.t0)
+        self.setup = RunSetup(params, strategy, ctx, run_dir, fault, work, ledger.t0, gate)
+        self.control = control
         self.state = RunState(ledger)
         self.launcher = Launcher(self.setup, self.state)
         self.producer = Producer(self.setup, self.state, self.launcher)
@@ -248,3 +259,5 @@ class _Run:
         self.state.threads.append(thread)
         with shielded():  # inherited by the thread, and by the workers and pools it starts
             thread.start()
+            if self.setup.gate is not None:
+                start_stepper(self.setup, self.state, self.control)

@@ -86,7 +86,7 @@ class Launcher:
                 setup.ctx,
                 setup.workers,
                 init_worker,
-                (state.ledger.handles, setup.run_dir, setup.work, False, self.owner),
+                (state.ledger.handles, setup.run_dir, setup.work, False, self.owner, setup.gate),
             )
 
     def start_workers(self) -> None:
@@ -119,6 +119,7 @@ class Launcher:
                         index,
                         handle,
                         options,
+                        setup.gate,
                     ),
                     name=f"queuescope-worker-{index + 1}",
                     daemon=True,

@@ -261,7 +261,14 @@ class Monitor:
         return "ok" if all(reading.final) and producer_through else None
 
     def _check_deadlock(self, reading: _Reading) -> str | None:
-        """Everything put was taken and every live worker waits in q.get(): twice."""
+        """Everything put was taken and every live worker waits in q.get(): twice.
+
+        Never while step mode holds the workers at its gate: waiting there is
+        waiting for a turn, not being blocked.
+        """
+        if self.state.controlled.is_set():
+            self._candidate = None
+            return None
         live = [w for w in range(self.setup.workers) if not reading.final[w]]
         if not (
             reading.nothing_more_to_put
@@ -285,8 +292,11 @@ class Monitor:
         return "deadlock"
 
     def _check_stalled(self, reading: _Reading) -> str | None:
-        """Nothing changed at all for the watchdog's time."""
+        """Nothing changed at all for the watchdog's time (not counting step mode's turns)."""
         r = reading
+        if self.state.controlled.is_set():
+            self._last_change = r.now
+            return None
         signature = (r.puts, r.taken, r.processed, r.worker_puts, tuple(r.states), tuple(r.final))
         if signature != self._last_signature:
             self._last_signature = signature

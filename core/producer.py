@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterator
 from multiprocessing.context import BaseContext
 from typing import Any
 
+from core.cpython import settle_puts
 from core.faults import BigItem, UnpicklableItem
+from core.gate import PUT
 from core.launcher import Launcher
 from core.ledger import W_FIELDS, W_PID, W_STATE, W_T_CHANGE
 from core.runstate import RunSetup, RunState
@@ -32,12 +34,15 @@ class Producer:
         self.setup = setup
         self.state = state
         self.launcher = launcher
+        self._put: Callable[[Any], None] | None = None  # a controlled run's put, once open
 
     # --- queue strategies: the producer thread -----------------------------------
 
     def produce(self) -> None:
         state = self.state
         try:
+            if self.setup.gate is not None:
+                self._put = self._controlled_put()
             if self.setup.params.producer == "prefill":
                 state.phase = "producing"
                 self._put_items()
@@ -60,6 +65,30 @@ class Producer:
         except Exception:
             if not state.shutting_down.is_set():
                 state.producer_error = traceback.format_exc()
+        finally:
+            if self.setup.gate is not None:
+                self.setup.gate.exit(self.setup.producer_slot)
+
+    def _controlled_put(self) -> Callable[[Any], None]:
+        """Step mode's put: settled (readable by the workers when it returns), and a
+        step at the gate when the producer runs alongside the workers."""
+        gate, state = self.setup.gate, self.state
+        assert gate is not None
+        raw_put = state.queue.put
+        settled = settle_puts(state.queue)
+
+        def put_settled(obj: Any) -> None:
+            raw_put(obj)
+            settled()
+
+        if self.setup.params.producer != "concurrent":
+            return put_settled  # before the workers start
+        slot, stopped = self.setup.producer_slot, state.shutting_down.is_set
+
+        def put_at_gate(obj: Any) -> None:
+            gate.step(slot, PUT, obj, lambda _: put_settled(obj), stopped)
+
+        return put_at_gate
 
     def feeder_failed(self, error: BaseException, obj: object) -> None:
         """An mp queue's feeder thread could not send obj: the run's evidence."""
@@ -75,7 +104,10 @@ class Producer:
     def _item_source(self) -> Iterator[int]:
         """Items in order, at the requested rate, until told to stop."""
         params, state = self.setup.params, self.state
-        rate = params.rate if params.producer == "concurrent" else None
+        paced = (
+            params.producer == "concurrent" and self.setup.gate is None
+        )  # step mode sets the pace
+        rate = params.rate if paced else None
         start = time.monotonic()
         make = self._item_maker()
         for item in range(params.items):
@@ -101,8 +133,8 @@ class Producer:
         return None
 
     def _put_items(self) -> None:
-        put = self.state.queue.put
-        if self.setup.params.producer == "prefill" and self._item_maker() is None:
+        put = self._put or self.state.queue.put
+        if self._put is None and self.setup.params.producer == "prefill" and not self._item_maker():
             self._prefill(put)
             return
         for item in self._item_source():
@@ -143,7 +175,7 @@ class Producer:
         return self.setup.workers
 
     def put(self, obj: Any) -> None:
-        self.state.queue.put(obj)
+        (self._put or self.state.queue.put)(obj)
         self.state.puts += 1
 
     def join_queue(self) -> bool:

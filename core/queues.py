@@ -2,7 +2,8 @@
 
 Strategies only ever call put/get/get_nowait/empty/qsize/task_done on the
 object they are given, so any backend's queue (core.backends) that offers
-those can be instrumented.
+those can be instrumented. In a controlled run (step mode) the worker gets a
+GatedQueue instead, whose every operation waits at core.gate first.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import os
 import time
 from typing import Any
 
+from core.cpython import settle_puts
 from core.faults import BigItem
+from core.gate import EMPTY, GET, GET_NOWAIT, GET_TIMEOUT, IS_SET, PUT, QSIZE, TASK_DONE, Gate
 from core.ledger import (
     SENTINEL_ITEM,
     W_EMPTY_CALLS,
@@ -109,3 +112,63 @@ class InstrumentedQueue:
 
     def task_done(self) -> None:
         self._raw.task_done()
+
+
+class GatedQueue(InstrumentedQueue):
+    """An InstrumentedQueue of a controlled run: each operation waits at the gate first.
+
+    A subclass, so an ungated run's per-item path stays exactly as above.
+    A put returns only once the item is readable by other processes (see
+    core.cpython.settle_puts), so what the next step sees never depends on
+    when a feeder thread got round to writing.
+    """
+
+    def __init__(self, raw: Any, ledger: Ledger, worker: int, gate: Gate) -> None:
+        super().__init__(raw, ledger, worker)
+        self._gate = gate
+        self._settled = settle_puts(raw)
+
+    def get(self, block: bool = True, timeout: float | None = None) -> Any:
+        op = GET if block and timeout is None else GET_NOWAIT if not block else GET_TIMEOUT
+        take = super().get
+
+        def call(known_empty: bool) -> Any:
+            return take(False) if known_empty and op == GET_TIMEOUT else take(block, timeout)
+
+        return self._gate.step(self._worker, op, None, call)
+
+    def put(self, obj: Any) -> None:
+        put = super().put
+
+        def call(_: bool) -> None:
+            put(obj)
+            self._settled()
+
+        self._gate.step(self._worker, PUT, obj, call)
+
+    def empty(self) -> bool:
+        empty = super().empty
+        return bool(self._gate.step(self._worker, EMPTY, None, lambda _: empty()))
+
+    def qsize(self) -> int:
+        qsize = super().qsize
+        return int(self._gate.step(self._worker, QSIZE, None, lambda _: qsize()))
+
+    def task_done(self) -> None:
+        task_done = super().task_done
+        self._gate.step(self._worker, TASK_DONE, None, lambda _: task_done())
+
+
+class GatedEvent:
+    """A stop event whose is_set() waits at the gate; the rest passes through."""
+
+    def __init__(self, raw: Any, gate: Gate, worker: int) -> None:
+        self._raw = raw
+        self._gate = gate
+        self._worker = worker
+
+    def is_set(self) -> bool:
+        return bool(self._gate.step(self._worker, IS_SET, None, lambda _: self._raw.is_set()))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)

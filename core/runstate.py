@@ -15,6 +15,7 @@ from typing import Any
 
 from core.backends import BackendSession
 from core.faults import Fault
+from core.gate import Gate
 from core.ledger import Ledger
 from core.params import RunParams
 from core.result import TimelineEvent
@@ -33,6 +34,12 @@ class RunSetup:
     fault: Fault | None
     work: WorkSpec
     t0: float  # one time zero for records, timeline and samples (the ledger's)
+    gate: Gate | None = None  # a controlled run's (step mode); participant `workers` is P
+
+    @property
+    def producer_slot(self) -> int:
+        """The concurrent producer's index at the gate."""
+        return self.params.workers
 
     @property
     def workers(self) -> int:
@@ -54,6 +61,8 @@ class RunState:
     nothing_more_to_put: threading.Event = field(default_factory=threading.Event)
     # A pool strategy's driver returned (or raised).
     pool_driver_returned: threading.Event = field(default_factory=threading.Event)
+    # Set while step mode's controller decides who moves: nobody is stuck meanwhile.
+    controlled: threading.Event = field(default_factory=threading.Event)
     phase: str = "starting"
     puts: int = 0
     producer_error: str | None = None

@@ -37,11 +37,12 @@ from core.ledger import (
     Ledger,
     LedgerHandles,
 )
-from core.queues import InstrumentedQueue
+from core.queues import GatedEvent, GatedQueue, InstrumentedQueue
 from core.states import WorkerState
 
 if TYPE_CHECKING:
     from core.backends.base import QueueHandle
+    from core.gate import Gate
     from core.lifeline import ProcessId
 
 
@@ -141,10 +142,16 @@ _WORK = WorkSpec()
 _POOL_SLOT = -1
 _POOL: _PoolItem | None = None
 _UNSLOTTED: Any = None
+_GATE: Gate | None = None
 
 
 def init_worker(
-    handles: LedgerHandles, run_dir: str, work: WorkSpec, pool_process: bool, owner: ProcessId
+    handles: LedgerHandles,
+    run_dir: str,
+    work: WorkSpec,
+    pool_process: bool,
+    owner: ProcessId,
+    gate: Gate | None = None,
 ) -> None:
     """Process initializer: end with the main process, attach the ledger, arm stack dumps.
 
@@ -154,7 +161,7 @@ def init_worker(
     print tracebacks). The run directory may be gone already (a pool
     replacing a worker while the run is reaped): then there are no dumps.
     """
-    global _LEDGER, _WORK, _POOL_SLOT, _POOL, _UNSLOTTED
+    global _LEDGER, _WORK, _POOL_SLOT, _POOL, _UNSLOTTED, _GATE
     lifeline.reset_inherited_signals()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     unshield()  # started with SIGINT and SIGTERM blocked: they meet the handlers above now
@@ -162,6 +169,7 @@ def init_worker(
     lifeline.announce(run_dir)
     _LEDGER = Ledger(handles)
     _WORK = work
+    _GATE = gate  # a controlled run's (step mode): every queue operation waits there
     try:
         dump = open(os.path.join(run_dir, f"stack-{os.getpid()}.txt"), "w")  # noqa: SIM115
     except OSError:
@@ -211,14 +219,27 @@ def run_loop(loop: Loop, worker: int, handle: QueueHandle, options: LoopOptions)
     ledger = _LEDGER
     assert ledger is not None, "init_worker() did not run in this process"
     _mark_started(ledger, worker, WorkerState.STARTING)
-    queue = InstrumentedQueue(handle.attach(), ledger, worker, _WORK.fault_item, _WORK.fault_signal)
+    gate = _GATE
+    queue: InstrumentedQueue
+    if gate is None:
+        queue = InstrumentedQueue(
+            handle.attach(), ledger, worker, _WORK.fault_item, _WORK.fault_signal
+        )
+    else:
+        queue = GatedQueue(handle.attach(), ledger, worker, gate)
+        if options.stop is not None:
+            options = replace(options, stop=GatedEvent(options.stop, gate, worker))
     try:
         loop(queue, _Process(ledger, worker, _WORK), options)
     except BaseException:
         ledger.write_traceback(worker, traceback.format_exc())
         _mark_final(ledger, worker, WorkerState.CRASHED)
+        if gate is not None:
+            gate.exit(worker)
         return False
     _mark_final(ledger, worker, WorkerState.EXITED)
+    if gate is not None:
+        gate.exit(worker)
     return True
 
 
@@ -231,9 +252,10 @@ def process_main(
     worker: int,
     handle: QueueHandle,
     options: LoopOptions,
+    gate: Gate | None = None,
 ) -> None:
     """Target of a Process worker (backends that launch processes)."""
-    init_worker(handles, run_dir, work, False, owner)
+    init_worker(handles, run_dir, work, False, owner, gate)
     code = 0 if run_loop(loop, worker, handle, options) else 1
     _exit_without_teardown(code)
     if code:

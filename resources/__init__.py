@@ -16,6 +16,7 @@ _FILES = {
     "icon": "queuescope.svg",
     "desktop-entry": f"{APP_ID}.desktop",
     "translations": "translations",
+    "schedules": "schedules",  # step mode's shipped schedules (core.schedule)
 }
 
 

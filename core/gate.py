@@ -1,0 +1,173 @@
+"""The step-mode gate: every queue operation of a controlled run waits here for its turn.
+
+A Gate is made by the main process before any worker starts and reaches the
+workers by inheritance (a Process argument, a Pool initializer argument).
+Each participant (worker i at index i, the concurrent producer at index
+`workers`) has a slot of integers in one shared array and three semaphores:
+
+  participant                              controller (main process)
+  slot.op = next operation, arrived.up -->  reads the op; decides
+                              go.down  <--  go.up (exactly one participant)
+  runs the operation
+  slot.result = what it got,  done.up  -->  reads the result, records the step
+
+Index 0 of the array is the free flag: once the controller opens the gate
+(the replay is over) every operation runs at once, as in an ungated run.
+A participant whose loop ends posts EXIT instead of an operation.
+"""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Callable
+from multiprocessing.context import BaseContext
+from typing import Any
+
+# Operation codes, in core.schedule.OPS order (code = index + 1).
+EMPTY, QSIZE, GET, GET_TIMEOUT, GET_NOWAIT, PUT, TASK_DONE, IS_SET = range(1, 9)
+EXIT = 9
+OP_NAMES = ("", "empty", "qsize", "get", "get_timeout", "get_nowait", "put", "task_done", "is_set")
+
+# What an operation got (or a put put): a kind and a value.
+DONE, BOOL, COUNT, ITEM, KNOWN, EMPTY_RAISED, ERROR, OTHER = range(8)
+KNOWN_OBJECTS: tuple[Any, ...] = (None, "end", "STOP")  # the strategies' sentinels
+
+_OP, _ARG_KIND, _ARG_VALUE, _RESULT_KIND, _RESULT_VALUE, _HINT = range(6)
+_FIELDS = 6
+_FREE = 0
+POLL_S = 0.05
+
+
+def encode(value: Any, op: int) -> tuple[int, int]:
+    """A value as (kind, value) integers for the shared slots."""
+    if op in (PUT, TASK_DONE) and value is None:
+        return DONE, 0
+    if value.__class__ is bool:
+        return BOOL, int(value)
+    if op == QSIZE and value.__class__ is int:
+        return COUNT, value
+    if value.__class__ is int:
+        return ITEM, value
+    for index, known in enumerate(KNOWN_OBJECTS):
+        if value.__class__ is known.__class__ and value == known:
+            return KNOWN, index
+    return OTHER, 0
+
+
+def describe(kind: int, value: int) -> str:
+    """How a step shows what an operation got: False, 3, item 7, 'end', Empty, ok."""
+    if kind == DONE:
+        return "ok"
+    if kind == BOOL:
+        return str(bool(value))
+    if kind == COUNT:
+        return str(value)
+    if kind == ITEM:
+        return f"item {value}"
+    if kind == KNOWN:
+        return repr(KNOWN_OBJECTS[value])
+    if kind == EMPTY_RAISED:
+        return "Empty"
+    if kind == ERROR:
+        return "error"
+    return "other"
+
+
+class Gate:
+    """Shared slots and semaphores for `participants` participants; see the module docstring."""
+
+    def __init__(self, ctx: BaseContext, participants: int) -> None:
+        self.participants = participants
+        self.slots = ctx.RawArray("q", 1 + participants * _FIELDS)
+        self.arrived = [ctx.Semaphore(0) for _ in range(participants)]
+        self.go = [ctx.Semaphore(0) for _ in range(participants)]
+        self.done = [ctx.Semaphore(0) for _ in range(participants)]
+
+    # --- the participant's side ------------------------------------------------
+
+    def step(
+        self,
+        who: int,
+        op: int,
+        arg: Any,
+        call: Callable[[bool], Any],
+        stopped: Callable[[], bool] | None = None,
+    ) -> Any:
+        """Wait for the controller, run call(known_empty), report its result.
+
+        known_empty: the controller knows the queue is empty, so a timed get
+        can answer Empty at once. stopped (a thread of the main process)
+        gives up waiting when it turns true: RuntimeError.
+        """
+        slots = self.slots
+        if slots[_FREE]:
+            return call(False)
+        base = 1 + who * _FIELDS
+        slots[base + _ARG_KIND], slots[base + _ARG_VALUE] = encode(arg, 0) if op == PUT else (0, 0)
+        slots[base + _OP] = op
+        self.arrived[who].release()
+        self._wait_go(who, stopped)
+        if slots[_FREE]:
+            return call(False)
+        try:
+            result = call(bool(slots[base + _HINT]))
+        except queue.Empty:
+            self._report(base, who, EMPTY_RAISED, 0)
+            raise
+        except BaseException:
+            self._report(base, who, ERROR, 0)
+            raise
+        self._report(base, who, *encode(result, op))
+        return result
+
+    def exit(self, who: int) -> None:
+        """The participant's loop ended: it will ask for no more turns."""
+        if not self.slots[_FREE]:
+            self.slots[1 + who * _FIELDS + _OP] = EXIT
+            self.arrived[who].release()
+
+    def _wait_go(self, who: int, stopped: Callable[[], bool] | None) -> None:
+        if stopped is None:
+            self.go[who].acquire()
+            return
+        while not self.go[who].acquire(timeout=POLL_S):
+            if stopped():
+                raise RuntimeError("the run is shutting down")
+
+    def _report(self, base: int, who: int, kind: int, value: int) -> None:
+        self.slots[base + _RESULT_KIND] = kind
+        self.slots[base + _RESULT_VALUE] = value
+        self.done[who].release()
+
+    # --- the controller's side -------------------------------------------------
+
+    def wait_arrival(self, who: int, timeout: float = POLL_S) -> bool:
+        return bool(self.arrived[who].acquire(timeout=timeout))
+
+    def next_op(self, who: int) -> tuple[int, str | None]:
+        """The operation a participant waits to run, and what it would put."""
+        base = 1 + who * _FIELDS
+        op = int(self.slots[base + _OP])
+        arg = describe(self.slots[base + _ARG_KIND], self.slots[base + _ARG_VALUE])
+        return op, arg if op == PUT else None
+
+    def release(self, who: int, known_empty: bool = False) -> None:
+        self.slots[1 + who * _FIELDS + _HINT] = int(known_empty)
+        self.go[who].release()
+
+    def wait_done(self, who: int, timeout: float = POLL_S) -> bool:
+        return bool(self.done[who].acquire(timeout=timeout))
+
+    def result(self, who: int) -> tuple[int, int]:
+        base = 1 + who * _FIELDS
+        return int(self.slots[base + _RESULT_KIND]), int(self.slots[base + _RESULT_VALUE])
+
+    def open(self) -> None:
+        """Let every operation from now on run at once, parked ones included."""
+        self.slots[_FREE] = 1
+        for go in self.go:
+            go.release()
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.slots[_FREE])

@@ -1,0 +1,267 @@
+"""Step-mode schedules: which participant moves, the operation, what it got.
+
+A schedule is the exact interleaving of one controlled run, as a small JSON
+file that step mode replays on real processes and the explorer writes:
+
+    {"format": "queuescope-schedule", "version": 1,
+     "strategy": "seed-while-not-empty",
+     "params": {"workers": 2, "items": 2, "producer": "prefill", "queue": "manager"},
+     "steps": [{"who": "W1", "op": "empty", "result": "False"},
+               {"who": "W2", "op": "get", "result": "blocked"},
+               {"who": "P", "op": "put", "arg": "item 0", "result": "ok"}, ...]}
+
+who is W1..Wn (a worker) or P (the concurrent producer); op is one of OPS;
+result is how core.gate describes what the operation returned ("False",
+"item 7", "'end'", "Empty", "blocked", "ok"). "queue" is optional (the
+strategy's default backend). StepControl is how a run is told to replay a
+schedule and how it reports the steps it took.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.text import Sentence, shown, translatable
+
+FORMAT = "queuescope-schedule"
+VERSION = 1
+PRODUCER = "P"
+OPS = ("empty", "qsize", "get", "get_timeout", "get_nowait", "put", "task_done", "is_set")
+PRODUCERS = ("prefill", "concurrent")
+MAX_WORKERS = 64
+MAX_ITEMS = 10_000
+MAX_STEPS = 100_000
+
+_OP_TEXT = {
+    "empty": "q.empty()",
+    "qsize": "q.qsize()",
+    "get": "q.get()",
+    "get_timeout": "q.get(timeout)",
+    "get_nowait": "q.get_nowait()",
+    "put": "q.put({arg})",
+    "task_done": "q.task_done()",
+    "is_set": "stop.is_set()",
+}
+
+NOT_A_SCHEDULE = translatable("core", "{path} is not a schedule: {reason}")
+BAD_JSON = translatable("core", "not valid JSON (truncated or malformed) at line {line}")
+NOT_AN_OBJECT = translatable("core", "the file holds no JSON object")
+WRONG_FORMAT = translatable("core", "its format is {found}, not {expected}")
+UNKNOWN_VERSION = translatable(
+    "core", "format version {found} is unknown (this build reads {known})"
+)
+BAD_FIELD = translatable("core", "{field} is {value}, expected {expected}")
+BAD_STEP = translatable("core", "step {index}: {reason}")
+NO_SUCH_WORKER = translatable("core", "worker {who} does not exist in a run of {workers} workers")
+NO_PRODUCER_STEPS = translatable("core", "{who} moves, but the producer is not concurrent")
+
+
+class ScheduleError(ValueError):
+    """A schedule file that cannot be replayed; str() is one line."""
+
+
+def op_text(op: str, arg: str | None = None) -> str:
+    """How a step's operation is shown: q.get(), q.put(item 3), stop.is_set()."""
+    return _OP_TEXT[op].format(arg=arg or "")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One operation of one participant and what it got."""
+
+    who: str  # W1..Wn or P
+    op: str
+    result: str
+    arg: str | None = None  # what a put put
+
+    def __str__(self) -> str:
+        return f"{self.who} {op_text(self.op, self.arg)} -> {self.result}"
+
+    def to_dict(self) -> dict[str, str]:
+        data = {"who": self.who, "op": self.op}
+        if self.arg is not None:
+            data["arg"] = self.arg
+        data["result"] = self.result
+        return data
+
+
+@dataclass(frozen=True)
+class Schedule:
+    strategy: str
+    workers: int
+    items: int
+    producer: str = "prefill"
+    queue_kind: str | None = None
+    steps: tuple[Step, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "workers": self.workers,
+            "items": self.items,
+            "producer": self.producer,
+        }
+        if self.queue_kind is not None:
+            params["queue"] = self.queue_kind
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "strategy": self.strategy,
+            "params": params,
+            "steps": [step.to_dict() for step in self.steps],
+        }
+
+
+def dumps(schedule: Schedule) -> str:
+    return json.dumps(schedule.to_dict(), indent=1) + "\n"
+
+
+def dump(schedule: Schedule, path: str | Path) -> None:
+    Path(path).write_text(dumps(schedule), encoding="utf-8")
+
+
+def load(path: str | Path) -> Schedule:
+    """Read and check a schedule file; ScheduleError says in one line why it cannot be used."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = str(error)
+        raise ScheduleError(
+            str(Sentence.of(NOT_A_SCHEDULE, path=str(path), reason=reason))
+        ) from None
+    try:
+        return loads(text)
+    except ScheduleError as error:
+        raise ScheduleError(
+            str(Sentence.of(NOT_A_SCHEDULE, path=str(path), reason=str(error)))
+        ) from None
+
+
+def loads(text: str) -> Schedule:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ScheduleError(str(Sentence.of(BAD_JSON, line=error.lineno))) from None
+    return from_dict(data)
+
+
+def from_dict(data: Any) -> Schedule:
+    if not isinstance(data, dict):
+        raise ScheduleError(NOT_AN_OBJECT)
+    if data.get("format") != FORMAT:
+        raise ScheduleError(
+            str(Sentence.of(WRONG_FORMAT, found=shown(data.get("format")), expected=FORMAT))
+        )
+    if data.get("version") != VERSION:
+        raise ScheduleError(
+            str(Sentence.of(UNKNOWN_VERSION, found=shown(data.get("version")), known=VERSION))
+        )
+    params = _field(data, "params", dict, "params")
+    workers = _count(params, "workers", MAX_WORKERS)
+    producer = params.get("producer", "prefill")
+    if producer not in PRODUCERS:
+        raise _bad("params.producer", producer, " | ".join(PRODUCERS))
+    queue_kind = params.get("queue")
+    if queue_kind is not None and not isinstance(queue_kind, str):
+        raise _bad("params.queue", queue_kind, "a queue kind")
+    raw_steps = _field(data, "steps", list, "a list of steps")
+    if len(raw_steps) > MAX_STEPS:
+        raise _bad("steps", f"{len(raw_steps)} steps", f"at most {MAX_STEPS}")
+    steps = tuple(_step(index + 1, raw, workers, producer) for index, raw in enumerate(raw_steps))
+    return Schedule(
+        strategy=_field(data, "strategy", str, "a strategy id"),
+        workers=workers,
+        items=_count(params, "items", MAX_ITEMS),
+        producer=producer,
+        queue_kind=queue_kind,
+        steps=steps,
+    )
+
+
+def _step(index: int, raw: Any, workers: int, producer: str) -> Step:
+    try:
+        if not isinstance(raw, dict):
+            raise ScheduleError(NOT_AN_OBJECT)
+        who = _field(raw, "who", str, "W1..Wn or P")
+        op = raw.get("op")
+        if op not in OPS:
+            raise _bad("op", op, " | ".join(OPS))
+        result = _field(raw, "result", str, "a result")
+        arg = raw.get("arg")
+        if arg is not None and not isinstance(arg, str):
+            raise _bad("arg", arg, "a string")
+        if who == PRODUCER:
+            if producer != "concurrent":
+                raise ScheduleError(str(Sentence.of(NO_PRODUCER_STEPS, who=who)))
+        elif not (who[:1] == "W" and who[1:].isdigit() and 1 <= int(who[1:]) <= workers):
+            raise ScheduleError(str(Sentence.of(NO_SUCH_WORKER, who=shown(who), workers=workers)))
+        return Step(who=who, op=op, result=result, arg=arg)
+    except ScheduleError as error:
+        raise ScheduleError(str(Sentence.of(BAD_STEP, index=index, reason=str(error)))) from None
+
+
+def _field(data: dict[str, Any], name: str, kind: type, expected: str) -> Any:
+    value = data.get(name)
+    if not isinstance(value, kind):
+        raise _bad(name, value, expected)
+    return value
+
+
+def _count(params: dict[str, Any], name: str, limit: int) -> int:
+    value = params.get(name)
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= limit:
+        raise _bad(f"params.{name}", value, f"an integer from 1 to {limit}")
+    return value
+
+
+def _bad(name: str, value: Any, expected: str) -> ScheduleError:
+    return ScheduleError(
+        str(Sentence.of(BAD_FIELD, field=name, value=shown(value), expected=expected))
+    )
+
+
+def participant(who: str) -> int:
+    """W1 -> 0, W2 -> 1, ...; the producer P -> -1."""
+    return -1 if who == PRODUCER else int(who[1:]) - 1
+
+
+def who_of(index: int) -> str:
+    return PRODUCER if index < 0 else f"W{index + 1}"
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Where a replay stopped: the 1-based step that could not happen, and why."""
+
+    step: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"step {self.step}: {self.reason}"
+
+
+@dataclass(eq=False)
+class StepControl:
+    """A controlled run's channel: the steps to replay in, the steps taken out.
+
+    Given to a run through RunControl.stepping. replay is followed step by
+    step; then, with free_after, the run goes on freely. taken and divergence
+    are written by the run's controller thread and may be read at any time.
+    """
+
+    replay: tuple[Step, ...] = ()
+    free_after: bool = False
+    taken: list[Step] = field(default_factory=list)
+    divergence: Divergence | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, step: Step) -> None:
+        with self.lock:
+            self.taken.append(step)
+
+    def steps(self) -> list[Step]:
+        with self.lock:
+            return list(self.taken)

@@ -1,0 +1,192 @@
+"""Step mode's controller: lets one queue operation through the gate at a time.
+
+It runs in a thread of the main process beside the monitor. For each step of
+the schedule it waits until the named participant stands at the gate,
+checks that it is about to do what the schedule says, lets it go and
+records what it got (core.schedule.Step). A get() on a queue its own
+bookkeeping knows is empty is not let go: the step reads "blocked", and the
+worker stays at the gate until an item arrives.
+
+Its bookkeeping: the items in the queue are the producer's settled puts
+plus the workers' settled puts minus what was taken. Every put is settled
+(core.cpython.settle_puts), so this count is what any process would see.
+
+After the last step the gate opens: with free_after the run goes on freely;
+otherwise every participant must have ended or be blocked in get() on an
+empty queue, which they then enter for real, and the monitor proves the
+deadlock as in any run. A step that cannot happen stops the run there (a
+cancel) and StepControl.divergence says which step and why.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import NoReturn
+
+from core.control import RunControl
+from core.errors import ParamError
+from core.gate import EXIT, GET, ITEM, KNOWN, OP_NAMES, PUT, describe
+from core.ledger import W_FIELDS, W_PID
+from core.procs import pid_alive
+from core.runstate import RunSetup, RunState
+from core.schedule import Divergence, Step, StepControl, op_text, participant, who_of
+from core.strategies import Strategy
+from core.text import Sentence, translatable
+
+NOT_STEPPABLE_POOL = translatable(
+    "core", "step mode cannot step {strategy}: its pool hands out the items, not a queue of ours"
+)
+NOT_STEPPABLE_FINISH = translatable(
+    "core", "step mode cannot step {strategy} yet: its main process waits for the workers"
+)
+NOT_STEPPABLE_FAULT = translatable("core", "step mode runs without an injected fault")
+GONE = translatable("core", "{who} has ended")
+ABOUT_TO = translatable("core", "{who} is about to run {actual}, the schedule says {expected}")
+GOT = translatable("core", "{who} {op} got {actual}, the schedule says {expected}")
+STILL_MOVES = translatable("core", "the schedule ends, but {who} can still run {op}")
+BLOCKED = "blocked"
+
+
+def refuse_unsteppable(strategy: Strategy, fault: object) -> None:
+    """ParamError if step mode cannot control this run."""
+    if strategy.is_pool or strategy.pool_driver is not None:
+        raise ParamError(Sentence.of(NOT_STEPPABLE_POOL, strategy=strategy.id))
+    if strategy.finish is not None:
+        raise ParamError(Sentence.of(NOT_STEPPABLE_FINISH, strategy=strategy.id))
+    if fault is not None:
+        raise ParamError(NOT_STEPPABLE_FAULT)
+
+
+class _Stopped(Exception):
+    """The run is ending (a verdict, a cancel): the controller gives up."""
+
+
+class _Diverged(Exception):
+    pass
+
+
+class Stepper:
+    """Replays StepControl.replay through the run's gate; run() is the thread's target."""
+
+    def __init__(self, setup: RunSetup, state: RunState, control: RunControl) -> None:
+        assert setup.gate is not None and control.stepping is not None
+        self.gate = setup.gate
+        self.setup = setup
+        self.state = state
+        self.control = control
+        self.stepping: StepControl = control.stepping
+        self.workers = setup.workers
+        self.in_queue = 0
+        # Who stands at the gate with which operation (None: ended); absent: on its way.
+        self.waiting: dict[int, tuple[int, str | None] | None] = {}
+
+    def run(self) -> None:
+        try:
+            self._replay()
+        except _Stopped:
+            pass
+        except _Diverged:
+            self.control.cancel()
+        finally:
+            self.state.controlled.clear()
+            self.gate.open()  # nobody is left waiting for a turn that never comes
+
+    def _replay(self) -> None:
+        producer = self.setup.producer_slot
+        self._await(producer)  # prefill: every item is in; concurrent: at its first put
+        self.in_queue = self.state.puts
+        for number, step in enumerate(self.stepping.replay, 1):
+            self._step(number, step)
+        if self.stepping.free_after:
+            return
+        for slot in [*range(self.workers), producer]:
+            waiting = self._await(slot)
+            if waiting is not None and not self._blocks(waiting[0]):
+                op = op_text(OP_NAMES[waiting[0]], waiting[1])
+                self._diverge(
+                    len(self.stepping.replay) + 1,
+                    Sentence.of(STILL_MOVES, who=self._who(slot), op=op),
+                )
+
+    def _step(self, number: int, step: Step) -> None:
+        slot = self._slot(step.who)
+        waiting = self._await(slot)
+        if waiting is None:
+            self._diverge(number, Sentence.of(GONE, who=step.who))
+        op, arg = waiting
+        actual_op, expected_op = op_text(OP_NAMES[op], arg), op_text(step.op, step.arg)
+        if actual_op != expected_op:
+            self._diverge(
+                number,
+                Sentence.of(ABOUT_TO, who=step.who, actual=actual_op, expected=expected_op),
+            )
+        if self._blocks(op):
+            result = BLOCKED
+        else:
+            del self.waiting[slot]
+            self.gate.release(slot, known_empty=self.in_queue == 0)
+            if not self._until(lambda: self.gate.wait_done(slot), slot):
+                self._diverge(number, Sentence.of(GONE, who=step.who))
+            kind, value = self.gate.result(slot)
+            result = describe(kind, value)
+            if op == PUT:
+                self.in_queue += 1
+            elif kind in (ITEM, KNOWN) and OP_NAMES[op].startswith("get"):
+                self.in_queue -= 1
+        self.stepping.record(Step(who=step.who, op=OP_NAMES[op], result=result, arg=arg))
+        if result != step.result:
+            self._diverge(
+                number,
+                Sentence.of(GOT, who=step.who, op=actual_op, actual=result, expected=step.result),
+            )
+
+    def _blocks(self, op: int) -> bool:
+        return op == GET and self.in_queue == 0
+
+    def _await(self, slot: int) -> tuple[int, str | None] | None:
+        """What slot waits to do at the gate, once it is there (None: it ended or died)."""
+        if slot not in self.waiting:
+            if self._until(lambda: self.gate.wait_arrival(slot), slot):
+                op, arg = self.gate.next_op(slot)
+                self.waiting[slot] = None if op == EXIT else (op, arg)
+            else:
+                self.waiting[slot] = None
+        return self.waiting[slot]
+
+    def _until(self, event: Callable[[], bool], slot: int) -> bool:
+        """Poll event until it happens (True); False if slot died first; stop if the run ends."""
+        while not event():
+            if self.state.shutting_down.is_set() or self.control.cancelled:
+                raise _Stopped
+            if not self._alive(slot):
+                return False
+        return True
+
+    def _alive(self, slot: int) -> bool:
+        if slot == self.setup.producer_slot:
+            return any(t.is_alive() for t in self.state.threads if t.name.endswith("producer"))
+        if slot < len(self.state.processes):
+            return self.state.processes[slot].exitcode is None
+        pid = int(self.state.ledger.table[slot * W_FIELDS + W_PID])
+        return pid <= 0 or pid_alive(pid)
+
+    def _slot(self, who: str) -> int:
+        index = participant(who)
+        return self.setup.producer_slot if index < 0 else index
+
+    def _who(self, slot: int) -> str:
+        return who_of(-1 if slot == self.setup.producer_slot else slot)
+
+    def _diverge(self, number: int, reason: Sentence) -> NoReturn:
+        self.stepping.divergence = Divergence(number, str(reason))
+        raise _Diverged
+
+
+def start_stepper(setup: RunSetup, state: RunState, control: RunControl) -> threading.Thread:
+    thread = threading.Thread(target=Stepper(setup, state, control).run, name="queuescope-stepper")
+    thread.daemon = True
+    state.controlled.set()
+    state.threads.append(thread)
+    thread.start()
+    return thread
