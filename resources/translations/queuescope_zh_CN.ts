@@ -2574,12 +2574,92 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>无法写入标准输出：{reason}</translation>
     </message>
     <message>
+        <source>one of --strategy ID and --schedule FILE is required</source>
+        <translation>需要 --strategy ID 或 --schedule FILE 其中之一</translation>
+    </message>
+    <message>
+        <source>--free-after needs --schedule FILE</source>
+        <translation>--free-after 需要 --schedule FILE</translation>
+    </message>
+    <message>
+        <source>the schedule is for strategy {schedule}, not {strategy}</source>
+        <translation>该调度属于策略 {schedule}，而不是 {strategy}</translation>
+    </message>
+    <message>
+        <source>the run left the schedule at {where}</source>
+        <translation>运行在 {where} 偏离了调度</translation>
+    </message>
+    <message>
         <source>too few open files allowed for {processes} processes at once: about {needed} needed, the limit is {limit} (ulimit -n); raise it, or use fewer workers or parallel trials</source>
         <translation>允许打开的文件太少，无法同时运行 {processes} 个进程：大约需要 {needed} 个，上限为 {limit}（ulimit -n）；请提高上限，或减少工作进程或并行试验的数量</translation>
     </message>
     <message>
         <source>Cleaned up after runs whose program ended abruptly (runs: {runs}; processes ended: {processes}; semaphores removed: {resources}; folders removed: {directories}).</source>
         <translation>已清理程序意外结束的运行所留下的内容（运行：{runs}；结束的进程：{processes}；删除的信号量：{resources}；删除的文件夹：{directories}）。</translation>
+    </message>
+    <message>
+        <source>{path} is not a schedule: {reason}</source>
+        <translation>{path} 不是调度文件：{reason}</translation>
+    </message>
+    <message>
+        <source>not valid JSON (truncated or malformed) at line {line}</source>
+        <translation>第 {line} 行不是有效的 JSON（被截断或格式错误）</translation>
+    </message>
+    <message>
+        <source>the file holds no JSON object</source>
+        <translation>该文件不包含 JSON 对象</translation>
+    </message>
+    <message>
+        <source>its format is {found}, not {expected}</source>
+        <translation>其格式为 {found}，而不是 {expected}</translation>
+    </message>
+    <message>
+        <source>format version {found} is unknown (this build reads {known})</source>
+        <translation>格式版本 {found} 未知（此版本读取 {known}）</translation>
+    </message>
+    <message>
+        <source>{field} is {value}, expected {expected}</source>
+        <translation>{field} 为 {value}，应为 {expected}</translation>
+    </message>
+    <message>
+        <source>step {index}: {reason}</source>
+        <translation>第 {index} 步：{reason}</translation>
+    </message>
+    <message>
+        <source>worker {who} does not exist in a run of {workers} workers</source>
+        <translation>在有 {workers} 个工作进程的运行中不存在工作进程 {who}</translation>
+    </message>
+    <message>
+        <source>{who} moves, but the producer is not concurrent</source>
+        <translation>{who} 有步骤，但生产者不是并发的</translation>
+    </message>
+    <message>
+        <source>step mode cannot step {strategy}: its pool hands out the items, not a queue of ours</source>
+        <translation>单步模式无法单步执行 {strategy}：由它的进程池分发条目，而不是由我们的队列</translation>
+    </message>
+    <message>
+        <source>step mode cannot step {strategy} yet: its main process waits for the workers</source>
+        <translation>单步模式暂时无法单步执行 {strategy}：它的主进程要等待工作进程</translation>
+    </message>
+    <message>
+        <source>step mode runs without an injected fault</source>
+        <translation>单步模式运行时不能注入故障</translation>
+    </message>
+    <message>
+        <source>{who} has ended</source>
+        <translation>{who} 已结束</translation>
+    </message>
+    <message>
+        <source>{who} is about to run {actual}, the schedule says {expected}</source>
+        <translation>{who} 即将执行 {actual}，调度中是 {expected}</translation>
+    </message>
+    <message>
+        <source>{who} {op} got {actual}, the schedule says {expected}</source>
+        <translation>{who} {op} 得到 {actual}，调度中是 {expected}</translation>
+    </message>
+    <message>
+        <source>the schedule ends, but {who} can still run {op}</source>
+        <translation>调度已结束，但 {who} 仍可执行 {op}</translation>
     </message>
 </context>
 </TS>
