@@ -355,10 +355,14 @@ def test_chinese_window_has_no_english_left(
     qtbot.waitExposed(window)
     assert untranslated(window) == []
 
-    # The post's first loop: its diagnosis names a dropped item and blocked workers.
+    # The post's first loop: its diagnosis names a dropped item and blocked workers. It
+    # hangs in most runs, not all (every worker may take one of the last items and leave).
     set_params(window, "seed-empty-after-get", items=40, workers=3)
-    result = run_through_window(qtbot, window)
-    assert "deadlock" in result.outcomes
+    for _attempt in range(5):
+        result = run_through_window(qtbot, window)
+        if "deadlock" in result.outcomes:
+            break
+    assert "deadlock" in result.outcomes and "lost" in result.outcomes
     diagnosis = window.findChild(QLabel, "diagnosisLabel")
     assert diagnosis is not None and diagnosis.text().endswith("。")
     # Lists of outcomes use the Chinese separator too: "死锁，丢失".
