@@ -38,7 +38,7 @@ TIMING_BAR_PX = 12  # each of a cell's two timing bars
 TICK_GAP_PX = 16  # between two tick labels
 ELAPSED_COLOR = "#1565c0"
 SPEED_COLOR = "#2e7d32"
-MIN_LABELLED_SHARE = 0.08  # segments narrower than this carry no percentage text
+SEGMENT_TEXT_PAD_PX = 4  # a segment narrower than its percentage plus this carries none
 # Text on these (light) fills is dark; on the others it is white.
 _LIGHT_FILLS = frozenset({"duplicated", "lost", "stalled"})
 
@@ -148,6 +148,7 @@ class OutcomeChart(QWidget):
             self.bars[outcome] = bar
         self._labels: list[pg.TextItem] = []
         self._shares: dict[str, tuple[int, dict[str, float]]] = {}
+        self._px_per_percent = 1.0
         self.rows = BarRows(self.plot_widget, self.plot, (BAR_PX,), self._fit_x, self._draw)
 
         layout = QVBoxLayout(self)
@@ -176,6 +177,7 @@ class OutcomeChart(QWidget):
         """0 % to 100 % across the view, with room for the end ticks' labels."""
         edge = _half_text_px(self.plot_widget, "100 %")
         per_px = 100 / max(1.0, width - 2 * edge)
+        self._px_per_percent = 1 / per_px
         self.plot.setXRange(-edge * per_px, 100 + edge * per_px, padding=0)
         return 0.0
 
@@ -186,13 +188,16 @@ class OutcomeChart(QWidget):
         self._labels = []
         left = np.zeros(len(strategies))
         y = self.rows.centers(0)
+        metrics = self.plot_widget.fontMetrics()
         for outcome in COUNTED_OUTCOMES:
             widths = np.array([self._shares[s][1][outcome] * 100 for s in strategies])
             self.bars[outcome].setOpts(x0=left.copy(), width=widths, y=y, height=BAR_PX)
             for row, width in enumerate(widths):
-                if width >= MIN_LABELLED_SHARE * 100:
+                share = f"{width:.0f} %"
+                room = width * self._px_per_percent - SEGMENT_TEXT_PAD_PX
+                if width > 0 and metrics.horizontalAdvance(share) <= room:
                     color = "#212121" if outcome in _LIGHT_FILLS else "#ffffff"
-                    text = pg.TextItem(f"{width:.0f} %", color=color, anchor=(0.5, 0.5))
+                    text = pg.TextItem(share, color=color, anchor=(0.5, 0.5))
                     text.setPos(left[row] + width / 2, y[row])
                     self.plot.addItem(text)
                     self._labels.append(text)
