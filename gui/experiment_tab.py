@@ -36,6 +36,7 @@ from core.experiment import (
     ExperimentResult,
     ExperimentSpecError,
 )
+from gui.bar_rows import scrolling
 from gui.bridge import ExperimentController
 from gui.experiment_chart import OutcomeChart, TimingChart
 from gui.experiment_model import (
@@ -166,7 +167,7 @@ class ExperimentTab(QWidget):
         heading = html.escape(self.tr("Latency and throughput per cell"))
         note = html.escape(self.tr("(medians)"))
         timing_layout.addWidget(QLabel(f"<b>{heading}</b> {note}", wordWrap=True))
-        timing_layout.addWidget(self.timing_chart, 1)
+        timing_layout.addWidget(scrolling(self.timing_chart), 1)
         self.charts_splitter = named(QSplitter(Qt.Orientation.Horizontal), "experimentCharts")
         self.charts_splitter.addWidget(self.outcome_chart)
         self.charts_splitter.addWidget(timing_box)

@@ -24,13 +24,13 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QTimer
+from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtWidgets import QToolTip
 
 from core.result import Progress, RunResult
 from core.states import WorkerStatus
 from gui.lane_style import STATE_STYLES, legend_html, state_label
-from gui.plot_canvas import PlotCanvas
+from gui.plot_canvas import PlotCanvas, SparseAxis
 from gui.spans import SpanLane, Spans, drawable, lane_cap, spans_by_worker
 from gui.verdict import TracebackDialog, crash_reports
 
@@ -144,8 +144,8 @@ class WorkerLanes(PlotCanvas):
         self._recent: deque[tuple[float, int]] = deque()  # (t, processed) within the window
 
         self.lane_plot = self.addPlot(row=0, col=0)
-        self.depth_plot = self.addPlot(row=1, col=0)
-        self.rate_plot = self.addPlot(row=2, col=0)
+        self.depth_plot = self.addPlot(row=1, col=0, axisItems={"left": SparseAxis("left")})
+        self.rate_plot = self.addPlot(row=2, col=0, axisItems={"left": SparseAxis("left")})
         layout = self.ci.layout
         layout.setRowStretchFactor(0, 3)
         layout.setRowStretchFactor(1, 1)
@@ -170,6 +170,7 @@ class WorkerLanes(PlotCanvas):
         self.lane_plot.getAxis("bottom").setStyle(showValues=False)
         self.depth_plot.getAxis("bottom").setStyle(showValues=False)
         self.rate_plot.setLabel("bottom", self.tr("seconds since start"))
+        self._fit_heights_to_labels()
 
         # One bar item per state, a pattern over the patterned ones, exact spans on top.
         self.bars: dict[WorkerStatus, pg.BarGraphItem] = {}
@@ -318,6 +319,18 @@ class WorkerLanes(PlotCanvas):
         return [lane.state for lane in self.lanes]
 
     # --- internals ---------------------------------------------------------------
+
+    def _fit_heights_to_labels(self) -> None:
+        """Each plot at least as high as its left label is long, and the canvas high
+        enough for all three and the time axis: a plot shorter than its label ("queue
+        depth") let the label run into the next one's, and a canvas shorter than its
+        plots cut the time axis's label off at the bottom."""
+        for plot in (self.lane_plot, self.depth_plot, self.rate_plot):
+            label = plot.getAxis("left").label
+            margin = label.document().documentMargin()
+            plot.vb.setMinimumHeight(label.boundingRect().width() - margin)
+        needed = self.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).height()
+        self.setMinimumHeight(max(self.minimumHeight(), math.ceil(needed) + 2 * self.frameWidth()))
 
     def _fit_y(self, k: int, plot: Any, values: np.ndarray) -> None:
         """While live, a plot's y range grows in round steps and never shrinks.

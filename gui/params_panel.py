@@ -25,6 +25,7 @@ from core.strategies import GROUPS, STRATEGIES, Strategy
 from core.validation import validate
 from gui.i18n import core_text
 from gui.qtutil import named
+from gui.wrapping_combo import WrappingComboBox
 
 # A window is a multi-threaded process: the engine refuses fork there.
 GUI_START_METHODS = ("spawn", "forkserver")
@@ -107,7 +108,8 @@ class ParamsPanel(QGroupBox):
         super().__init__(self.tr("Parameters"), parent)
         self.setObjectName("paramsPanel")
 
-        self.strategy_combo = named(QComboBox(), "strategyCombo")
+        # Its title wraps onto more lines rather than being cut with "…".
+        self.strategy_combo = named(WrappingComboBox(), "strategyCombo")
         self.strategy_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )

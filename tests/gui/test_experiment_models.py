@@ -160,11 +160,14 @@ def test_charts_name_strategies_by_title_with_the_id_as_tooltip(qtbot: Any) -> N
     qtbot.addWidget(timing_chart)
     outcome_chart.set_cells(result.cells)
     timing_chart.set_cells(result.cells)
-    ticks = outcome_chart.plot.getAxis("left")._tickLevels[0]
-    for (_, text), title, strategy_id in zip(ticks, titles, ids, strict=True):
+    rows = [label.textItem.toPlainText() for label in outcome_chart.rows.labels]
+    for text, title, strategy_id in zip(rows, titles, ids, strict=True):
         assert text.startswith(title) and strategy_id not in text
     for label, title in zip(cell_labels(result.cells), titles, strict=True):
         assert label.startswith(title)
+    assert [label.textItem.toPlainText() for label in timing_chart.rows.labels] == cell_labels(
+        result.cells
+    )
     for chart in (outcome_chart.plot_widget, timing_chart):
         for title, strategy_id in zip(titles, ids, strict=True):
             assert f"{title}: {strategy_id}" in chart.toolTip()

@@ -2,9 +2,12 @@
 
 At 1024×600 (and 1366×768), after a run's verdict and after an experiment,
 in English and in Chinese: no visible text is cut (a label or button
-narrower than its text, a widget reaching past its parent's edge), the left
-panels never need a horizontal scroll bar, no two visible siblings in a
-layout overlap, and a verdict never resizes the window.
+narrower than its text, a combo box's text elided, a widget reaching past
+its parent's edge), the left panels never need a horizontal scroll bar, no
+two visible siblings in a layout overlap, and a verdict never resizes the
+window. In the plots (the worker lanes and the experiment's charts) the data
+gets most of the width, and no axis text, row label or value is cut by the
+plot's edge or runs into another text or a bar.
 """
 
 from __future__ import annotations
@@ -13,24 +16,34 @@ import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
+import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QRect, QSettings, QSize
+from PySide6.QtCore import QRect, QRectF, QSettings, QSize
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QComboBox,
+    QGraphicsItem,
+    QGraphicsTextItem,
     QLabel,
     QLayout,
     QProgressBar,
     QScrollArea,
+    QStyle,
+    QStyleOptionComboBox,
     QWidget,
 )
 
 from core.experiment import ExperimentProgress
 from gui import i18n
-from gui.experiment_chart import TimingChart
+from gui.experiment_chart import OutcomeChart, TimingChart
+from gui.experiment_model import strategy_label
 from gui.lanes import WorkerLanes
 from gui.main_window import MainWindow
-from tests.gui.experiment_helpers import run_experiment_through_window, small_spec
+from gui.wrapping_combo import WrappingComboBox
+from tests.gui.experiment_helpers import fake_result, run_experiment_through_window, small_spec
 from tests.gui.helpers import run_through_window, set_params
 
 SMALL = QSize(1024, 600)
@@ -39,6 +52,8 @@ LEFT_PANELS = ("leftPanel", "experimentLeftPanel")
 # Rounding in Qt's layouts may leave a label a pixel short of its hint.
 SLACK_PX = 1
 SETTLE_PASSES = 12
+# A plot's data area gets at least this share of its canvas's width.
+MIN_PLOT_SHARE = 0.6
 
 
 @pytest.fixture(params=["en", "zh_CN"])
@@ -157,9 +172,166 @@ def too_small(window: QWidget) -> list[str]:
     return []
 
 
+def combo_field(combo: QComboBox) -> QRect:
+    """Where a combo box draws its current text."""
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    style = combo.style()
+    control, field = QStyle.ComplexControl.CC_ComboBox, QStyle.SubControl.SC_ComboBoxEditField
+    return style.subControlRect(control, option, field, combo)
+
+
+def elided_combos(root: QWidget) -> list[str]:
+    """Visible combo boxes whose current text does not fit where they draw it."""
+    problems = []
+    for combo in visible_widgets(root):
+        if not isinstance(combo, QComboBox) or not combo.currentText():
+            continue
+        field = combo_field(combo)
+        metrics = combo.fontMetrics()
+        if isinstance(combo, WrappingComboBox):
+            needed = combo.text_size(field.width())
+        else:
+            needed = QSize(metrics.horizontalAdvance(combo.currentText()), metrics.height())
+        if needed.width() > field.width() + SLACK_PX or needed.height() > field.height() + SLACK_PX:
+            problems.append(
+                f"{describe(combo)} {combo.currentText()!r} needs {needed.toTuple()}, "
+                f"has {field.size().toTuple()}"
+            )
+    return problems
+
+
 def layout_problems(window: QWidget) -> list[str]:
     settle()
-    return too_small(window) + cut_texts(window) + horizontal_overflow(window) + overlaps(window)
+    return (
+        too_small(window)
+        + cut_texts(window)
+        + elided_combos(window)
+        + horizontal_overflow(window)
+        + overlaps(window)
+    )
+
+
+# --- inside the plots ------------------------------------------------------------
+
+
+def on_canvas(canvas: pg.GraphicsView, item: QGraphicsItem, rect: QRectF) -> QRectF:
+    """rect, in item's coordinates, in the canvas's viewport pixels."""
+    return QRectF(canvas.mapFromScene(item.mapRectToScene(rect)).boundingRect())
+
+
+def text_rect(canvas: pg.GraphicsView, text: QGraphicsTextItem) -> QRectF:
+    """Where text's text is drawn on the canvas (its document's margin left out)."""
+    margin = text.document().documentMargin()
+    return on_canvas(canvas, text, text.boundingRect().adjusted(margin, margin, -margin, -margin))
+
+
+def within(inner: QRectF, outer: QRectF) -> bool:
+    return outer.adjusted(-SLACK_PX, -SLACK_PX, SLACK_PX, SLACK_PX).contains(inner)
+
+
+def run_into(first: QRectF, second: QRectF) -> bool:
+    return first.adjusted(SLACK_PX, SLACK_PX, -SLACK_PX, -SLACK_PX).intersects(second)
+
+
+def axis_problems(canvas: pg.GraphicsView, axis: pg.AxisItem, view: QRectF) -> list[str]:
+    """Tick texts and the label of axis: drawn, inside the canvas, beside their own plot."""
+    what = f"{canvas.objectName()} {axis.orientation} axis"
+    shown = QRectF(canvas.viewport().rect())
+    image = QImage(4, 4, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)  # pyqtgraph measures the tick texts with a painter
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    drawn = [] if specs is None else [(on_canvas(canvas, axis, r), t) for r, _, t in specs[2]]
+    problems = []
+    if axis._tickLevels:  # ticks the chart chose: each one must be drawn
+        missing = {text for _, text in axis._tickLevels[0]} - {text for _, text in drawn}
+        if missing:
+            problems.append(f"{what}: ticks {sorted(missing)} left out (no room)")
+    for k, (rect, text) in enumerate(drawn):
+        if not within(rect, shown):
+            problems.append(f"{what}: tick {text!r} cut by the canvas's edge")
+        problems += [
+            f"{what}: ticks {text!r} and {other!r} overlap"
+            for other_rect, other in drawn[k + 1 :]
+            if run_into(rect, other_rect)
+        ]
+    if axis.label.isVisible():
+        label, name = text_rect(canvas, axis.label), axis.labelText
+        if not within(label, shown):
+            problems.append(f"{what}: label {name!r} cut by the canvas's edge")
+        if axis.orientation in ("left", "right"):
+            beside = view.top() - SLACK_PX <= label.top() and label.bottom() <= view.bottom() + 1
+        else:
+            beside = view.left() - SLACK_PX <= label.left() and label.right() <= view.right() + 1
+        if not beside:
+            problems.append(f"{what}: label {name!r} reaches past its plot's data area")
+    return problems
+
+
+def bar_rects(canvas: pg.GraphicsView, plot: pg.PlotItem) -> list[QRectF]:
+    """Every drawn bar of plot's bar graphs, on the canvas."""
+    rects = []
+    for item in plot.vb.addedItems:
+        if isinstance(item, pg.BarGraphItem) and item.isVisible():
+            opts = item.opts
+            heights = np.broadcast_to(opts["height"], np.shape(opts["y"]))
+            columns = (opts["x0"], opts["width"], opts["y"], heights)
+            for x0, width, y, height in zip(*columns, strict=True):
+                if width > 0:
+                    rects.append(on_canvas(canvas, item, QRectF(x0, y - height / 2, width, height)))
+    return rects
+
+
+def plot_problems(canvas: pg.GraphicsView) -> list[str]:
+    """A canvas's plots: wide enough, their axis texts and their texts in the plot whole."""
+    what = canvas.objectName()
+    problems = []
+    width = canvas.viewport().width()
+    plots = [i for i in canvas.scene().items() if isinstance(i, pg.PlotItem) and i.isVisible()]
+    assert plots, what
+    for plot in plots:
+        view = on_canvas(canvas, plot.vb, plot.vb.boundingRect())
+        if view.width() < MIN_PLOT_SHARE * width:
+            problems.append(f"{what}: a plot {view.width():.0f} px wide in {width} px")
+        for entry in plot.axes.values():
+            if entry["item"].isVisible():
+                problems += axis_problems(canvas, entry["item"], view)
+        texts = [i for i in plot.vb.addedItems if isinstance(i, pg.TextItem) and i.isVisible()]
+        rects = [text_rect(canvas, text.textItem) for text in texts]
+        for k, (text, rect) in enumerate(zip(texts, rects, strict=True)):
+            name = text.textItem.toPlainText()
+            if not within(rect, view):
+                problems.append(f"{what}: {name!r} cut by the plot's edge")
+            problems += [
+                f"{what}: {name!r} runs into {other.textItem.toPlainText()!r}"
+                for other, other_rect in zip(texts[k + 1 :], rects[k + 1 :], strict=True)
+                if run_into(rect, other_rect)
+            ]
+    return problems
+
+
+def row_label_problems(canvas: pg.GraphicsView, plot: pg.PlotItem, labels: list[Any]) -> list[str]:
+    """A chart's row labels: each drawn, and clear of every bar."""
+    problems = []
+    bars = bar_rects(canvas, plot)
+    for label in labels:
+        rect, name = text_rect(canvas, label.textItem), label.textItem.toPlainText()
+        if not name or not label.isVisible() or rect.isEmpty():
+            problems.append(f"{canvas.objectName()}: a row label is not drawn")
+        elif any(run_into(rect, bar) for bar in bars):
+            problems.append(f"{canvas.objectName()}: {name!r} runs into a bar")
+    return problems
+
+
+def chart_problems(outcomes: OutcomeChart, timing: TimingChart) -> list[str]:
+    settle()
+    problems = plot_problems(outcomes.plot_widget) + plot_problems(timing)
+    problems += row_label_problems(outcomes.plot_widget, outcomes.plot, outcomes.rows.labels)
+    problems += row_label_problems(timing, timing.plot, timing.rows.labels)
+    return problems
 
 
 def shown_at(window: MainWindow, size: QSize) -> None:
@@ -168,13 +340,19 @@ def shown_at(window: MainWindow, size: QSize) -> None:
     assert window.size() == size, f"the window is {window.size().toTuple()}, not {size.toTuple()}"
 
 
-@pytest.mark.timeout(180)
-def test_the_window_holds_at_small_sizes(language: str, qtbot: Any, settings: QSettings) -> None:
+def window_at(size: QSize, language: str, qtbot: Any, settings: QSettings) -> MainWindow:
+    """A window in language, shown at size."""
     window = MainWindow(settings, language=language)
     qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
     window.show()
     qtbot.waitExposed(window)
-    shown_at(window, SMALL)
+    shown_at(window, size)
+    return window
+
+
+@pytest.mark.timeout(180)
+def test_the_window_holds_at_small_sizes(language: str, qtbot: Any, settings: QSettings) -> None:
+    window = window_at(SMALL, language, qtbot, settings)
     assert layout_problems(window) == []
 
     # The post's first loop deadlocks: a long headline, lost ids and the stack dumps button.
@@ -185,6 +363,7 @@ def test_the_window_holds_at_small_sizes(language: str, qtbot: Any, settings: QS
     settle()
     assert window.size() == SMALL, "the verdict resized the window"
     assert layout_problems(window) == []
+    assert plot_problems(window.lanes) == []
     # As short as the window goes: the banner's widgets still do not cover each other.
     window.resize(1024, 480)
     settle()
@@ -192,6 +371,7 @@ def test_the_window_holds_at_small_sizes(language: str, qtbot: Any, settings: QS
     assert overlaps(window.banner) == []
     shown_at(window, LARGE)
     assert layout_problems(window) == []
+    assert plot_problems(window.lanes) == []
 
     shown_at(window, SMALL)
     spec = small_spec(strategies=("seed-empty-after-get", "seed-sentinel-per-worker"), trials=1)
@@ -199,6 +379,7 @@ def test_the_window_holds_at_small_sizes(language: str, qtbot: Any, settings: QS
     assert window.size() == SMALL, "the experiment resized the window"
     assert layout_problems(window) == []
     tab = window.experiment_tab
+    assert chart_problems(tab.outcome_chart, tab.timing_chart) == []
     # The progress and its ETA stay in view with the Start and Cancel buttons.
     panel = window.findChild(QScrollArea, "experimentLeftPanel")
     assert panel is not None
@@ -216,6 +397,45 @@ def test_the_window_holds_at_small_sizes(language: str, qtbot: Any, settings: QS
     assert layout_problems(window) == []
     shown_at(window, LARGE)
     assert layout_problems(window) == []
+    assert chart_problems(tab.outcome_chart, tab.timing_chart) == []
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["1024x600", "1366x768"])
+def test_the_charts_read_at_small_sizes(
+    language: str, size: QSize, qtbot: Any, settings: QSettings
+) -> None:
+    """The post's four loops (the longest titles): every title, bar, value and tick whole."""
+    window = window_at(size, language, qtbot, settings)
+    tab = window.experiment_tab
+    window.tabs.setCurrentWidget(tab)
+    trials = [("ok",), ("deadlock", "lost"), ("stalled",), ("ok",), ("lost",)]
+    # 8 % shares: segments too narrow for their percentage go without one.
+    mostly_ok = [("ok",)] * 10 + [("deadlock",), ("stalled",)]
+    result = fake_result([mostly_ok, trials[1:], trials[:2], trials[2:]])
+    tab.show_result(result)
+    assert layout_problems(window) == []
+    assert chart_problems(tab.outcome_chart, tab.timing_chart) == []
+    # Every strategy's title is on the outcome chart, and every cell's label on the timing chart.
+    titles = [label.textItem.toPlainText() for label in tab.outcome_chart.rows.labels]
+    assert [title.split("  (n=")[0] for title in titles] == [
+        strategy_label(c.cell.coordinates.strategy) for c in result.cells
+    ]
+    values = tab.timing_chart.values()
+    assert [label.textItem.toPlainText() for label in tab.timing_chart.rows.labels] == [
+        value[0] for value in values
+    ]
+
+
+def test_every_strategy_title_shows_whole(language: str, qtbot: Any, settings: QSettings) -> None:
+    """The strategy combo wraps a long title onto more lines instead of eliding it."""
+    window = window_at(SMALL, language, qtbot, settings)
+    combo = window.params_panel.strategy_combo
+    strategies = [combo.itemData(i) for i in range(combo.count()) if combo.itemData(i)]
+    assert len(strategies) > 10
+    for strategy in strategies:
+        combo.setCurrentIndex(combo.findData(strategy))
+        assert layout_problems(window) == [], strategy
+    assert window.size() == SMALL
 
 
 def test_the_eta_line_counts_the_trials_that_run(qtbot: Any, window: MainWindow) -> None:
@@ -239,12 +459,11 @@ def test_plot_axes_are_in_plain_units(qtbot: Any) -> None:
     chart = TimingChart()
     qtbot.addWidget(chart)
     chart.show()
-    plots = [lanes.lane_plot, lanes.depth_plot, lanes.rate_plot]
-    plots += [chart.elapsed_plot, chart.speed_plot]
+    plots = [lanes.lane_plot, lanes.depth_plot, lanes.rate_plot, chart.plot]
     for plot in plots:
         plot.setXRange(0, 0.004, padding=0)
         plot.setYRange(0, 0.5, padding=0)
     settle()
     for plot in plots:
-        for side in ("left", "bottom"):
+        for side in ("left", "bottom", "top"):
             assert "(x" not in plot.getAxis(side).labelString()
