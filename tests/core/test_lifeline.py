@@ -23,6 +23,7 @@ from core.lifeline import ProcessId
 from core.procs import pid_state
 from tests.core.orphan_helpers import (
     LONG_RUN,
+    ROOT,
     assert_nothing_left,
     journal_children,
     kill_and_wait,
@@ -147,28 +148,6 @@ def _assert_nothing_of_the_limited_user_left(temp_dir: Path) -> None:
     assert not [p for p in Path("/dev/shm").iterdir() if p.stat().st_uid == _LIMITED_UID]
 
 
-_PROCESS_LIMITED_RUN = [*LONG_RUN[:4], "1000", "--work-ms", "1"]
-
-
-@pytest.mark.timeout(120)
-@pytest.mark.parametrize("start_method", ["spawn", "forkserver", "fork"])
-def test_a_process_limit_too_low_for_the_run_is_refused_up_front(
-    tmp_path: Path, start_method: str
-) -> None:
-    # forkserver above all: when the forkserver's own fork fails, the standard
-    # library prints a traceback and exits, before any code of ours runs.
-    reason = _why_no_process_limit()
-    if reason:
-        pytest.skip(reason)
-    args = [*_PROCESS_LIMITED_RUN, "--start-method", start_method]
-    done = run_cli(args, tmp_path, prefix=_as_limited_user(12))
-    assert done.returncode == 2, done.stderr
-    assert done.stderr.startswith("queuescope: error: too few processes allowed for 3 workers")
-    assert "(ulimit -u)" in done.stderr and len(done.stderr.splitlines()) == 1, done.stderr
-    assert not done.stdout
-    _assert_nothing_of_the_limited_user_left(tmp_path)
-
-
 # The CLI with the up-front check off: as if other processes of the same user
 # took the room between the check and the run's start.
 _CLI_WITHOUT_THE_PROCESS_CHECK = (
@@ -178,24 +157,47 @@ _CLI_WITHOUT_THE_PROCESS_CHECK = (
 )
 
 
+@pytest.fixture
+def process_limit() -> None:
+    reason = _why_no_process_limit()
+    if reason:
+        pytest.skip(reason)
+
+
+def _run_under_the_process_limit(
+    temp_dir: Path, start_method: str, check_first: bool = True
+) -> subprocess.CompletedProcess[str]:
+    args = [*LONG_RUN[:4], "1000", "--work-ms", "1", "--start-method", start_method]
+    program = (str(ROOT / "main.py"),) if check_first else _CLI_WITHOUT_THE_PROCESS_CHECK
+    return run_cli(args, temp_dir, prefix=_as_limited_user(12), program=program)
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.usefixtures("process_limit")
+@pytest.mark.parametrize("start_method", ["spawn", "forkserver", "fork"])
+def test_a_process_limit_too_low_for_the_run_is_refused_up_front(
+    tmp_path: Path, start_method: str
+) -> None:
+    # forkserver above all: when the forkserver's own fork fails, the standard
+    # library prints a traceback and exits, before any code of ours runs.
+    done = _run_under_the_process_limit(tmp_path, start_method)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("queuescope: error: too few processes allowed for 3 workers")
+    assert "(ulimit -u)" in done.stderr and len(done.stderr.splitlines()) == 1, done.stderr
+    assert not done.stdout
+    _assert_nothing_of_the_limited_user_left(tmp_path)
+
+
 @pytest.mark.timeout(300)
+@pytest.mark.usefixtures("process_limit")
 # Not forkserver: when the forkserver's own fork fails, the standard library's
 # forkserver prints a traceback and exits, and it runs none of our code first.
 @pytest.mark.parametrize("start_method", ["spawn", "fork"])
 def test_a_process_limit_met_while_starting_ends_quietly_and_leaves_nothing(
     tmp_path: Path, start_method: str
 ) -> None:
-    reason = _why_no_process_limit()
-    if reason:
-        pytest.skip(reason)
-    args = [*_PROCESS_LIMITED_RUN, "--start-method", start_method]
     for _ in range(3):
-        done = run_cli(
-            args,
-            tmp_path,
-            prefix=_as_limited_user(12),
-            program=_CLI_WITHOUT_THE_PROCESS_CHECK,
-        )
+        done = _run_under_the_process_limit(tmp_path, start_method, check_first=False)
         # A verdict (the run crashed, stalled...), or one line: it could not start.
         assert "Traceback" not in done.stderr
         assert len(done.stderr.splitlines()) <= 1, done.stderr
@@ -235,7 +237,7 @@ def test_the_process_room_a_run_needs_is_checked_against_the_limit(
 def test_what_the_process_limit_counts_includes_threads() -> None:
     # RLIMIT_NPROC counts every task of the user's real uid, threads too.
     assert _tasks_of_user(os.getuid()) >= threading.active_count()
-    assert _tasks_of_user(_LIMITED_UID) == 0
+    assert _tasks_of_user(2**31 - 2) == 0  # a uid nothing runs as
 
 
 # --- the lifeline and the journal, in this process ----------------------------
