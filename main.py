@@ -15,7 +15,6 @@ from core.interrupts import exit_at_once_on_signals
 if __name__ == "__main__":
     exit_at_once_on_signals()  # first: the imports below take a while
 
-import multiprocessing
 import sys
 from collections.abc import Sequence
 
@@ -59,5 +58,9 @@ def cli_entry() -> int:
 
 
 if __name__ == "__main__":
+    # Here, not at the top: the console scripts import this module before
+    # their entry point sets the start-up handlers (cli_entry, gui_entry).
+    import multiprocessing
+
     multiprocessing.freeze_support()
     sys.exit(main())

@@ -10,11 +10,15 @@ diagnosis.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+# Not typing's own: main.py imports core.interrupts before its Ctrl-C handler
+# is set, and importing typing would add ~10 ms to that window.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from core.control import RunControl
     from core.engine import run
     from core.errors import ParamError, RunInProgress

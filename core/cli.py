@@ -43,7 +43,7 @@ from core.export import (
 from core.faults import FAULT_KINDS, Fault
 from core.interrupts import SHUTDOWN_SIGNALS, Interrupted, exit_code_for, raise_on_signals
 from core.journal import reap_stale_runs
-from core.launcher import ensure_open_files
+from core.launcher import ensure_open_files, ensure_process_room
 from core.outputs import (
     Abandoned,
     OutputFailed,
@@ -365,6 +365,7 @@ def _run(args: argparse.Namespace) -> int:
             return _usage_error(NEEDS_STRATEGY if not args.free_after else FREE_AFTER_ALONE)
         validate(params)  # before any file is created or truncated
         ensure_open_files(params.workers + 1)  # and a Manager
+        ensure_process_room(params.workers)
     except ParamError as error:
         return _usage_error(str(error))
     # Checked before the run: an unwritable path is an input error, found in time.
@@ -520,6 +521,7 @@ def _experiment(args: argparse.Namespace) -> int:
             spec = spec_from_dict(overrides)
         plan = plan_experiment(spec)
         ensure_open_files((max(spec.workers, default=0) + 1) * spec.parallel)
+        ensure_process_room(max(spec.workers, default=0), spec.parallel)
     except ParamError as error:  # ExperimentSpecError included
         return _usage_error(str(error))
 

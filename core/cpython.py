@@ -235,6 +235,9 @@ def stop_pool_respawning(pool: Any) -> None:
         handler = getattr(pool, name, None)
         if handler is not None:
             handler._state = TERMINATE
+    # As terminate() marks it: a pool left running would, when freed, write to
+    # its handler's pipe, which may be closed by then (an "Exception ignored").
+    pool._state = TERMINATE
     terminate = getattr(pool, "_terminate", None)
     if terminate is not None:
         terminate.cancel()  # its finalizer would run terminate() at exit, and could block

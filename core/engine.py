@@ -185,6 +185,7 @@ class _Run:
         self.setup = RunSetup(params, strategy, ctx, run_dir, fault, work, ledger.t0, gate)
         self.control = control
         self.state = RunState(ledger)
+        self.control = control
         self.launcher = Launcher(self.setup, self.state)
         self.producer = Producer(self.setup, self.state, self.launcher)
         self.monitor = Monitor(self.setup, self.state, control, on_progress, progress_interval_s)
@@ -200,16 +201,23 @@ class _Run:
         # or watchdog during start-up) finds the name unlinked and dies with a
         # FileNotFoundError traceback instead of being stopped quietly.
         live_ledger = state.ledger
+        started = False
         try:
             try:
                 with semaphore_room():
                     self._start()
+                started = True
                 verdict = self.monitor.watch()
             except SharedMemoryError:
                 raise  # a refusal: no verdict to give
             except Exception:
-                state.producer_error = state.producer_error or traceback.format_exc()
-                verdict = "crashed"
+                if not started and self.control.cancelled:
+                    # A start cut short by the cancel: a terminal's Ctrl-C also
+                    # ends the Manager while it starts, and its start raises.
+                    verdict = "cancelled"
+                else:
+                    state.producer_error = state.producer_error or traceback.format_exc()
+                    verdict = "crashed"
             elapsed = time.monotonic() - setup.t0
             states = os_states(state.ledger, setup.workers)
             if verdict in ("deadlock", "stalled"):

@@ -8,6 +8,7 @@ process's identity so it ends with it (core.lifeline).
 from __future__ import annotations
 
 import contextlib
+import os
 import resource
 import traceback
 from collections.abc import Callable
@@ -49,6 +50,81 @@ def ensure_open_files(processes: int) -> None:
     raise ParamError(
         Sentence.of(TOO_FEW_OPEN_FILES, processes=processes, needed=needed, limit=soft)
     )
+
+
+# Tasks (processes and threads: RLIMIT_NPROC counts both) a run adds, from the
+# peaks runs reached under each start method and queue, with room to spare.
+TASKS_PER_WORKER = 2  # its process, and the Manager's thread that serves it
+# The Manager and its threads; the producer, feeder and monitor threads; a
+# Pool's threads and a pool worker respawned in place of one that ended.
+TASKS_PER_RUN = 8
+TASKS_SHARED = 2  # the forkserver and the resource tracker, one each for all runs
+# CAP_SYS_ADMIN and CAP_SYS_RESOURCE: either one lifts the process limit.
+_LIMIT_EXEMPT_CAPABILITIES = (1 << 21) | (1 << 24)
+TOO_FEW_PROCESSES = translatable(
+    "core",
+    "too few processes allowed for {workers} workers at once: about {needed} more needed, "
+    "{free} of the limit of {limit} are free (ulimit -u); raise it, or use fewer workers "
+    "or parallel trials",
+)
+
+
+def ensure_process_room(workers: int, runs: int = 1) -> None:
+    """Raise the soft process limit for `runs` runs of `workers` workers at once, or refuse.
+
+    Raises ParamError. Past the limit, a fork fails wherever it happens: the
+    forkserver's own prints a traceback and exits, and the run crashes
+    half-started; a clear error before the run is better.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+    if soft == resource.RLIM_INFINITY or _exempt_from_process_limit():
+        return
+    needed = (TASKS_PER_WORKER * workers + TASKS_PER_RUN) * runs + TASKS_SHARED
+    in_use = _tasks_of_user(os.getuid())
+    if in_use + needed <= soft:
+        return
+    if hard == resource.RLIM_INFINITY or in_use + needed <= hard:
+        resource.setrlimit(resource.RLIMIT_NPROC, (in_use + needed, hard))
+        return
+    raise ParamError(
+        Sentence.of(
+            TOO_FEW_PROCESSES,
+            workers=workers * runs,
+            needed=needed,
+            free=max(soft - in_use, 0),
+            limit=soft,
+        )
+    )
+
+
+def _exempt_from_process_limit() -> bool:
+    """Root, or a process with either capability: the kernel does not apply the limit."""
+    if os.getuid() == 0:
+        return True
+    with (
+        contextlib.suppress(OSError, ValueError),
+        open("/proc/self/status", encoding="ascii", errors="replace") as status,
+    ):
+        for line in status:
+            if line.startswith("CapEff:"):
+                return bool(int(line.split()[1], 16) & _LIMIT_EXEMPT_CAPABILITIES)
+    return False
+
+
+def _tasks_of_user(uid: int) -> int:
+    """Processes and threads whose real uid is uid: what RLIMIT_NPROC counts."""
+    tasks = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as status:
+                fields = dict(line.split(":", 1) for line in status if ":" in line)
+            if int(fields["Uid"].split()[0]) == uid:
+                tasks += int(fields["Threads"])
+        except (OSError, KeyError, ValueError, IndexError):
+            continue  # gone meanwhile, or not ours to read
+    return tasks
 
 
 class Launcher:

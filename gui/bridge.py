@@ -30,6 +30,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, SignalIns
 
 from core import ParamError, RunControl, RunInProgress, RunParams, run
 from core.experiment import ExperimentPlan, run_experiment
+from core.launcher import ensure_process_room
 from gui.i18n import core_text
 
 # core.run returns within ~0.1 s of a cancel, plus cleanup whose steps are
@@ -259,6 +260,7 @@ class RunController(CoreController):
 
     def start(self, params: RunParams) -> None:
         def job(on_progress: Callable[[object], None], control: RunControl) -> object:
+            ensure_process_room(params.workers)  # or refused like bad parameters
             return run(params, on_progress=on_progress, control=control)
 
         self._start(
@@ -284,6 +286,7 @@ class ExperimentController(CoreController):
 
     def start(self, plan: ExperimentPlan) -> None:
         def job(on_progress: Callable[[object], None], control: RunControl) -> object:
+            ensure_process_room(max(plan.spec.workers, default=0), plan.spec.parallel)
             # Trials keep their runs: the window drills down into them.
             return run_experiment(plan, on_progress=on_progress, control=control, keep_runs=True)
 

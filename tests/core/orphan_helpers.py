@@ -43,11 +43,15 @@ def started_cli(
 
 
 def run_cli(
-    args: Sequence[str], temp_dir: Path, prefix: Sequence[str] = (), timeout: float = 90
+    args: Sequence[str],
+    temp_dir: Path,
+    prefix: Sequence[str] = (),
+    timeout: float = 90,
+    program: Sequence[str] = (str(ROOT / "main.py"),),
 ) -> subprocess.CompletedProcess[str]:
     """The CLI run to its end (under prefix: a command that runs another one)."""
     return subprocess.run(
-        [*prefix, sys.executable, str(ROOT / "main.py"), *args],
+        [*prefix, sys.executable, *program, *args],
         cwd=ROOT,
         env={**os.environ, "TMPDIR": str(temp_dir)},
         capture_output=True,

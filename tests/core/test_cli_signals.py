@@ -9,6 +9,7 @@ the main process.
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 
@@ -70,6 +71,24 @@ def test_group_signal_while_children_start(signum: int, strategy: str, start_met
     code, out, err = end_quietly(cli)
     assert_ended_by(signum, code, out, err)
     assert out, "the run had started: its cancelled result is printed"
+
+
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("signum", BOTH, ids=["sigint", "sigterm"])
+def test_a_signal_while_the_manager_starts_is_a_cancel_even_if_its_start_fails(
+    signum: int,
+) -> None:
+    # The Manager is the run's first child. The signal waits while the main
+    # process starts it (shielded); the Manager then dies before it answers,
+    # so its start raises with the cancel already pending.
+    cli = start_main("run", "--strategy", "seed-empty-after-get", *LONG_RUN)
+    wait_until(lambda: bool(starting_children(cli.pid)), "the Manager's interpreter starts")
+    send(cli, signum, whole_group=False)
+    for manager in starting_children(cli.pid):
+        os.kill(manager, signal.SIGKILL)
+    code, out, err = end_quietly(cli)
+    assert_ended_by(signum, code, out, err)
+    assert '"outcomes": ["cancelled"]' in out, out[-1500:]
 
 
 @pytest.mark.timeout(90)

@@ -159,6 +159,7 @@ def test_a_pool_stops_respawning_without_a_thread() -> None:
     worker.kill()
     worker.join()
     assert pool._worker_handler._state == multiprocessing.pool.TERMINATE
+    assert pool._state == multiprocessing.pool.TERMINATE  # freed, it writes to no pipe
     pool._worker_handler.join(5)
     assert [p for p in cpython.pool_processes(pool) if p.is_alive()] == []
     pool.terminate()

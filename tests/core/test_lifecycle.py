@@ -11,6 +11,7 @@ import pytest
 
 from core import Progress, RunInProgress, RunParams, run
 from core.control import RunControl
+from core.launcher import Launcher
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,6 +36,27 @@ def test_cancel_mid_run(strategy_id: str) -> None:
     assert 20 <= result.processed < 5000
     assert seen and seen[-1].processed >= 20
     assert "cancelled" in result.diagnosis.lower()
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("cancelled", [True, False], ids=["cancelled", "not-cancelled"])
+def test_a_start_that_fails_after_a_cancel_is_cancelled(
+    monkeypatch: pytest.MonkeyPatch, cancelled: bool
+) -> None:
+    control = RunControl()
+
+    def open_queue_cut_short(launcher: Launcher, on_feeder_error: object) -> None:
+        if cancelled:
+            control.cancel()  # a Ctrl-C while the Manager starts...
+        raise EOFError  # ...and the Manager never answers
+
+    monkeypatch.setattr(Launcher, "open_queue", open_queue_cut_short)
+    result = run(RunParams(strategy="seed-empty-after-get", items=100), control=control)
+    if cancelled:
+        assert result.outcomes == ["cancelled"], result.diagnosis
+        assert "EOFError" not in result.diagnosis and "failed" not in result.diagnosis
+    else:  # without a cancel, the same failure is the run's crash
+        assert result.outcome == "crashed" and "EOFError" in result.diagnosis
 
 
 @pytest.mark.timeout(60)

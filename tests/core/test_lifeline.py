@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -16,10 +17,13 @@ from pathlib import Path
 import pytest
 
 from core import journal, lifeline
+from core.errors import ParamError
+from core.launcher import _tasks_of_user, ensure_process_room
 from core.lifeline import ProcessId
 from core.procs import pid_state
 from tests.core.orphan_helpers import (
     LONG_RUN,
+    ROOT,
     assert_nothing_left,
     journal_children,
     kill_and_wait,
@@ -31,6 +35,7 @@ from tests.core.orphan_helpers import (
     wait_for_children,
     wait_until_gone,
 )
+from tests.core.process_limits import pretend_process_limit
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 
@@ -134,17 +139,65 @@ def _processes_of(uid: int) -> list[int]:
     return found
 
 
-@pytest.mark.timeout(300)
-# Not forkserver: when the forkserver's own fork fails, the standard library's
-# forkserver prints a traceback and exits, and it runs none of our code first.
-@pytest.mark.parametrize("start_method", ["spawn", "fork"])
-def test_a_process_limit_ends_quietly_and_leaves_nothing(tmp_path: Path, start_method: str) -> None:
+def _assert_nothing_of_the_limited_user_left(temp_dir: Path) -> None:
+    deadline = time.monotonic() + 15
+    while _processes_of(_LIMITED_UID) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _processes_of(_LIMITED_UID), "processes left behind"
+    assert_nothing_left(temp_dir, set())
+    assert not [p for p in Path("/dev/shm").iterdir() if p.stat().st_uid == _LIMITED_UID]
+
+
+# The CLI with the up-front check off: as if other processes of the same user
+# took the room between the check and the run's start.
+_CLI_WITHOUT_THE_PROCESS_CHECK = (
+    "-c",
+    "import sys, core.launcher; core.launcher.ensure_process_room = lambda *args: None; "
+    "import main; sys.exit(main.main())",
+)
+
+
+@pytest.fixture
+def process_limit() -> None:
     reason = _why_no_process_limit()
     if reason:
         pytest.skip(reason)
+
+
+def _run_under_the_process_limit(
+    temp_dir: Path, start_method: str, check_first: bool = True
+) -> subprocess.CompletedProcess[str]:
     args = [*LONG_RUN[:4], "1000", "--work-ms", "1", "--start-method", start_method]
+    program = (str(ROOT / "main.py"),) if check_first else _CLI_WITHOUT_THE_PROCESS_CHECK
+    return run_cli(args, temp_dir, prefix=_as_limited_user(12), program=program)
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.usefixtures("process_limit")
+@pytest.mark.parametrize("start_method", ["spawn", "forkserver", "fork"])
+def test_a_process_limit_too_low_for_the_run_is_refused_up_front(
+    tmp_path: Path, start_method: str
+) -> None:
+    # forkserver above all: when the forkserver's own fork fails, the standard
+    # library prints a traceback and exits, before any code of ours runs.
+    done = _run_under_the_process_limit(tmp_path, start_method)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("queuescope: error: too few processes allowed for 3 workers")
+    assert "(ulimit -u)" in done.stderr and len(done.stderr.splitlines()) == 1, done.stderr
+    assert not done.stdout
+    _assert_nothing_of_the_limited_user_left(tmp_path)
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.usefixtures("process_limit")
+# Not forkserver: when the forkserver's own fork fails, the standard library's
+# forkserver prints a traceback and exits, and it runs none of our code first.
+@pytest.mark.parametrize("start_method", ["spawn", "fork"])
+def test_a_process_limit_met_while_starting_ends_quietly_and_leaves_nothing(
+    tmp_path: Path, start_method: str
+) -> None:
     for _ in range(3):
-        done = run_cli(args, tmp_path, prefix=_as_limited_user(12))
+        done = _run_under_the_process_limit(tmp_path, start_method, check_first=False)
         # A verdict (the run crashed, stalled...), or one line: it could not start.
         assert "Traceback" not in done.stderr
         assert len(done.stderr.splitlines()) <= 1, done.stderr
@@ -152,12 +205,39 @@ def test_a_process_limit_ends_quietly_and_leaves_nothing(tmp_path: Path, start_m
             assert done.stderr.startswith("queuescope: error: the run cannot start:")
         else:
             assert done.returncode == 0 and "outcome" in done.stdout, done.stderr
-        deadline = time.monotonic() + 15
-        while _processes_of(_LIMITED_UID) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not _processes_of(_LIMITED_UID), "processes left behind"
-        assert_nothing_left(tmp_path, set())
-        assert not [p for p in Path("/dev/shm").iterdir() if p.stat().st_uid == _LIMITED_UID]
+        _assert_nothing_of_the_limited_user_left(tmp_path)
+
+
+def test_the_process_room_a_run_needs_is_checked_against_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pretend_process_limit(monkeypatch, soft=12, hard=12, in_use=3)
+    with pytest.raises(ParamError) as refused:
+        ensure_process_room(3)
+    assert str(refused.value) == (
+        "too few processes allowed for 3 workers at once: about 16 more needed, "
+        "9 of the limit of 12 are free (ulimit -u); raise it, or use fewer workers "
+        "or parallel trials"
+    )
+    with pytest.raises(ParamError, match="for 6 workers at once: about 30 more needed"):
+        ensure_process_room(3, runs=2)  # an experiment's parallel trials
+
+    # A hard limit with room: the soft one is raised as far as the run needs.
+    raised = pretend_process_limit(monkeypatch, soft=12, hard=100, in_use=3)
+    ensure_process_room(3)
+    assert raised == [(19, 100)]
+
+    # No limit, or room enough: nothing to do.
+    for soft in (resource.RLIM_INFINITY, 19):
+        untouched = pretend_process_limit(monkeypatch, soft=soft, hard=soft, in_use=3)
+        ensure_process_room(3)
+        assert untouched == []
+
+
+def test_what_the_process_limit_counts_includes_threads() -> None:
+    # RLIMIT_NPROC counts every task of the user's real uid, threads too.
+    assert _tasks_of_user(os.getuid()) >= threading.active_count()
+    assert _tasks_of_user(2**31 - 2) == 0  # a uid nothing runs as
 
 
 # --- the lifeline and the journal, in this process ----------------------------

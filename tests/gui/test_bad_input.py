@@ -20,6 +20,7 @@ from core.faults import Fault
 from gui import MainWindow
 from gui.file_menu import EXPORT_RECORDS
 from gui.params_panel import DEFAULTS
+from tests.core.process_limits import pretend_process_limit
 from tests.gui.helpers import choose, run_through_window, set_params
 
 LEFT = Qt.MouseButton.LeftButton
@@ -136,6 +137,28 @@ def refused_experiment(qtbot: Any, window: MainWindow, tmp_path: Path, monkeypat
     return tab.run_error_label.text()
 
 
+def run_over_the_process_limit(
+    qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatch: Any
+) -> str:
+    pretend_process_limit(monkeypatch, soft=40, hard=40, in_use=35)
+    with qtbot.waitSignal(window.controller.errored, timeout=30_000):
+        qtbot.mouseClick(window.start_button, LEFT)
+    assert window.start_button.isEnabled()
+    return f"{window.banner.outcome_label.text()}: {window.banner.diagnosis_label.text()}"
+
+
+def experiment_over_the_process_limit(
+    qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatch: Any
+) -> str:
+    tab = window.experiment_tab
+    tab.spec_panel.set_spec(ExperimentSpec(strategies=("get-timeout",), trials=2, parallel=2))
+    pretend_process_limit(monkeypatch, soft=40, hard=40, in_use=35)
+    with qtbot.waitSignal(window.experiment_controller.errored, timeout=30_000):
+        qtbot.mouseClick(tab.start_button, LEFT)
+    assert tab.start_button.isEnabled()
+    return tab.run_error_label.text()
+
+
 def bad_grid(qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatch: Any) -> str:
     panel = window.experiment_tab.spec_panel
     panel.workers_edit.setText("2, 300")
@@ -180,6 +203,16 @@ WINDOW_CASES: list[tuple[str, Callable[..., str], str]] = [
         "experiment refused while another runs",
         refused_experiment,
         "Could not run: a run is already in progress",
+    ),
+    (
+        "run over the process limit",
+        run_over_the_process_limit,
+        "too few processes allowed for 3 workers at once",
+    ),
+    (
+        "experiment over the process limit",
+        experiment_over_the_process_limit,
+        "Could not run: too few processes allowed for 6 workers at once",
     ),
     ("experiment grid out of range", bad_grid, "workers must be between 1 and 256, got 300"),
     ("fault that cannot hit", fault_without_items, "fault stop needs at least one item"),
