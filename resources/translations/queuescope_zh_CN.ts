@@ -844,8 +844,8 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
 <context>
     <name>OutcomeChart</name>
     <message>
-        <source>% of trials (headline outcome of each trial)</source>
-        <translation>试验占比 %（每次试验的主要结果）</translation>
+        <source>% of trials</source>
+        <translation>试验占比（%）</translation>
     </message>
     <message>
         <source>Outcome per strategy</source>
@@ -2592,6 +2592,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>too few open files allowed for {processes} processes at once: about {needed} needed, the limit is {limit} (ulimit -n); raise it, or use fewer workers or parallel trials</source>
         <translation>允许打开的文件太少，无法同时运行 {processes} 个进程：大约需要 {needed} 个，上限为 {limit}（ulimit -n）；请提高上限，或减少工作进程或并行试验的数量</translation>
+    </message>
+    <message>
+        <source>too few processes allowed for {workers} workers at once: about {needed} more needed, {free} of the limit of {limit} are free (ulimit -u); raise it, or use fewer workers or parallel trials</source>
+        <translation>允许的进程数太少，无法同时运行 {workers} 个工作进程：还需要大约 {needed} 个，上限 {limit} 中只有 {free} 个空闲（ulimit -u）；请提高上限，或减少工作进程或并行试验的数量</translation>
     </message>
     <message>
         <source>Cleaned up after runs whose program ended abruptly (runs: {runs}; processes ended: {processes}; semaphores removed: {resources}; folders removed: {directories}).</source>
