@@ -408,9 +408,15 @@ def test_the_charts_read_at_small_sizes(
     window = window_at(size, language, qtbot, settings)
     tab = window.experiment_tab
     window.tabs.setCurrentWidget(tab)
-    trials: list[tuple[str, ...]] = [("ok",), ("deadlock", "lost"), ("stalled",), ("ok",), ("lost",)]
+    trials: list[tuple[str, ...]] = [
+        ("ok",),
+        ("deadlock", "lost"),
+        ("stalled",),
+        ("ok",),
+        ("lost",),
+    ]
     # 8 % shares: segments too narrow for their percentage go without one.
-    mostly_ok: list[tuple[str, ...]] = [("ok",)] * 10 + [("deadlock",), ("stalled",)]
+    mostly_ok: list[tuple[str, ...]] = [("ok",) for _ in range(10)] + [("deadlock",), ("stalled",)]
     result = fake_result([mostly_ok, trials[1:], trials[:2], trials[2:]])
     tab.show_result(result)
     assert layout_problems(window) == []
