@@ -416,7 +416,8 @@ def test_the_charts_read_at_small_sizes(
         ("lost",),
     ]
     # 8 % shares: segments too narrow for their percentage go without one.
-    mostly_ok: list[tuple[str, ...]] = [("ok",) for _ in range(10)] + [("deadlock",), ("stalled",)]
+    ok: tuple[str, ...] = ("ok",)
+    mostly_ok = [ok] * 10 + [("deadlock",), ("stalled",)]
     result = fake_result([mostly_ok, trials[1:], trials[:2], trials[2:]])
     tab.show_result(result)
     assert layout_problems(window) == []
