@@ -21,6 +21,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -207,3 +211,43 @@ class FittedScrollArea(QScrollArea):
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
             self.updateGeometry()  # wrapped text needs another height at another width
+
+
+class WrappingItemDelegate(QStyledItemDelegate):
+    """An item view's rows as tall as their text, word-wrapped at the view's width.
+
+    Qt sizes a wrapped row before it knows the row's width, so a long title
+    would end in "…"; this asks for the height the text needs at the width
+    the row really has (less a check box), and relays the rows out on resize.
+    """
+
+    def __init__(self, view: QTreeView) -> None:
+        super().__init__(view)
+        self._view = view
+        view.setWordWrap(True)
+        view.viewport().installEventFilter(self)
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        hint = super().sizeHint(option, index)
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        # Not visualRect(): it lays the rows out, which asks for this hint again.
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        width = self._view.viewport().width() - self._view.indentation() * depth
+        if not isinstance(text, str) or width <= 0:
+            return hint
+        style = self._view.style()
+        check = style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) + 12
+        room = max(1, width - check)
+        needed = self._view.fontMetrics().boundingRect(
+            0, 0, room, 10_000, Qt.TextFlag.TextWordWrap, text
+        )
+        return QSize(hint.width(), max(hint.height(), needed.height() + 6))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._view.scheduleDelayedItemsLayout()
+        return False

@@ -52,7 +52,7 @@ from gui.params_panel import (
     choice_label,
     queue_kind_label,
 )
-from gui.qtutil import named
+from gui.qtutil import WrappingItemDelegate, named
 
 SPEC_SETTINGS_KEY = "experiment/spec"
 QUEUE_COLUMNS = 2
@@ -128,6 +128,10 @@ class SpecPanel(QGroupBox):
         self.strategy_tree = named(QTreeWidget(), "experimentStrategies")
         self.strategy_tree.setHeaderHidden(True)
         self.strategy_tree.setRootIsDecorated(False)
+        # Long titles wrap within the panel's width rather than end in "…".
+        self.strategy_tree.setItemDelegate(WrappingItemDelegate(self.strategy_tree))
+        self.strategy_tree.setUniformRowHeights(False)
+        self.strategy_tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.strategy_tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self._strategy_items: dict[str, QTreeWidgetItem] = {}
         for group in GROUPS:

@@ -19,10 +19,11 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QRect, QRectF, QSettings, QSize
+from PySide6.QtCore import QModelIndex, QRect, QRectF, QSettings, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QApplication,
     QComboBox,
     QGraphicsItem,
@@ -201,12 +202,42 @@ def elided_combos(root: QWidget) -> list[str]:
     return problems
 
 
+def elided_items(root: QWidget) -> list[str]:
+    """Cells of visible item views (tables, trees) whose text does not fit in its cell."""
+    problems = []
+    for view in visible_widgets(root):
+        if not isinstance(view, QAbstractItemView) or view.model() is None:
+            continue
+        model = view.model()
+        metrics = view.fontMetrics()
+        pending = [QModelIndex()]
+        while pending:
+            parent = pending.pop()
+            for row in range(model.rowCount(parent)):
+                for column in range(model.columnCount(parent)):
+                    index = model.index(row, column, parent)
+                    pending.append(index)
+                    text = model.data(index, Qt.ItemDataRole.DisplayRole)
+                    cell = view.visualRect(index)
+                    shown = not cell.isEmpty() and view.viewport().rect().intersects(cell)
+                    if not isinstance(text, str) or not text or not shown:
+                        continue
+                    room = cell.adjusted(0, 0, -8, 0)  # the item's own margins
+                    needed = metrics.boundingRect(room, Qt.TextFlag.TextWordWrap, text)
+                    if needed.width() > room.width() + SLACK_PX or (
+                        needed.height() > cell.height() + SLACK_PX
+                    ):
+                        problems.append(f"{describe(view)} cell {text!r} is cut")
+    return problems
+
+
 def layout_problems(window: QWidget) -> list[str]:
     settle()
     return (
         too_small(window)
         + cut_texts(window)
         + elided_combos(window)
+        + elided_items(window)
         + horizontal_overflow(window)
         + overlaps(window)
     )
