@@ -46,7 +46,7 @@ from gui.experiment_model import (
     coordinate_texts,
     fault_kind_label,
 )
-from gui.qtutil import named, run_controls, side_panel, with_footer
+from gui.qtutil import WrappingItemDelegate, named, run_controls, side_panel, with_footer
 from gui.spec_panel import SpecPanel, spec_error_text
 from gui.trial_dialogs import TrialListDialog
 
@@ -120,12 +120,15 @@ class ExperimentTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         # Long strategy titles wrap onto more lines rather than end in "…".
-        self.table.setWordWrap(True)
+        self.table.setItemDelegateForColumn(0, WrappingItemDelegate(self.table))
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         for column, width in enumerate(_COLUMN_WIDTHS):
             header.resizeSection(column, width)
+        header.sectionResized.connect(self._on_column_resized)
+        self.model.rowsInserted.connect(self._on_column_resized)
+        self.model.modelReset.connect(self._on_column_resized)
         for column in range(len(_COLUMN_WIDTHS), self.model.columnCount()):
             header.resizeSection(column, 132)
         self.table.setToolTip(self.tr("Double-click a cell's row for its trials"))
@@ -344,6 +347,10 @@ class ExperimentTab(QWidget):
         )
         self.cancel_button.setEnabled(running and not self.controller.is_cancelling())
 
+    @Slot()
+    def _on_column_resized(self) -> None:
+        self.table.resizeRowsToContents()  # a wrapped title needs more or fewer lines now
+
     def _fit_columns(self) -> None:
         """Hide the parameter columns that are the same in every cell (said above the table),
         and make the outcome columns wide enough for "20  ·  100 % [84–100]"."""
@@ -368,6 +375,8 @@ class ExperimentTab(QWidget):
         width = self.table.fontMetrics().horizontalAdvance(sample) + 16
         for column in range(COL_FIRST_OUTCOME, COL_MEDIAN_ELAPSED):
             self.table.horizontalHeader().resizeSection(column, width)
+        # Rows added during a run were measured before the columns settled.
+        self.table.resizeRowsToContents()
 
     def _in_flight(self, progress: ExperimentProgress) -> int:
         """Trials running now. A report comes as a trial ends, when the core counts it

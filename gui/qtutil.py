@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableView,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -214,16 +215,20 @@ class FittedScrollArea(QScrollArea):
 
 
 class WrappingItemDelegate(QStyledItemDelegate):
-    """An item view's rows as tall as their text, word-wrapped at the view's width.
+    """An item view's rows as tall as their text, word-wrapped at the width it really has.
 
-    Qt sizes a wrapped row before it knows the row's width, so a long title
-    would end in "…"; this asks for the height the text needs at the width
-    the row really has (less a check box), and relays the rows out on resize.
+    Qt sizes a wrapped row with a little more width than it paints it with,
+    so a title that just fits on one line when measured ends in "…" when
+    drawn; this measures with the room painting leaves (less a check box in
+    a tree) and relays the rows out when the view is resized.
     """
 
-    def __init__(self, view: QTreeView) -> None:
+    def __init__(self, view: QTreeView | QTableView, checkable: bool = False) -> None:
         super().__init__(view)
         self._view = view
+        self._reserved = 16  # the item's text margins, and then some
+        if checkable:
+            self._reserved += view.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) + 8
         view.setWordWrap(True)
         view.viewport().installEventFilter(self)
 
@@ -232,20 +237,25 @@ class WrappingItemDelegate(QStyledItemDelegate):
     ) -> QSize:
         hint = super().sizeHint(option, index)
         text = index.data(Qt.ItemDataRole.DisplayRole)
-        # Not visualRect(): it lays the rows out, which asks for this hint again.
-        depth, parent = 0, index.parent()
-        while parent.isValid():
-            depth, parent = depth + 1, parent.parent()
-        width = self._view.viewport().width() - self._view.indentation() * depth
-        if not isinstance(text, str) or width <= 0:
+        if not isinstance(text, str):
             return hint
-        style = self._view.style()
-        check = style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) + 12
-        room = max(1, width - check)
+        room = self._room(index) - self._reserved
+        if room <= 0:
+            return hint
         needed = self._view.fontMetrics().boundingRect(
             0, 0, room, 10_000, Qt.TextFlag.TextWordWrap, text
         )
         return QSize(hint.width(), max(hint.height(), needed.height() + 6))
+
+    def _room(self, index: QModelIndex | QPersistentModelIndex) -> int:
+        # Not visualRect(): it lays the rows out, which asks for this hint again.
+        view = self._view
+        if isinstance(view, QTableView):
+            return view.columnWidth(index.column())
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        return view.viewport().width() - view.indentation() * depth
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:

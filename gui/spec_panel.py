@@ -129,7 +129,7 @@ class SpecPanel(QGroupBox):
         self.strategy_tree.setHeaderHidden(True)
         self.strategy_tree.setRootIsDecorated(False)
         # Long titles wrap within the panel's width rather than end in "…".
-        self.strategy_tree.setItemDelegate(WrappingItemDelegate(self.strategy_tree))
+        self.strategy_tree.setItemDelegate(WrappingItemDelegate(self.strategy_tree, checkable=True))
         self.strategy_tree.setUniformRowHeights(False)
         self.strategy_tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.strategy_tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
