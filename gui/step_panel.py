@@ -12,7 +12,6 @@ replays the file, then waits for the user). The log lists the steps taken.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
@@ -224,8 +223,7 @@ class StepPanel(QGroupBox):
         panel = self.params_panel
         before = panel.params()
         panel.set_params(
-            replace(
-                before,
+            before.replace(
                 strategy=schedule.strategy,
                 workers=schedule.workers,
                 items=schedule.items,
@@ -308,7 +306,7 @@ class StepPanel(QGroupBox):
         self.free_button.setEnabled(live)
         steps = stepping.steps() if stepping is not None else []
         self.back_button.setEnabled(bool(steps) and not self._restart_pending)
-        self.save_button.setEnabled(bool(steps) and not (live and not offers))
+        self.save_button.setEnabled(bool(steps))
         running = self.controller.is_running()
         self.load_button.setEnabled(live or not running)
         for shortcut in self.shortcuts:
