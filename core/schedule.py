@@ -20,7 +20,9 @@ schedule and how it reports the steps it took.
 from __future__ import annotations
 
 import json
+import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -243,25 +245,98 @@ class Divergence:
         return f"step {self.step}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class Offer:
+    """A participant standing at the gate and the operation it waits to run.
+
+    blocks: a get() on a queue that is empty now; advancing it records "blocked".
+    """
+
+    who: str
+    op: str
+    arg: str | None = None
+    blocks: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.who} \u25b8 {op_text(self.op, self.arg)}"
+
+
+RUN_FREELY = "*"  # the request that opens the gate for good
+
+
 @dataclass(eq=False)
 class StepControl:
     """A controlled run's channel: the steps to replay in, the steps taken out.
 
     Given to a run through RunControl.stepping. replay is followed step by
-    step; then, with free_after, the run goes on freely. taken and divergence
-    are written by the run's controller thread and may be read at any time.
+    step; then, with interactive, the run waits for requests from another
+    thread (advance(who), run_freely()); otherwise, with free_after, the run
+    goes on freely. taken, offers and divergence are written by the run's
+    controller thread and may be read at any time; on_change (if given) is
+    called in that thread after each of their changes.
     """
 
     replay: tuple[Step, ...] = ()
     free_after: bool = False
+    interactive: bool = False
+    on_change: Callable[[], None] | None = None
     taken: list[Step] = field(default_factory=list)
     divergence: Divergence | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    _offers: tuple[Offer, ...] = ()
+    _requests: queue.SimpleQueue[str] = field(default_factory=queue.SimpleQueue)
+    _over: threading.Event = field(default_factory=threading.Event)
 
     def record(self, step: Step) -> None:
         with self.lock:
             self.taken.append(step)
+        self._changed()
 
     def steps(self) -> list[Step]:
         with self.lock:
             return list(self.taken)
+
+    # --- the caller's side (interactive) ---------------------------------------
+
+    def advance(self, who: str) -> None:
+        """Ask for one operation of who (W1..Wn or P); ignored if it cannot move."""
+        self._requests.put(who)
+
+    def run_freely(self) -> None:
+        """Open the gate: the run goes on to its end unstepped."""
+        self._requests.put(RUN_FREELY)
+
+    def offers(self) -> tuple[Offer, ...]:
+        """Who stands at the gate now and what it waits to run; empty once stepping is over."""
+        with self.lock:
+            return self._offers
+
+    @property
+    def stepping_over(self) -> bool:
+        """The controller takes no more requests (the gate is open or the run ended)."""
+        return self._over.is_set()
+
+    # --- the controller's side ---------------------------------------------------
+
+    def next_request(self, timeout: float) -> str | None:
+        try:
+            return self._requests.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def offer(self, offers: tuple[Offer, ...]) -> None:
+        with self.lock:
+            if offers == self._offers:
+                return
+            self._offers = offers
+        self._changed()
+
+    def close(self) -> None:
+        with self.lock:
+            self._offers = ()
+        self._over.set()
+        self._changed()
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()

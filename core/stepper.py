@@ -16,6 +16,12 @@ otherwise every participant must have ended or be blocked in get() on an
 empty queue, which they then enter for real, and the monitor proves the
 deadlock as in any run. A step that cannot happen stops the run there (a
 cancel) and StepControl.divergence says which step and why.
+
+Interactive (StepControl.interactive, the window's step mode): after the
+replay, the controller publishes who stands at the gate with which
+operation (StepControl.offers) and moves whom the caller asks for, until
+nobody can move but into a blocked get() (then as above) or the caller
+asks to run freely (the gate opens).
 """
 
 from __future__ import annotations
@@ -26,11 +32,21 @@ from typing import NoReturn
 
 from core.control import RunControl
 from core.errors import ParamError
-from core.gate import EXIT, GET, ITEM, KNOWN, OP_NAMES, PUT, describe
+from core.gate import EXIT, GET, ITEM, KNOWN, OP_NAMES, POLL_S, PUT, describe
 from core.ledger import W_FIELDS, W_PID
 from core.procs import pid_alive
 from core.runstate import RunSetup, RunState
-from core.schedule import Divergence, Step, StepControl, op_text, participant, who_of
+from core.schedule import (
+    PRODUCER,
+    RUN_FREELY,
+    Divergence,
+    Offer,
+    Step,
+    StepControl,
+    op_text,
+    participant,
+    who_of,
+)
 from core.strategies import Strategy
 from core.text import Sentence, translatable
 
@@ -78,6 +94,7 @@ class Stepper:
         self.stepping: StepControl = control.stepping
         self.workers = setup.workers
         self.in_queue = 0
+        self.blocked: set[int] = set()  # whose get() was shown blocked, until an item arrives
         # Who stands at the gate with which operation (None: ended); absent: on its way.
         self.waiting: dict[int, tuple[int, str | None] | None] = {}
 
@@ -91,6 +108,7 @@ class Stepper:
         finally:
             self.state.controlled.clear()
             self.gate.open()  # nobody is left waiting for a turn that never comes
+            self.stepping.close()
 
     def _replay(self) -> None:
         producer = self.setup.producer_slot
@@ -98,6 +116,9 @@ class Stepper:
         self.in_queue = self.state.puts
         for number, step in enumerate(self.stepping.replay, 1):
             self._step(number, step)
+        if self.stepping.interactive:
+            self._interact()
+            return
         if self.stepping.free_after:
             return
         for slot in [*range(self.workers), producer]:
@@ -114,32 +135,89 @@ class Stepper:
         waiting = self._await(slot)
         if waiting is None:
             self._diverge(number, Sentence.of(GONE, who=step.who))
-        op, arg = waiting
-        actual_op, expected_op = op_text(OP_NAMES[op], arg), op_text(step.op, step.arg)
+        actual_op = op_text(OP_NAMES[waiting[0]], waiting[1])
+        expected_op = op_text(step.op, step.arg)
         if actual_op != expected_op:
             self._diverge(
                 number,
                 Sentence.of(ABOUT_TO, who=step.who, actual=actual_op, expected=expected_op),
             )
+        taken = self._move(slot, waiting)
+        if taken is None:
+            self._diverge(number, Sentence.of(GONE, who=step.who))
+        if taken.result != step.result:
+            self._diverge(
+                number,
+                Sentence.of(
+                    GOT, who=step.who, op=actual_op, actual=taken.result, expected=step.result
+                ),
+            )
+
+    def _move(self, slot: int, waiting: tuple[int, str | None]) -> Step | None:
+        """Let slot run the operation it waits with and record it; None if it died meanwhile."""
+        op, arg = waiting
         if self._blocks(op):
             result = BLOCKED
+            self.blocked.add(slot)
         else:
             del self.waiting[slot]
             self.gate.release(slot, known_empty=self.in_queue == 0)
             if not self._until(lambda: self.gate.wait_done(slot), slot):
-                self._diverge(number, Sentence.of(GONE, who=step.who))
+                return None
             kind, value = self.gate.result(slot)
             result = describe(kind, value)
             if op == PUT:
                 self.in_queue += 1
+                self.blocked.clear()  # an item arrived: a blocked get may take it now
             elif kind in (ITEM, KNOWN) and OP_NAMES[op].startswith("get"):
                 self.in_queue -= 1
-        self.stepping.record(Step(who=step.who, op=OP_NAMES[op], result=result, arg=arg))
-        if result != step.result:
-            self._diverge(
-                number,
-                Sentence.of(GOT, who=step.who, op=actual_op, actual=result, expected=step.result),
-            )
+        step = Step(who=self._who(slot), op=OP_NAMES[op], result=result, arg=arg)
+        self.stepping.record(step)
+        return step
+
+    def _interact(self) -> None:
+        """Move whom the caller asks, one operation at a time, until nobody can move."""
+        slots = [*range(self.workers), self.setup.producer_slot]
+        while True:
+            offers = self._arrivals(slots)
+            if all(slot in self.waiting for slot in slots) and not any(
+                not offer.blocks for offer in offers
+            ):
+                return  # all ended or blocked in get(): the gate opens, the monitor decides
+            self.stepping.offer(offers)
+            request = self.stepping.next_request(POLL_S)
+            if self.state.shutting_down.is_set() or self.control.cancelled:
+                raise _Stopped
+            if request == RUN_FREELY:
+                return
+            slot = self._requested(request)
+            if slot is None or slot in self.blocked:
+                continue  # unknown, or a get already shown blocked: nothing to do
+            waiting = self._await(slot)
+            if waiting is not None:
+                self._move(slot, waiting)
+
+    def _arrivals(self, slots: list[int]) -> tuple[Offer, ...]:
+        """Take note of who reached the gate meanwhile; what the live ones wait to run."""
+        offers = []
+        for slot in slots:
+            if slot not in self.waiting:
+                if self.gate.wait_arrival(slot, timeout=0):
+                    op, arg = self.gate.next_op(slot)
+                    self.waiting[slot] = None if op == EXIT else (op, arg)
+                elif not self._alive(slot):
+                    self.waiting[slot] = None
+            waiting = self.waiting.get(slot)
+            if waiting is not None:
+                op, arg = waiting
+                offers.append(Offer(self._who(slot), OP_NAMES[op], arg, self._blocks(op)))
+        return tuple(offers)
+
+    def _requested(self, who: str | None) -> int | None:
+        if who is None or not (who == PRODUCER or (who[:1] == "W" and who[1:].isdigit())):
+            return None
+        slot = self._slot(who)
+        return slot if 0 <= slot < self.workers or slot == self.setup.producer_slot else None
 
     def _blocks(self, op: int) -> bool:
         return op == GET and self.in_queue == 0

@@ -31,6 +31,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, SignalIns
 from core import ParamError, RunControl, RunInProgress, RunParams, run
 from core.experiment import ExperimentPlan, run_experiment
 from core.launcher import ensure_process_room
+from core.schedule import StepControl
 from gui.i18n import core_text
 
 # core.run returns within ~0.1 s of a cancel, plus cleanup whose steps are
@@ -136,10 +137,17 @@ class CoreController(QObject):
     def is_running(self) -> bool:
         return self._job_thread is not None
 
-    def _start(self, job: Job, subject: object, failure: str, no_result: str) -> None:
+    def _start(
+        self,
+        job: Job,
+        subject: object,
+        failure: str,
+        no_result: str,
+        stepping: StepControl | None = None,
+    ) -> None:
         if self._job_thread is not None:
             raise RuntimeError(f"{self._thread_name} is already going")
-        self._control = RunControl()
+        self._control = RunControl(stepping)
         self._result = None
         self._error = None
         self._no_result = no_result
@@ -258,7 +266,9 @@ class RunController(CoreController):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__("queuescope-run", parent)
 
-    def start(self, params: RunParams) -> None:
+    def start(self, params: RunParams, stepping: StepControl | None = None) -> None:
+        """Start a run; with stepping, a controlled one (step mode) that stepping drives."""
+
         def job(on_progress: Callable[[object], None], control: RunControl) -> object:
             ensure_process_room(params.workers)  # or refused like bad parameters
             return run(params, on_progress=on_progress, control=control)
@@ -268,6 +278,7 @@ class RunController(CoreController):
             params,
             failure=self.tr("the run failed: {error}"),
             no_result=self.tr("the run ended without a result"),
+            stepping=stepping,
         )
 
 

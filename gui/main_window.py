@@ -51,6 +51,7 @@ from gui.run_text import (
 )
 from gui.run_views import FilteredItemTable, lanes_with_legend
 from gui.settings_store import check_saved
+from gui.step_panel import StepPanel
 from gui.switch_interval import RunSwitchInterval
 from gui.verdict import VerdictBanner
 
@@ -111,6 +112,9 @@ class MainWindow(QMainWindow):
         self.lanes = WorkerLanes()
         self.model = ItemTableModel(self)
         self.log_panel = LogPanel()
+        self.step_panel = StepPanel(
+            self.params_panel, self.controller, self.log_panel, self.start_run, self
+        )
         self._pending_records: list[ItemRecords] = []
         self._pending_events: list[TimelineEvent] = []
         self._last_apply = 0.0  # time.monotonic() of the last snapshot applied
@@ -128,6 +132,7 @@ class MainWindow(QMainWindow):
         self.experiment_tab.showInRunTab.connect(self.show_trial_result)
         self.file_menu = FileMenu(self, self)
         self.runEnded.connect(self.file_menu.refresh)
+        self.runEnded.connect(self.step_panel.on_run_ended)
         self.open_actions = OpenActions(self.file_menu, self, RecentFiles(self.settings))
         self.language_menu = LanguageMenu(
             self, self.settings, self.language, self.is_busy, self._has_results
@@ -204,9 +209,8 @@ class MainWindow(QMainWindow):
         run_box = run_controls(
             self.start_button, self.cancel_button, self.progress_bar, self.stats_label
         )
-        left = side_panel(
-            "leftPanel", 380, self.params_panel, run_box, self.strategy_panel, last_fills=True
-        )
+        widgets = (self.params_panel, run_box, self.step_panel, self.strategy_panel)
+        left = side_panel("leftPanel", 380, *widgets, last_fills=True)
 
         self.lanes_box = lanes_with_legend(self.lanes)
         self.banner.itemsRequested.connect(self.items_box.show_filter)
@@ -282,7 +286,7 @@ class MainWindow(QMainWindow):
         self._show_progress(0, params.items, 0.0, 0.0, "starting")
         self._set_running(True)
         self._switch_interval.use(True)
-        self.controller.start(params)
+        self.controller.start(params, self.step_panel.stepping_for(params))
         self.statusBar().showMessage(
             self.tr("Running {strategy}…").format(
                 strategy=core_text(self.params_panel.strategy().title)
@@ -425,6 +429,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_params_changed(self) -> None:
         self.strategy_panel.show_strategy(self.params_panel.strategy())
+        self.step_panel.update_availability()
         running = self.controller.is_running() or self.experiment_controller.is_running()
         self.start_button.setEnabled(not running and self.params_panel.is_valid())
         self._mark_previous_run()
