@@ -19,7 +19,7 @@ import multiprocessing
 import sys
 from collections.abc import Sequence
 
-CLI_COMMANDS = ("strategies", "run", "experiment")
+CLI_COMMANDS = ("strategies", "run", "experiment", "explore")
 
 
 def open_window(argv: Sequence[str]) -> int:

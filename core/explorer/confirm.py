@@ -33,7 +33,9 @@ class Confirmation:
         }
 
 
-def confirm(schedule: Schedule, expected: Verdict, control: RunControl | None = None) -> Confirmation:
+def confirm(
+    schedule: Schedule, expected: Verdict, control: RunControl | None = None
+) -> Confirmation:
     """Replay schedule on real processes; agreed when the real verdict is expected's."""
     stepping = StepControl(replay=schedule.steps)
     control = control or RunControl()
@@ -50,6 +52,8 @@ def confirm(schedule: Schedule, expected: Verdict, control: RunControl | None = 
     lost = tuple(result.lost)
     divergence = str(stepping.divergence) if stepping.divergence else None
     agreed = (
-        divergence is None and outcomes == tuple(sorted(expected.outcomes)) and lost == expected.lost
+        divergence is None
+        and outcomes == tuple(sorted(expected.outcomes))
+        and lost == expected.lost
     )
     return Confirmation(agreed, outcomes, lost, divergence)
