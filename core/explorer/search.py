@@ -169,7 +169,7 @@ def pct(
     rng = random.Random(seed)
     states: set[Hashable] = set()
     participants = [*range(space.workers), *([PRODUCER] if space.producer != "prefill" else [])]
-    length = 2 * space.workers + 3 * space.items  # a first guess; the longest run seen after
+    length = 0  # steps in the longest run so far (the first run has no priority drops)
     for _ in range(max_schedules):
         values = rng.sample(range(depth, depth + len(participants)), len(participants))
         priority = dict(zip(participants, values, strict=True))
