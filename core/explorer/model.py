@@ -13,8 +13,10 @@ Puts are settled: empty() and qsize() see an item as soon as its put step
 ends, as in step mode. A blocking get() on an empty queue cannot be stepped
 until an item arrives; get(timeout) and get_nowait() on an empty queue
 answer Empty when stepped (a timeout is a choice the scheduler makes).
-close() ends every thread: parked ones wake to Abort, which no loop
-catches, and all are joined.
+Worker threads are Lanes that a search reuses run after run (starting a
+thread costs more than a whole run of these loops). close() ends the run:
+parked workers wake to Abort, which no loop catches, and it waits until
+each has left its loop; closing the Lanes joins their threads.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from core.gate import OP_NAMES, describe, encode
@@ -88,6 +91,51 @@ class ModelQueue:
         return int(self._run.operate(self._worker, "qsize", None))
 
 
+class Lanes:
+    """Worker threads that run one task at a time, run after run; close() joins them."""
+
+    def __init__(self, count: int) -> None:
+        self._tasks: list[Callable[[], None] | None] = [None] * count
+        self._ready = [threading.Lock() for _ in range(count)]
+        self._threads = []
+        for index, ready in enumerate(self._ready):
+            ready.acquire()
+            thread = threading.Thread(
+                target=self._serve, args=(index,), name=f"queuescope-model-W{index + 1}"
+            )
+            thread.daemon = True
+            thread.start()
+            self._threads.append(thread)
+
+    def __len__(self) -> int:
+        return len(self._threads)
+
+    def __enter__(self) -> Lanes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def run(self, index: int, task: Callable[[], None]) -> None:
+        self._tasks[index] = task
+        self._ready[index].release()
+
+    def close(self) -> None:
+        for index in range(len(self._threads)):
+            self._tasks[index] = None
+            self._ready[index].release()
+        for thread in self._threads:
+            thread.join()
+
+    def _serve(self, index: int) -> None:
+        while True:
+            self._ready[index].acquire()
+            task = self._tasks[index]
+            if task is None:
+                return
+            task()
+
+
 class _Worker:
     def __init__(self) -> None:
         self.go = threading.Lock()
@@ -97,14 +145,20 @@ class _Worker:
         self.held: Any = _NOTHING
         self.ended = False
         self.crashed = False
-        self.thread: threading.Thread | None = None
 
 
 class ModelRun:
     """One run of the model; start() it, step() participants, close() it (or use `with`)."""
 
-    def __init__(self, strategy: Strategy, workers: int, items: int, producer: str) -> None:
-        assert strategy.loop is not None
+    def __init__(
+        self,
+        strategy: Strategy,
+        workers: int,
+        items: int,
+        producer: str,
+        lanes: Lanes | None = None,
+    ) -> None:
+        assert strategy.loop is not None and (lanes is None or len(lanes) >= workers)
         self.strategy = strategy
         self.workers = workers
         self.items = items
@@ -121,6 +175,8 @@ class ModelRun:
         self._back.acquire()
         self._result = ""
         self._aborting = False
+        self._own_lanes = lanes is None
+        self._lanes = lanes or Lanes(workers)
 
     def __enter__(self) -> ModelRun:
         self.start()
@@ -133,23 +189,19 @@ class ModelRun:
 
     def start(self) -> None:
         """Start the workers one by one; each runs up to its first operation."""
-        for index, worker in enumerate(self._workers):
-            worker.thread = threading.Thread(
-                target=self._main, args=(index,), name=f"queuescope-model-W{index + 1}"
-            )
-            worker.thread.daemon = True
-            worker.thread.start()
+        for index in range(self.workers):
+            self._lanes.run(index, partial(self._main, index))
             self._back.acquire()
 
     def close(self) -> None:
-        """End every worker thread and wait for it."""
+        """End every worker's loop, one by one, and wait until it has left it."""
         self._aborting = True
         for worker in self._workers:
             if not worker.ended:
                 worker.go.release()
-        for worker in self._workers:
-            if worker.thread is not None:
-                worker.thread.join()
+                self._back.acquire()
+        if self._own_lanes:
+            self._lanes.close()
 
     def eligible(self) -> list[int]:
         """Who can move now: workers in index order, then the producer."""
@@ -237,8 +289,7 @@ class ModelRun:
         finally:
             worker.pending = None
             worker.ended = True
-            if not self._aborting:
-                self._back.release()
+            self._back.release()
 
     def _processor(self, index: int) -> Callable[[Any], None]:
         worker = self._workers[index]
@@ -285,10 +336,15 @@ class ModelRun:
 
 
 def replay(
-    strategy: Strategy, workers: int, items: int, producer: str, choices: list[int]
+    strategy: Strategy,
+    workers: int,
+    items: int,
+    producer: str,
+    choices: list[int],
+    lanes: Lanes | None = None,
 ) -> ModelRun:
     """A started run after the given steps; the caller closes it."""
-    run = ModelRun(strategy, workers, items, producer)
+    run = ModelRun(strategy, workers, items, producer, lanes)
     run.start()
     for who in choices:
         run.step(who)

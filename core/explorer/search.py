@@ -25,7 +25,7 @@ import time
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
-from core.explorer.model import PRODUCER, ModelRun, Verdict, replay
+from core.explorer.model import PRODUCER, Lanes, ModelRun, Verdict, replay
 from core.strategies import Strategy
 
 MAX_RUN_STEPS = 10_000
@@ -43,8 +43,8 @@ class Space:
     items: int
     producer: str = "prefill"
 
-    def replay(self, choices: list[int]) -> ModelRun:
-        return replay(self.strategy, self.workers, self.items, self.producer, choices)
+    def replay(self, choices: list[int], lanes: Lanes | None = None) -> ModelRun:
+        return replay(self.strategy, self.workers, self.items, self.producer, choices, lanes)
 
 
 @dataclass
@@ -105,6 +105,13 @@ def exhaustive(
     It stops at the first failure, or with every_failure covers the whole
     space and keeps the first schedule of each way to fail (failures).
     """
+    with Lanes(space.workers) as lanes:
+        return _depth_first(space, preemptions, max_schedules, every_failure, lanes)
+
+
+def _depth_first(
+    space: Space, preemptions: int | None, max_schedules: int, every_failure: bool, lanes: Lanes
+) -> Search:
     search = Search(mode="exhaustive")
     visited: dict[Hashable, int] = {}
     graph = _Graph()
@@ -115,7 +122,7 @@ def exhaustive(
             search.schedules = search.runs
             return search.end()
         choices, used, parent = stack.pop()
-        run = space.replay(choices)
+        run = space.replay(choices, lanes)
         search.runs += 1
         try:
             last = choices[-1] if choices else None
@@ -165,6 +172,11 @@ def pct(
     seed: int = 0,
 ) -> Search:
     """PCT sampling with this seed; stops at the first failure or after max_schedules."""
+    with Lanes(space.workers) as lanes:
+        return _sample(space, depth, max_schedules, seed, lanes)
+
+
+def _sample(space: Space, depth: int, max_schedules: int, seed: int, lanes: Lanes) -> Search:
     search = Search(mode="random", depth=depth)
     rng = random.Random(seed)
     states: set[Hashable] = set()
@@ -177,7 +189,7 @@ def pct(
         low = {point: depth - 1 - index for index, point in enumerate(drops)}
         choices: list[int] = []
         search.runs += 1
-        with ModelRun(space.strategy, space.workers, space.items, space.producer) as run:
+        with ModelRun(space.strategy, space.workers, space.items, space.producer, lanes) as run:
             while ready := run.eligible():
                 states.add(run.key())
                 who = max(ready, key=priority.__getitem__)

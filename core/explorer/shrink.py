@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from core.explorer.model import Verdict, replay
+from core.explorer.model import Lanes, Verdict, replay
 from core.strategies import Strategy
 
 MAX_STATES = 20_000
@@ -27,12 +27,28 @@ def shortest(
     max_states: int = MAX_STATES,
 ) -> list[int]:
     """A shortest list of steps whose run ends with this verdict (failing itself at worst)."""
+    with Lanes(workers) as lanes:
+        return _breadth_first(
+            strategy, workers, items, producer, failing, verdict, max_states, lanes
+        )
+
+
+def _breadth_first(
+    strategy: Strategy,
+    workers: int,
+    items: int,
+    producer: str,
+    failing: list[int],
+    verdict: Verdict,
+    max_states: int,
+    lanes: Lanes,
+) -> list[int]:
     seen: set[Hashable] = set()
     frontier: list[list[int]] = [[]]
     for _ in range(len(failing) + 1):
         deeper: list[list[int]] = []
         for prefix in frontier:
-            run = replay(strategy, workers, items, producer, prefix)
+            run = replay(strategy, workers, items, producer, prefix, lanes)
             try:
                 key = run.key()
                 if key in seen:
