@@ -18,7 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.explorer.search import Space, exhaustive, pct
+from core.explorer.model import Space
+from core.explorer.search import exhaustive, pct
 from core.strategies import get_strategy
 
 SAMPLED = 2_000

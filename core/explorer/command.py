@@ -13,13 +13,12 @@ from typing import Any
 
 from core.errors import ParamError
 from core.explorer.confirm import Confirmation, confirm
-from core.explorer.model import check_explorable
+from core.explorer.model import Space, check_explorable
 from core.explorer.search import (
     DEFAULT_DEPTH,
     DEFAULT_MAX_SCHEDULES,
     DEFAULT_RANDOM_SCHEDULES,
     Search,
-    Space,
     exhaustive,
     pct,
 )
@@ -143,9 +142,7 @@ def explore(args: argparse.Namespace) -> int:
     if search.failing is None or search.verdict is None:
         _print_none(search, space, args)
         return EXIT_OK
-    steps = shortest(
-        space.strategy, space.workers, space.items, space.producer, search.failing, search.verdict
-    )
+    steps = shortest(space, search.failing, search.verdict)
     run = space.replay(steps)
     try:
         schedule: Schedule = run.schedule()

@@ -335,6 +335,19 @@ class ModelRun:
         return self.queue.popleft()
 
 
+@dataclass(frozen=True)
+class Space:
+    """What is explored: a strategy's loop with so many workers and items."""
+
+    strategy: Strategy
+    workers: int
+    items: int
+    producer: str = "prefill"
+
+    def replay(self, choices: list[int], lanes: Lanes | None = None) -> ModelRun:
+        return replay(self.strategy, self.workers, self.items, self.producer, choices, lanes)
+
+
 def replay(
     strategy: Strategy,
     workers: int,

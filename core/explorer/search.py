@@ -25,26 +25,12 @@ import time
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
-from core.explorer.model import PRODUCER, Lanes, ModelRun, Verdict, replay
-from core.strategies import Strategy
+from core.explorer.model import PRODUCER, Lanes, ModelRun, Space, Verdict
 
 MAX_RUN_STEPS = 10_000
 DEFAULT_MAX_SCHEDULES = 100_000
 DEFAULT_RANDOM_SCHEDULES = 1_000
 DEFAULT_DEPTH = 3
-
-
-@dataclass(frozen=True)
-class Space:
-    """What is explored: a strategy's loop with so many workers and items."""
-
-    strategy: Strategy
-    workers: int
-    items: int
-    producer: str = "prefill"
-
-    def replay(self, choices: list[int], lanes: Lanes | None = None) -> ModelRun:
-        return replay(self.strategy, self.workers, self.items, self.producer, choices, lanes)
 
 
 @dataclass

@@ -11,44 +11,28 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from core.explorer.model import Lanes, Verdict, replay
-from core.strategies import Strategy
+from core.explorer.model import Lanes, Space, Verdict
 
 MAX_STATES = 20_000
 
 
 def shortest(
-    strategy: Strategy,
-    workers: int,
-    items: int,
-    producer: str,
-    failing: list[int],
-    verdict: Verdict,
-    max_states: int = MAX_STATES,
+    space: Space, failing: list[int], verdict: Verdict, max_states: int = MAX_STATES
 ) -> list[int]:
     """A shortest list of steps whose run ends with this verdict (failing itself at worst)."""
-    with Lanes(workers) as lanes:
-        return _breadth_first(
-            strategy, workers, items, producer, failing, verdict, max_states, lanes
-        )
+    with Lanes(space.workers) as lanes:
+        return _breadth_first(space, failing, verdict, max_states, lanes)
 
 
 def _breadth_first(
-    strategy: Strategy,
-    workers: int,
-    items: int,
-    producer: str,
-    failing: list[int],
-    verdict: Verdict,
-    max_states: int,
-    lanes: Lanes,
+    space: Space, failing: list[int], verdict: Verdict, max_states: int, lanes: Lanes
 ) -> list[int]:
     seen: set[Hashable] = set()
     frontier: list[list[int]] = [[]]
     for _ in range(len(failing) + 1):
         deeper: list[list[int]] = []
         for prefix in frontier:
-            run = replay(strategy, workers, items, producer, prefix, lanes)
+            run = space.replay(prefix, lanes)
             try:
                 key = run.key()
                 if key in seen:

@@ -9,8 +9,8 @@ import pytest
 
 from core import cli
 from core.explorer.confirm import confirm
-from core.explorer.model import PRODUCER, ModelRun, Verdict
-from core.explorer.search import Space, exhaustive, pct
+from core.explorer.model import PRODUCER, ModelRun, Space, Verdict
+from core.explorer.search import exhaustive, pct
 from core.explorer.shrink import shortest
 from core.schedule import load
 from core.strategies import get_strategy
@@ -60,7 +60,7 @@ def test_loop_2_fails_within_3_schedules_and_shrinks_to_8_steps() -> None:
     assert search.found and search.runs <= 3
     assert search.verdict == Verdict(("deadlock",), ())
     assert search.failing is not None
-    steps = shortest(loop2.strategy, 2, 3, "prefill", search.failing, search.verdict)
+    steps = shortest(loop2, search.failing, search.verdict)
     assert len(steps) <= 8
 
 
@@ -130,7 +130,7 @@ def test_a_shrunk_loop_1_schedule_is_confirmed_on_real_processes() -> None:
     loop1 = space("seed-empty-after-get")
     search = exhaustive(loop1)
     assert search.failing is not None and search.verdict is not None
-    run = loop1.replay(shortest(loop1.strategy, 2, 3, "prefill", search.failing, search.verdict))
+    run = loop1.replay(shortest(loop1, search.failing, search.verdict))
     try:
         schedule = run.schedule()
     finally:
