@@ -18,7 +18,7 @@ if __name__ == "__main__":
 import sys
 from collections.abc import Sequence
 
-CLI_COMMANDS = ("strategies", "run", "experiment")
+CLI_COMMANDS = ("strategies", "run", "experiment", "explore")
 
 
 def open_window(argv: Sequence[str]) -> int:

@@ -32,6 +32,7 @@ from core.experiment import (
     spec_format,
     spec_from_dict,
 )
+from core.explorer import command as explorer_command
 from core.export import (
     write_chrome_trace,
     write_experiment_csv,
@@ -141,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     one.add_argument("--stacks", action="store_true", help="print stuck workers' stack dumps")
 
     _add_experiment_parser(commands)
+    explorer_command.add_parser(commands)
     return parser
 
 
@@ -320,6 +322,8 @@ def _command(argv: Sequence[str]) -> int:
         return _list_strategies(args.json)
     if args.command == "experiment":
         return _experiment(args)
+    if args.command == "explore":
+        return explorer_command.explore(args)
     return _run(args)
 
 
