@@ -1339,6 +1339,85 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     </message>
 </context>
 <context>
+    <name>StepPanel</name>
+    <message>
+        <source>Step mode</source>
+        <translation>单步模式</translation>
+    </message>
+    <message>
+        <source>Step the producer</source>
+        <translation>生产者走一步</translation>
+    </message>
+    <message>
+        <source>Run freely</source>
+        <translation>自由运行</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>后退</translation>
+    </message>
+    <message>
+        <source>Save schedule…</source>
+        <translation>保存调度…</translation>
+    </message>
+    <message>
+        <source>Load schedule…</source>
+        <translation>加载调度…</translation>
+    </message>
+    <message>
+        <source>Let the concurrent producer run its next put</source>
+        <translation>让并发生产者执行下一次 put</translation>
+    </message>
+    <message>
+        <source>Open the gate: the run goes on to its end unstepped</source>
+        <translation>打开闸门：运行不再单步，直到结束</translation>
+    </message>
+    <message>
+        <source>Start again and replay all but the last step</source>
+        <translation>重新开始，并重放除最后一步以外的所有步骤</translation>
+    </message>
+    <message>
+        <source>Start moves the workers one queue operation at a time, as you say: a worker&apos;s button or number key (1–9)</source>
+        <translation>开始后由你逐个推进工作进程的队列操作：点击工作进程的按钮或按数字键（1–9）</translation>
+    </message>
+    <message>
+        <source>Steps taken:</source>
+        <translation>已执行的步骤：</translation>
+    </message>
+    <message>
+        <source>Save schedule</source>
+        <translation>保存调度</translation>
+    </message>
+    <message>
+        <source>Schedule saved: {path}</source>
+        <translation>调度已保存：{path}</translation>
+    </message>
+    <message>
+        <source>Load schedule</source>
+        <translation>加载调度</translation>
+    </message>
+    <message>
+        <source>{path}: no strategy is called {strategy}</source>
+        <translation>{path}：没有名为 {strategy} 的策略</translation>
+    </message>
+    <message>
+        <source>Schedules (*.json)</source>
+        <translation>调度 (*.json)</translation>
+    </message>
+    <message>
+        <source>{operation} (blocks)</source>
+        <translation>{operation}（会阻塞）</translation>
+    </message>
+    <message>
+        <source>The schedule could not be followed: {divergence}</source>
+        <translation>无法按调度执行：{divergence}</translation>
+    </message>
+    <message>
+        <source>Step {number}: {step}</source>
+        <translation>第 {number} 步：{step}</translation>
+    </message>
+</context>
+<context>
     <name>StrategyPanel</name>
     <message>
         <source>Expected: {expected}</source>
@@ -2664,6 +2743,82 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>the schedule ends, but {who} can still run {op}</source>
         <translation>调度已结束，但 {who} 仍可执行 {op}</translation>
+    </message>
+    <message>
+        <source>unknown strategy {strategy}; see main.py strategies</source>
+        <translation>未知策略 {strategy}；见 main.py strategies</translation>
+    </message>
+    <message>
+        <source>{option} must be from {low} to {high}, not {value}</source>
+        <translation>{option} 必须在 {low} 到 {high} 之间，而不是 {value}</translation>
+    </message>
+    <message>
+        <source>no failing schedule among {schedules} (all of them, for {workers}, {items})</source>
+        <translation>在 {schedules} 中没有失败的调度（已是全部调度，{workers}，{items}）</translation>
+    </message>
+    <message>
+        <source>no failing schedule among {schedules} (all of them with at most {bound} preemptions, for {workers}, {items})</source>
+        <translation>在 {schedules} 中没有失败的调度（已是抢占次数不超过 {bound} 的全部调度，{workers}，{items}）</translation>
+    </message>
+    <message>
+        <source>no failing schedule among the first {schedules} (the search stopped at {limit})</source>
+        <translation>在前 {schedules} 中没有失败的调度（搜索在 {limit} 处停止）</translation>
+    </message>
+    <message>
+        <source>no failing schedule among {schedules} random ones (PCT depth {depth}, seed {seed})</source>
+        <translation>在 {schedules} 个随机调度中没有失败的调度（PCT 深度 {depth}，种子 {seed}）</translation>
+    </message>
+    <message>
+        <source>found: {outcomes} after {schedules} ({states} states, {elapsed} s)</source>
+        <translation>找到：{outcomes}，共尝试 {schedules}（{states} 个状态，{elapsed} 秒）</translation>
+    </message>
+    <message>
+        <source>lost items: {ids}</source>
+        <translation>丢失的条目：{ids}</translation>
+    </message>
+    <message>
+        <source>a shortest failing schedule ({steps} steps):</source>
+        <translation>一个最短的失败调度（{steps} 步）：</translation>
+    </message>
+    <message>
+        <source>confirmed on real processes: the real run agreed</source>
+        <translation>已在真实进程上确认：真实运行结果一致</translation>
+    </message>
+    <message>
+        <source>NOT confirmed: the real run ended with {outcomes}, lost {lost} (a bug of the model)</source>
+        <translation>未确认：真实运行以 {outcomes} 结束，丢失 {lost}（模型的缺陷）</translation>
+    </message>
+    <message>
+        <source>NOT confirmed: the real run left the schedule at {where} (a bug of the model)</source>
+        <translation>未确认：真实运行在 {where} 偏离了调度（模型的缺陷）</translation>
+    </message>
+    <message>
+        <source>schedule written to {path}</source>
+        <translation>调度已写入 {path}</translation>
+    </message>
+    <message>
+        <source>{count} schedule</source>
+        <translation>{count} 个调度</translation>
+    </message>
+    <message>
+        <source>{count} schedules</source>
+        <translation>{count} 个调度</translation>
+    </message>
+    <message>
+        <source>{count} worker</source>
+        <translation>{count} 个工作进程</translation>
+    </message>
+    <message>
+        <source>{count} workers</source>
+        <translation>{count} 个工作进程</translation>
+    </message>
+    <message>
+        <source>{count} item</source>
+        <translation>{count} 个条目</translation>
+    </message>
+    <message>
+        <source>{count} items</source>
+        <translation>{count} 个条目</translation>
     </message>
 </context>
 </TS>
