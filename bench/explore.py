@@ -11,13 +11,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.figures import print_figures
 from core.explorer.model import Space
 from core.explorer.search import exhaustive, pct
 from core.strategies import get_strategy
@@ -46,12 +46,7 @@ def measure() -> dict[str, float | int]:
 
 
 def main() -> None:
-    figures = measure()
-    if "--json" in sys.argv:
-        print(json.dumps(figures))
-        return
-    for name, value in figures.items():
-        print(f"{name:<32} {value}")
+    print_figures(measure())
 
 
 if __name__ == "__main__":

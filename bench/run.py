@@ -446,6 +446,26 @@ BASELINES = {
 }
 
 
+def _gui_paragraph(g: dict[str, Any]) -> str:
+    return (
+        f"Window ({g['items']:,} items, sentinel-per-worker, mp, {WORKERS} workers, spawn; "
+        f"median of {len(g['reports'])} processes): run {g['run_s']:.1f} s, event-loop gaps "
+        f"max {_fmt(g['max_stall_ms'])} ms / p99 {_fmt(g['p99_stall_ms'])} ms against idle "
+        f"max {_fmt(g['idle_max_ms'])} ms / p99 {_fmt(g['idle_p99_ms'])} ms; RSS +"
+        f"{_fmt(g['rss_growth_mb'])} MB holding the rows (numpy columns "
+        f"{_fmt(g['columns_mb'])} MB); slowest sort: {g['sort_column']} "
+        f"{_fmt(g['sort_s'])} s."
+    )
+
+
+def _overhead_paragraph(o: dict[str, Any]) -> str:
+    return (
+        f"`overhead_ratio` is the worse of mp ({_pairs(o['mp'])}) and Manager "
+        f"({_pairs(o['manager'])}). With a progress callback that reads every "
+        f"snapshot's records (the window's path), mp: {_fmt(o['mp_progress']['ratio'])}."
+    )
+
+
 def _pairs(comparison: dict[str, Any]) -> str:
     """ "1.09: 1.2 s vs 1.1 s, 5 pairs": a median ratio and what it came from."""
     return (
@@ -550,13 +570,7 @@ def markdown(report: dict[str, Any]) -> str:
             f"{'' if met is None else ('yes' if met else '**no**')} |"
         )
     if "overhead" in report["details"]:
-        o = report["details"]["overhead"]
-        out += [
-            "",
-            f"`overhead_ratio` is the worse of mp ({_pairs(o['mp'])}) and Manager "
-            f"({_pairs(o['manager'])}). With a progress callback that reads every "
-            f"snapshot's records (the window's path), mp: {_fmt(o['mp_progress']['ratio'])}.",
-        ]
+        out += ["", _overhead_paragraph(report["details"]["overhead"])]
     if "queue_kinds" in report["details"]:
         q = report["details"]["queue_kinds"]
         out += [
@@ -583,17 +597,7 @@ def markdown(report: dict[str, Any]) -> str:
             + ".",
         ]
     if "gui" in report["details"]:
-        g = report["details"]["gui"]
-        out += [
-            "",
-            f"Window ({g['items']:,} items, sentinel-per-worker, mp, {WORKERS} workers, spawn; "
-            f"median of {len(g['reports'])} processes): run {g['run_s']:.1f} s, event-loop gaps "
-            f"max {_fmt(g['max_stall_ms'])} ms / p99 {_fmt(g['p99_stall_ms'])} ms against idle "
-            f"max {_fmt(g['idle_max_ms'])} ms / p99 {_fmt(g['idle_p99_ms'])} ms; RSS +"
-            f"{_fmt(g['rss_growth_mb'])} MB holding the rows (numpy columns "
-            f"{_fmt(g['columns_mb'])} MB); slowest sort: {g['sort_column']} "
-            f"{_fmt(g['sort_s'])} s.",
-        ]
+        out += ["", _gui_paragraph(report["details"]["gui"])]
     if "deadlock" in report["details"]:
         parts = []
         for kind, d in report["details"]["deadlock"].items():

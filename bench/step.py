@@ -14,7 +14,6 @@ replay < 1.5 s with spawn. Each figure is the median of a few tries.
 
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.figures import print_figures
 from core.control import RunControl
 from core.engine import run
 from core.params import RunParams
@@ -63,11 +63,7 @@ def main() -> None:
         per_step = [replay_s(queue, LONG)[1] for _ in range(TRIES)]
         figures[f"step_ms_{queue}"] = round(statistics.median(per_step) * 1000, 3)
         figures[f"replay_40_steps_s_{queue}"] = round(statistics.median(short), 3)
-    if "--json" in sys.argv:
-        print(json.dumps(figures))
-        return
-    for key, value in figures.items():
-        print(f"{key:28} {value}")
+    print_figures(figures)
 
 
 if __name__ == "__main__":

@@ -59,6 +59,7 @@ from core.outputs import (
 from core.params import PARAMS, START_METHODS, RunParams
 from core.schedule import ScheduleError, StepControl
 from core.schedule import load as load_schedule
+from core.stepper import schedule_params
 from core.strategies import STRATEGIES
 from core.streams import (
     StdoutFailed,
@@ -436,13 +437,8 @@ def _scheduled(args: argparse.Namespace, params: RunParams) -> tuple[RunParams, 
         raise ParamError(
             Sentence.of(OTHER_STRATEGY, schedule=loaded.strategy, strategy=args.strategy)
         )
-    params = params.replace(
-        strategy=loaded.strategy,
-        workers=loaded.workers,
-        items=loaded.items,
-        producer=loaded.producer,
-        queue_kind=args.queue_kind or loaded.queue_kind,
-    )
+    params = schedule_params(loaded, params)
+    params = params.replace(queue_kind=args.queue_kind or params.queue_kind)
     return params, StepControl(replay=loaded.steps, free_after=args.free_after)
 
 

@@ -27,13 +27,14 @@ asks to run freely (the gate opens).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from core.control import RunControl
 from core.errors import ParamError
 from core.gate import EXIT, GET, ITEM, KNOWN, OP_NAMES, POLL_S, PUT, describe
 from core.ledger import W_FIELDS, W_PID
+from core.params import RunParams
 from core.procs import pid_alive
 from core.runstate import RunSetup, RunState
 from core.schedule import (
@@ -41,6 +42,7 @@ from core.schedule import (
     RUN_FREELY,
     Divergence,
     Offer,
+    Schedule,
     Step,
     StepControl,
     op_text,
@@ -62,6 +64,25 @@ ABOUT_TO = translatable("core", "{who} is about to run {actual}, the schedule sa
 GOT = translatable("core", "{who} {op} got {actual}, the schedule says {expected}")
 STILL_MOVES = translatable("core", "the schedule ends, but {who} can still run {op}")
 BLOCKED = "blocked"
+
+
+# What a schedule file says of the run it steps, by the names RunParams gives them.
+_SHARED_FIELDS = ("strategy", "workers", "items", "producer", "queue_kind")
+
+
+def schedule_params(schedule: Schedule, base: RunParams | None = None) -> RunParams:
+    """The run a schedule describes: its strategy, size, producer and queue; the rest from base.
+
+    A schedule replays without a fault (step mode refuses them).
+    """
+    shared = {name: getattr(schedule, name) for name in _SHARED_FIELDS}
+    return (base or RunParams()).replace(fault=None, **shared)
+
+
+def schedule_of(params: RunParams, steps: Sequence[Step]) -> Schedule:
+    """Steps taken in a run of params, as a schedule file holds them."""
+    shared = {name: getattr(params, name) for name in _SHARED_FIELDS}
+    return Schedule(**shared, steps=tuple(steps))
 
 
 def refuse_unsteppable(strategy: Strategy, fault: object) -> None:

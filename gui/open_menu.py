@@ -16,7 +16,8 @@ from PySide6.QtGui import QAction
 
 from core.experiment import ExperimentResult
 from core.result import RunResult
-from gui.file_menu import JSON_FILTER, FileMenu
+from gui.exports import JSON_FILTER
+from gui.file_menu import FileMenu
 from gui.result_files import (
     EXPERIMENT_FILE,
     RUN_FILE,

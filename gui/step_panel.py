@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from core import ParamError, RunParams
-from core.schedule import PRODUCER, Schedule, ScheduleError, Step, StepControl, dump, load
-from core.stepper import refuse_unsteppable
+from core.schedule import PRODUCER, ScheduleError, Step, StepControl, dump, load
+from core.stepper import refuse_unsteppable, schedule_of, schedule_params
 from core.strategies import STRATEGIES
 from gui.bridge import RunController, refusal_text
 from gui.panels import LogPanel
@@ -185,14 +185,7 @@ class StepPanel(QGroupBox):
         if self.stepping is None or self.params is None:
             return False
         params = self.params
-        schedule = Schedule(
-            strategy=params.strategy,
-            workers=params.workers,
-            items=params.items,
-            producer=params.producer,
-            queue_kind=params.queue_kind,
-            steps=tuple(self.stepping.steps()),
-        )
+        schedule = schedule_of(params, self.stepping.steps())
         try:
             dump(schedule, path)
         except OSError as error:
@@ -222,16 +215,7 @@ class StepPanel(QGroupBox):
             return False
         panel = self.params_panel
         before = panel.params()
-        panel.set_params(
-            before.replace(
-                strategy=schedule.strategy,
-                workers=schedule.workers,
-                items=schedule.items,
-                producer=schedule.producer,
-                queue_kind=schedule.queue_kind,
-                fault=None,
-            )
-        )
+        panel.set_params(schedule_params(schedule, before))
         if panel.validated() is None:
             message = panel.error()
             panel.set_params(before)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from core.control import RunControl
 from core.engine import run
 from core.explorer.model import Verdict
-from core.params import RunParams
 from core.schedule import Schedule, StepControl
+from core.stepper import schedule_params
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,7 @@ def confirm(
     stepping = StepControl(replay=schedule.steps)
     control = control or RunControl()
     control.stepping = stepping
-    params = RunParams(
-        strategy=schedule.strategy,
-        workers=schedule.workers,
-        items=schedule.items,
-        producer=schedule.producer,
-        queue_kind=schedule.queue_kind,
-    )
+    params = schedule_params(schedule)
     result = run(params, control=control)
     outcomes = tuple(sorted(result.outcomes))
     lost = tuple(result.lost)

@@ -103,20 +103,8 @@ def test_group_signal_with_every_worker_running(signum: int) -> None:
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("signum", BOTH, ids=["sigint", "sigterm"])
 def test_group_signal_while_an_experiment_starts_its_trials(signum: int) -> None:
-    cli = start_main(
-        "experiment",
-        "--strategies",
-        "seed-empty-after-get,sentinel-per-worker",
-        "--items",
-        "3000",
-        "--work-ms",
-        "1",
-        "--trials",
-        "4",
-        "--parallel",
-        "2",
-        "--json",
-    )
+    grid = "--strategies seed-empty-after-get,sentinel-per-worker --items 3000 --work-ms 1"
+    cli = start_main("experiment", *grid.split(), *["--trials", "4", "--parallel", "2", "--json"])
     wait_until(lambda: bool(starting_children(cli.pid)), "a child interpreter starts")
     send(cli, signum, whole_group=True)
     code, out, err = end_quietly(cli)

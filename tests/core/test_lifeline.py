@@ -52,19 +52,8 @@ def test_sigkill_of_the_main_process_alone_ends_every_child(
 
 @pytest.mark.timeout(120)
 def test_sigkill_of_an_experiment_ends_every_trial(tmp_path: Path) -> None:
-    experiment = [
-        "experiment",
-        "--strategies",
-        "seed-empty-after-get",
-        "--items",
-        "100000",
-        "--work-ms",
-        "1",
-        "--trials",
-        "4",
-        "--parallel",
-        "2",
-    ]
+    grid = "--strategies seed-empty-after-get --items 100000 --work-ms 1 --trials 4 --parallel 2"
+    experiment = ["experiment", *grid.split()]
     kill_mid_run_then_reap(experiment, tmp_path, group=False, children=4, runs=2)
 
 

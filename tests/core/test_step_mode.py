@@ -24,6 +24,7 @@ from core.schedule import (
     load,
     loads,
 )
+from core.stepper import schedule_params
 
 SHIPPED = sorted(resources.path("schedules").glob("*.json"))
 REPLAYS = 20
@@ -35,14 +36,7 @@ def replay(
     schedule: Schedule, queue: str, start_method: str = "spawn", free_after: bool = False
 ) -> tuple[RunResult, StepControl]:
     stepping = StepControl(replay=schedule.steps, free_after=free_after)
-    params = RunParams(
-        strategy=schedule.strategy,
-        workers=schedule.workers,
-        items=schedule.items,
-        producer=schedule.producer,
-        queue_kind=queue,
-        start_method=start_method,
-    )
+    params = schedule_params(schedule).replace(queue_kind=queue, start_method=start_method)
     return run(params, control=RunControl(stepping)), stepping
 
 

@@ -18,7 +18,7 @@ from core.engine import exclusive_runs
 from core.experiment import ExperimentSpec
 from core.faults import Fault
 from gui import MainWindow
-from gui.file_menu import EXPORT_RECORDS
+from gui.exports import EXPORT_RECORDS
 from gui.params_panel import DEFAULTS
 from tests.core.process_limits import pretend_process_limit
 from tests.gui.helpers import choose, run_through_window, set_params

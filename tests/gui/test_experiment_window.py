@@ -15,7 +15,7 @@ from core.strategies import GROUPS, STRATEGIES
 from gui import MainWindow
 from gui.experiment_chart import headline_shares
 from gui.experiment_model import CELL_HEADERS, COL_FIRST_OUTCOME, format_rate
-from gui.file_menu import EXPORT_TRACE
+from gui.exports import EXPORT_TRACE
 from gui.verdict import SEVERITY_FAILURE, severity_of
 from tests.gui.experiment_helpers import (
     POST_LOOPS,

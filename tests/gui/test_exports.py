@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 from core.experiment import ExperimentResult, load_spec
 from core.result import RunResult
 from gui import MainWindow
-from gui.file_menu import (
+from gui.exports import (
     EXPORT_CELLS,
     EXPORT_EXPERIMENT,
     EXPORT_RECORDS,

@@ -20,7 +20,7 @@ from core.params import RunParams
 from core.result import RunResult
 from gui import MainWindow
 from gui.about import STRATEGY_LINK
-from gui.file_menu import EXPORT_EXPERIMENT, EXPORT_RESULT, Export
+from gui.exports import EXPORT_EXPERIMENT, EXPORT_RESULT, Export
 from gui.history import HISTORY_LIMIT, strategy_title
 from gui.kept_results import KEPT_KEY
 from tests.gui.experiment_helpers import fake_result, run_experiment_through_window, small_spec

@@ -23,19 +23,15 @@ from tests.core.test_spec_defensive import FILES as HOSTILE_FILES
 from tests.gui.helpers import set_params
 from tests.gui.test_bad_input import shown_message
 
+Hostile = tuple[str, Callable[[Path], str], str]  # the case, how to make it, what is said
+
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize(
-    ("case", "make", "said"), HOSTILE_FILES, ids=[case for case, _, _ in HOSTILE_FILES]
-)
+@pytest.mark.parametrize("hostile", HOSTILE_FILES, ids=[case for case, _, _ in HOSTILE_FILES])
 def test_opening_a_hostile_spec_shows_a_message_and_keeps_the_grid(
-    window: MainWindow,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    case: str,
-    make: Callable[[Path], str],
-    said: str,
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hostile: Hostile
 ) -> None:
+    _case, make, said = hostile
     path = make(tmp_path)
     panel = window.experiment_tab.spec_panel
     panel.set_spec(ExperimentSpec(strategies=("sentinel-per-worker",), trials=3))
