@@ -1366,7 +1366,7 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     </message>
     <message>
         <source>Let the concurrent producer run its next put</source>
-        <translation>让并发生产者执行下一次 put</translation>
+        <translation>让并发生产者放入下一个条目</translation>
     </message>
     <message>
         <source>Open the gate: the run goes on to its end unstepped</source>

@@ -47,7 +47,7 @@ def test_a_stopped_worker_is_drawn_stopped_while_the_run_goes(
 
 @pytest.mark.timeout(90)
 @pytest.mark.parametrize(
-    ("items", "workers", "work_ms", "sampled"), [(20_000, 3, 0.0, True), (8, 2, 150.0, False)]
+    ("items", "workers", "work_ms", "sampled"), [(100_000, 3, 0.0, True), (8, 2, 150.0, False)]
 )
 def test_the_live_log_says_when_it_samples(
     qtbot: Any, window: MainWindow, items: int, workers: int, work_ms: float, sampled: bool
