@@ -3,17 +3,25 @@
 Qt is imported only inside open_window(): spawned workers re-import this
 module, and must not load Qt.
 
-SIGINT and SIGTERM end the start-up quietly with 130/143 (core.interrupts):
-the handlers are set before anything heavy is imported, and each command
-replaces them with its own.
+multiprocessing.freeze_support() comes first (a frozen bundle's workers start
+here); then SIGINT and SIGTERM end the start-up quietly with 130/143
+(core.interrupts): the handlers are set before anything heavy is imported,
+and each command replaces them with its own. The console scripts import this
+module without running either (cli_entry, gui_entry set the handlers).
 """
 
 from __future__ import annotations
 
+if __name__ == "__main__":
+    # First of all: in a frozen bundle, a spawned worker starts by running this module.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
+
 from core.interrupts import exit_at_once_on_signals
 
 if __name__ == "__main__":
-    exit_at_once_on_signals()  # first: the imports below take a while
+    exit_at_once_on_signals()  # next: the imports below take a while
 
 import sys
 from collections.abc import Sequence
@@ -58,9 +66,4 @@ def cli_entry() -> int:
 
 
 if __name__ == "__main__":
-    # Here, not at the top: the console scripts import this module before
-    # their entry point sets the start-up handlers (cli_entry, gui_entry).
-    import multiprocessing
-
-    multiprocessing.freeze_support()
     sys.exit(main())
