@@ -11,6 +11,10 @@ Each participant (worker i at index i, the concurrent producer at index
   runs the operation
   slot.result = what it got,  done.up  -->  reads the result, records the step
 
+The main process is a participant too: the concurrent producer's puts, and
+a strategy's finish step (q.join(), the drain's q.empty() polls,
+stop.set(), the sentinels it puts) once the workers run.
+
 Index 0 of the array is the free flag: once the controller opens the gate
 (the replay is over) every operation runs at once, as in an ungated run.
 A participant whose loop ends posts EXIT instead of an operation.
@@ -24,9 +28,22 @@ from multiprocessing.context import BaseContext
 from typing import Any
 
 # Operation codes, in core.schedule.OPS order (code = index + 1).
-EMPTY, QSIZE, GET, GET_TIMEOUT, GET_NOWAIT, PUT, TASK_DONE, IS_SET = range(1, 9)
-EXIT = 9
-OP_NAMES = ("", "empty", "qsize", "get", "get_timeout", "get_nowait", "put", "task_done", "is_set")
+EMPTY, QSIZE, GET, GET_TIMEOUT, GET_NOWAIT, PUT, TASK_DONE, IS_SET, JOIN, SET = range(1, 11)
+EXIT = 11
+OP_NAMES = (
+    "",
+    "empty",
+    "qsize",
+    "get",
+    "get_timeout",
+    "get_nowait",
+    "put",
+    "task_done",
+    "is_set",
+    "join",
+    "set",
+)
+_RETURNS_NOTHING = (PUT, TASK_DONE, JOIN, SET)
 
 # What an operation got (or a put put): a kind and a value.
 DONE, BOOL, COUNT, ITEM, KNOWN, EMPTY_RAISED, ERROR, OTHER = range(8)
@@ -40,8 +57,8 @@ POLL_S = 0.05
 
 def encode(value: Any, op: int) -> tuple[int, int]:
     """A value as (kind, value) integers for the shared slots."""
-    if op in (PUT, TASK_DONE) and value is None:
-        return DONE, 0
+    if op in _RETURNS_NOTHING:
+        return DONE, 0  # join_queue's bool says only whether the run was cancelled
     if value.__class__ is bool:
         return BOOL, int(value)
     if op == QSIZE and value.__class__ is int:

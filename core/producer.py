@@ -17,7 +17,7 @@ from typing import Any
 
 from core.cpython import settle_puts
 from core.faults import BigItem, UnpicklableItem
-from core.gate import PUT
+from core.gate import EMPTY, JOIN, PUT, SET
 from core.launcher import Launcher
 from core.ledger import W_FIELDS, W_PID, W_STATE, W_T_CHANGE
 from core.runstate import RunSetup, RunState
@@ -42,15 +42,15 @@ class Producer:
         state = self.state
         try:
             if self.setup.gate is not None:
-                self._put = self._controlled_put()
+                self._put = self._settled_put()
             if self.setup.params.producer == "prefill":
                 state.phase = "producing"
                 self._put_items()
                 self._put_sentinels()
-                self.launcher.start_workers()
+                self._start_workers()
                 state.phase = "running"
             else:
-                self.launcher.start_workers()
+                self._start_workers()
                 state.phase = "producing"
                 self._put_items()
                 self._put_sentinels()
@@ -69,26 +69,32 @@ class Producer:
             if self.setup.gate is not None:
                 self.setup.gate.exit(self.setup.producer_slot)
 
-    def _controlled_put(self) -> Callable[[Any], None]:
-        """Step mode's put: settled (readable by the workers when it returns), and a
-        step at the gate when the producer runs alongside the workers."""
-        gate, state = self.setup.gate, self.state
-        assert gate is not None
-        raw_put = state.queue.put
-        settled = settle_puts(state.queue)
+    def _start_workers(self) -> None:
+        self.launcher.start_workers()
+        if self._put is not None:
+            self._put = self._at_gate(self._put)  # from now on every put is a step
+
+    def _settled_put(self) -> Callable[[Any], None]:
+        """Step mode's put: it returns once the item is readable by the workers."""
+        raw_put = self.state.queue.put
+        settled = settle_puts(self.state.queue)
 
         def put_settled(obj: Any) -> None:
             raw_put(obj)
             settled()
 
-        if self.setup.params.producer != "concurrent":
-            return put_settled  # before the workers start
-        slot, stopped = self.setup.producer_slot, state.shutting_down.is_set
+        return put_settled
 
-        def put_at_gate(obj: Any) -> None:
-            gate.step(slot, PUT, obj, lambda _: put_settled(obj), stopped)
+    def _at_gate(self, call: Callable[[Any], Any], op: int = PUT) -> Callable[[Any], Any]:
+        """call(arg) as a step of the main process at the gate (step mode, workers running)."""
+        gate, stopped = self.setup.gate, self.state.shutting_down.is_set
+        assert gate is not None
+        slot = self.setup.producer_slot
 
-        return put_at_gate
+        def step(arg: Any = None) -> Any:
+            return gate.step(slot, op, arg, lambda _: call(arg), stopped)
+
+        return step
 
     def feeder_failed(self, error: BaseException, obj: object) -> None:
         """An mp queue's feeder thread could not send obj: the run's evidence."""
@@ -179,19 +185,37 @@ class Producer:
         self.state.puts += 1
 
     def join_queue(self) -> bool:
-        assert self.state.session is not None
-        return self.state.session.join_queue(self.state.queue, self.state.shutting_down.is_set)
+        session = self.state.session
+        assert session is not None
+
+        def join(_: object = None) -> bool:
+            return session.join_queue(self.state.queue, self.state.shutting_down.is_set)
+
+        return bool(self._stepped(join, JOIN)())
 
     def wait_until_empty(self) -> bool:
         shutting_down = self.state.shutting_down
+
+        def is_empty(_: object = None) -> bool:
+            return bool(self.state.queue.empty())
+
+        empty = self._stepped(is_empty, EMPTY)
         while not shutting_down.is_set():
-            if self.state.queue.empty():
+            if empty():
                 return True
-            shutting_down.wait(0.01)
+            if self.setup.gate is None or self.setup.gate.is_open:
+                shutting_down.wait(0.01)  # step mode: each poll waits for its turn instead
         return False
 
     def set_stop(self) -> None:
-        self.state.workers_stop_event.set()
+        def set_event(_: object = None) -> None:
+            self.state.workers_stop_event.set()
+
+        self._stepped(set_event, SET)()
+
+    def _stepped(self, call: Callable[[Any], Any], op: int) -> Callable[..., Any]:
+        """A finish step's operation: at the gate in step mode, else as it is."""
+        return call if self.setup.gate is None else self._at_gate(call, op)
 
     # --- pool strategies: the pool driver thread ---------------------------------
 

@@ -10,7 +10,8 @@ file that step mode replays on real processes and the explorer writes:
                {"who": "W2", "op": "get", "result": "blocked"},
                {"who": "P", "op": "put", "arg": "item 0", "result": "ok"}, ...]}
 
-who is W1..Wn (a worker) or P (the concurrent producer); op is one of OPS;
+who is W1..Wn (a worker) or P (the main process: the concurrent producer's
+puts, and the strategy's finish step once the workers run); op is one of OPS;
 result is how core.gate describes what the operation returned ("False",
 "item 7", "'end'", "Empty", "blocked", "ok"). "queue" is optional (the
 strategy's default backend). StepControl is how a run is told to replay a
@@ -32,7 +33,18 @@ from core.text import Sentence, shown, translatable
 FORMAT = "queuescope-schedule"
 VERSION = 1
 PRODUCER = "P"
-OPS = ("empty", "qsize", "get", "get_timeout", "get_nowait", "put", "task_done", "is_set")
+OPS = (
+    "empty",
+    "qsize",
+    "get",
+    "get_timeout",
+    "get_nowait",
+    "put",
+    "task_done",
+    "is_set",
+    "join",
+    "set",
+)
 PRODUCERS = ("prefill", "concurrent")
 MAX_WORKERS = 64
 MAX_ITEMS = 10_000
@@ -47,6 +59,8 @@ _OP_TEXT = {
     "put": "q.put({arg})",
     "task_done": "q.task_done()",
     "is_set": "stop.is_set()",
+    "join": "q.join()",
+    "set": "stop.set()",
 }
 
 NOT_A_SCHEDULE = translatable("core", "{path} is not a schedule: {reason}")
@@ -59,7 +73,6 @@ UNKNOWN_VERSION = translatable(
 BAD_FIELD = translatable("core", "{field} is {value}, expected {expected}")
 BAD_STEP = translatable("core", "step {index}: {reason}")
 NO_SUCH_WORKER = translatable("core", "worker {who} does not exist in a run of {workers} workers")
-NO_PRODUCER_STEPS = translatable("core", "{who} moves, but the producer is not concurrent")
 
 
 class ScheduleError(ValueError):
@@ -172,7 +185,7 @@ def from_dict(data: Any) -> Schedule:
     raw_steps = _field(data, "steps", list, "a list of steps")
     if len(raw_steps) > MAX_STEPS:
         raise _bad("steps", f"{len(raw_steps)} steps", f"at most {MAX_STEPS}")
-    steps = tuple(_step(index + 1, raw, workers, producer) for index, raw in enumerate(raw_steps))
+    steps = tuple(_step(index + 1, raw, workers) for index, raw in enumerate(raw_steps))
     return Schedule(
         strategy=_field(data, "strategy", str, "a strategy id"),
         workers=workers,
@@ -183,7 +196,7 @@ def from_dict(data: Any) -> Schedule:
     )
 
 
-def _step(index: int, raw: Any, workers: int, producer: str) -> Step:
+def _step(index: int, raw: Any, workers: int) -> Step:
     try:
         if not isinstance(raw, dict):
             raise ScheduleError(NOT_AN_OBJECT)
@@ -195,10 +208,8 @@ def _step(index: int, raw: Any, workers: int, producer: str) -> Step:
         arg = raw.get("arg")
         if arg is not None and not isinstance(arg, str):
             raise _bad("arg", arg, "a string")
-        if who == PRODUCER:
-            if producer != "concurrent":
-                raise ScheduleError(str(Sentence.of(NO_PRODUCER_STEPS, who=who)))
-        elif not (who[:1] == "W" and who[1:].isdigit() and 1 <= int(who[1:]) <= workers):
+        is_worker = who[:1] == "W" and who[1:].isdigit() and 1 <= int(who[1:]) <= workers
+        if who != PRODUCER and not is_worker:
             raise ScheduleError(str(Sentence.of(NO_SUCH_WORKER, who=shown(who), workers=workers)))
         return Step(who=who, op=op, result=result, arg=arg)
     except ScheduleError as error:

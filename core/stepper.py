@@ -5,7 +5,8 @@ the schedule it waits until the named participant stands at the gate,
 checks that it is about to do what the schedule says, lets it go and
 records what it got (core.schedule.Step). A get() on a queue its own
 bookkeeping knows is empty is not let go: the step reads "blocked", and the
-worker stays at the gate until an item arrives.
+worker stays at the gate until an item arrives. Likewise the main process's
+q.join() while some put has no task_done() yet.
 
 Its bookkeeping: the items in the queue are the producer's settled puts
 plus the workers' settled puts minus what was taken. Every put is settled
@@ -32,7 +33,7 @@ from typing import NoReturn
 
 from core.control import RunControl
 from core.errors import ParamError
-from core.gate import EXIT, GET, ITEM, KNOWN, OP_NAMES, POLL_S, PUT, describe
+from core.gate import EXIT, GET, ITEM, JOIN, KNOWN, OP_NAMES, POLL_S, PUT, TASK_DONE, describe
 from core.ledger import W_FIELDS, W_PID
 from core.params import RunParams
 from core.procs import pid_alive
@@ -49,14 +50,14 @@ from core.schedule import (
     participant,
     who_of,
 )
-from core.strategies import Strategy
+from core.strategies import STRATEGIES, Strategy
 from core.text import Sentence, translatable
 
 NOT_STEPPABLE_POOL = translatable(
     "core", "step mode cannot step {strategy}: its pool hands out the items, not a queue of ours"
 )
-NOT_STEPPABLE_FINISH = translatable(
-    "core", "step mode cannot step {strategy} yet: its main process waits for the workers"
+NO_PRODUCER_STEPS = translatable(
+    "core", "{who} moves, but {strategy} has no main-process step while the workers run"
 )
 NOT_STEPPABLE_FAULT = translatable("core", "step mode runs without an injected fault")
 GONE = translatable("core", "{who} has ended")
@@ -73,8 +74,15 @@ _SHARED_FIELDS = ("strategy", "workers", "items", "producer", "queue_kind")
 def schedule_params(schedule: Schedule, base: RunParams | None = None) -> RunParams:
     """The run a schedule describes: its strategy, size, producer and queue; the rest from base.
 
-    A schedule replays without a fault (step mode refuses them).
+    A schedule replays without a fault (step mode refuses them). ParamError
+    if the producer moves in a run where it has nothing to do while the
+    workers run (prefilled, no finish step).
     """
+    strategy = STRATEGIES.get(schedule.strategy)
+    if strategy is not None and schedule.producer != "concurrent" and strategy.finish is None:
+        for step in schedule.steps:
+            if step.who == PRODUCER:
+                raise ParamError(Sentence.of(NO_PRODUCER_STEPS, who=step.who, strategy=strategy.id))
     shared = {name: getattr(schedule, name) for name in _SHARED_FIELDS}
     return (base or RunParams()).replace(fault=None, **shared)
 
@@ -89,8 +97,6 @@ def refuse_unsteppable(strategy: Strategy, fault: object) -> None:
     """ParamError if step mode cannot control this run."""
     if strategy.is_pool or strategy.pool_driver is not None:
         raise ParamError(Sentence.of(NOT_STEPPABLE_POOL, strategy=strategy.id))
-    if strategy.finish is not None:
-        raise ParamError(Sentence.of(NOT_STEPPABLE_FINISH, strategy=strategy.id))
     if fault is not None:
         raise ParamError(NOT_STEPPABLE_FAULT)
 
@@ -115,7 +121,8 @@ class Stepper:
         self.stepping: StepControl = control.stepping
         self.workers = setup.workers
         self.in_queue = 0
-        self.blocked: set[int] = set()  # whose get() was shown blocked, until an item arrives
+        self.unfinished = 0  # puts not yet matched by a task_done(): what q.join() waits for
+        self.blocked: set[int] = set()  # shown blocked (get, join) until that can change
         # Who stands at the gate with which operation (None: ended); absent: on its way.
         self.waiting: dict[int, tuple[int, str | None] | None] = {}
 
@@ -134,7 +141,7 @@ class Stepper:
     def _replay(self) -> None:
         producer = self.setup.producer_slot
         self._await(producer)  # prefill: every item is in; concurrent: at its first put
-        self.in_queue = self.state.puts
+        self.in_queue = self.unfinished = self.state.puts
         for number, step in enumerate(self.stepping.replay, 1):
             self._step(number, step)
         if self.stepping.interactive:
@@ -189,7 +196,12 @@ class Stepper:
             result = describe(kind, value)
             if op == PUT:
                 self.in_queue += 1
-                self.blocked.clear()  # an item arrived: a blocked get may take it now
+                self.unfinished += 1
+                self.blocked.difference_update(range(self.workers))  # a get may take it now
+            elif op == TASK_DONE:
+                self.unfinished -= 1
+                if self.unfinished == 0:
+                    self.blocked.discard(self.setup.producer_slot)  # q.join() returns now
             elif kind in (ITEM, KNOWN) and OP_NAMES[op].startswith("get"):
                 self.in_queue -= 1
         step = Step(who=self._who(slot), op=OP_NAMES[op], result=result, arg=arg)
@@ -241,7 +253,7 @@ class Stepper:
         return slot if 0 <= slot < self.workers or slot == self.setup.producer_slot else None
 
     def _blocks(self, op: int) -> bool:
-        return op == GET and self.in_queue == 0
+        return (op == GET and self.in_queue == 0) or (op == JOIN and self.unfinished > 0)
 
     def _await(self, slot: int) -> tuple[int, str | None] | None:
         """What slot waits to do at the gate, once it is there (None: it ended or died)."""

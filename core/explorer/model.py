@@ -6,13 +6,17 @@ own) and hands the baton back; ModelRun.step(who) lets exactly one parked
 participant run its operation and then the loop's own code up to its next
 operation. So one thread runs at a time and the sequence of participants
 stepped fully determines the run. The producer P (concurrent) is no
-thread: its steps are its puts, the items and then the strategy's
-sentinels; a prefilled queue holds both before the workers start.
+thread while it puts: those steps are the items and then the strategy's
+sentinels; a prefilled queue holds both before the workers start. A
+strategy's finish step (q.join(), the drain's q.empty() polls, stop.set(),
+its own puts) runs next in a thread of its own, as P, exactly like a
+worker: through a ModelHost, the FinishHost the real producer is.
 
 Puts are settled: empty() and qsize() see an item as soon as its put step
 ends, as in step mode. A blocking get() on an empty queue cannot be stepped
-until an item arrives; get(timeout) and get_nowait() on an empty queue
-answer Empty when stepped (a timeout is a choice the scheduler makes).
+until an item arrives, and q.join() until every put has its task_done();
+get(timeout) and get_nowait() on an empty queue answer Empty when stepped
+(a timeout is a choice the scheduler makes).
 Worker threads are Lanes that a search reuses run after run (starting a
 thread costs more than a whole run of these loops). close() ends the run:
 parked workers wake to Abort, which no loop catches, and it waits until
@@ -46,7 +50,7 @@ class Abort(BaseException):
 
 
 def check_explorable(strategy: Strategy) -> None:
-    """ParamError for what step mode cannot replay (pools, a finish step)."""
+    """ParamError for what step mode cannot replay (pools)."""
     refuse_unsteppable(strategy, None)
 
 
@@ -89,6 +93,46 @@ class ModelQueue:
 
     def qsize(self) -> int:
         return int(self._run.operate(self._worker, "qsize", None))
+
+    def task_done(self) -> None:
+        self._run.operate(self._worker, "task_done", None)
+
+
+class ModelEvent:
+    """The strategy's stop event as a worker sees it: is_set() is a step."""
+
+    def __init__(self, run: ModelRun, worker: int) -> None:
+        self._run = run
+        self._worker = worker
+
+    def is_set(self) -> bool:
+        return bool(self._run.operate(self._worker, "is_set", None))
+
+
+class ModelHost:
+    """What a strategy's finish step asks of the run (core.hosts.FinishHost), as P's steps."""
+
+    def __init__(self, run: ModelRun) -> None:
+        self._run = run
+
+    @property
+    def workers(self) -> int:
+        return self._run.workers
+
+    def put(self, obj: Any) -> None:
+        self._run.operate(PRODUCER, "put", obj)
+
+    def join_queue(self) -> bool:
+        self._run.operate(PRODUCER, "join", None)
+        return True
+
+    def wait_until_empty(self) -> bool:
+        while not self._run.operate(PRODUCER, "empty", None):
+            pass
+        return True
+
+    def set_stop(self) -> None:
+        self._run.operate(PRODUCER, "set", None)
 
 
 class Lanes:
@@ -158,7 +202,8 @@ class ModelRun:
         producer: str,
         lanes: Lanes | None = None,
     ) -> None:
-        assert strategy.loop is not None and (lanes is None or len(lanes) >= workers)
+        lanes_needed = workers + (strategy.finish is not None)
+        assert strategy.loop is not None and (lanes is None or len(lanes) >= lanes_needed)
         self.strategy = strategy
         self.workers = workers
         self.items = items
@@ -167,16 +212,20 @@ class ModelRun:
         puts: list[Any] = [*range(items), *[strategy.sentinel] * sentinels]
         self.queue: deque[Any] = deque(puts if producer == "prefill" else ())
         self.to_put: deque[Any] = deque(() if producer == "prefill" else puts)
+        self.unfinished = len(self.queue)  # puts without a task_done(): what join() waits for
+        self.stop_set = False
         self.processed = [0] * items
         self.taken: set[int] = set()
         self.steps: list[Step] = []
         self._workers = [_Worker() for _ in range(workers)]
+        self._finisher = _Worker() if strategy.finish is not None else None
+        self._finish_started = False
         self._back = threading.Lock()
         self._back.acquire()
         self._result = ""
         self._aborting = False
         self._own_lanes = lanes is None
-        self._lanes = lanes or Lanes(workers)
+        self._lanes = lanes or Lanes(lanes_needed)
 
     def __enter__(self) -> ModelRun:
         self.start()
@@ -192,11 +241,13 @@ class ModelRun:
         for index in range(self.workers):
             self._lanes.run(index, partial(self._main, index))
             self._back.acquire()
+        if self._finisher is not None and not self.to_put:
+            self._start_finish()  # prefilled: the finish step runs once the workers do
 
     def close(self) -> None:
         """End every worker's loop, one by one, and wait until it has left it."""
         self._aborting = True
-        for worker in self._workers:
+        for worker in self._threads():
             if not worker.ended:
                 worker.go.release()
                 self._back.acquire()
@@ -211,18 +262,26 @@ class ModelRun:
             for index, worker in enumerate(self._workers)
             if worker.pending is not None and (has_item or worker.pending != "get")
         ]
-        if self.to_put:
+        finisher = self._finisher
+        if self.to_put or (
+            finisher is not None
+            and finisher.pending is not None
+            and (finisher.pending != "join" or self.unfinished == 0)
+        ):
             ready.append(PRODUCER)
         return ready
 
     def step(self, who: int) -> Step:
         """Let one participant run its operation (and its code up to the next one)."""
-        if who == PRODUCER:
+        if who == PRODUCER and self.to_put:
             obj = self.to_put.popleft()
             self.queue.append(obj)
+            self.unfinished += 1
             done = Step("P", "put", shown(None, "put"), shown(obj, "empty"))
+            if not self.to_put and self._finisher is not None:
+                self._start_finish()
         else:
-            worker = self._workers[who]
+            worker = self._participant(who)
             op, arg = worker.pending, worker.arg
             assert op is not None
             worker.go.release()
@@ -238,13 +297,19 @@ class ModelRun:
         return [i for i, worker in enumerate(self._workers) if worker.pending == "get"]
 
     def pending(self, who: int) -> str | None:
-        return "put" if who == PRODUCER else self._workers[who].pending
+        if who == PRODUCER and self.to_put:
+            return "put"
+        return self._participant(who).pending
 
     def key(self) -> Hashable:
         """The run's state: what decides every future step and the verdict."""
+        finisher = self._finisher
         return (
             tuple(self.queue),
             len(self.to_put),
+            self.unfinished,
+            self.stop_set,
+            None if finisher is None else (finisher.pending, finisher.arg, finisher.ended),
             tuple((w.pending, w.held, w.ended, w.crashed) for w in self._workers),
             tuple(self.processed),
             tuple(sorted(self.taken)),
@@ -255,13 +320,14 @@ class ModelRun:
         left = {obj for obj in self.queue if obj.__class__ is int}
         dropped = {item for item in self.taken if self.processed[item] == 0} - left
         outcomes = []
-        if self.blocked() and not self.to_put:
+        waiting_join = self._finisher is not None and self._finisher.pending == "join"
+        if (self.blocked() or waiting_join) and not self.to_put:
             outcomes.append("deadlock")
         if left or dropped:
             outcomes.append("lost")
         if any(count > 1 for count in self.processed):
             outcomes.append("duplicated")
-        if any(worker.crashed for worker in self._workers):
+        if any(worker.crashed for worker in self._threads()):
             outcomes.append("crashed")
         return Verdict(tuple(outcomes) or ("ok",), tuple(sorted(left | dropped)))
 
@@ -276,12 +342,40 @@ class ModelRun:
 
     # --- the worker threads' side -----------------------------------------------
 
+    def _threads(self) -> list[_Worker]:
+        """The participants running in threads: the workers, and a started finish step."""
+        finishing = self._finisher is not None and self._finish_started
+        return [*self._workers, *([self._finisher] if finishing else [])]
+
+    def _participant(self, who: int) -> _Worker:
+        if who == PRODUCER:
+            assert self._finisher is not None
+            return self._finisher
+        return self._workers[who]
+
+    def _start_finish(self) -> None:
+        """Run the strategy's finish step up to its first operation, in a thread of its own."""
+        self._finish_started = True
+        self._lanes.run(self.workers, self._finish)
+        self._back.acquire()
+
+    def _finish(self) -> None:
+        finish = self.strategy.finish
+        assert finish is not None
+        self._run_participant(PRODUCER, lambda: finish(ModelHost(self)))
+
     def _main(self, index: int) -> None:
-        worker = self._workers[index]
         loop = self.strategy.loop
         assert loop is not None
+        options = LoopOptions(stop=ModelEvent(self, index))
+        self._run_participant(
+            index, lambda: loop(ModelQueue(self, index), self._processor(index), options)
+        )
+
+    def _run_participant(self, who: int, body: Callable[[], None]) -> None:
+        worker = self._participant(who)
         try:
-            loop(ModelQueue(self, index), self._processor(index), LoopOptions())
+            body()
         except Abort:
             pass
         except Exception:
@@ -303,7 +397,7 @@ class ModelRun:
 
     def operate(self, index: int, op: str, arg: Any) -> Any:
         """Park until stepped, then run op on the model queue (in the worker's thread)."""
-        worker = self._workers[index]
+        worker = self._participant(index)
         worker.pending, worker.arg = op, arg
         self._back.release()
         worker.go.acquire()
@@ -329,7 +423,18 @@ class ModelRun:
             return len(self.queue)
         if op == "put":
             self.queue.append(arg)
+            self.unfinished += 1
             return None
+        if op == "task_done":
+            self.unfinished -= 1
+            return None
+        if op == "is_set":
+            return self.stop_set
+        if op == "set":
+            self.stop_set = True
+            return None
+        if op == "join":
+            return None  # only stepped once nothing is unfinished
         if not self.queue:  # get_nowait, get_timeout (a plain get is never stepped then)
             raise queue.Empty
         return self.queue.popleft()
@@ -343,6 +448,17 @@ class Space:
     workers: int
     items: int
     producer: str = "prefill"
+
+    @property
+    def lanes(self) -> int:
+        """Threads a run needs: a worker each, and the finish step's."""
+        return self.workers + (self.strategy.finish is not None)
+
+    @property
+    def participants(self) -> list[int]:
+        """Who may move at all: the workers, and P unless it has nothing to do."""
+        moves = self.producer != "prefill" or self.strategy.finish is not None
+        return [*range(self.workers), *([PRODUCER] if moves else [])]
 
     def replay(self, choices: list[int], lanes: Lanes | None = None) -> ModelRun:
         return replay(self.strategy, self.workers, self.items, self.producer, choices, lanes)

@@ -11,11 +11,17 @@ who moved last and the fewest preemptions it was reached with).
 
 Without a bound, the visited states and their edges form a graph whose
 paths are exactly the run's schedules, so the number of schedules covered
-is counted on it without running them all.
+is counted on it without running them all. A loop that polls (the drain's
+q.empty(), a timed get that answers Empty) makes the graph cyclic: its
+schedules are then counted without going round a cycle, while every
+reachable state is still visited.
 
 Random search is PCT (Burckhardt et al., 2010): random distinct priorities,
 depth - 1 random points where the running participant drops to the lowest
 priority; the highest-priority participant that can move always moves.
+A participant whose step brings the run back to a state it was in (a
+poll, a timed get that answers Empty) drops below everyone, so that
+spinning cannot starve the others.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import time
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
-from core.explorer.model import PRODUCER, Lanes, ModelRun, Space, Verdict
+from core.explorer.model import Lanes, ModelRun, Space, Verdict
 
 MAX_RUN_STEPS = 10_000
 DEFAULT_MAX_SCHEDULES = 100_000
@@ -66,15 +72,18 @@ class _Graph:
 
     def schedules(self, root: Hashable) -> int:
         counts: dict[Hashable, int] = {}
+        on_path: set[Hashable] = set()  # a child on the path is a loop back (a poll): 0
         order: list[tuple[Hashable, bool]] = [(root, False)]
         while order:
             node, expanded = order.pop()
-            if node in counts:
-                continue
             children = self.edges.get(node, [])
             if expanded or not children:
                 counts[node] = sum(counts.get(child, 0) for child in children) or 1
+                on_path.discard(node)
                 continue
+            if node in counts or node in on_path:
+                continue
+            on_path.add(node)
             order.append((node, True))
             order.extend((child, False) for child in children if child not in counts)
         return counts[root]
@@ -91,7 +100,7 @@ def exhaustive(
     It stops at the first failure, or with every_failure covers the whole
     space and keeps the first schedule of each way to fail (failures).
     """
-    with Lanes(space.workers) as lanes:
+    with Lanes(space.lanes) as lanes:
         return _depth_first(space, preemptions, max_schedules, every_failure, lanes)
 
 
@@ -158,7 +167,7 @@ def pct(
     seed: int = 0,
 ) -> Search:
     """PCT sampling with this seed; stops at the first failure or after max_schedules."""
-    with Lanes(space.workers) as lanes:
+    with Lanes(space.lanes) as lanes:
         return _sample(space, depth, max_schedules, seed, lanes)
 
 
@@ -166,7 +175,7 @@ def _sample(space: Space, depth: int, max_schedules: int, seed: int, lanes: Lane
     search = Search(mode="random", depth=depth)
     rng = random.Random(seed)
     states: set[Hashable] = set()
-    participants = [*range(space.workers), *([PRODUCER] if space.producer != "prefill" else [])]
+    participants = space.participants
     length = 0  # steps in the longest run so far (the first run has no priority drops)
     for _ in range(max_schedules):
         values = rng.sample(range(depth, depth + len(participants)), len(participants))
@@ -175,15 +184,22 @@ def _sample(space: Space, depth: int, max_schedules: int, seed: int, lanes: Lane
         low = {point: depth - 1 - index for index, point in enumerate(drops)}
         choices: list[int] = []
         search.runs += 1
+        seen: set[Hashable] = set()  # this run's states
+        lowest = 0
         with ModelRun(space.strategy, space.workers, space.items, space.producer, lanes) as run:
             while ready := run.eligible():
-                states.add(run.key())
+                key = run.key()
+                states.add(key)
+                seen.add(key)
                 who = max(ready, key=priority.__getitem__)
                 if len(choices) + 1 in low:
                     priority[who] = low[len(choices) + 1]
                     who = max(ready, key=priority.__getitem__)
                 run.step(who)
                 choices.append(who)
+                if run.key() in seen:  # who only spins (polls, timed gets): let others run
+                    lowest -= 1
+                    priority[who] = lowest
                 if len(choices) >= MAX_RUN_STEPS:
                     raise RuntimeError(f"a model run went past {MAX_RUN_STEPS} steps")
             states.add(run.key())

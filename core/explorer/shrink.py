@@ -20,7 +20,7 @@ def shortest(
     space: Space, failing: list[int], verdict: Verdict, max_states: int = MAX_STATES
 ) -> list[int]:
     """A shortest list of steps whose run ends with this verdict (failing itself at worst)."""
-    with Lanes(space.workers) as lanes:
+    with Lanes(space.lanes) as lanes:
         return _breadth_first(space, failing, verdict, max_states, lanes)
 
 

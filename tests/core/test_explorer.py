@@ -98,7 +98,9 @@ def test_a_concurrent_producer_makes_these_lose_items(strategy: str) -> None:
 
 @pytest.mark.parametrize("producer", ["prefill", "concurrent"])
 @pytest.mark.parametrize("workers", [2, 3])
-@pytest.mark.parametrize("strategy", ["sentinel-per-worker", "sentinel-reput"])
+@pytest.mark.parametrize(
+    "strategy", ["sentinel-per-worker", "sentinel-reput", "joinable-task-done", "stop-event"]
+)
 def test_the_stop_recipes_never_fail(strategy: str, workers: int, producer: str) -> None:
     search = exhaustive(space(strategy, workers, producer=producer))
     assert search.exhaustive and not search.found and search.schedules >= search.runs > 0
@@ -174,7 +176,7 @@ def test_the_cli_says_when_there_is_no_failing_schedule(
     "bad",
     [
         ["--strategy", "no-such-loop"],
-        ["--strategy", "stop-event"],
+        ["--strategy", "process-pool-executor"],
         ["--strategy", "pool-imap-unordered"],
         ["--strategy", "sentinel-reput", "--workers", "0"],
         ["--strategy", "sentinel-reput", "--items", "1000"],

@@ -13,6 +13,7 @@ from core import cli
 from core.control import RunControl
 from core.engine import run
 from core.errors import ParamError
+from core.faults import Fault
 from core.params import RunParams
 from core.result import RunResult
 from core.schedule import (
@@ -87,13 +88,6 @@ BAD = [
         ),
         "pop",
     ),
-    (
-        "producer steps without a concurrent producer",
-        lambda: json.dumps(
-            {**_shipped("loop2-deadlock"), "steps": [{"who": "P", "op": "put", "result": "ok"}]}
-        ),
-        "concurrent",
-    ),
     ("not an object", lambda: "[1, 2]", "no JSON object"),
 ]
 
@@ -119,6 +113,19 @@ def test_the_cli_refuses_a_bad_schedule_with_one_line_and_exit_2(
     assert said in err
 
 
+def test_the_cli_refuses_producer_steps_where_the_producer_has_nothing_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Loop 2, prefilled: the main process does nothing while the workers run.
+    steps = [{"who": "P", "op": "put", "arg": "item 0", "result": "ok"}]
+    path = tmp_path / "producer.json"
+    path.write_text(json.dumps({**_shipped("loop2-deadlock"), "steps": steps}))
+    assert cli.main(["run", "--schedule", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1
+    assert "P moves, but seed-while-not-empty has no main-process step" in err
+
+
 def test_the_cli_refuses_a_schedule_for_another_strategy(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -141,7 +148,8 @@ def test_pool_strategies_and_faults_are_not_stepped() -> None:
     with pytest.raises(ParamError):
         run(RunParams(strategy="pool-imap-unordered", items=2, workers=2), control=stepping)
     with pytest.raises(ParamError):
-        run(RunParams(strategy="joinable-task-done", items=2, workers=2), control=stepping)
+        faulty = RunParams(strategy="seed-while-not-empty", items=2, workers=2)
+        run(faulty.replace(fault=Fault.parse("slow:1")), control=stepping)
 
 
 # --- replays on real processes -----------------------------------------------------
