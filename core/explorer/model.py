@@ -344,8 +344,8 @@ class ModelRun:
 
     def _threads(self) -> list[_Worker]:
         """The participants running in threads: the workers, and a started finish step."""
-        finishing = self._finisher is not None and self._finish_started
-        return [*self._workers, *([self._finisher] if finishing else [])]
+        finisher = self._finisher
+        return [*self._workers, *([finisher] if finisher and self._finish_started else [])]
 
     def _participant(self, who: int) -> _Worker:
         if who == PRODUCER:
