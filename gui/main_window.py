@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         self.model = ItemTableModel(self)
         self.log_panel = LogPanel()
         self.step_panel = StepPanel(
-            self.params_panel, self.controller, self.log_panel, self.start_run, self
+            self.params_panel, self.controller, self.log_panel, self.start_run, self, self.lanes
         )
         self._pending_records: list[ItemRecords] = []
         self._pending_events: list[TimelineEvent] = []
