@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.strategies import STRATEGIES
-from gui.about import POST_LOOPS, help_page
+from gui.about import help_page
 from gui.help_menu import HelpMenu
 from gui.i18n import core_text
 from gui.panels import StrategyPanel
@@ -120,14 +120,9 @@ class ForceRaceDialog(QDialog):
 
 
 def schedule_title(entry: ShippedSchedule) -> str:
-    """ "Loop 2: <the strategy's title>" for the post's loops, else the strategy's title."""
+    """The title of the strategy the schedule is for (its id if no strategy has it)."""
     strategy = STRATEGIES.get(entry.strategy)
-    title = core_text(strategy.title) if strategy is not None else entry.strategy
-    if entry.strategy not in POST_LOOPS:
-        return title
-    return QCoreApplication.translate("ForceRaceDialog", "Loop {number}: {title}").format(
-        number=POST_LOOPS.index(entry.strategy) + 1, title=title
-    )
+    return core_text(strategy.title) if strategy is not None else entry.strategy
 
 
 class ForceItLinks(QLabel):
