@@ -89,9 +89,9 @@ class ForceRaceDialog(QDialog):
     def _section_html(self, number: int, entry: ShippedSchedule) -> str:
         schedule = entry.schedule
         parts = [f"<h3>{html.escape(schedule_title(entry))}</h3>"]
-        setting = self.tr("%n worker(s), ", "", schedule.workers) + self.tr(
-            "%n item(s)", "", schedule.items
-        )
+        workers = self.tr("%n worker(s)", "", schedule.workers)
+        items = self.tr("%n item(s)", "", schedule.items)
+        setting = f"{workers}, {items}"
         parts.append(f"<p><i>{html.escape(setting)}</i> ({html.escape(entry.path.name)})</p>")
         items = []
         for step, why in zip(schedule.steps, step_whys(schedule), strict=True):
