@@ -90,8 +90,8 @@ class ForceRaceDialog(QDialog):
         schedule = entry.schedule
         parts = [f"<h3>{html.escape(schedule_title(entry))}</h3>"]
         workers = self.tr("%n worker(s)", "", schedule.workers)
-        items = self.tr("%n item(s)", "", schedule.items)
-        setting = f"{workers}, {items}"
+        count = self.tr("%n item(s)", "", schedule.items)
+        setting = f"{workers}, {count}"
         parts.append(f"<p><i>{html.escape(setting)}</i> ({html.escape(entry.path.name)})</p>")
         items = []
         for step, why in zip(schedule.steps, step_whys(schedule), strict=True):
@@ -201,6 +201,14 @@ class ForceRace(QObject):
 
     @Slot(str)
     def try_schedule(self, path: str) -> bool:
-        """As Load schedule… does, in the Run tab; False (and a message box) if it cannot."""
+        """As Load schedule… does, in the Run tab; False (and a message box) if it cannot.
+
+        Only when Load schedule… could be used now: a free run going is not cut short.
+        """
         self.tabs.setCurrentIndex(0)
+        if not self.step_panel.can_load():
+            self.step_panel.status.setText(
+                self.tr("A run is going: try the schedule once it has ended")
+            )
+            return False
         return self.step_panel.load_schedule(path)

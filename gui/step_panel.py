@@ -259,6 +259,10 @@ class StepPanel(QGroupBox):
     def _complain(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)
 
+    def can_load(self) -> bool:
+        """A schedule may be loaded now: nothing runs, or a controlled run waits for the user."""
+        return self._live() or not self.controller.is_running()
+
     def _live(self) -> bool:
         return (
             self.stepping is not None
@@ -297,7 +301,7 @@ class StepPanel(QGroupBox):
         self.back_button.setEnabled(bool(steps) and not self._restart_pending)
         self.save_button.setEnabled(bool(steps))
         running = self.controller.is_running()
-        self.load_button.setEnabled(live or not running)
+        self.load_button.setEnabled(self.can_load())
         for shortcut in self.shortcuts:
             shortcut.setEnabled(live)
         self.switch.setEnabled(not running and self._steppable())

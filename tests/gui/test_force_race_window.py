@@ -113,3 +113,14 @@ def test_the_strategy_text_links_its_shipped_schedule(qtbot: Any, window: MainWi
     )
     assert QApplication.activeModalWidget() is None
     nothing_left_running(window)
+
+
+def test_a_free_run_going_is_not_cut_short(qtbot: Any, window: MainWindow) -> None:
+    set_params(window, "seed-sentinel-per-worker", workers=2, items=20, work_ms=50.0)
+    with qtbot.waitSignal(window.controller.finished, timeout=RUN_TIMEOUT_MS) as blocker:
+        qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)
+        assert not window.force_race.try_schedule(str(LOOP2_FILE))
+        assert "once it has ended" in window.step_panel.status.text()
+    assert blocker.args[0].outcome == "ok"
+    assert window.step_panel.stepping is None
+    nothing_left_running(window)
