@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QToolTip
 
 from core.result import Progress, RunResult
@@ -133,7 +133,13 @@ class SeriesBuffer:
 
 
 class WorkerLanes(PlotCanvas):
-    """Lanes (one per worker, coloured by state) above queue-depth and throughput plots."""
+    """Lanes (one per worker, coloured by state) above queue-depth and throughput plots.
+
+    Signals:
+        redrawn(): the lanes were drawn again (the live end may have moved).
+    """
+
+    redrawn = Signal()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__("workerLanes", 260, parent)
@@ -299,6 +305,7 @@ class WorkerLanes(PlotCanvas):
             if right != self._x_right:
                 self._x_right = right
                 self.lane_plot.setXRange(0, right, padding=0.02)
+        self.redrawn.emit()
 
     def drawn_states(self) -> set[WorkerStatus]:
         """The states of every segment the lanes draw now (processing spans included)."""
@@ -468,7 +475,8 @@ class WorkerLanes(PlotCanvas):
                 return state, start, end
         return None
 
-    def _lane_and_time(self, scene_pos: QPointF) -> tuple[int, float] | None:
+    def lane_and_time(self, scene_pos: QPointF) -> tuple[int, float] | None:
+        """The lane number (1-based, maybe out of range) and time under a scene point."""
         vb = self.lane_plot.vb
         if not vb.sceneBoundingRect().contains(scene_pos):
             return None
@@ -476,7 +484,7 @@ class WorkerLanes(PlotCanvas):
         return round(point.y()), point.x()
 
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
-        where = self._lane_and_time(scene_pos)
+        where = self.lane_and_time(scene_pos)
         text = self.segment_at(*where, tolerance=self._pixel()) if where else None
         if text:
             QToolTip.showText(self.mapToGlobal(self.mapFromScene(scene_pos)), text, self)
@@ -484,7 +492,7 @@ class WorkerLanes(PlotCanvas):
             QToolTip.hideText()
 
     def _on_mouse_clicked(self, event: Any) -> None:
-        where = self._lane_and_time(event.scenePos())
+        where = self.lane_and_time(event.scenePos())
         if where is None:
             return
         worker, t = where

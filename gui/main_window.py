@@ -28,6 +28,7 @@ from gui.about import app_icon
 from gui.bridge import DEFAULT_SHUTDOWN_TIMEOUT_S, ExperimentController, RunController
 from gui.experiment_tab import ExperimentTab
 from gui.file_menu import FileMenu
+from gui.force_race import ForceRace
 from gui.help_menu import HelpMenu
 from gui.history import HistoryMenu, RunHistory
 from gui.i18n import core_text, effective_language
@@ -113,7 +114,7 @@ class MainWindow(QMainWindow):
         self.model = ItemTableModel(self)
         self.log_panel = LogPanel()
         self.step_panel = StepPanel(
-            self.params_panel, self.controller, self.log_panel, self.start_run, self
+            self.params_panel, self.controller, self.log_panel, self.start_run, self, self.lanes
         )
         self._pending_records: list[ItemRecords] = []
         self._pending_events: list[TimelineEvent] = []
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
             ),
         )
         self.help_menu = HelpMenu(self, self.params_panel, self.tabs)
+        self.force_race = ForceRace(self.help_menu, self.step_panel, self.strategy_panel)
         self.setWindowIcon(app_icon())
         QShortcut(QKeySequence(START_SHORTCUT), self, self.start_run)
         QShortcut(QKeySequence(CANCEL_SHORTCUT), self, self.cancel_run)

@@ -3,10 +3,11 @@
 With the switch on, Start begins a controlled run (core.schedule.StepControl,
 interactive) through the window's RunController like any other run. While it
 goes, each worker's button shows the operation it waits to run
-(`W2 ▸ q.get()`); its button or its number key (1–9) advances it by one
-operation. Step the producer, Run freely, Back (a new run that replays all
-but the last step), Save schedule… and Load schedule… (a new run that
-replays the file, then waits for the user). The log lists the steps taken.
+(`W2 ▸ q.get()`), and so does its lane (gui/step_lanes.py); its button, its
+number key (1–9) or a click on its lane advances it by one operation. Step
+the producer, Run freely, Back (a new run that replays all but the last
+step), Save schedule… and Load schedule… (a new run that replays the file,
+then waits for the user). The log lists the steps taken.
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ from core.schedule import PRODUCER, ScheduleError, Step, StepControl, dump, load
 from core.stepper import refuse_unsteppable, schedule_of, schedule_params
 from core.strategies import STRATEGIES
 from gui.bridge import RunController, refusal_text
+from gui.lanes import WorkerLanes
 from gui.panels import LogPanel
 from gui.params_panel import ParamsPanel
 from gui.qtutil import named
+from gui.step_lanes import StepLanes, offer_label
 
 NUMBER_KEYS = 9  # workers 1..9 have a key each; the others a button only
 
@@ -56,6 +59,7 @@ class StepPanel(QGroupBox):
         log: LogPanel,
         start_run: Callable[[], None],
         shortcut_host: QWidget,
+        lanes: WorkerLanes,
     ) -> None:
         super().__init__()
         self.setTitle(self.tr("Step mode"))
@@ -71,6 +75,8 @@ class StepPanel(QGroupBox):
         self._logged = 0
         self._relay = _Relay(self)
         self._relay.changed.connect(self._refresh, Qt.ConnectionType.QueuedConnection)
+        self.lane_labels = StepLanes(lanes)
+        self.lane_labels.advanceRequested.connect(self.advance)
 
         self.switch = named(QCheckBox(self.tr("Step mode")), "stepModeSwitch")
         self.worker_buttons: list[QPushButton] = []
@@ -253,6 +259,10 @@ class StepPanel(QGroupBox):
     def _complain(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)
 
+    def can_load(self) -> bool:
+        """A schedule may be loaded now: nothing runs, or a controlled run waits for the user."""
+        return self._live() or not self.controller.is_running()
+
     def _live(self) -> bool:
         return (
             self.stepping is not None
@@ -275,12 +285,12 @@ class StepPanel(QGroupBox):
         live = self._live()
         stepping = self.stepping
         offers = {o.who: o for o in stepping.offers()} if stepping is not None and live else {}
+        steps = stepping.steps() if stepping is not None else []
+        self.lane_labels.show_offers(tuple(offers.values()), steps)
         for index, button in enumerate(self.worker_buttons):
             who = f"W{index + 1}"
             offer = offers.get(who)
-            text = str(offer) if offer is not None else f"{who} \u25b8 \u2026"
-            if offer is not None and offer.blocks:
-                text = self.tr("{operation} (blocks)").format(operation=text)
+            text = offer_label(offer, steps) if offer is not None else f"{who} \u25b8 \u2026"
             if index < NUMBER_KEYS:
                 text = f"{text}    [{index + 1}]"
             button.setText(text)
@@ -288,11 +298,10 @@ class StepPanel(QGroupBox):
         self.workers_box.setVisible(bool(self.worker_buttons) and self.switch.isChecked())
         self.producer_button.setEnabled(PRODUCER in offers)
         self.free_button.setEnabled(live)
-        steps = stepping.steps() if stepping is not None else []
         self.back_button.setEnabled(bool(steps) and not self._restart_pending)
         self.save_button.setEnabled(bool(steps))
         running = self.controller.is_running()
-        self.load_button.setEnabled(live or not running)
+        self.load_button.setEnabled(self.can_load())
         for shortcut in self.shortcuts:
             shortcut.setEnabled(live)
         self.switch.setEnabled(not running and self._steppable())
