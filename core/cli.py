@@ -33,6 +33,7 @@ from core.experiment import (
     spec_from_dict,
 )
 from core.explorer import command as explorer_command
+from core.explorer.grid import add_explorer_column
 from core.export import (
     write_chrome_trace,
     write_experiment_csv,
@@ -190,6 +191,12 @@ def _add_experiment_parser(commands: Any) -> None:
     grid.add_argument(
         "--parallel", type=_number(int), metavar="K", help="trials at once (default 1)"
     )
+    grid.add_argument(
+        "--explorer",
+        action="store_const",
+        const=True,
+        help="add a column: the failures the explorer reaches at each cell's size",
+    )
     grid.add_argument("--json", action="store_true", help="print exactly one JSON object")
     grid.add_argument(
         "--out",
@@ -285,6 +292,7 @@ _SPEC_OPTIONS = {
     "chunksize": "chunksize",
     "seed": "seed",
     "parallel": "parallel",
+    "explorer": "explorer",
 }
 
 
@@ -548,6 +556,8 @@ def _experiment(args: argparse.Namespace) -> int:
                     control,
                     keep_runs=False,
                 )
+                if plan.spec.explorer:
+                    add_explorer_column(result, lambda: control.cancelled)
             finally:
                 if show_progress:
                     print(file=sys.stderr)
