@@ -28,12 +28,13 @@ from PySide6.QtWidgets import (
 from core.explorer import story
 from core.explorer.session import Exploration, ExploreProgress, ExploreRequest, refusal
 from core.schedule import dump
+from core.states import WorkerStatus
 from core.text import Sentence
 from gui.bridge import CoreController, ExploreController
 from gui.i18n import core_text
 from gui.params_panel import ParamsPanel
 from gui.qtutil import named
-from gui.schedule_lanes import ScheduleLanes
+from gui.schedule_lanes import ScheduleLanes, legend_html
 from gui.step_panel import StepPanel
 
 SCHEDULE_FILE = "explored-schedule.json"
@@ -51,6 +52,18 @@ class ExploreView(QWidget):
         self.setObjectName("exploreView")
         self.headline = named(QLabel(), "exploreHeadline")
         self.lanes = ScheduleLanes()
+        self.legend = named(QLabel(), "exploreLegend")
+        self.legend.setText(
+            legend_html(
+                {
+                    WorkerStatus.PROCESSING: self.tr("took an item or sentinel"),
+                    WorkerStatus.IDLE: self.tr("looked at the queue"),
+                    WorkerStatus.TIMED_GET: self.tr("got Empty"),
+                    WorkerStatus.STARTING: self.tr("put"),
+                    WorkerStatus.BLOCKED: self.tr("blocked in get()"),
+                }
+            )
+        )
         self.diagnosis = named(QLabel(), "exploreDiagnosis")
         self.confirmation = named(QLabel(), "exploreConfirmation")
         self.replay_button = named(QPushButton(self.tr("Replay on real processes")), "replayButton")
@@ -59,7 +72,7 @@ class ExploreView(QWidget):
         )
         self.hide_button = named(QPushButton(self.tr("Hide")), "hideExploreButton")
         self.hide_button.clicked.connect(self.hide)
-        for label in (self.headline, self.diagnosis, self.confirmation):
+        for label in (self.headline, self.legend, self.diagnosis, self.confirmation):
             label.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.replay_button)
@@ -69,6 +82,7 @@ class ExploreView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.headline)
         layout.addWidget(self.lanes, 1)
+        layout.addWidget(self.legend)
         layout.addWidget(self.diagnosis)
         layout.addWidget(self.confirmation)
         layout.addLayout(buttons)
@@ -92,7 +106,8 @@ class ExploreView(QWidget):
             )
         else:
             self.lanes.clear_schedule()
-        for widget in (self.lanes, self.diagnosis, self.confirmation, self.replay_button):
+        shown = (self.lanes, self.legend, self.diagnosis, self.confirmation, self.replay_button)
+        for widget in shown:
             widget.setVisible(found)
         self.setVisible(True)
 

@@ -21,7 +21,7 @@ from PySide6.QtGui import QColor
 from core.explorer.model import EMPTY_RESULT
 from core.schedule import PRODUCER, Schedule, Step, op_text
 from core.states import WorkerStatus
-from gui.lane_style import STATE_STYLES
+from gui.lane_style import STATE_STYLES, SWATCH_PX, swatch_url
 from gui.plot_canvas import PlotCanvas
 
 LANE_HEIGHT = 0.7
@@ -41,6 +41,14 @@ def step_state(step: Step) -> WorkerStatus:
     if step.result == "blocked":
         return WorkerStatus.BLOCKED
     return WorkerStatus.PROCESSING
+
+
+def legend_html(words: dict[WorkerStatus, str]) -> str:
+    """What each colour of the steps means, as one wrapping line for a QLabel."""
+    return "&nbsp;&nbsp; ".join(
+        f'<img src="{swatch_url(state)}" width="{SWATCH_PX}" height="{SWATCH_PX}">&nbsp;{word}'
+        for state, word in words.items()
+    )
 
 
 @dataclass(frozen=True)

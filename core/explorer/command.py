@@ -11,6 +11,7 @@ import json
 import sys
 from typing import Any
 
+from core.control import RunControl
 from core.explorer import story
 from core.explorer.confirm import Confirmation, confirm
 from core.explorer.search import (
@@ -30,6 +31,7 @@ from core.explorer.session import (
     search,
     shrunk,
 )
+from core.interrupts import cancel_on_signals, exit_code_for
 from core.schedule import PRODUCERS, dump
 from core.strategies import STRATEGIES
 from core.streams import write_out
@@ -112,13 +114,21 @@ def explore(args: argparse.Namespace) -> int:
         max_schedules=args.max_schedules,
         seed=args.seed,
     )
-    answer = search(request)
-    if answer.failing is None or answer.verdict is None:
-        _print_none(Exploration(request, answer), args)
-        return EXIT_OK
-    exploration = shrunk(request, answer)
-    assert exploration.schedule is not None
-    confirmation = confirm(exploration.schedule, answer.verdict)
+    # A signal cancels the search (or the confirming run) between two model runs: the
+    # model's threads hand a baton back and forth and must not be cut mid-handoff.
+    control = RunControl()
+    with cancel_on_signals(control.cancel) as received:
+        answer = search(request, cancelled=lambda: control.cancelled)
+        if received:
+            return exit_code_for(received[0])
+        if answer.failing is None or answer.verdict is None:
+            _print_none(Exploration(request, answer), args)
+            return EXIT_OK
+        exploration = shrunk(request, answer)
+        assert exploration.schedule is not None
+        confirmation = confirm(exploration.schedule, answer.verdict, control)
+    if received:
+        return exit_code_for(received[0])
     if args.out:
         dump(exploration.schedule, args.out)
     _print_found(exploration, confirmation, args)

@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import signal
+import time
+
+import pytest
 
 from core.control import RunControl
 from core.experiment import ExperimentSpec, plan_experiment, spec_from_dict
@@ -13,7 +17,9 @@ from core.explorer.model import Space
 from core.explorer.search import exhaustive, pct
 from core.explorer.session import ExploreProgress, ExploreRequest, explore
 from core.export import CELL_COLUMNS, write_experiment_csv, write_experiment_json
+from core.interrupts import exit_code_for
 from core.strategies import get_strategy
+from tests.core.signal_helpers import catches, end_quietly, send, start_main, wait_until
 from tests.fakes import fake_experiment
 
 
@@ -108,3 +114,16 @@ def test_a_spec_says_explorer_true_or_false() -> None:
         assert "explorer: expected true or false" in str(error)
     else:
         raise AssertionError("a non-boolean explorer was accepted")
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
+def test_a_signal_during_a_long_search_ends_it_with_its_exit_code(signum: int) -> None:
+    big = ("--strategy", "sentinel-per-worker", "--workers", "8", "--items", "50")
+    cli = start_main("explore", *big, "--producer", "concurrent")
+    wait_until(lambda: catches(cli.pid, signal.SIGTERM), "main.py has set its handlers")
+    time.sleep(1.0)  # into the search (its handlers cancel it between two model runs)
+    send(cli, signum, whole_group=False)
+    code, out, err = end_quietly(cli)
+    assert code == exit_code_for(signum), err
+    assert out == "" and "Traceback" not in err

@@ -123,7 +123,9 @@ def test_replay_on_real_processes_ends_in_the_deadlock_banner(
     nothing_left_running(window)
 
 
-def test_the_experiment_table_shows_the_explorer_column(qtbot: Any, window: MainWindow) -> None:
+def test_the_experiment_table_shows_the_explorer_column(
+    qtbot: Any, qtmodeltester: Any, window: MainWindow
+) -> None:
     tab = window.experiment_tab
     assert tab.table.isColumnHidden(COL_EXPLORER) or tab.model.rowCount() == 0
     spec = small_spec(
@@ -139,4 +141,5 @@ def test_the_experiment_table_shows_the_explorer_column(qtbot: Any, window: Main
     assert not tab.table.isColumnHidden(COL_EXPLORER)
     texts = [tab.model.index(row, COL_EXPLORER).data() for row in range(2)]
     assert texts == ["deadlock", "none"]
+    qtmodeltester.check(tab.model)
     nothing_left_running(window)
