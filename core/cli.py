@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import signal
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
-from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from core.backends import backend_names
@@ -33,6 +31,7 @@ from core.experiment import (
     spec_from_dict,
 )
 from core.explorer import command as explorer_command
+from core.explorer.grid import add_explorer_column
 from core.export import (
     write_chrome_trace,
     write_experiment_csv,
@@ -42,7 +41,12 @@ from core.export import (
     write_trials_csv,
 )
 from core.faults import FAULT_KINDS, Fault
-from core.interrupts import SHUTDOWN_SIGNALS, Interrupted, exit_code_for, raise_on_signals
+from core.interrupts import (
+    Interrupted,
+    cancel_on_signals,
+    exit_code_for,
+    raise_on_signals,
+)
 from core.journal import reap_stale_runs
 from core.launcher import ensure_open_files, ensure_process_room
 from core.outputs import (
@@ -190,6 +194,12 @@ def _add_experiment_parser(commands: Any) -> None:
     grid.add_argument(
         "--parallel", type=_number(int), metavar="K", help="trials at once (default 1)"
     )
+    grid.add_argument(
+        "--explorer",
+        action="store_const",
+        const=True,
+        help="add a column: the failures the explorer reaches at each cell's size",
+    )
     grid.add_argument("--json", action="store_true", help="print exactly one JSON object")
     grid.add_argument(
         "--out",
@@ -285,6 +295,7 @@ _SPEC_OPTIONS = {
     "chunksize": "chunksize",
     "seed": "seed",
     "parallel": "parallel",
+    "explorer": "explorer",
 }
 
 
@@ -486,18 +497,8 @@ def _write_outputs(
 def _cancel_on_signals() -> Iterator[tuple[RunControl, list[int]]]:
     """Ctrl-C and SIGTERM cancel through a RunControl, not by raising; handlers restored after."""
     control = RunControl()
-    received: list[int] = []
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        received.append(signum)
-        control.cancel()
-
-    previous = {sig: signal.signal(sig, on_signal) for sig in SHUTDOWN_SIGNALS}
-    try:
+    with cancel_on_signals(control.cancel) as received:
         yield control, received
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 def _exit_code(received: list[int]) -> int:
@@ -548,6 +549,8 @@ def _experiment(args: argparse.Namespace) -> int:
                     control,
                     keep_runs=False,
                 )
+                if plan.spec.explorer:
+                    add_explorer_column(result, lambda: control.cancelled)
             finally:
                 if show_progress:
                     print(file=sys.stderr)

@@ -110,6 +110,8 @@ def format_experiment(result: ExperimentResult) -> str:
                 f"  {outcome:<{width}}  {rate.count:>4}/{n:<4} {percent}  "
                 f"[{rate.low * 100:5.1f}–{rate.high * 100:5.1f}]"
             )
+        if cell_result.explorer is not None:
+            lines.append(f"  explorer: {cell_result.explorer}")
     skipped = _skipped_and_notes(result.plan)
     if skipped:
         lines.append("")

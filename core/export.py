@@ -340,6 +340,8 @@ CELL_COLUMNS = (
     "items_per_s_median",
 )
 
+EXPLORER_COLUMN = "explorer"
+
 TRIAL_COLUMNS = (
     *CELL_COORDINATES,
     "trial",
@@ -355,8 +357,17 @@ TRIAL_COLUMNS = (
 
 
 def write_experiment_csv(result: ExperimentResult, out: IO[str]) -> None:
-    """One row per cell: counts and rates (with their 95 % Wilson interval) per outcome."""
-    _write_csv(out, CELL_COLUMNS, (_cell_row(cell_result) for cell_result in result.cells))
+    """One row per cell: counts and rates (with their 95 % Wilson interval) per outcome.
+
+    With the explorer's column asked for (spec.explorer), it comes last.
+    """
+    rows = (_cell_row(cell_result) for cell_result in result.cells)
+    if result.spec.explorer:
+        columns = (*CELL_COLUMNS, EXPLORER_COLUMN)
+        rows = ([*row, cell.explorer or ""] for row, cell in zip(rows, result.cells, strict=True))
+        _write_csv(out, columns, rows)
+        return
+    _write_csv(out, CELL_COLUMNS, rows)
 
 
 def write_trials_csv(result: ExperimentResult, out: IO[str]) -> None:

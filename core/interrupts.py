@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType
 
 SHUTDOWN_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -71,6 +71,26 @@ def raise_on_signals() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def cancel_on_signals(cancel: Callable[[], None]) -> Iterator[list[int]]:
+    """SIGINT and SIGTERM call cancel() instead of raising; the list says which came.
+
+    The previous handlers come back after.
+    """
+    received: list[int] = []
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        cancel()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in SHUTDOWN_SIGNALS}
+    try:
+        yield received
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _raise_interrupted(signum: int, frame: FrameType | None) -> None:

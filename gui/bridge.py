@@ -1,9 +1,10 @@
 """The one bridge between the window and the core: runs a core job in a QThread.
 
 Nothing else in gui/ calls core.run or core.experiment.run_experiment, or touches
-multiprocessing. A job is either one run (RunController) or one experiment
-(ExperimentController); both go through the same worker and controller shape,
-superqt's ``new_worker_qthread``: a QObject worker moved to a QThread,
+multiprocessing. A job is one run (RunController), one experiment
+(ExperimentController) or one exploration (ExploreController); all go
+through the same worker and controller shape, superqt's
+``new_worker_qthread``: a QObject worker moved to a QThread,
 ``thread.started -> worker.work``, the worker's last signal -> ``thread.quit``;
 the worker is deleted (``deleteLater``) in the GUI thread once its thread has
 finished. Control is cooperative (a core RunControl that the core polls); the
@@ -30,6 +31,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, SignalIns
 
 from core import ParamError, RunControl, RunInProgress, RunParams, run
 from core.experiment import ExperimentPlan, run_experiment
+from core.explorer.grid import add_explorer_column
+from core.explorer.session import ExploreRequest, explore
 from core.launcher import ensure_process_room
 from core.schedule import StepControl
 from gui.i18n import core_text
@@ -55,11 +58,11 @@ class CoreWorker(QObject):
 
     Signals:
         started(object): the job is about to start; carries what it runs
-            (RunParams or ExperimentPlan).
+            (RunParams, ExperimentPlan or ExploreRequest).
         progress(object): a snapshot while it goes: Progress (a run, at most ~30 per
-            second) or ExperimentProgress (after every counted trial).
-        finished(object): the result, RunResult or ExperimentResult; every child
-            process has been reaped.
+            second), ExperimentProgress (after every counted trial) or ExploreProgress.
+        finished(object): the result, RunResult, ExperimentResult or Exploration;
+            every child process has been reaped.
         errored(str): the core refused the job or it failed; one line, translated.
 
     Exactly one of finished or errored is emitted, last.
@@ -299,11 +302,43 @@ class ExperimentController(CoreController):
         def job(on_progress: Callable[[object], None], control: RunControl) -> object:
             ensure_process_room(max(plan.spec.workers, default=0), plan.spec.parallel)
             # Trials keep their runs: the window drills down into them.
-            return run_experiment(plan, on_progress=on_progress, control=control, keep_runs=True)
+            result = run_experiment(plan, on_progress=on_progress, control=control, keep_runs=True)
+            if plan.spec.explorer:
+                add_explorer_column(result, lambda: control.cancelled)
+            return result
 
         self._start(
             job,
             plan,
             failure=self.tr("the experiment failed: {error}"),
             no_result=self.tr("the experiment ended without a result"),
+        )
+
+
+class ExploreController(CoreController):
+    """The window's only way to start, cancel and stop an exploration (core.explorer).
+
+    The search runs the model in this job's thread; a find is then confirmed
+    on real processes (core.run), so an exploration and a run never overlap.
+
+    Signals:
+        started(ExploreRequest): an exploration began in its thread.
+        progress(ExploreProgress): schedules and states so far (at most ~10 a second).
+        finished(Exploration): the search ended (found, none, or cancelled); its thread stopped.
+        errored(str): it could not start or failed; its thread has stopped.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__("queuescope-explore", parent)
+
+    def start(self, request: ExploreRequest) -> None:
+        def job(on_progress: Callable[[object], None], control: RunControl) -> object:
+            ensure_process_room(request.workers)  # for the confirmation on real processes
+            return explore(request, on_progress, control)
+
+        self._start(
+            job,
+            request,
+            failure=self.tr("the exploration failed: {error}"),
+            no_result=self.tr("the exploration ended without a result"),
         )

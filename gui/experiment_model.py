@@ -171,9 +171,11 @@ CELL_HEADERS = (
     *COUNTED_OUTCOMES,
     str(QT_TRANSLATE_NOOP("CellTableModel", "Median elapsed (s)")),
     str(QT_TRANSLATE_NOOP("CellTableModel", "Median items/s")),
+    str(QT_TRANSLATE_NOOP("CellTableModel", "Explorer")),
 )
-COL_MEDIAN_ELAPSED = len(CELL_HEADERS) - 2
-COL_MEDIAN_SPEED = len(CELL_HEADERS) - 1
+COL_MEDIAN_ELAPSED = len(CELL_HEADERS) - 3
+COL_MEDIAN_SPEED = len(CELL_HEADERS) - 2
+COL_EXPLORER = len(CELL_HEADERS) - 1  # shown only when the spec asks for it
 
 
 class CellTableModel(HeaderedTableModel):
@@ -205,6 +207,11 @@ class CellTableModel(HeaderedTableModel):
         if section < COL_FIRST_OUTCOME:
             return None
         outcome = self._outcome(section)
+        if section == COL_EXPLORER:
+            return self.tr(
+                "What the explorer finds reachable at the cell's workers × items: the outcomes "
+                "of a failing schedule, none (every schedule covered), or why it has no answer"
+            )
         if outcome is not None:
             counted = self.tr(
                 "Trials with outcome {outcome} (per flag: a deadlock + lost "
@@ -291,6 +298,8 @@ class CellTableModel(HeaderedTableModel):
             return f"{rate.count}  ·  {format_rate(rate)}"
         if column == COL_MEDIAN_ELAPSED:
             return format_seconds(cell_result.median_elapsed_s)
+        if column == COL_EXPLORER:
+            return DASH if cell_result.explorer is None else core_text(cell_result.explorer)
         return format_speed(cell_result.median_items_per_s)
 
     def _native(self, cell_result: CellResult, column: int) -> Any:
@@ -303,6 +312,8 @@ class CellTableModel(HeaderedTableModel):
             return cell_result.rates()[outcome].rate
         if column == COL_MEDIAN_ELAPSED:
             return cell_result.median_elapsed_s
+        if column == COL_EXPLORER:
+            return cell_result.explorer or ""
         return cell_result.median_items_per_s
 
     def _background(self, cell_result: CellResult, column: int) -> QColor | None:

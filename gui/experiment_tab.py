@@ -40,6 +40,7 @@ from gui.bar_rows import scrolling
 from gui.bridge import ExperimentController
 from gui.experiment_chart import OutcomeChart, TimingChart
 from gui.experiment_model import (
+    COL_EXPLORER,
     COL_FIRST_OUTCOME,
     COL_MEDIAN_ELAPSED,
     CellTableModel,
@@ -371,6 +372,8 @@ class ExperimentTab(QWidget):
             else ""
         )
         self.same_label.setVisible(bool(same))
+        explored = any(c.explorer is not None for c in self.model.cells())
+        self.table.setColumnHidden(COL_EXPLORER, not explored)
         sample = f"{self.model.trials_target()}  ·  100 % [100–100]"
         width = self.table.fontMetrics().horizontalAdvance(sample) + 16
         for column in range(COL_FIRST_OUTCOME, COL_MEDIAN_ELAPSED):

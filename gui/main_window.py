@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +26,7 @@ from gui import kept_results
 from gui.about import app_icon
 from gui.bridge import DEFAULT_SHUTDOWN_TIMEOUT_S, ExperimentController, RunController
 from gui.experiment_tab import ExperimentTab
+from gui.explore_panel import ExplorePanel
 from gui.file_menu import FileMenu
 from gui.force_race import ForceRace
 from gui.help_menu import HelpMenu
@@ -51,7 +51,7 @@ from gui.run_text import (
     shortcut_text,
 )
 from gui.run_views import FilteredItemTable, lanes_with_legend
-from gui.settings_store import check_saved
+from gui.settings_store import check_saved, restore_geometry
 from gui.step_panel import StepPanel
 from gui.switch_interval import RunSwitchInterval
 from gui.verdict import VerdictBanner
@@ -116,6 +116,8 @@ class MainWindow(QMainWindow):
         self.step_panel = StepPanel(
             self.params_panel, self.controller, self.log_panel, self.start_run, self, self.lanes
         )
+        busy = (self.controller, self.experiment_controller)
+        self.explore_panel = ExplorePanel(self.params_panel, self.step_panel, busy, self)
         self._pending_records: list[ItemRecords] = []
         self._pending_events: list[TimelineEvent] = []
         self._last_apply = 0.0  # time.monotonic() of the last snapshot applied
@@ -128,6 +130,8 @@ class MainWindow(QMainWindow):
         self.controller.progress.connect(self._on_progress)
         self.controller.finished.connect(self._on_finished)
         self.controller.errored.connect(self._on_errored)
+        self.explore_panel.runningChanged.connect(self._set_running)
+        self.cancel_button.clicked.connect(self.explore_panel.cancel)
         self.experiment_tab.runningChanged.connect(self._on_experiment_running_changed)
         self.experiment_tab.message.connect(self.statusBar().showMessage)
         self.experiment_tab.showInRunTab.connect(self.show_trial_result)
@@ -208,9 +212,9 @@ class MainWindow(QMainWindow):
         self._update_row_count()
 
     def _build_layout(self) -> None:
-        run_box = run_controls(
-            self.start_button, self.cancel_button, self.progress_bar, self.stats_label
-        )
+        explore = self.explore_panel
+        below = (self.progress_bar, self.stats_label, explore.row, explore.progress_label)
+        run_box = run_controls(self.start_button, self.cancel_button, *below, beside=explore.button)
         widgets = (self.params_panel, run_box, self.step_panel, self.strategy_panel)
         left = side_panel("leftPanel", 380, *widgets, last_fills=True)
 
@@ -226,6 +230,7 @@ class MainWindow(QMainWindow):
         self.bottom_splitter.setSizes([640, 360])
 
         self.right_splitter = named(QSplitter(Qt.Orientation.Vertical), "rightSplitter")
+        self.right_splitter.addWidget(self.explore_panel.view)
         self.right_splitter.addWidget(self.lanes_box)
         self.right_splitter.addWidget(self.bottom_splitter)
         self.right_splitter.setStretchFactor(0, 1)
@@ -329,10 +334,10 @@ class MainWindow(QMainWindow):
     def shutdown(self, timeout_s: float | None = None) -> bool:
         """Stop any run or experiment and wait for its thread (bounded); True once nothing runs."""
         timeout = self.shutdown_timeout_s if timeout_s is None else timeout_s
-        self.controller.cancel()
-        self.experiment_controller.cancel()
-        stopped = self.controller.shutdown(timeout)
-        stopped = self.experiment_controller.shutdown(timeout) and stopped
+        controllers = (self.controller, self.experiment_controller, self.explore_panel.controller)
+        for controller in controllers:
+            controller.cancel()
+        stopped = all([controller.shutdown(timeout) for controller in controllers])
         if stopped:
             self._set_running(False)
             self._switch_interval.use(False)
@@ -481,22 +486,9 @@ class MainWindow(QMainWindow):
 
     def _restore_geometry(self) -> list[str]:
         """Restore size and splitters; returns the settings that were corrupted (reset)."""
-        reset: list[str] = []
-        geometry = self.settings.value(GEOMETRY_KEY)
-        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
-            self.resize(*DEFAULT_SIZE)
-            if geometry is not None:
-                reset.append(GEOMETRY_KEY)
-        states: Any = self.settings.value(SPLITTER_KEY)
-        restored = 0
-        if isinstance(states, list) and len(states) == 2:
-            splitters = (self.main_splitter, self.right_splitter)
-            for splitter, state in zip(splitters, states, strict=True):
-                if isinstance(state, QByteArray) and splitter.restoreState(state):
-                    restored += 1
-        if states is not None and restored != 2:
-            reset.append(SPLITTER_KEY)
-        return reset
+        splitters = (self.main_splitter, self.right_splitter)
+        keys = (GEOMETRY_KEY, SPLITTER_KEY)
+        return restore_geometry(self, self.settings, keys, splitters, DEFAULT_SIZE)
 
     def _report_reset_settings(self, reset: list[str]) -> None:
         """Say which saved settings were unusable and fell back to their defaults."""
@@ -518,8 +510,9 @@ class MainWindow(QMainWindow):
             self._close_if_pending()
 
     def is_busy(self) -> bool:
-        """A single run or an experiment is going."""
-        return self.controller.is_running() or self.experiment_controller.is_running()
+        """A single run, an experiment or an exploration is going."""
+        controllers = (self.controller, self.experiment_controller, self.explore_panel.controller)
+        return any(controller.is_running() for controller in controllers)
 
     @Slot(object)
     def show_trial_result(self, result: RunResult) -> None:

@@ -91,8 +91,11 @@ class HeaderedTableModel(QAbstractTableModel):
         return None
 
 
-def run_controls(start: QWidget, cancel: QWidget, *below: QWidget) -> QWidget:
-    """Start and Cancel side by side, then the progress widgets under them, margin-free.
+def run_controls(
+    start: QWidget, cancel: QWidget, *below: QWidget, beside: QWidget | None = None
+) -> QWidget:
+    """Start (and what goes beside it) and Cancel side by side, then the progress widgets
+    under them, margin-free.
 
     Labels below wrap: a long status line grows the box downwards, never sideways.
     """
@@ -101,6 +104,8 @@ def run_controls(start: QWidget, cancel: QWidget, *below: QWidget) -> QWidget:
     layout.setContentsMargins(0, 0, 0, 0)
     buttons = QHBoxLayout()
     buttons.addWidget(start)
+    if beside is not None:
+        buttons.addWidget(beside)
     buttons.addWidget(cancel)
     layout.addLayout(buttons)
     for widget in below:

@@ -18,9 +18,10 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter
 
 CONTEXT = "Settings"
 NOTE_NAME = "settingsNotSavedLabel"
@@ -121,3 +122,32 @@ def show_not_saved(window: QMainWindow, reason: str) -> None:
         window.statusBar().addPermanentWidget(note)
     note.setToolTip(reason)
     window.statusBar().showMessage(reason)
+
+
+def restore_geometry(
+    window: QMainWindow,
+    settings: QSettings,
+    keys: tuple[str, str],
+    splitters: tuple[QSplitter, ...],
+    default_size: tuple[int, int],
+) -> list[str]:
+    """Restore a window's size and splitters; returns the settings that were corrupted (reset).
+
+    keys: the geometry's and the splitter states' setting names.
+    """
+    geometry_key, splitter_key = keys
+    reset: list[str] = []
+    geometry = settings.value(geometry_key)
+    if not (isinstance(geometry, QByteArray) and window.restoreGeometry(geometry)):
+        window.resize(*default_size)
+        if geometry is not None:
+            reset.append(geometry_key)
+    states: Any = settings.value(splitter_key)
+    restored = 0
+    if isinstance(states, list) and len(states) == len(splitters):
+        for splitter, state in zip(splitters, states, strict=True):
+            if isinstance(state, QByteArray) and splitter.restoreState(state):
+                restored += 1
+    if states is not None and restored != len(splitters):
+        reset.append(splitter_key)
+    return reset

@@ -230,6 +230,14 @@ class SpecPanel(QGroupBox):
             self.tr("Trials at once (threads, each running its own processes)")
         )
 
+        self.explorer_box = named(QCheckBox(self.tr("Explorer column")), "experimentExplorer")
+        self.explorer_box.setToolTip(
+            self.tr(
+                "After the trials, search each cell's interleavings: which failures are "
+                "reachable at its workers × items"
+            )
+        )
+
         self.plan_label = named(QLabel(wordWrap=True), "experimentPlan")
         self.notes_label = named(QLabel(wordWrap=True), "experimentNotes")
         self.notes_label.setStyleSheet("color: #8a5a00;")
@@ -267,6 +275,7 @@ class SpecPanel(QGroupBox):
         form.addRow(self.tr("Watchdog"), self.watchdog_spin)
         form.addRow(self.tr("Base seed"), self.seed_edit)
         form.addRow(self.tr("Parallel trials"), self.parallel_spin)
+        form.addRow(self.explorer_box)
         form.addRow(self.plan_label)
         form.addRow(self.notes_label)
         form.addRow(self.error_label)
@@ -280,6 +289,7 @@ class SpecPanel(QGroupBox):
             *self.queue_boxes.values(),
             self.no_fault_box,
             *self.fault_boxes.values(),
+            self.explorer_box,
         ):
             box.toggled.connect(self._on_edited)
         for spin in (self.trials_spin, self.parallel_spin):
@@ -340,6 +350,7 @@ class SpecPanel(QGroupBox):
             watchdog_s=self.watchdog_spin.value(),
             seed=seed,
             parallel=self.parallel_spin.value(),
+            explorer=self.explorer_box.isChecked(),
         )
 
     def set_spec(self, spec: ExperimentSpec) -> list[str]:
@@ -402,6 +413,7 @@ class SpecPanel(QGroupBox):
             self.watchdog_spin.setValue(spec.watchdog_s)
             self.seed_edit.setText(str(spec.seed))
             self.parallel_spin.setValue(spec.parallel)
+            self.explorer_box.setChecked(spec.explorer)
         finally:
             for widget, was_blocked in zip(widgets, blocked, strict=True):
                 widget.blockSignals(was_blocked)

@@ -104,6 +104,8 @@ class CellResult:
 
     cell: Cell
     trials: list[TrialSummary] = field(default_factory=list)
+    # What the explorer finds reachable at the cell's size (core.explorer.grid); None: not asked.
+    explorer: str | None = None
 
     @property
     def n(self) -> int:
@@ -147,7 +149,7 @@ class CellResult:
         return statistics.median(values) if values else None
 
     def snapshot(self) -> CellResult:
-        return CellResult(self.cell, sorted(self.trials, key=lambda t: t.trial))
+        return CellResult(self.cell, sorted(self.trials, key=lambda t: t.trial), self.explorer)
 
     def to_dict(self, include_trials: bool = True) -> dict[str, Any]:
         data = self.cell.to_dict()
@@ -161,6 +163,8 @@ class CellResult:
         )
         items_per_s = self.median_items_per_s
         data["items_per_s"] = {"median": None if items_per_s is None else round(items_per_s, 3)}
+        if self.explorer is not None:
+            data["explorer"] = self.explorer
         if include_trials:
             data["runs"] = [t.to_dict() for t in self.trials]
         safe: dict[str, Any] = json_safe(data)
@@ -184,7 +188,8 @@ class CellResult:
             coordinates,
             run_params_from_dict(reader.child("params")),
         )
-        return cls(cell, [TrialSummary.from_dict(index, t) for t in reader.objects("runs")])
+        trials = [TrialSummary.from_dict(index, t) for t in reader.objects("runs")]
+        return cls(cell, trials, reader.text("explorer") if reader.has("explorer") else None)
 
 
 @dataclass

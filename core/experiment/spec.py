@@ -124,12 +124,15 @@ class ExperimentSpec:
     chunksize: int = 1
     seed: int = 0
     parallel: int = 1  # trials at once
+    explorer: bool = False  # add the explorer's column (core.explorer.grid)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data; spec_from_dict(spec.to_dict()) gives the spec back."""
         data: dict[str, Any] = {"version": SPEC_VERSION}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
+            if f.name == "explorer" and not value:
+                continue  # an opt-in: specs without it read and write as before
             data[f.name] = list(value) if isinstance(value, tuple) else value
         return data
 
@@ -205,6 +208,12 @@ def spec_from_dict(data: Any, source: str | None = None) -> ExperimentSpec:
         values["faults"] = _axis(data, "faults", _FAULT, _check_fault, defaults.faults)
         for key, param in _SCALARS.items():
             values[key] = param.check(data[key], key=key) if key in data else param.default
+        if not isinstance(data.get("explorer", False), bool):
+            raise _Invalid(
+                translatable("core", "explorer: expected true or false, got {value}"),
+                value=shown(data["explorer"]),
+            )
+        values["explorer"] = data.get("explorer", False)
     except (_Invalid, ParamError) as error:
         raise ExperimentSpecError(_from(source, error.sentence)) from None
     return ExperimentSpec(**values)

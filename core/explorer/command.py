@@ -11,69 +11,39 @@ import json
 import sys
 from typing import Any
 
-from core.errors import ParamError
+from core.control import RunControl
+from core.explorer import story
 from core.explorer.confirm import Confirmation, confirm
-from core.explorer.model import Space, check_explorable
 from core.explorer.search import (
     DEFAULT_DEPTH,
     DEFAULT_MAX_SCHEDULES,
     DEFAULT_RANDOM_SCHEDULES,
     Search,
-    exhaustive,
-    pct,
 )
-from core.explorer.shrink import shortest
-from core.schedule import PRODUCERS, Schedule, dump
+from core.explorer.session import (
+    MAX_ITEMS,
+    MAX_WORKERS,
+    MODES,
+    OUT_OF_RANGE,
+    Exploration,
+    ExploreRequest,
+    refusal,
+    search,
+    shrunk,
+)
+from core.interrupts import cancel_on_signals, exit_code_for
+from core.schedule import PRODUCERS, dump
 from core.strategies import STRATEGIES
 from core.streams import write_out
-from core.text import Ids, Sentence, counted, translatable
+from core.text import Sentence, translatable
 
 EXIT_OK = 0
 EXIT_USAGE = 2
-MAX_WORKERS = 8
-MAX_ITEMS = 50
-MODES = ("exhaustive", "random")
+__all__ = ["MAX_ITEMS", "MAX_WORKERS", "add_parser", "explore"]
 
 UNKNOWN_STRATEGY = translatable("core", "unknown strategy {strategy}; see main.py strategies")
-OUT_OF_RANGE = translatable("core", "{option} must be from {low} to {high}, not {value}")
-NONE_FOUND_ALL = translatable(
-    "core", "no failing schedule among {schedules} (all of them, for {workers}, {items})"
-)
-NONE_FOUND_BOUNDED = translatable(
-    "core",
-    "no failing schedule among {schedules} (all of them with at most {bound} preemptions, "
-    "for {workers}, {items})",
-)
-NONE_FOUND_CUT = translatable(
-    "core", "no failing schedule among the first {schedules} (the search stopped at {limit})"
-)
-NONE_FOUND_RANDOM = translatable(
-    "core", "no failing schedule among {schedules} random ones (PCT depth {depth}, seed {seed})"
-)
-FOUND = translatable("core", "found: {outcomes} after {schedules} ({states} states, {elapsed} s)")
-LOST_IDS = translatable("core", "lost items: {ids}")
 SHORTEST = translatable("core", "a shortest failing schedule ({steps} steps):")
-AGREED = translatable("core", "confirmed on real processes: the real run agreed")
-DISAGREED = translatable(
-    "core",
-    "NOT confirmed: the real run ended with {outcomes}, lost {lost} (a bug of the model)",
-)
-DISAGREED_AT = translatable(
-    "core", "NOT confirmed: the real run left the schedule at {where} (a bug of the model)"
-)
 WRITTEN = translatable("core", "schedule written to {path}")
-_COUNTS = {
-    "schedules": (
-        translatable("core", "{count} schedule"),
-        translatable("core", "{count} schedules"),
-    ),
-    "workers": (translatable("core", "{count} worker"), translatable("core", "{count} workers")),
-    "items": (translatable("core", "{count} item"), translatable("core", "{count} items")),
-}
-
-
-def _count(count: int, what: str) -> Sentence:
-    return Sentence.of(counted(count, *_COUNTS[what]), count=count)
 
 
 def add_parser(commands: Any) -> None:
@@ -117,13 +87,10 @@ def _check(args: argparse.Namespace) -> str | None:
     """What is wrong with the input, in one line; None if nothing."""
     if args.strategy not in STRATEGIES:
         return str(Sentence.of(UNKNOWN_STRATEGY, strategy=args.strategy))
-    try:
-        check_explorable(STRATEGIES[args.strategy])
-    except ParamError as error:
-        return str(error)
+    problem = refusal(STRATEGIES[args.strategy], args.workers, args.items)
+    if problem is not None:
+        return str(problem)
     limits = [
-        ("--workers", args.workers, 1, MAX_WORKERS),
-        ("--items", args.items, 1, MAX_ITEMS),
         ("--max-schedules", args.max_schedules, 1, 10_000_000),
         ("--preemptions", args.preemptions, 0, 100),
     ]
@@ -137,29 +104,35 @@ def explore(args: argparse.Namespace) -> int:
     problem = _check(args)
     if problem:
         return _usage_error(problem)
-    space = Space(STRATEGIES[args.strategy], args.workers, args.items, args.producer)
-    search = _search(space, args)
-    if search.failing is None or search.verdict is None:
-        _print_none(search, space, args)
-        return EXIT_OK
-    steps = shortest(space, search.failing, search.verdict)
-    run = space.replay(steps)
-    try:
-        schedule: Schedule = run.schedule()
-    finally:
-        run.close()
-    confirmation = confirm(schedule, search.verdict)
+    request = ExploreRequest(
+        args.strategy,
+        args.workers,
+        args.items,
+        args.producer,
+        mode=args.mode,
+        preemptions=args.preemptions,
+        max_schedules=args.max_schedules,
+        seed=args.seed,
+    )
+    # A signal cancels the search (or the confirming run) between two model runs: the
+    # model's threads hand a baton back and forth and must not be cut mid-handoff.
+    control = RunControl()
+    with cancel_on_signals(control.cancel) as received:
+        answer = search(request, cancelled=lambda: control.cancelled)
+        if received:
+            return exit_code_for(received[0])
+        if answer.failing is None or answer.verdict is None:
+            _print_none(Exploration(request, answer), args)
+            return EXIT_OK
+        exploration = shrunk(request, answer)
+        assert exploration.schedule is not None
+        confirmation = confirm(exploration.schedule, answer.verdict, control)
+    if received:
+        return exit_code_for(received[0])
     if args.out:
-        dump(schedule, args.out)
-    _print_found(search, schedule, confirmation, args)
+        dump(exploration.schedule, args.out)
+    _print_found(exploration, confirmation, args)
     return EXIT_OK
-
-
-def _search(space: Space, args: argparse.Namespace) -> Search:
-    if args.mode == "random":
-        depth = DEFAULT_DEPTH if args.preemptions is None else args.preemptions + 1
-        return pct(space, depth, args.max_schedules or DEFAULT_RANDOM_SCHEDULES, args.seed)
-    return exhaustive(space, args.preemptions, args.max_schedules or DEFAULT_MAX_SCHEDULES)
 
 
 def _summary(search: Search) -> dict[str, Any]:
@@ -175,36 +148,18 @@ def _summary(search: Search) -> dict[str, Any]:
     }
 
 
-def _print_none(search: Search, space: Space, args: argparse.Namespace) -> None:
+def _print_none(exploration: Exploration, args: argparse.Namespace) -> None:
     if args.json:
-        write_out(json.dumps(_summary(search)))
+        write_out(json.dumps(_summary(exploration.search)))
         return
-    schedules = _count(search.schedules, "schedules")
-    workers = _count(space.workers, "workers")
-    items = _count(space.items, "items")
-    if search.mode == "random":
-        line = Sentence.of(
-            NONE_FOUND_RANDOM, schedules=schedules, depth=search.depth or 0, seed=args.seed
-        )
-    elif not search.exhaustive:
-        line = Sentence.of(NONE_FOUND_CUT, schedules=schedules, limit="--max-schedules")
-    elif args.preemptions is None:
-        line = Sentence.of(NONE_FOUND_ALL, schedules=schedules, workers=workers, items=items)
-    else:
-        line = Sentence.of(
-            NONE_FOUND_BOUNDED,
-            schedules=schedules,
-            bound=args.preemptions,
-            workers=workers,
-            items=items,
-        )
-    write_out(str(line))
+    write_out("\n".join(str(line) for line in exploration.headline()))
 
 
 def _print_found(
-    search: Search, schedule: Schedule, confirmation: Confirmation, args: argparse.Namespace
+    exploration: Exploration, confirmation: Confirmation, args: argparse.Namespace
 ) -> None:
-    assert search.verdict is not None
+    search, schedule = exploration.search, exploration.schedule
+    assert search.verdict is not None and schedule is not None
     if args.json:
         payload = {
             **_summary(search),
@@ -218,34 +173,10 @@ def _print_found(
         }
         write_out(json.dumps(payload))
         return
-    lines = [
-        Sentence.of(
-            FOUND,
-            outcomes=", ".join(search.verdict.outcomes),
-            schedules=_count(search.schedules, "schedules"),
-            states=search.states,
-            elapsed=f"{search.elapsed_s:.3f}",
-        )
-    ]
-    if search.verdict.lost:
-        lines.append(Sentence.of(LOST_IDS, ids=Ids.of(search.verdict.lost)))
-    lines.append(Sentence.of(SHORTEST, steps=len(schedule.steps)))
+    lines = [*exploration.headline(), Sentence.of(SHORTEST, steps=len(schedule.steps))]
     text = [str(line) for line in lines]
     text += [f"  {number:>3}. {step}" for number, step in enumerate(schedule.steps, 1)]
-    if confirmation.agreed:
-        text.append(AGREED)
-    elif confirmation.divergence:
-        text.append(str(Sentence.of(DISAGREED_AT, where=confirmation.divergence)))
-    else:
-        text.append(
-            str(
-                Sentence.of(
-                    DISAGREED,
-                    outcomes=", ".join(confirmation.outcomes),
-                    lost=Ids.of(confirmation.lost),
-                )
-            )
-        )
+    text.append(str(story.confirmation(confirmation)))
     if args.out:
         text.append(str(Sentence.of(WRITTEN, path=args.out)))
     write_out("\n".join(text))

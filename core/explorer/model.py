@@ -296,6 +296,10 @@ class ModelRun:
             return []
         return [i for i, worker in enumerate(self._workers) if worker.pending == "get"]
 
+    def crashed(self) -> list[int]:
+        """Workers whose loop raised."""
+        return [i for i, worker in enumerate(self._workers) if worker.crashed]
+
     def pending(self, who: int) -> str | None:
         if who == PRODUCER and self.to_put:
             return "put"

@@ -22,16 +22,24 @@ priority; the highest-priority participant that can move always moves.
 A participant whose step brings the run back to a state it was in (a
 poll, a timed get that answers Empty) drops below everyone, so that
 spinning cannot starve the others.
+
+Both take an optional progress(runs, states), called after every model run,
+and cancelled(), asked before every run: once it answers True the search
+ends there, with Search.cancelled set and nothing left running.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from core.explorer.model import Lanes, ModelRun, Space, Verdict
+
+# What a caller sees while a search goes, and how it stops one.
+Progress = Callable[[int, int], None]  # (model runs so far, distinct states so far)
+Cancelled = Callable[[], bool]
 
 MAX_RUN_STEPS = 10_000
 DEFAULT_MAX_SCHEDULES = 100_000
@@ -52,6 +60,7 @@ class Search:
     runs: int = 0
     states: int = 0
     depth: int | None = None  # PCT's depth
+    cancelled: bool = False  # ended early because the caller asked
     started: float = field(default_factory=time.monotonic)
     elapsed_s: float = 0.0
 
@@ -94,6 +103,8 @@ def exhaustive(
     preemptions: int | None = None,
     max_schedules: int = DEFAULT_MAX_SCHEDULES,
     every_failure: bool = False,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
 ) -> Search:
     """Depth-first over every choice point, visited states once.
 
@@ -101,18 +112,48 @@ def exhaustive(
     space and keeps the first schedule of each way to fail (failures).
     """
     with Lanes(space.lanes) as lanes:
-        return _depth_first(space, preemptions, max_schedules, every_failure, lanes)
+        search = Search(mode="exhaustive")
+        watch = _Watch(search, progress, cancelled)
+        return _depth_first(space, preemptions, max_schedules, every_failure, lanes, watch)
+
+
+class _Watch:
+    """Reports a search's runs and states to its caller and asks whether to stop."""
+
+    def __init__(
+        self, search: Search, progress: Progress | None, cancelled: Cancelled | None
+    ) -> None:
+        self.search = search
+        self.progress = progress
+        self.cancelled = cancelled
+
+    def stop(self, states: int) -> bool:
+        """After a run (and before the next): report, and True if the caller asks to stop."""
+        if self.progress is not None and self.search.runs:
+            self.progress(self.search.runs, states)
+        if self.cancelled is not None and self.cancelled():
+            self.search.cancelled = True
+            self.search.schedules, self.search.states = self.search.runs, states
+            return True
+        return False
 
 
 def _depth_first(
-    space: Space, preemptions: int | None, max_schedules: int, every_failure: bool, lanes: Lanes
+    space: Space,
+    preemptions: int | None,
+    max_schedules: int,
+    every_failure: bool,
+    lanes: Lanes,
+    watch: _Watch,
 ) -> Search:
-    search = Search(mode="exhaustive")
+    search = watch.search
     visited: dict[Hashable, int] = {}
     graph = _Graph()
     root: Hashable = None
     stack: list[tuple[list[int], int, Hashable]] = [([], 0, None)]
     while stack:
+        if watch.stop(len(visited)):
+            return search.end()
         if search.runs >= max_schedules:
             search.schedules = search.runs
             return search.end()
@@ -165,19 +206,27 @@ def pct(
     depth: int = DEFAULT_DEPTH,
     max_schedules: int = DEFAULT_RANDOM_SCHEDULES,
     seed: int = 0,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
 ) -> Search:
     """PCT sampling with this seed; stops at the first failure or after max_schedules."""
     with Lanes(space.lanes) as lanes:
-        return _sample(space, depth, max_schedules, seed, lanes)
+        search = Search(mode="random", depth=depth)
+        watch = _Watch(search, progress, cancelled)
+        return _sample(space, depth, max_schedules, seed, lanes, watch)
 
 
-def _sample(space: Space, depth: int, max_schedules: int, seed: int, lanes: Lanes) -> Search:
-    search = Search(mode="random", depth=depth)
+def _sample(
+    space: Space, depth: int, max_schedules: int, seed: int, lanes: Lanes, watch: _Watch
+) -> Search:
+    search = watch.search
     rng = random.Random(seed)
     states: set[Hashable] = set()
     participants = space.participants
     length = 0  # steps in the longest run so far (the first run has no priority drops)
     for _ in range(max_schedules):
+        if watch.stop(len(states)):
+            return search.end()
         values = rng.sample(range(depth, depth + len(participants)), len(participants))
         priority = dict(zip(participants, values, strict=True))
         drops = rng.sample(range(1, length + 1), min(depth - 1, length))
