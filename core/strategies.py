@@ -172,6 +172,8 @@ class Strategy:
     finish: Callable[[FinishHost], None] | None = None
     needs: frozenset[Need] = frozenset()
     default_backend: str = "mp"
+    # Only these backends, when given (a loop file's BACKENDS); else every one that fits.
+    backends: tuple[str, ...] = ()
     # How workers start, when the strategy decides it rather than its backend:
     # POOL_DRIVER for a pool strategy, POOL_TASKS to put any queue into a Pool.
     launch: Launch | None = None
@@ -187,6 +189,8 @@ class Strategy:
         return self.launch is Launch.POOL_DRIVER
 
     def runs_on(self, backend: QueueBackend) -> bool:
+        if self.backends and backend.name not in self.backends:
+            return False
         return not self.is_pool and self.needs <= backend.supports
 
     @property
@@ -236,6 +240,9 @@ class Strategy:
 
 
 def _source_of(fn: Callable[..., Any]) -> str:
+    source_text = getattr(fn, "source_text", None)  # a loop file's function, as written
+    if isinstance(source_text, str):
+        return source_text + "\n"
     try:
         text = inspect.getsource(fn)
     except (OSError, TypeError):

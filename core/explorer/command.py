@@ -11,9 +11,10 @@ import json
 import sys
 from typing import Any
 
+from core.cli_loops import add_loop_option, chosen_strategy
 from core.errors import ParamError
 from core.explorer.confirm import Confirmation, confirm
-from core.explorer.model import Space, check_explorable
+from core.explorer.model import Space, Verdict, check_explorable
 from core.explorer.search import (
     DEFAULT_DEPTH,
     DEFAULT_MAX_SCHEDULES,
@@ -23,10 +24,12 @@ from core.explorer.search import (
     pct,
 )
 from core.explorer.shrink import shortest
-from core.schedule import PRODUCERS, Schedule, dump
+from core.schedule import PRODUCERS, Schedule, dump, dumps, loads
 from core.strategies import STRATEGIES
 from core.streams import write_out
 from core.text import Ids, Sentence, counted, translatable
+from core.user_code import UserCodeError, run_isolated
+from core.user_loops import ensure_registered, is_loop_id
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -34,6 +37,7 @@ MAX_WORKERS = 8
 MAX_ITEMS = 50
 MODES = ("exhaustive", "random")
 
+NEEDS_STRATEGY = translatable("core", "one of --strategy ID and --loop FILE is required")
 UNKNOWN_STRATEGY = translatable("core", "unknown strategy {strategy}; see main.py strategies")
 OUT_OF_RANGE = translatable("core", "{option} must be from {low} to {high}, not {value}")
 NONE_FOUND_ALL = translatable(
@@ -80,7 +84,8 @@ def add_parser(commands: Any) -> None:
     explore = commands.add_parser(
         "explore", help="search a strategy's interleavings for one that fails"
     )
-    explore.add_argument("--strategy", metavar="ID", required=True)
+    explore.add_argument("--strategy", metavar="ID")
+    add_loop_option(explore)
     explore.add_argument("--workers", type=int, default=2, help="default 2")
     explore.add_argument("--items", type=int, default=3, help="default 3")
     explore.add_argument("--producer", choices=PRODUCERS, default="prefill")
@@ -114,7 +119,13 @@ def _usage_error(message: str) -> int:
 
 
 def _check(args: argparse.Namespace) -> str | None:
-    """What is wrong with the input, in one line; None if nothing."""
+    """What is wrong with the input, in one line; None if nothing (a --loop file loaded)."""
+    try:
+        args.strategy = chosen_strategy(args)
+    except ParamError as error:
+        return str(error)
+    if not args.strategy:
+        return NEEDS_STRATEGY
     if args.strategy not in STRATEGIES:
         return str(Sentence.of(UNKNOWN_STRATEGY, strategy=args.strategy))
     try:
@@ -138,21 +149,67 @@ def explore(args: argparse.Namespace) -> int:
     if problem:
         return _usage_error(problem)
     space = Space(STRATEGIES[args.strategy], args.workers, args.items, args.producer)
-    search = _search(space, args)
-    if search.failing is None or search.verdict is None:
+    if is_loop_id(args.strategy):  # the model runs the loop in threads: not in this process
+        try:
+            search, schedule = _from_json(run_isolated(_find_as_json, args))
+        except UserCodeError as error:
+            return _usage_error(str(error).rstrip().splitlines()[-1])
+    else:
+        search, schedule = _find(space, args)
+    if schedule is None or search.verdict is None:
         _print_none(search, space, args)
         return EXIT_OK
-    steps = shortest(space, search.failing, search.verdict)
-    run = space.replay(steps)
-    try:
-        schedule: Schedule = run.schedule()
-    finally:
-        run.close()
     confirmation = confirm(schedule, search.verdict)
     if args.out:
         dump(schedule, args.out)
     _print_found(search, schedule, confirmation, args)
     return EXIT_OK
+
+
+def _find(space: Space, args: argparse.Namespace) -> tuple[Search, Schedule | None]:
+    """The search, and a shortest failing schedule when it found one."""
+    search = _search(space, args)
+    if search.failing is None or search.verdict is None:
+        return search, None
+    steps = shortest(space, search.failing, search.verdict)
+    run = space.replay(steps)
+    try:
+        return search, run.schedule()
+    finally:
+        run.close()
+
+
+def _find_as_json(args: argparse.Namespace) -> str:
+    """_find() in a child process, for a loop file: its answer as JSON text."""
+    ensure_registered(args.strategy)
+    space = Space(STRATEGIES[args.strategy], args.workers, args.items, args.producer)
+    search, schedule = _find(space, args)
+    verdict = search.verdict
+    return json.dumps(
+        {
+            **_summary(search),
+            "failing": search.failing,
+            "verdict": None if verdict is None else [list(verdict.outcomes), list(verdict.lost)],
+            "schedule": None if schedule is None else dumps(schedule),
+        }
+    )
+
+
+def _from_json(text: str) -> tuple[Search, Schedule | None]:
+    data = json.loads(text)
+    verdict = data["verdict"]
+    search = Search(
+        mode=data["mode"],
+        failing=data["failing"],
+        verdict=None if verdict is None else Verdict(tuple(verdict[0]), tuple(verdict[1])),
+        exhaustive=data["exhaustive"],
+        schedules=data["schedules"],
+        runs=data["runs"],
+        states=data["states"],
+        depth=data["depth"],
+        elapsed_s=data["elapsed_s"],
+    )
+    return search, None if data["schedule"] is None else loads(data["schedule"])
 
 
 def _search(space: Space, args: argparse.Namespace) -> Search:
