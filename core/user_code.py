@@ -26,6 +26,7 @@ import json
 import multiprocessing
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -142,6 +143,33 @@ def loop_function(path: str, function: str) -> Callable[..., Any]:
 # --- the probe: the file's top-level code, once, before a run --------------------------
 
 
+def _one_answer(
+    target: Callable[..., None], args: tuple[Any, ...], name: str, timeout_s: float | None = None
+) -> dict[str, Any] | int | None:
+    """Run target(*args, conn, owner) in a spawned child and read the one message it sends.
+
+    Returns the message; the child's exit code if it ended without one; None
+    if none came within timeout_s. The child is gone on return.
+    """
+    ctx = _context()
+    ours, theirs = ctx.Pipe(duplex=False)
+    process = _start(ctx, target, (*args, theirs, ProcessId.current()), name)
+    theirs.close()
+    deadline = None if timeout_s is None else time.monotonic() + timeout_s
+    try:
+        while not ours.poll(POLL_S):  # a message, or the end of the pipe
+            if deadline is not None and time.monotonic() > deadline:
+                return None
+        try:
+            return _receive(ours)
+        except EOFError:
+            process.join(STOP_WAIT_S)
+            return -1 if process.exitcode is None else int(process.exitcode)
+    finally:
+        ours.close()
+        _stop(process)
+
+
 def probe_loop(
     path: str, function: str, timeout_s: float = PROBE_TIMEOUT_S
 ) -> tuple[int, Sentence] | None:
@@ -149,23 +177,11 @@ def probe_loop(
 
     The line is the file's line where the exception was raised (0: none).
     """
-    ctx = _context()
-    ours, theirs = ctx.Pipe(duplex=False)
-    process = _start(
-        ctx, _probe_main, (path, function, theirs, ProcessId.current()), "queuescope-loop-probe"
-    )
-    theirs.close()
-    try:
-        if not ours.poll(timeout_s):
-            return 0, Sentence.of(IMPORT_TOO_LONG, seconds=f"{timeout_s:g}")
-        try:
-            answer = _receive(ours)
-        except EOFError:
-            process.join(STOP_WAIT_S)
-            return 0, Sentence.of(IMPORT_EXITED, code=str(process.exitcode))
-    finally:
-        ours.close()
-        _stop(process)
+    answer = _one_answer(_probe_main, (path, function), "queuescope-loop-probe", timeout_s)
+    if answer is None:
+        return 0, Sentence.of(IMPORT_TOO_LONG, seconds=f"{timeout_s:g}")
+    if isinstance(answer, int):
+        return 0, Sentence.of(IMPORT_EXITED, code=answer)
     if "error" not in answer:
         return None
     if answer.get("not_callable"):
@@ -319,24 +335,9 @@ def run_isolated(target: Callable[..., str], *args: Any) -> str:
 
     Raises UserCodeError with the child's traceback if it raised or died.
     """
-    ctx = _context()
-    ours, theirs = ctx.Pipe(duplex=False)
-    process = _start(
-        ctx, _isolated_main, (target, args, theirs, ProcessId.current()), "queuescope-isolated"
-    )
-    theirs.close()
-    try:
-        while not ours.poll(POLL_S):
-            if process.exitcode is not None and not ours.poll(0):
-                break
-        try:
-            answer = _receive(ours)
-        except EOFError:
-            process.join(STOP_WAIT_S)
-            raise UserCodeError(f"the child process ended (exit code {process.exitcode})") from None
-    finally:
-        ours.close()
-        _stop(process)
+    answer = _one_answer(_isolated_main, (target, args), "queuescope-isolated")
+    if not isinstance(answer, dict):
+        raise UserCodeError(f"the child process ended (exit code {answer})")
     if "error" in answer:
         raise UserCodeError(str(answer["error"]))
     return str(answer["text"])

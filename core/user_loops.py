@@ -389,24 +389,7 @@ def read_loop(spec: str, base_dir: str | None = None) -> Strategy:
         needs=needs,
         default_backend=fitting[0] if fitting else "mp",
         backends=source.backends,
-        main_code=_main_code(source),
     )
-
-
-def _main_code(source: LoopSource) -> str:
-    """The main process's part as the file's user reads it (SENTINEL, SENTINELS, finish)."""
-    lines = ["# the main process", "for item in items:", "    q.put(item)"]
-    if source.sentinels == "one":
-        lines.append(f"q.put({source.sentinel!r})  # one, after the items")
-    elif source.sentinels == "per-worker":
-        lines += [
-            "for _ in range(workers):  # one per worker, after the items",
-            f"    q.put({source.sentinel!r})",
-        ]
-    text = "\n".join(lines) + "\n"
-    if source.finish_source is not None:
-        text += "\n" + source.finish_source + "\n"
-    return text
 
 
 def load_loop(spec: str, base_dir: str | None = None) -> Strategy:

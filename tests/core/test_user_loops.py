@@ -28,6 +28,7 @@ from core.user_loops import (
     loop_id,
     read_loop,
 )
+from tests.core.cli_helpers import cli as cli_process
 from tests.core.test_strategies import assert_accounted
 
 CORRECT = """
@@ -71,19 +72,12 @@ def loop(q, process, opts):
             break
         process(data)
 """,
-    "seed-sentinel-per-worker": """
-BACKENDS = ("manager",)
-SENTINEL = "end"
-SENTINELS = "per-worker"
-
-def loop(q, process, opts):
-    while True:
-        data = q.get()
-        if q.empty() or data == "end":
-            break
-        process(data)
-""",
 }
+
+# Loop 4 is loop 3's code with one sentinel per worker (the post's fix).
+POST_LOOPS["seed-sentinel-per-worker"] = POST_LOOPS["seed-single-sentinel"].replace(
+    'SENTINELS = "one"', 'SENTINELS = "per-worker"'
+)
 
 JOINABLE_WITH_FINISH = """
 BACKENDS = ("joinable",)
@@ -420,3 +414,14 @@ def test_cli_explore_a_loop_file_and_replay_its_schedule(
 
 def _loop_modules() -> list[str]:
     return [name for name in sys.modules if name.startswith("_queuescope_loop_")]
+
+
+@pytest.mark.timeout(90)
+def test_main_py_runs_a_loop_file_as_a_users_shell_would(tmp_path: Path) -> None:
+    path = write(tmp_path, CORRECT)
+    done = cli_process("run", "--loop", str(path), "--items", "20", "--start-method", "forkserver")
+    assert done.returncode == 0, done.stderr
+    assert "outcome    OK" in done.stdout
+    bad = cli_process("run", "--loop", str(tmp_path / "missing.py"))
+    errors = [line for line in bad.stderr.splitlines() if line.startswith("queuescope: error:")]
+    assert bad.returncode == 2 and len(errors) == 1 and "no such file" in errors[0], bad.stderr
