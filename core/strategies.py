@@ -5,7 +5,8 @@ shows. The post's loops are kept exactly as written: do not "fix" them.
 Adding a strategy means adding one loop and one entry to _STRATEGY_LIST (or
 register_strategy() from another module). A strategy declares what it needs
 from a queue backend (core.backends.Need); the backends that supply it are
-the ones it runs on.
+the ones it runs on. A loop file's strategy (core.user_loops) names its
+backends itself (Strategy.backends) and shows its file's source as written.
 """
 
 from __future__ import annotations

@@ -82,7 +82,7 @@ UNKNOWN_BACKEND = translatable("core", "unknown backend {value}; valid: {valid}"
 UNKNOWN_NEED = translatable("core", "unknown need {value}; valid: {valid}")
 UNKNOWN_SENTINELS = translatable("core", "SENTINELS is {value}; valid: {valid}")
 NO_BACKEND_FITS = translatable(
-    "core", "none of BACKENDS ({backends}) supplies what the loop needs ({needs})"
+    "core", "none of the backends ({backends}) supplies what the loop needs ({needs})"
 )
 BAD_FUNCTION_NAME = translatable("core", "{function} is not a Python function name")
 WHERE = translatable("core", "{file}:{line}:{column}: {message}")
@@ -364,10 +364,12 @@ def read_loop(spec: str, base_dir: str | None = None) -> Strategy:
     if problems or source is None:
         raise LoopFileError(problems[0].located(path))
     needs = frozenset(Need(value) for value in source.needs)
-    fitting = [b.name for b in backends() if needs <= b.supports and b.name in source.backends]
-    if source.backends and not fitting:
+    asked = source.backends or tuple(b.name for b in backends())
+    fitting = [b.name for b in backends() if needs <= b.supports and b.name in asked]
+    fitting.sort(key=asked.index)  # BACKENDS' order: its first that fits is the default
+    if not fitting:
         message = Sentence.of(
-            NO_BACKEND_FITS, backends=", ".join(source.backends), needs=", ".join(source.needs)
+            NO_BACKEND_FITS, backends=", ".join(asked), needs=", ".join(source.needs)
         )
         raise LoopFileError(LoopProblem(0, 0, message).located(path))
     finish = None
@@ -387,7 +389,7 @@ def read_loop(spec: str, base_dir: str | None = None) -> Strategy:
         sentinels=source.sentinels,
         finish=finish,
         needs=needs,
-        default_backend=fitting[0] if fitting else "mp",
+        default_backend=fitting[0],
         backends=source.backends,
     )
 

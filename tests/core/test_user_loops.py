@@ -144,6 +144,10 @@ BAD_TEXTS = {
         "BACKENDS = ('mp', 'carrier-pigeon')\ndef loop(q, process, opts):\n    pass\n",
         r"my_loop\.py:1:19: unknown backend 'carrier-pigeon'; valid: ",
     ),
+    "needs-unmet": (
+        "NEEDS = ('join',)\nBACKENDS = 'mp'\ndef loop(q, process, opts):\n    pass\n",
+        r"my_loop\.py: none of the backends \(mp\) supplies what the loop needs \(join\)",
+    ),
     "not-a-literal": (
         "TITLE = make_title()\ndef loop(q, process, opts):\n    pass\n",
         r"my_loop\.py:1:9: TITLE must be a literal value",
