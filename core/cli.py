@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -11,6 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from core.backends import backend_names
+from core.cli_loops import add_loop_option, chosen_strategy, load_spec_loops, schedule_strategy
 from core.cli_text import (
     experiment_progress_bar,
     format_experiment,
@@ -118,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     one = commands.add_parser("run", help="run a strategy once and print the verdict")
     add_param_options(one, RUN_OPTIONS, with_defaults=True)
     one.add_argument("--strategy", metavar="ID", help=PARAMS["strategy"].help)
+    add_loop_option(one)
     one.add_argument(
         "--schedule",
         metavar="FILE.json",
@@ -164,6 +167,7 @@ def _add_experiment_parser(commands: Any) -> None:
         "--spec", metavar="FILE", help="a saved spec (.json, or .toml); options given override it"
     )
     grid.add_argument("--strategies", type=_words, metavar="ID,ID", help="strategy ids")
+    grid.add_argument("--loops", type=_words, metavar="FILE,FILE", help="your own loop files")
     grid.add_argument("--workers", type=_ints, metavar="N,N", help="worker counts (default 3)")
     grid.add_argument("--items", type=_ints, metavar="N,N", help="item counts (default 100)")
     grid.add_argument(
@@ -279,6 +283,7 @@ def _ints(text: str) -> list[int]:
 # The experiment options that override a spec's keys.
 _SPEC_OPTIONS = {
     "strategies": "strategies",
+    "loops": "loops",
     "workers": "workers",
     "items": "items",
     "start_method": "start_methods",
@@ -371,13 +376,13 @@ def _run(args: argparse.Namespace) -> int:
     stepping = None
     try:
         params = RunParams(
-            strategy=args.strategy or "",
+            strategy=chosen_strategy(args),
             fault=Fault.parse(args.fault) if args.fault else None,
             **{name: getattr(args, name) for name in RUN_OPTIONS},
         )
         if args.schedule:
             params, stepping = _scheduled(args, params)
-        elif args.free_after or not args.strategy:
+        elif args.free_after or not params.strategy:
             return _usage_error(NEEDS_STRATEGY if not args.free_after else FREE_AFTER_ALONE)
         validate(params)  # before any file is created or truncated
         ensure_open_files(params.workers + 1)  # and a Manager
@@ -432,7 +437,9 @@ def _run(args: argparse.Namespace) -> int:
     return written or _exit_code(received)
 
 
-NEEDS_STRATEGY = translatable("core", "one of --strategy ID and --schedule FILE is required")
+NEEDS_STRATEGY = translatable(
+    "core", "one of --strategy ID, --loop FILE and --schedule FILE is required"
+)
 FREE_AFTER_ALONE = translatable("core", "--free-after needs --schedule FILE")
 OTHER_STRATEGY = translatable("core", "the schedule is for strategy {schedule}, not {strategy}")
 DIVERGED = translatable("core", "the run left the schedule at {where}")
@@ -444,9 +451,10 @@ def _scheduled(args: argparse.Namespace, params: RunParams) -> tuple[RunParams, 
         loaded = load_schedule(args.schedule)
     except ScheduleError as error:
         raise ParamError(str(error)) from None
-    if args.strategy and args.strategy != loaded.strategy:
+    loaded = dataclasses.replace(loaded, strategy=schedule_strategy(args.schedule, loaded.strategy))
+    if params.strategy and params.strategy != loaded.strategy:
         raise ParamError(
-            Sentence.of(OTHER_STRATEGY, schedule=loaded.strategy, strategy=args.strategy)
+            Sentence.of(OTHER_STRATEGY, schedule=loaded.strategy, strategy=params.strategy)
         )
     params = schedule_params(loaded, params)
     params = params.replace(queue_kind=args.queue_kind or params.queue_kind)
@@ -516,10 +524,13 @@ def _experiment(args: argparse.Namespace) -> int:
             spec = load_spec(args.spec)
             if overrides:
                 spec = spec_from_dict({**spec.to_dict(), **overrides})
-        elif "strategies" not in overrides:
-            return _usage_error("experiment needs --strategies ID,ID or --spec FILE")
+        elif "strategies" not in overrides and "loops" not in overrides:
+            return _usage_error(
+                "experiment needs --strategies ID,ID, --loops FILE,FILE or --spec FILE"
+            )
         else:
             spec = spec_from_dict(overrides)
+        load_spec_loops(spec)
         plan = plan_experiment(spec)
         ensure_open_files((max(spec.workers, default=0) + 1) * spec.parallel)
         ensure_process_room(max(spec.workers, default=0), spec.parallel)

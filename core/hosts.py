@@ -33,6 +33,13 @@ class FinishHost(Protocol):
     def set_stop(self) -> None:
         """Tell the workers to stop: set the strategy's own stop event."""
 
+    def cancelled(self) -> bool:
+        """True once the run is shutting down: the step should give up."""
+
+    @property
+    def ctx(self) -> BaseContext:
+        """How the run starts processes (a loop file's finish runs in one of its own)."""
+
 
 class PoolHost(Protocol):
     """The producer, as a pool strategy's driver sees it."""

@@ -16,6 +16,11 @@ result is how core.gate describes what the operation returned ("False",
 "item 7", "'end'", "Empty", "blocked", "ok"). "queue" is optional (the
 strategy's default backend). StepControl is how a run is told to replay a
 schedule and how it reports the steps it took.
+
+The strategy of a loop file (core.user_loops) is "loop:FILE:FUNCTION"; a
+relative FILE is relative to the schedule file's folder (the explorer writes
+absolute ones). Reading a schedule never loads its loop file: the command
+line does that (core.cli_loops.schedule_strategy) when it replays one.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ shows. The post's loops are kept exactly as written: do not "fix" them.
 Adding a strategy means adding one loop and one entry to _STRATEGY_LIST (or
 register_strategy() from another module). A strategy declares what it needs
 from a queue backend (core.backends.Need); the backends that supply it are
-the ones it runs on.
+the ones it runs on. A loop file's strategy (core.user_loops) names its
+backends itself (Strategy.backends) and shows its file's source as written.
 """
 
 from __future__ import annotations
@@ -172,6 +173,8 @@ class Strategy:
     finish: Callable[[FinishHost], None] | None = None
     needs: frozenset[Need] = frozenset()
     default_backend: str = "mp"
+    # Only these backends, when given (a loop file's BACKENDS); else every one that fits.
+    backends: tuple[str, ...] = ()
     # How workers start, when the strategy decides it rather than its backend:
     # POOL_DRIVER for a pool strategy, POOL_TASKS to put any queue into a Pool.
     launch: Launch | None = None
@@ -187,6 +190,8 @@ class Strategy:
         return self.launch is Launch.POOL_DRIVER
 
     def runs_on(self, backend: QueueBackend) -> bool:
+        if self.backends and backend.name not in self.backends:
+            return False
         return not self.is_pool and self.needs <= backend.supports
 
     @property
@@ -236,6 +241,9 @@ class Strategy:
 
 
 def _source_of(fn: Callable[..., Any]) -> str:
+    source_text = getattr(fn, "source_text", None)  # a loop file's function, as written
+    if isinstance(source_text, str):
+        return source_text + "\n"
     try:
         text = inspect.getsource(fn)
     except (OSError, TypeError):

@@ -162,10 +162,7 @@ def init_worker(
     replacing a worker while the run is reaped): then there are no dumps.
     """
     global _LEDGER, _WORK, _POOL_SLOT, _POOL, _UNSLOTTED, _GATE
-    lifeline.reset_inherited_signals()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    unshield()  # started with SIGINT and SIGTERM blocked: they meet the handlers above now
-    lifeline.arm(owner)
+    become_child(owner)
     lifeline.announce(run_dir)
     _LEDGER = Ledger(handles)
     _WORK = work
@@ -184,6 +181,14 @@ def init_worker(
             _POOL = _PoolItem(_LEDGER, _POOL_SLOT, work)
         else:
             _UNSLOTTED = _Process(_LEDGER, 0, work, count_for_worker=False)
+
+
+def become_child(owner: ProcessId) -> None:
+    """First in any child of a run: default signals, no Ctrl-C, end with the main process."""
+    lifeline.reset_inherited_signals()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    unshield()  # started with SIGINT and SIGTERM blocked: they meet the handlers above now
+    lifeline.arm(owner)
 
 
 def _mark_started(ledger: Ledger, worker: int, state: WorkerState) -> None:

@@ -24,6 +24,7 @@ from core.faults import Fault
 from core.params import RunParams
 from core.strategies import get_strategy
 from core.text import Sentence, Value, translatable
+from core.user_loops import ensure_registered
 from core.validation import validate
 
 MAX_TOTAL_TRIALS = 1_000_000
@@ -166,7 +167,8 @@ def plan_experiment(spec: ExperimentSpec) -> ExperimentPlan:
     seen: set[CellCoordinates] = set()
     # The run parameters every cell shares (a trial's seed is set per trial).
     shared = {name: getattr(spec, name) for name in RUN_SCALARS}
-    for strategy_id in spec.strategies:
+    for strategy_id in spec.strategy_ids:
+        ensure_registered(strategy_id)  # a loop file's, from its text: none of it runs here
         strategy = get_strategy(strategy_id)
         is_pool = strategy.is_pool
         if is_pool and any(q not in (DEFAULT_QUEUE, POOL_QUEUE) for q in spec.queue_kinds):

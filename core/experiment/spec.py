@@ -35,6 +35,7 @@ from core.params import (
 )
 from core.strategies import STRATEGIES
 from core.text import Sentence, Value, shown, translatable
+from core.user_loops import loop_id, loop_path, read_loop
 
 SPEC_VERSION = 1
 DEFAULT_TRIALS = 20
@@ -125,6 +126,13 @@ class ExperimentSpec:
     seed: int = 0
     parallel: int = 1  # trials at once
     explorer: bool = False  # add the explorer's column (core.explorer.grid)
+    # Loop files, FILE:FUNCTION with an absolute FILE (a spec file's relative to the spec).
+    loops: tuple[str, ...] = ()
+
+    @property
+    def strategy_ids(self) -> tuple[str, ...]:
+        """The strategies axis: the strategies, then the loop files' (core.user_loops)."""
+        return (*self.strategies, *(loop_id(*loop_path(loop)) for loop in self.loops))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data; spec_from_dict(spec.to_dict()) gives the spec back."""
@@ -133,6 +141,8 @@ class ExperimentSpec:
             value = getattr(self, f.name)
             if f.name == "explorer" and not value:
                 continue  # an opt-in: specs without it read and write as before
+            if not value and (f.name == "loops" or (f.name == "strategies" and self.loops)):
+                continue  # a spec without loop files is written as before there were any
             data[f.name] = list(value) if isinstance(value, tuple) else value
         return data
 
@@ -184,7 +194,7 @@ def spec_from_dict(data: Any, source: str | None = None) -> ExperimentSpec:
             version=SPEC_VERSION,
             value=shown(data["version"]),
         )
-    if "strategies" not in data:
+    if "strategies" not in data and "loops" not in data:
         raise fail(
             translatable("core", "missing key 'strategies' (a strategy id or a list of them)")
         )
@@ -192,7 +202,12 @@ def spec_from_dict(data: Any, source: str | None = None) -> ExperimentSpec:
     defaults = ExperimentSpec(strategies=())
     values: dict[str, Any] = {}
     try:
-        values["strategies"] = _axis(data, "strategies", PARAMS["strategy"], _check_strategy)
+        values["strategies"] = _axis(
+            data, "strategies", PARAMS["strategy"], _check_strategy, default=()
+        )
+        loops = _axis(data, "loops", _LOOPS, _no_check, default=())
+        base_dir = os.path.dirname(os.path.abspath(source)) if source else None
+        values["loops"] = tuple(dict.fromkeys(_loop_file(loop, base_dir) for loop in loops))
         values["workers"] = _axis(data, "workers", PARAMS["workers"], default=defaults.workers)
         values["items"] = _axis(data, "items", PARAMS["items"], default=defaults.items)
         values["start_methods"] = _axis(
@@ -481,6 +496,20 @@ def _check_strategy(value: str) -> None:
             value=shown(value),
             valid=", ".join(STRATEGIES),
         )
+
+
+_LOOPS = Param("loops", str, (), translatable("core", "loop files, FILE[:FUNCTION]"))
+
+
+def _no_check(value: str) -> None:
+    pass
+
+
+def _loop_file(loop: str, base_dir: str | None) -> str:
+    """A loop file as FILE:FUNCTION, FILE made absolute, checked from its text (none of it runs)."""
+    path, function = loop_path(loop, base_dir)
+    read_loop(f"{path}:{function}")
+    return f"{path}:{function}"
 
 
 def _check_fault(value: str) -> None:

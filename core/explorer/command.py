@@ -11,9 +11,12 @@ import json
 import sys
 from typing import Any
 
+from core.cli_loops import add_loop_option, chosen_strategy
 from core.control import RunControl
+from core.errors import ParamError
 from core.explorer import story
 from core.explorer.confirm import Confirmation, confirm
+from core.explorer.isolated import shrunk_in_child
 from core.explorer.search import (
     DEFAULT_DEPTH,
     DEFAULT_MAX_SCHEDULES,
@@ -36,11 +39,14 @@ from core.schedule import PRODUCERS, dump
 from core.strategies import STRATEGIES
 from core.streams import write_out
 from core.text import Sentence, translatable
+from core.user_code import UserCodeError
+from core.user_loops import is_loop_id
 
 EXIT_OK = 0
 EXIT_USAGE = 2
 __all__ = ["MAX_ITEMS", "MAX_WORKERS", "add_parser", "explore"]
 
+NEEDS_STRATEGY = translatable("core", "one of --strategy ID and --loop FILE is required")
 UNKNOWN_STRATEGY = translatable("core", "unknown strategy {strategy}; see main.py strategies")
 SHORTEST = translatable("core", "a shortest failing schedule ({steps} steps):")
 WRITTEN = translatable("core", "schedule written to {path}")
@@ -50,7 +56,8 @@ def add_parser(commands: Any) -> None:
     explore = commands.add_parser(
         "explore", help="search a strategy's interleavings for one that fails"
     )
-    explore.add_argument("--strategy", metavar="ID", required=True)
+    explore.add_argument("--strategy", metavar="ID")
+    add_loop_option(explore)
     explore.add_argument("--workers", type=int, default=2, help="default 2")
     explore.add_argument("--items", type=int, default=3, help="default 3")
     explore.add_argument("--producer", choices=PRODUCERS, default="prefill")
@@ -84,7 +91,13 @@ def _usage_error(message: str) -> int:
 
 
 def _check(args: argparse.Namespace) -> str | None:
-    """What is wrong with the input, in one line; None if nothing."""
+    """What is wrong with the input, in one line; None if nothing (a --loop file loaded)."""
+    try:
+        args.strategy = chosen_strategy(args)
+    except ParamError as error:
+        return str(error)
+    if not args.strategy:
+        return NEEDS_STRATEGY
     if args.strategy not in STRATEGIES:
         return str(Sentence.of(UNKNOWN_STRATEGY, strategy=args.strategy))
     problem = refusal(STRATEGIES[args.strategy], args.workers, args.items)
@@ -118,13 +131,21 @@ def explore(args: argparse.Namespace) -> int:
     # model's threads hand a baton back and forth and must not be cut mid-handoff.
     control = RunControl()
     with cancel_on_signals(control.cancel) as received:
-        answer = search(request, cancelled=lambda: control.cancelled)
+        if is_loop_id(args.strategy):  # the model runs the loop in threads: not in this process
+            try:
+                exploration = shrunk_in_child(request)
+            except UserCodeError as error:
+                return _usage_error(str(error).rstrip().splitlines()[-1])
+            answer = exploration.search
+        else:
+            answer = search(request, cancelled=lambda: control.cancelled)
         if received:
             return exit_code_for(received[0])
         if answer.failing is None or answer.verdict is None:
             _print_none(Exploration(request, answer), args)
             return EXIT_OK
-        exploration = shrunk(request, answer)
+        if not is_loop_id(args.strategy):
+            exploration = shrunk(request, answer)
         assert exploration.schedule is not None
         confirmation = confirm(exploration.schedule, answer.verdict, control)
     if received:

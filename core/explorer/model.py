@@ -25,12 +25,14 @@ each has left its loop; closing the Lanes joins their threads.
 
 from __future__ import annotations
 
+import multiprocessing
 import queue
 import threading
 from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import partial
+from multiprocessing.context import BaseContext
 from typing import Any
 
 from core.gate import OP_NAMES, describe, encode
@@ -133,6 +135,13 @@ class ModelHost:
 
     def set_stop(self) -> None:
         self._run.operate(PRODUCER, "set", None)
+
+    def cancelled(self) -> bool:
+        return False  # a model run ends by close(): the step's thread sees Abort
+
+    @property
+    def ctx(self) -> BaseContext:
+        return multiprocessing.get_context("spawn")
 
 
 class Lanes:
