@@ -160,6 +160,7 @@ def _summary(search: Search) -> dict[str, Any]:
     return {
         "found": search.found,
         "exhaustive": search.exhaustive,
+        "cyclic": search.cyclic,
         "mode": search.mode,
         "schedules": search.schedules,
         "runs": search.runs,

@@ -13,8 +13,8 @@ Without a bound, the visited states and their edges form a graph whose
 paths are exactly the run's schedules, so the number of schedules covered
 is counted on it without running them all. A loop that polls (the drain's
 q.empty(), a timed get that answers Empty) makes the graph cyclic: its
-schedules are then counted without going round a cycle, while every
-reachable state is still visited.
+schedules are endless, so the answer (Search.cyclic) is that every
+reachable state was visited, in so many model runs.
 
 Random search is PCT (Burckhardt et al., 2010): random distinct priorities,
 depth - 1 random points where the running participant drops to the lowest
@@ -56,6 +56,7 @@ class Search:
     verdict: Verdict | None = None
     failures: dict[Verdict, list[int]] = field(default_factory=dict)  # the first of each kind
     exhaustive: bool = False  # the whole (bounded) space was covered
+    cyclic: bool = False  # exhaustive over states: the loops poll, schedules have no end
     schedules: int = 0  # schedules covered (runs tried, for a find or a bound)
     runs: int = 0
     states: int = 0
@@ -79,22 +80,28 @@ class _Graph:
     def __init__(self) -> None:
         self.edges: dict[Hashable, list[Hashable]] = {}
 
-    def schedules(self, root: Hashable) -> int:
+    def schedules(self, root: Hashable) -> int | None:
+        """Paths from root to an end; None if a path can go round a cycle (endless ones)."""
         counts: dict[Hashable, int] = {}
-        on_path: set[Hashable] = set()  # a child on the path is a loop back (a poll): 0
+        on_path: set[Hashable] = set()
         order: list[tuple[Hashable, bool]] = [(root, False)]
         while order:
             node, expanded = order.pop()
-            children = self.edges.get(node, [])
-            if expanded or not children:
-                counts[node] = sum(counts.get(child, 0) for child in children) or 1
+            if expanded:
+                counts[node] = sum(counts[child] for child in self.edges[node])
                 on_path.discard(node)
                 continue
-            if node in counts or node in on_path:
+            if node in counts:
+                continue
+            if node in on_path:
+                return None  # a loop back: a poll, a timed get answering Empty
+            children = self.edges.get(node, [])
+            if not children:
+                counts[node] = 1
                 continue
             on_path.add(node)
             order.append((node, True))
-            order.extend((child, False) for child in children if child not in counts)
+            order.extend((child, False) for child in children)
         return counts[root]
 
 
@@ -197,7 +204,9 @@ def _depth_first(
             run.close()
     search.exhaustive = True
     search.states = len(visited)
-    search.schedules = graph.schedules(root) if preemptions is None else search.runs
+    counted = graph.schedules(root) if preemptions is None else search.runs
+    search.cyclic = counted is None
+    search.schedules = search.runs if counted is None else counted
     return search.end()
 
 

@@ -18,6 +18,11 @@ from core.text import Ids, Sentence, counted, translatable
 NONE_FOUND_ALL = translatable(
     "core", "no failing schedule among {schedules} (all of them, for {workers}, {items})"
 )
+NONE_FOUND_CYCLIC = translatable(
+    "core",
+    "no failing schedule: every one of {states} reachable states explored, in {runs} model runs "
+    "(the loops poll, so their schedules have no end; for {workers}, {items})",
+)
 NONE_FOUND_BOUNDED = translatable(
     "core",
     "no failing schedule among {schedules} (all of them with at most {bound} preemptions, "
@@ -80,6 +85,10 @@ def none_found(search: Search, space: Space, preemptions: int | None, seed: int)
         return Sentence.of(NONE_FOUND_RANDOM, schedules=schedules, depth=depth, seed=seed)
     if not search.exhaustive:
         return Sentence.of(NONE_FOUND_CUT, schedules=schedules, limit="--max-schedules")
+    if search.cyclic:
+        return Sentence.of(
+            NONE_FOUND_CYCLIC, states=search.states, runs=search.runs, workers=workers, items=items
+        )
     if preemptions is None:
         return Sentence.of(NONE_FOUND_ALL, schedules=schedules, workers=workers, items=items)
     return Sentence.of(

@@ -193,3 +193,18 @@ def test_bad_input_is_one_line_and_exit_2(
     assert exited.value.code == 2
     out, err = capsys.readouterr()
     assert out == "" and len(err.strip().splitlines()) == 1
+
+
+def test_a_polling_loop_is_covered_state_by_state_and_says_so(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The drain-then-event loop polls: its schedules are endless, its states are not.
+    search = exhaustive(space("stop-event", 2, producer="prefill"))
+    assert search.exhaustive and search.cyclic and not search.found
+    assert search.schedules == search.runs and search.states > 0
+    assert not exhaustive(space("sentinel-per-worker", 2)).cyclic
+    assert cli.main(["explore", "--strategy", "stop-event", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert (payload["found"], payload["exhaustive"], payload["cyclic"]) == (False, True, True)
+    assert cli.main(["explore", "--strategy", "stop-event"]) == 0
+    assert "every one of" in capsys.readouterr().out
