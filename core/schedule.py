@@ -136,7 +136,12 @@ class Schedule:
 
 
 def dumps(schedule: Schedule) -> str:
-    return json.dumps(schedule.to_dict(), indent=1) + "\n"
+    """The file's text: one line per step, so a schedule reads (and diffs) step by step."""
+    data = schedule.to_dict()
+    steps = data.pop("steps")
+    head = [f" {json.dumps(key)}: {json.dumps(value)}," for key, value in data.items()]
+    body = ",\n".join(f"  {json.dumps(step)}" for step in steps)
+    return "{\n" + "\n".join(head) + '\n "steps": [\n' + body + ("\n" if body else "") + " ]\n}\n"
 
 
 def dump(schedule: Schedule, path: str | Path) -> None:

@@ -364,7 +364,8 @@ def read_loop(spec: str, base_dir: str | None = None) -> Strategy:
     if problems or source is None:
         raise LoopFileError(problems[0].located(path))
     needs = frozenset(Need(value) for value in source.needs)
-    asked = source.backends or tuple(b.name for b in backends())
+    # Unsaid, mp first: a Process per worker, so a worker's own exit code is evidence too.
+    asked = source.backends or tuple(sorted((b.name for b in backends()), key="mp".__ne__))
     fitting = [b.name for b in backends() if needs <= b.supports and b.name in asked]
     fitting.sort(key=asked.index)  # BACKENDS' order: its first that fits is the default
     if not fitting:
