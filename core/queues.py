@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from core.cpython import settle_puts
@@ -35,6 +36,7 @@ from core.states import WorkerState
 _BLOCKING = float(WorkerState.BLOCKING_GET)
 _TIMED = float(WorkerState.TIMED_GET)
 _PROCESSING = float(WorkerState.PROCESSING)
+_AT_GATE = float(WorkerState.AT_GATE)
 _monotonic = time.monotonic
 
 
@@ -117,6 +119,9 @@ class InstrumentedQueue:
 class GatedQueue(InstrumentedQueue):
     """An InstrumentedQueue of a controlled run: each operation waits at the gate first.
 
+    While it waits, the ledger says so (AT_GATE), so the lanes show a worker
+    waiting for its turn, not processing or starting; an operation that
+    writes no state of its own (all but a get) puts the earlier one back.
     A subclass, so an ungated run's per-item path stays exactly as above.
     A put returns only once the item is readable by other processes (see
     core.cpython.settle_puts), so what the next step sees never depends on
@@ -135,7 +140,7 @@ class GatedQueue(InstrumentedQueue):
         def call(known_empty: bool) -> Any:
             return take(False) if known_empty and op == GET_TIMEOUT else take(block, timeout)
 
-        return self._gate.step(self._worker, op, None, call)
+        return self.step(op, None, call, writes_state=True)
 
     def put(self, obj: Any) -> None:
         put = super().put
@@ -144,31 +149,48 @@ class GatedQueue(InstrumentedQueue):
             put(obj)
             self._settled()
 
-        self._gate.step(self._worker, PUT, obj, call)
+        self.step(PUT, obj, call)
 
     def empty(self) -> bool:
         empty = super().empty
-        return bool(self._gate.step(self._worker, EMPTY, None, lambda _: empty()))
+        return bool(self.step(EMPTY, None, lambda _: empty()))
 
     def qsize(self) -> int:
         qsize = super().qsize
-        return int(self._gate.step(self._worker, QSIZE, None, lambda _: qsize()))
+        return int(self.step(QSIZE, None, lambda _: qsize()))
 
     def task_done(self) -> None:
         task_done = super().task_done
-        self._gate.step(self._worker, TASK_DONE, None, lambda _: task_done())
+        self.step(TASK_DONE, None, lambda _: task_done())
+
+    def step(
+        self, op: int, arg: Any, call: Callable[[bool], Any], writes_state: bool = False
+    ) -> Any:
+        """call at the gate (core.gate.Gate.step), the wait shown in the ledger."""
+        if self._gate.is_open:
+            return self._gate.step(self._worker, op, arg, call)
+        table = self._table
+        before = table[self._state_at]
+        table[self._state_at] = _AT_GATE
+        table[self._change_at] = _monotonic()
+        try:
+            return self._gate.step(self._worker, op, arg, call)
+        finally:
+            if not writes_state or table[self._state_at] == _AT_GATE:
+                table[self._state_at] = before
+                table[self._change_at] = _monotonic()
 
 
 class GatedEvent:
-    """A stop event whose is_set() waits at the gate; the rest passes through."""
+    """A stop event whose is_set() waits at the gate (as its worker's queue's step); the
+    rest passes through."""
 
-    def __init__(self, raw: Any, gate: Gate, worker: int) -> None:
+    def __init__(self, raw: Any, queue: GatedQueue) -> None:
         self._raw = raw
-        self._gate = gate
-        self._worker = worker
+        self._queue = queue
 
     def is_set(self) -> bool:
-        return bool(self._gate.step(self._worker, IS_SET, None, lambda _: self._raw.is_set()))
+        return bool(self._queue.step(IS_SET, None, lambda _: self._raw.is_set()))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._raw, name)

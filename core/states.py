@@ -28,6 +28,7 @@ class WorkerStatus(StrEnum):
     CRASHED = translatable("core", "crashed")
     NEVER_STARTED = translatable("core", "never started")
     STOPPED = translatable("core", "stopped")  # SIGSTOP: alive, but cannot run
+    AT_GATE = translatable("core", "waiting for its turn")  # step mode: paused at the gate
 
     @property
     def label(self) -> str:
@@ -43,6 +44,7 @@ class WorkerState(IntEnum):
     IDLE = 4  # a pool process waiting for its next task (the pool feeds it)
     EXITED = 5
     CRASHED = 6
+    AT_GATE = 7  # step mode: before a queue operation, until the controller lets it go
 
     @property
     def status(self) -> WorkerStatus:
@@ -67,6 +69,7 @@ class EventKind(StrEnum):
     EXITED = "exited"
     CRASHED = "crashed"
     STOPPED = "stopped"  # seen stopped by SIGSTOP: alive, but cannot run
+    AT_GATE = "at-gate"  # step mode: waits for its turn before a queue operation
     SAW_EMPTY = "saw-empty"
 
     @property
@@ -85,6 +88,7 @@ _EVENT_STATUS = {
     EventKind.EXITED: WorkerStatus.EXITED,
     EventKind.CRASHED: WorkerStatus.CRASHED,
     EventKind.STOPPED: WorkerStatus.STOPPED,
+    EventKind.AT_GATE: WorkerStatus.AT_GATE,
 }
 STATE_EVENTS = {
     WorkerState.STARTING: EventKind.STARTED,
@@ -94,6 +98,7 @@ STATE_EVENTS = {
     WorkerState.IDLE: EventKind.IDLE,
     WorkerState.EXITED: EventKind.EXITED,
     WorkerState.CRASHED: EventKind.CRASHED,
+    WorkerState.AT_GATE: EventKind.AT_GATE,
 }
 """The event a worker's change into each table state makes."""
 

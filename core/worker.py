@@ -233,7 +233,7 @@ def run_loop(loop: Loop, worker: int, handle: QueueHandle, options: LoopOptions)
     else:
         queue = GatedQueue(handle.attach(), ledger, worker, gate)
         if options.stop is not None:
-            options = replace(options, stop=GatedEvent(options.stop, gate, worker))
+            options = replace(options, stop=GatedEvent(options.stop, queue))
     try:
         loop(queue, _Process(ledger, worker, _WORK), options)
     except BaseException:

@@ -48,6 +48,7 @@ STATE_STYLES: dict[WorkerStatus, StateStyle] = {
     S.EXITED: StateStyle("#cfd8dc"),
     S.BLOCKED: StateStyle("#d32f2f", Pattern.BDiagPattern, "#4a0000"),
     S.STOPPED: StateStyle("#ff7043"),
+    S.AT_GATE: StateStyle("#fff176", Pattern.Dense5Pattern, "#9e9d24"),
     S.CRASHED: StateStyle("#4a148c", Pattern.DiagCrossPattern, "#ffffff"),
     S.NEVER_STARTED: StateStyle("#fafafa", Pattern.Dense6Pattern, "#757575"),
 }

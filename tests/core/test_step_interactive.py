@@ -9,8 +9,9 @@ import resources
 from core.control import RunControl
 from core.engine import run
 from core.params import RunParams
-from core.result import RunResult
+from core.result import Progress, RunResult
 from core.schedule import Offer, Step, StepControl, load
+from core.states import EventKind, WorkerStatus
 
 LOOP2 = load(resources.path("schedules") / "loop2-deadlock.json")
 BOUND_S = 30.0
@@ -21,6 +22,7 @@ class Session:
 
     def __init__(self, replay: tuple[Step, ...] = ()) -> None:
         self.changed = threading.Condition()
+        self.snapshots: list[Progress] = []
         self.stepping = StepControl(replay=replay, interactive=True, on_change=self._notify)
         self.control = RunControl(self.stepping)
         self.result: RunResult | None = None
@@ -29,7 +31,11 @@ class Session:
         self.thread.start()
 
     def _run(self, params: RunParams) -> None:
-        self.result = run(params, control=self.control)
+        self.result = run(params, self._seen, control=self.control)
+
+    def _seen(self, progress: Progress) -> None:
+        self.snapshots.append(progress)
+        self._notify()
 
     def _notify(self) -> None:
         with self.changed:
@@ -101,3 +107,22 @@ def test_cancel_while_waiting_for_a_request_ends_the_run() -> None:
     session.control.cancel()
     assert session.finish().outcome == "cancelled"
     assert session.stepping.stepping_over
+
+
+def test_a_worker_waiting_for_its_turn_is_drawn_as_such_not_as_processing() -> None:
+    session = Session()
+    session.click("W1")  # W1 q.empty() -> False: W1 runs its loop up to q.get(), then waits
+    session.until(lambda: session.offer_of("W1") is not None)
+    session.until(
+        lambda: (
+            bool(session.snapshots)
+            and [w.state for w in session.snapshots[-1].workers] == [WorkerStatus.AT_GATE] * 2
+        )
+    )
+    session.click("W1")  # W1 q.get() -> item 0: it processes, then waits again
+    session.stepping.run_freely()
+    result = session.finish()
+    assert result.outcome in ("ok", "deadlock")
+    at_gate = [e for e in result.timeline if e.kind == EventKind.AT_GATE]
+    assert {e.worker for e in at_gate} == {1, 2}
+    assert all(e.text == "waiting for its turn" for e in at_gate)
