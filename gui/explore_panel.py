@@ -181,10 +181,11 @@ class ExplorePanel(QObject):
         """Explore only for what the explorer can explore; its tooltip says why not."""
         params = self.params_panel.validated()
         strategy = self.params_panel.strategy()
+        names = (self.tr("Workers"), self.tr("Items"))
         reason = (
-            refusal(strategy, params.workers, params.items)
+            refusal(strategy, params.workers, params.items, names)
             if params is not None
-            else refusal(strategy, 1, 1)
+            else refusal(strategy, 1, 1, names)
         )
         busy = self.is_running() or any(other.is_running() for other in self.others)
         self.button.setEnabled(reason is None and params is not None and not busy)

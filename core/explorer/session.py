@@ -95,13 +95,18 @@ class Exploration:
         return story.found(self.search)
 
 
-def refusal(strategy: Strategy, workers: int, items: int) -> Sentence | None:
-    """Why the explorer cannot explore this (a pool, too many workers or items); None if it can."""
+def refusal(
+    strategy: Strategy, workers: int, items: int, names: tuple[str, str] = ("--workers", "--items")
+) -> Sentence | None:
+    """Why the explorer cannot explore this (a pool, too many workers or items); None if it can.
+
+    names: what the caller calls the workers and the items (the CLI's options by default).
+    """
     try:
         check_explorable(strategy)
     except ParamError as error:
         return error.sentence
-    for option, value, high in (("--workers", workers, MAX_WORKERS), ("--items", items, MAX_ITEMS)):
+    for option, value, high in ((names[0], workers, MAX_WORKERS), (names[1], items, MAX_ITEMS)):
         if not 1 <= value <= high:
             return Sentence.of(OUT_OF_RANGE, option=option, low=1, high=high, value=value)
     return None

@@ -89,6 +89,14 @@
         <translation>吞吐量中位数（条目/s）</translation>
     </message>
     <message>
+        <source>Explorer</source>
+        <translation>探索器</translation>
+    </message>
+    <message>
+        <source>What the explorer finds reachable at the cell&apos;s workers × items: the outcomes of a failing schedule, none (every schedule covered), or why it has no answer</source>
+        <translation>探索器在该格的工作进程数 × 条目数下能到达的结果：失败调度的结果、无（所有调度都已覆盖且无失败），或无法给出答案的原因</translation>
+    </message>
+    <message>
         <source>Trials with outcome {outcome} (per flag: a deadlock + lost trial counts for both), its rate and 95 % Wilson interval</source>
         <translation>结果为 {outcome} 的试验数（按标记分别计数：同时为死锁 + 丢失的试验在两列中都计入），及其比例和 95 % 威尔逊置信区间</translation>
     </message>
@@ -275,6 +283,119 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>
             <numerusform>{done} / %n 次试验</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>ExploreController</name>
+    <message>
+        <source>the exploration failed: {error}</source>
+        <translation>探索失败：{error}</translation>
+    </message>
+    <message>
+        <source>the exploration ended without a result</source>
+        <translation>探索结束，但没有结果</translation>
+    </message>
+</context>
+<context>
+    <name>ExplorePanel</name>
+    <message>
+        <source>Explore</source>
+        <translation>探索</translation>
+    </message>
+    <message>
+        <source>every schedule</source>
+        <translation>所有调度</translation>
+    </message>
+    <message>
+        <source>random (PCT)</source>
+        <translation>随机（PCT）</translation>
+    </message>
+    <message>
+        <source>Every schedule: a depth-first search over all interleavings (visited states once); random: PCT sampling, for sizes too large to enumerate</source>
+        <translation>所有调度：对所有交错做深度优先搜索（每个已访问状态只走一次）；随机：PCT 抽样，用于规模太大、无法穷举的情形</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop the search; nothing is left running</source>
+        <translation>停止搜索；不会留下任何正在运行的东西</translation>
+    </message>
+    <message>
+        <source>Explore:</source>
+        <translation>探索：</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>工作进程数</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>条目数</translation>
+    </message>
+    <message>
+        <source>Search the interleavings of these workers and items for one that fails, or show there is none</source>
+        <translation>搜索这些工作进程和条目的交错，找出会失败的一种，或说明不存在</translation>
+    </message>
+    <message>
+        <source>Exploring…</source>
+        <translation>正在探索…</translation>
+    </message>
+    <message>
+        <source>Stopping the search…</source>
+        <translation>正在停止搜索…</translation>
+    </message>
+    <message>
+        <source>{schedules} schedules · {states} states · {rate} schedules/s</source>
+        <translation>{schedules} 个调度 · {states} 个状态 · 每秒 {rate} 个调度</translation>
+    </message>
+    <message>
+        <source>{schedules} schedules · {states} states in {elapsed} s</source>
+        <translation>{schedules} 个调度 · {states} 个状态，用时 {elapsed} 秒</translation>
+    </message>
+</context>
+<context>
+    <name>ExploreView</name>
+    <message>
+        <source>took an item or sentinel</source>
+        <translation>取到了一个条目或哨兵</translation>
+    </message>
+    <message>
+        <source>looked at the queue</source>
+        <translation>查看了队列</translation>
+    </message>
+    <message>
+        <source>got Empty</source>
+        <translation>得到 Empty</translation>
+    </message>
+    <message>
+        <source>put</source>
+        <translation>放入</translation>
+    </message>
+    <message>
+        <source>blocked in get()</source>
+        <translation>阻塞在 get() 中</translation>
+    </message>
+    <message>
+        <source>Replay on real processes</source>
+        <translation>在真实进程上重放</translation>
+    </message>
+    <message>
+        <source>Run this schedule in step mode on real processes, step by step as found</source>
+        <translation>在单步模式下、在真实进程上按找到的顺序逐步运行这个调度</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隐藏</translation>
+    </message>
+    <message>
+        <source>Why it fails: {diagnosis}</source>
+        <translation>为什么会失败：{diagnosis}</translation>
+    </message>
+    <message>
+        <source>Not confirmed on real processes: cancelled first</source>
+        <translation>未在真实进程上确认：之前已取消</translation>
     </message>
 </context>
 <context>
@@ -489,6 +610,91 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>Show</source>
         <translation>显示</translation>
+    </message>
+</context>
+<context>
+    <name>ForceItLinks</name>
+    <message>
+        <source>Force it in step mode</source>
+        <translation>在单步模式中强制触发</translation>
+    </message>
+    <message>
+        <source>Force it in step mode ({name})</source>
+        <translation>在单步模式中强制触发（{name}）</translation>
+    </message>
+</context>
+<context>
+    <name>ForceRace</name>
+    <message>
+        <source>A run is going: try the schedule once it has ended</source>
+        <translation>有运行正在进行：请在它结束后再试这个调度</translation>
+    </message>
+</context>
+<context>
+    <name>ForceRaceDialog</name>
+    <message>
+        <source>Force the race</source>
+        <translation>强制触发竞争</translation>
+    </message>
+    <message>
+        <source>Try it</source>
+        <translation>试一试</translation>
+    </message>
+    <message>
+        <source>Load {file} into step mode and replay it</source>
+        <translation>把 {file} 载入单步模式并重放</translation>
+    </message>
+    <message>
+        <source>A race shows up by chance in a free run. Step mode lets you choose who moves: these clicks force it every time, on real processes. Try it loads the schedule into step mode, replays it, and then waits for your next click.</source>
+        <translation>在自由运行中，竞争只是偶然出现。单步模式让你决定谁先走：按这些步骤点击，每次都能在真实进程上触发它。“试一试”会把调度载入单步模式、重放它，然后等待你的下一次点击。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n worker(s)</source>
+        <translation>
+            <numerusform>%n 个工作进程</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n 个条目</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>After the last step, still blocked in get(): {workers}</source>
+        <translation>最后一步之后，仍阻塞在 get() 中：{workers}</translation>
+    </message>
+    <message>
+        <source>{who} puts {what}; %n in the queue</source>
+        <translation>{who} 放入 {what}；队列中有 %n 个</translation>
+    </message>
+    <message>
+        <source>the queue is empty: {operation} raises Empty</source>
+        <translation>队列为空：{operation} 抛出 Empty</translation>
+    </message>
+    <message>
+        <source>{who} takes {what}; %n left in the queue</source>
+        <translation>{who} 取走 {what}；队列中还剩 %n 个</translation>
+    </message>
+    <message>
+        <source>the queue is empty, so {who} waits in get()</source>
+        <translation>队列为空，所以 {who} 在 get() 中等待</translation>
+    </message>
+    <message>
+        <source>{other} took {what} at step {taken}: the queue is empty, so {who} waits in get()</source>
+        <translation>{other} 在第 {taken} 步取走了 {what}：队列为空，所以 {who} 在 get() 中等待</translation>
+    </message>
+    <message>
+        <source>{who}&apos;s check at step {checked} found the queue not empty, but {other} took {what} at step {taken}: {who} waits in get() on an empty queue</source>
+        <translation>{who} 在第 {checked} 步检查时队列不为空，但 {other} 在第 {taken} 步取走了 {what}：{who} 在空队列上的 get() 中等待</translation>
+    </message>
+    <message>
+        <source>the queue is empty</source>
+        <translation>队列为空</translation>
+    </message>
+    <message>
+        <source>%n in the queue</source>
+        <translation>队列中有 %n 个</translation>
     </message>
 </context>
 <context>
@@ -772,6 +978,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>Could not show the results kept over the restart: {reason}</source>
         <translation>无法显示重启前保留的结果：{reason}</translation>
+    </message>
+    <message>
+        <source>Force the race</source>
+        <translation>强制触发竞争</translation>
     </message>
 </context>
 <context>
@@ -1148,6 +1358,13 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     </message>
 </context>
 <context>
+    <name>ScheduleLanes</name>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+</context>
+<context>
     <name>Settings</name>
     <message>
         <source>HOME is not set: settings last for this session only</source>
@@ -1219,6 +1436,14 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>Trials at once (threads, each running its own processes)</source>
         <translation>同时进行的试验数（多个线程，每个线程运行各自的进程）</translation>
+    </message>
+    <message>
+        <source>Explorer column</source>
+        <translation>探索器列</translation>
+    </message>
+    <message>
+        <source>After the trials, search each cell&apos;s interleavings: which failures are reachable at its workers × items</source>
+        <translation>试验结束后，搜索每个格的交错：在它的工作进程数 × 条目数下能到达哪些失败</translation>
     </message>
     <message>
         <source>Strategies</source>
@@ -1403,6 +1628,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>Schedules (*.json)</source>
         <translation>调度 (*.json)</translation>
+    </message>
+    <message>
+        <source>{operation} (blocked)</source>
+        <translation>{operation}（已阻塞）</translation>
     </message>
     <message>
         <source>{operation} (blocks)</source>
@@ -1952,6 +2181,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>缺少键 &apos;strategies&apos;（一个策略 id 或由策略 id 组成的列表）</translation>
     </message>
     <message>
+        <source>explorer: expected true or false, got {value}</source>
+        <translation>explorer：应为 true 或 false，而不是 {value}</translation>
+    </message>
+    <message>
         <source>a number has more than {max} digits</source>
         <translation>某个数字超过了 {max} 位</translation>
     </message>
@@ -1970,6 +2203,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>{key}: {count:,} values; an axis takes at most {max:,}</source>
         <translation>{key}：{count:,} 个值；每个维度最多只能有 {max:,} 个值</translation>
+    </message>
+    <message>
+        <source>loop files, FILE[:FUNCTION]</source>
+        <translation>循环文件，FILE[:FUNCTION]</translation>
     </message>
     <message>
         <source>unknown start method {value}; valid: {valid}</source>
@@ -2032,8 +2269,96 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>无效的 JSON，位于第 {line} 行第 {column} 列：{error}</translation>
     </message>
     <message>
+        <source>Your own loops</source>
+        <translation>你自己的循环</translation>
+    </message>
+    <message>
+        <source>your own loop: run it and see</source>
+        <translation>你自己的循环：运行它看看</translation>
+    </message>
+    <message>
+        <source>no such file</source>
+        <translation>没有这个文件</translation>
+    </message>
+    <message>
+        <source>is a directory, not a Python file</source>
+        <translation>是一个目录，不是 Python 文件</translation>
+    </message>
+    <message>
+        <source>the file is {size:,} bytes; a loop file may have at most {max:,}</source>
+        <translation>该文件有 {size:,} 字节；循环文件最多 {max:,} 字节</translation>
+    </message>
+    <message>
+        <source>cannot read it: {reason}</source>
+        <translation>无法读取：{reason}</translation>
+    </message>
+    <message>
         <source>not a UTF-8 text file</source>
         <translation>不是 UTF-8 编码的文本文件</translation>
+    </message>
+    <message>
+        <source>not Python: {reason}</source>
+        <translation>不是 Python：{reason}</translation>
+    </message>
+    <message>
+        <source>no function {function}(q, process, opts) defined with def at the top level</source>
+        <translation>顶层没有用 def 定义的函数 {function}(q, process, opts)</translation>
+    </message>
+    <message>
+        <source>no function {function}(q, process, opts) defined with def at the top level; it defines: {defined}</source>
+        <translation>顶层没有用 def 定义的函数 {function}(q, process, opts)；它定义了：{defined}</translation>
+    </message>
+    <message>
+        <source>{function} is async; a worker loop is a plain def</source>
+        <translation>{function} 是 async 函数；工作循环应是普通的 def</translation>
+    </message>
+    <message>
+        <source>{function} must take exactly three parameters (q, process, opts), not ({parameters})</source>
+        <translation>{function} 必须正好接受三个参数 (q, process, opts)，而不是 ({parameters})</translation>
+    </message>
+    <message>
+        <source>finish must take exactly one parameter (run), not ({parameters})</source>
+        <translation>finish 必须正好接受一个参数 (run)，而不是 ({parameters})</translation>
+    </message>
+    <message>
+        <source>{name} must be a literal value (no names, calls or operators)</source>
+        <translation>{name} 必须是字面值（不能有名称、调用或运算符）</translation>
+    </message>
+    <message>
+        <source>{name} must be a string, not {value}</source>
+        <translation>{name} 必须是字符串，而不是 {value}</translation>
+    </message>
+    <message>
+        <source>{name} must be a string or a tuple of strings</source>
+        <translation>{name} 必须是字符串或字符串元组</translation>
+    </message>
+    <message>
+        <source>unknown backend {value}; valid: {valid}</source>
+        <translation>未知的后端 {value}；可用：{valid}</translation>
+    </message>
+    <message>
+        <source>unknown need {value}; valid: {valid}</source>
+        <translation>未知的需求 {value}；可用：{valid}</translation>
+    </message>
+    <message>
+        <source>SENTINELS is {value}; valid: {valid}</source>
+        <translation>SENTINELS 是 {value}；可用：{valid}</translation>
+    </message>
+    <message>
+        <source>none of the backends ({backends}) supplies what the loop needs ({needs})</source>
+        <translation>这些后端（{backends}）都不能提供该循环所需的（{needs}）</translation>
+    </message>
+    <message>
+        <source>{function} is not a Python function name</source>
+        <translation>{function} 不是合法的 Python 函数名</translation>
+    </message>
+    <message>
+        <source>{file}:{line}:{column}: {message}</source>
+        <translation>{file}:{line}:{column}: {message}</translation>
+    </message>
+    <message>
+        <source>{file}: {message}</source>
+        <translation>{file}: {message}</translation>
     </message>
     <message>
         <source>cannot read spec {name}: {error}</source>
@@ -2369,6 +2694,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>已暂停</translation>
     </message>
     <message>
+        <source>waiting for its turn</source>
+        <translation>等待轮到它</translation>
+    </message>
+    <message>
         <source>The post&apos;s loops</source>
         <translation>原文博客中的循环</translation>
     </message>
@@ -2653,8 +2982,8 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>无法写入标准输出：{reason}</translation>
     </message>
     <message>
-        <source>one of --strategy ID and --schedule FILE is required</source>
-        <translation>需要 --strategy ID 或 --schedule FILE 其中之一</translation>
+        <source>one of --strategy ID, --loop FILE and --schedule FILE is required</source>
+        <translation>需要 --strategy ID、--loop FILE 和 --schedule FILE 之一</translation>
     </message>
     <message>
         <source>--free-after needs --schedule FILE</source>
@@ -2713,16 +3042,12 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>在有 {workers} 个工作进程的运行中不存在工作进程 {who}</translation>
     </message>
     <message>
-        <source>{who} moves, but the producer is not concurrent</source>
-        <translation>{who} 有步骤，但生产者不是并发的</translation>
-    </message>
-    <message>
         <source>step mode cannot step {strategy}: its pool hands out the items, not a queue of ours</source>
         <translation>单步模式无法单步执行 {strategy}：由它的进程池分发条目，而不是由我们的队列</translation>
     </message>
     <message>
-        <source>step mode cannot step {strategy} yet: its main process waits for the workers</source>
-        <translation>单步模式暂时无法单步执行 {strategy}：它的主进程要等待工作进程</translation>
+        <source>{who} moves, but {strategy} has no main-process step while the workers run</source>
+        <translation>{who} 有动作，但 {strategy} 在工作进程运行期间没有主进程步骤</translation>
     </message>
     <message>
         <source>step mode runs without an injected fault</source>
@@ -2745,6 +3070,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>调度已结束，但 {who} 仍可执行 {op}</translation>
     </message>
     <message>
+        <source>one of --strategy ID and --loop FILE is required</source>
+        <translation>需要 --strategy ID 和 --loop FILE 之一</translation>
+    </message>
+    <message>
         <source>unknown strategy {strategy}; see main.py strategies</source>
         <translation>未知策略 {strategy}；见 main.py strategies</translation>
     </message>
@@ -2755,6 +3084,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>no failing schedule among {schedules} (all of them, for {workers}, {items})</source>
         <translation>在 {schedules} 中没有失败的调度（已是全部调度，{workers}，{items}）</translation>
+    </message>
+    <message>
+        <source>no failing schedule: every one of {states} reachable states explored, in {runs} model runs (the loops poll, so their schedules have no end; for {workers}, {items})</source>
+        <translation>没有失败的调度：已探索全部 {states} 个可达状态，共 {runs} 次模型运行（这些循环会轮询，所以它们的调度没有尽头；{workers}，{items}）</translation>
     </message>
     <message>
         <source>no failing schedule among {schedules} (all of them with at most {bound} preemptions, for {workers}, {items})</source>
@@ -2769,12 +3102,56 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>在 {schedules} 个随机调度中没有失败的调度（PCT 深度 {depth}，种子 {seed}）</translation>
     </message>
     <message>
+        <source>cancelled after {schedules} ({states} states): no failing schedule so far</source>
+        <translation>在 {schedules}（{states} 个状态）之后已取消：目前没有失败的调度</translation>
+    </message>
+    <message>
         <source>found: {outcomes} after {schedules} ({states} states, {elapsed} s)</source>
         <translation>找到：{outcomes}，共尝试 {schedules}（{states} 个状态，{elapsed} 秒）</translation>
     </message>
     <message>
         <source>lost items: {ids}</source>
         <translation>丢失的条目：{ids}</translation>
+    </message>
+    <message>
+        <source>{who} saw {operation} → {result}</source>
+        <translation>{who} 看到 {operation} → {result}</translation>
+    </message>
+    <message>
+        <source>{who} took the last item ({what})</source>
+        <translation>{who} 取走了最后一个条目（{what}）</translation>
+    </message>
+    <message>
+        <source>{who} took the last one in the queue ({what})</source>
+        <translation>{who} 取走了队列中的最后一个（{what}）</translation>
+    </message>
+    <message>
+        <source>{who} blocked in {operation} forever</source>
+        <translation>{who} 永远阻塞在 {operation} 中</translation>
+    </message>
+    <message>
+        <source>{who} saw {operation} → {result} and left its loop</source>
+        <translation>{who} 看到 {operation} → {result}，于是离开了循环</translation>
+    </message>
+    <message>
+        <source>{ids} never processed</source>
+        <translation>{ids} 从未被处理</translation>
+    </message>
+    <message>
+        <source>{ids} processed more than once</source>
+        <translation>{ids} 被处理了不止一次</translation>
+    </message>
+    <message>
+        <source>{who} crashed</source>
+        <translation>{who} 崩溃了</translation>
+    </message>
+    <message>
+        <source>item {ids}</source>
+        <translation>条目 {ids}</translation>
+    </message>
+    <message>
+        <source>items {ids}</source>
+        <translation>条目 {ids}</translation>
     </message>
     <message>
         <source>a shortest failing schedule ({steps} steps):</source>
@@ -2819,6 +3196,46 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>{count} items</source>
         <translation>{count} 个条目</translation>
+    </message>
+    <message>
+        <source>give one of --strategy ID and --loop FILE, not both</source>
+        <translation>请只给出 --strategy ID 和 --loop FILE 之一，不要同时给出</translation>
+    </message>
+    <message>
+        <source>importing it raised {error}</source>
+        <translation>导入时抛出了 {error}</translation>
+    </message>
+    <message>
+        <source>importing it ended its process (exit code {code})</source>
+        <translation>导入时结束了它的进程（退出码 {code}）</translation>
+    </message>
+    <message>
+        <source>importing it took longer than {seconds} s: its top-level code does not return</source>
+        <translation>导入用时超过 {seconds} 秒：它的顶层代码没有返回</translation>
+    </message>
+    <message>
+        <source>once imported, {function} is not a function</source>
+        <translation>导入之后，{function} 不是函数</translation>
+    </message>
+    <message>
+        <source>finish(run) ended its process (exit code {code})</source>
+        <translation>finish(run) 结束了它的进程（退出码 {code}）</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>none found (not exhaustive)</source>
+        <translation>没有找到（未穷举）</translation>
+    </message>
+    <message>
+        <source>too large</source>
+        <translation>太大</translation>
+    </message>
+    <message>
+        <source>not explorable</source>
+        <translation>无法探索</translation>
     </message>
 </context>
 </TS>

@@ -204,6 +204,8 @@ KEPT_WORDS = {
     "ARG",
     # Units.
     *["ms", "MiB"],
+    # The explorer's random search, named after its paper (probabilistic concurrency testing).
+    "PCT",
 }
 CODE_SPANS = (
     re.compile(r"`[^`]*`"),  # code in backquotes
