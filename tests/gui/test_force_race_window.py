@@ -44,11 +44,11 @@ def test_every_shipped_file_is_listed_loop_2_first(tmp_path: Path) -> None:
     for path in LOOP2_FILE.parent.glob("*.json"):
         (tmp_path / path.name).write_text(path.read_text())
     extra = json.loads(LOOP2_FILE.read_text())
-    extra["strategy"] = "seed-sentinel-per-worker"
+    extra["strategy"] = "sentinel-reput"  # a strategy with no shipped schedule
     (tmp_path / "zz-new.json").write_text(json.dumps(extra))
     (tmp_path / "broken.json").write_text("{")
     by_strategy = schedules_by_strategy(shipped_schedules(tmp_path))
-    assert [e.path.name for e in by_strategy["seed-sentinel-per-worker"]] == ["zz-new.json"]
+    assert [e.path.name for e in by_strategy["sentinel-reput"]] == ["zz-new.json"]
     assert "broken.json" not in {e.path.name for v in by_strategy.values() for e in v}
 
 
@@ -91,7 +91,7 @@ def test_escape_closes_the_dialog(qtbot: Any, window: MainWindow) -> None:
 
 def test_the_strategy_text_links_its_shipped_schedule(qtbot: Any, window: MainWindow) -> None:
     links = window.force_race.links
-    set_params(window, "seed-sentinel-per-worker")
+    set_params(window, "sentinel-reput")
     assert links.isHidden()  # no schedule is shipped for it
     for strategy, entries in schedules_by_strategy().items():
         set_params(window, strategy)
