@@ -287,9 +287,23 @@ class Monitor:
             return None
         if reading.now - self._candidate[1] < CONFIRM_S:
             return None
+        if not self._server_agrees(reading, live):
+            self._candidate = None
+            return None
         proven_at = since(reading.now, self.setup.t0)
         self._events.extend(blocked_event(w, proven_at) for w in live)
         return "deadlock"
+
+    def _server_agrees(self, reading: _Reading, live: list[int]) -> bool:
+        """A queue server's own word, when the backend can give it (Redis: CLIENT LIST)."""
+        ask = getattr(self.state.session, "workers_blocked", None)
+        if ask is None:
+            return True
+        pids = [int(reading.table[w * W_FIELDS + W_PID]) for w in live]
+        try:
+            return bool(ask(pids))
+        except Exception:
+            return False  # the server did not answer: no proof from it
 
     def _check_stalled(self, reading: _Reading) -> str | None:
         """Nothing changed at all for the watchdog's time (not counting step mode's turns)."""
