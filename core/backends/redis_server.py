@@ -91,6 +91,7 @@ class ServerAddress:
             socket_connect_timeout=CONNECT_TIMEOUT_S,
             socket_timeout=None if blocking else CONNECT_TIMEOUT_S * 2,
             decode_responses=False,
+            protocol=2,  # what every server since 2.0 speaks; the same replies everywhere
         )
 
 
@@ -126,7 +127,7 @@ def check_server(address: ServerAddress) -> None:
         if "NOAUTH" in str(error) or "WRONGPASS" in str(error):
             raise ParamError(Sentence.of(BAD_PASSWORD, where=where)) from None
         raise ParamError(Sentence.of(UNREACHABLE, where=where, reason=str(error))) from None
-    except (redis.ConnectionError, redis.TimeoutError, OSError) as error:
+    except Exception as error:
         reason = str(error).strip().rstrip(".") or type(error).__name__
         raise ParamError(Sentence.of(UNREACHABLE, where=where, reason=reason)) from None
     finally:
