@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,7 +65,7 @@ def test_redis_runs_every_queue_strategy_that_needs_no_inherited_queue() -> None
     assert len(REDIS_STRATEGIES) >= 10
 
 
-def check(strategy_id: str, **extra: object) -> None:
+def check(strategy_id: str, **extra: Any) -> None:
     strategy = STRATEGIES[strategy_id]
     params = RunParams(strategy=strategy_id, items=60, workers=3, queue_kind="redis", **extra)
     result = run(validate(params))
