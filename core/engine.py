@@ -251,6 +251,7 @@ class _Run:
                 stack_dumps=dumps,
                 elapsed_s=elapsed,
                 started_at=started_at,
+                server_lost=state.server_lost,
             )
         )
 

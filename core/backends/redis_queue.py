@@ -39,7 +39,9 @@ from core.backends.redis_server import EmbeddedServer, ServerAddress, check_serv
 from core.text import translatable
 
 JOIN_POLL_S = 0.01
+ADMIN_TIMEOUT_S = 1.0
 _PLAIN = (int, str, float, bool, type(None))
+SERVER_EXITED = translatable("core", "the lab's redis-server exited")
 NOT_JSON = "only plain values (int, str, float, bool, None) travel over the network, not {kind}"
 
 
@@ -196,7 +198,10 @@ class RedisSession:
         else:
             check_server(shared)
             self.address = shared
-        self.admin = self.address.client(client_name(self.keys.run_id, "monitor"))
+        # Short timeouts: the monitor asks it every poll or so and must not hang on it.
+        self.admin = self.address.client(
+            client_name(self.keys.run_id, "monitor"), timeout=ADMIN_TIMEOUT_S
+        )
         self._queues: list[RedisQueue] = []
         self._events: list[RedisEvent] = []
 
@@ -238,6 +243,16 @@ class RedisSession:
             if client.get("cmd") == "blmove" and "b" in client.get("flags", "")
         }
         return wanted <= blocked and int(self.admin.llen(self.keys.queue)) == 0
+
+    def server_lost(self) -> str | None:
+        """Why the server is gone (it exited, or does not answer); None while it serves."""
+        if self.embedded is not None and self.embedded.exited():
+            return SERVER_EXITED
+        try:
+            self.admin.ping()
+        except Exception as error:
+            return str(error).strip().rstrip(".") or type(error).__name__
+        return None
 
     def discard(self, queue: Any) -> None:
         pass

@@ -36,6 +36,7 @@ MIN_VERSION = (6, 2)  # BLMOVE and LMOVE
 START_TIMEOUT_S = 5.0
 STOP_TIMEOUT_S = 2.0
 CONNECT_TIMEOUT_S = 3.0
+REPLY_TIMEOUT_S = 6.0
 _SOCKET_PATH_MAX = 100  # sun_path is 108 bytes on Linux
 _PR_SET_PDEATHSIG = 1
 
@@ -80,16 +81,25 @@ class ServerAddress:
     def __str__(self) -> str:
         return redact(self.url)
 
-    def client(self, name: str | None = None, blocking: bool = False) -> Any:
-        """A redis-py client; blocking ones wait in BLMOVE without a socket timeout."""
+    def client(
+        self, name: str | None = None, blocking: bool = False, timeout: float = REPLY_TIMEOUT_S
+    ) -> Any:
+        """A redis-py client; blocking ones wait in BLMOVE without a socket timeout.
+
+        No retries: a cut connection or a lost server is the run's evidence,
+        not something to paper over by reconnecting.
+        """
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
         return redis.Redis.from_url(
             self.url,
             password=self.password,
             client_name=name,
-            socket_connect_timeout=CONNECT_TIMEOUT_S,
-            socket_timeout=None if blocking else CONNECT_TIMEOUT_S * 2,
+            socket_connect_timeout=min(CONNECT_TIMEOUT_S, timeout),
+            socket_timeout=None if blocking else timeout,
+            retry=Retry(NoBackoff(), 0),
             decode_responses=False,
             protocol=2,  # what every server since 2.0 speaks; the same replies everywhere
         )
@@ -261,6 +271,9 @@ class EmbeddedServer:
                 process.kill()
                 process.wait(STOP_TIMEOUT_S)
         self.process = None
+
+    def exited(self) -> bool:
+        return self.process is not None and self.process.poll() is not None
 
     @property
     def pid(self) -> int | None:
