@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import core.redis_strategies  # noqa: F401 (registers the Redis-native strategies)
 from core.backends import backend_names, get_backend
 from core.diagnosis import MISSING_CWD, missing_working_directory
 from core.errors import ParamError

@@ -203,6 +203,8 @@ class RedisSession:
             client_name(self.keys.run_id, "monitor"), timeout=ADMIN_TIMEOUT_S
         )
         self._queues: list[RedisQueue] = []
+        self._requeue = False
+        self.requeued: list[Any] = []  # what the reaper moved back to the queue
         self._events: list[RedisEvent] = []
 
     def make_queue(self) -> RedisQueue:
@@ -218,12 +220,34 @@ class RedisSession:
     def handle(self, queue: Any) -> RedisHandle:
         return RedisHandle(self.address, self.keys)
 
+    def requeue_vanished(self) -> None:
+        """From now on join() moves the items of a vanished worker back (Need.REQUEUE)."""
+        self._requeue = True
+
     def join_queue(self, queue: Any, cancelled: Callable[[], bool]) -> bool:
         while not cancelled():
+            if self._requeue:
+                self.requeued.extend(self._reap_vanished())
             if self.unfinished() == 0:
                 return True
             time.sleep(JOIN_POLL_S)
         return False
+
+    def _reap_vanished(self) -> list[Any]:
+        """Items of workers whose connection is gone, moved back to the queue's head."""
+        connected = {client.get("name") for client in self.admin.client_list()}
+        moved = []
+        for raw_tag in self.admin.smembers(self.keys.workers):
+            tag = raw_tag.decode()
+            if client_name(self.keys.run_id, tag) in connected:
+                continue
+            processing = self.keys.processing(tag)
+            while (
+                raw := self.admin.lmove(processing, self.keys.queue, "LEFT", "LEFT")
+            ) is not None:
+                moved.append(json.loads(raw))
+            self.admin.srem(self.keys.workers, tag)
+        return moved
 
     def unfinished(self) -> int:
         """Items in the queue plus items workers hold in their processing lists."""
@@ -289,7 +313,7 @@ class RedisBackend:
     name = "redis"
     label = "Redis list (BLMOVE)"
     short_label = translatable("core", "redis")
-    supports = frozenset({Need.JOIN, Need.STOP_EVENT, Need.GET_TIMEOUT})
+    supports = frozenset({Need.JOIN, Need.STOP_EVENT, Need.GET_TIMEOUT, Need.REQUEUE})
     launch = Launch.PROCESSES
     # Items that are not plain values cannot travel as JSON.
     refused_faults = frozenset({"unpicklable", "big-payload"})

@@ -91,15 +91,9 @@ def old_server() -> Iterator[str]:
                 continue
             with connection:
                 connection.settimeout(2)
-                with contextlib.suppress(OSError):
-                    while data := connection.recv(4096):
-                        if b"HELLO" in data.upper():
-                            connection.sendall(b"-ERR unknown command 'HELLO'\r\n")
-                        elif b"INFO" in data.upper():
-                            body = b"# Server\r\nredis_version:6.0.16\r\n"
-                            connection.sendall(b"$%d\r\n%s\r\n" % (len(body), body))
-                        else:
-                            connection.sendall(b"+OK\r\n")
+                with contextlib.suppress(OSError, ValueError):
+                    for command in _commands(connection):
+                        connection.sendall(_old_reply(command))
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
@@ -109,6 +103,27 @@ def old_server() -> Iterator[str]:
         stop.set()
         thread.join(5)
         listener.close()
+
+
+def _commands(connection: socket.socket) -> Iterator[bytes]:
+    """The name of each RESP command (an array of bulk strings) a client sends."""
+    reader = connection.makefile("rb")
+    while header := reader.readline():
+        count = int(header[1:])
+        words = []
+        for _ in range(count):
+            size = int(reader.readline()[1:])
+            words.append(reader.read(size + 2)[:-2])
+        yield words[0].upper()
+
+
+def _old_reply(command: bytes) -> bytes:
+    if command == b"HELLO":
+        return b"-ERR unknown command 'HELLO'\r\n"
+    if command == b"INFO":
+        body = b"# Server\r\nredis_version:6.0.16\r\n"
+        return b"$%d\r\n%s\r\n" % (len(body), body)
+    return b"+OK\r\n"
 
 
 def redis_server_pids() -> set[int]:

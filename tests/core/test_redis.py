@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from core.backends import Need, get_backend
+from core.backends import get_backend
 from core.backends.redis_queue import RedisBackend
 from core.backends.redis_server import ServerAddress
 from core.engine import run
@@ -60,7 +60,7 @@ def test_redis_runs_every_queue_strategy_that_needs_no_inherited_queue() -> None
     for strategy in STRATEGIES.values():
         if strategy.is_pool or strategy.backends:
             continue
-        fits = Need.INHERITED_QUEUE not in strategy.needs
+        fits = strategy.needs <= get_backend("redis").supports
         assert ("redis" in strategy.queue_kinds) == fits, strategy.id
     assert len(REDIS_STRATEGIES) >= 10
 
@@ -179,3 +179,22 @@ def test_the_embedded_server_ends_with_a_killed_main_process(tmp_path: Path) -> 
     while servers & redis_server_pids() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not servers & redis_server_pids(), "the embedded server outlived the main process"
+
+
+@pytest.mark.timeout(60)
+def test_the_reaper_requeues_a_vanished_workers_item_and_the_lab_shows_the_duplicate() -> None:
+    params = RunParams(
+        strategy="redis-reliable-reaper", items=200, workers=3, fault=Fault.parse("kill:40")
+    )
+    result = run(params)
+    assert result.params.queue_kind == "redis"
+    assert "crashed" in result.outcomes and "duplicated" in result.outcomes, result.diagnosis
+    assert result.lost == [] and 40 in result.duplicates, result.diagnosis
+    assert_accounted(result)
+
+
+@pytest.mark.timeout(60)
+def test_burst_workers_end_when_the_list_is_empty() -> None:
+    result = run(RunParams(strategy="redis-burst", items=200, workers=3))
+    assert result.outcomes == ["ok"], result.diagnosis
+    assert all(w.state == "exited" for w in result.workers)
