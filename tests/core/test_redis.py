@@ -6,6 +6,7 @@ Unix socket in its temporary directory; the test stops what it starts.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -198,3 +199,21 @@ def test_burst_workers_end_when_the_list_is_empty() -> None:
     result = run(RunParams(strategy="redis-burst", items=200, workers=3))
     assert result.outcomes == ["ok"], result.diagnosis
     assert all(w.state == "exited" for w in result.workers)
+
+
+@pytest.mark.timeout(120)
+def test_an_experiment_grid_on_redis_with_parallel_trials(tmp_path: Path) -> None:
+    with private_server(tmp_path) as (address, _):
+        password_file = tmp_path / "password"
+        password_file.write_text(f"{address.password}\n")
+        done = cli(
+            "experiment", "--strategies", "sentinel-per-worker,redis-burst,seed-single-sentinel",
+            "--queue", "redis", "--trials", "2", "--items", "40", "--parallel", "2", "--json",
+            "--redis", address.url, "--redis-password-file", str(password_file),
+            timeout=110,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert keys_on(address) == []
+    cells = json.loads(done.stdout)["cells"]
+    assert {cell["queue_kind"] for cell in cells} == {"redis"}
+    assert len(cells) == 3
