@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from core.backends import get_backend
+from core.backends.redis_queue import RedisBackend
 from core.backends.redis_server import ServerAddress
 
 needs_redis_server = pytest.mark.skipif(
@@ -58,6 +60,20 @@ def private_server(
         if server.poll() is None:
             server.terminate()
         server.wait(10)
+
+
+@pytest.fixture(name="shared")
+def shared_redis(tmp_path: Path) -> Iterator[ServerAddress]:
+    """The redis backend on a server of the test's own, for the test's length; no key left."""
+    backend = get_backend("redis")
+    assert isinstance(backend, RedisBackend)
+    with private_server(tmp_path) as (address, _):
+        backend.use_server(address)
+        try:
+            yield address
+        finally:
+            backend.use_server(None)
+        assert keys_on(address) == [], "a run left keys on the server"
 
 
 def keys_on(address: ServerAddress) -> list[bytes]:

@@ -12,14 +12,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from core.backends import get_backend
-from core.backends.redis_queue import RedisBackend
 from core.backends.redis_server import ServerAddress
 from core.engine import run
 from core.errors import ParamError
@@ -29,32 +27,19 @@ from core.procs import child_pids
 from core.strategies import STRATEGIES
 from core.validation import validate
 from tests.core.cli_helpers import ROOT, cli
-from tests.core.redis_helpers import (
+from tests.core.redis_helpers import (  # noqa: F401 (shared is a fixture)
     keys_on,
     needs_redis_server,
     old_server,
     private_server,
     redis_server_pids,
+    shared_redis,
 )
 from tests.core.test_strategies import assert_accounted
 
 pytestmark = needs_redis_server
 
 REDIS_STRATEGIES = [s.id for s in STRATEGIES.values() if "redis" in s.queue_kinds]
-
-
-@pytest.fixture
-def shared(tmp_path: Path) -> Iterator[ServerAddress]:
-    """The redis backend on a server of the test's own, for the test's length."""
-    backend = get_backend("redis")
-    assert isinstance(backend, RedisBackend)
-    with private_server(tmp_path) as (address, _):
-        backend.use_server(address)
-        try:
-            yield address
-        finally:
-            backend.use_server(None)
-        assert keys_on(address) == [], "a run left keys on the server"
 
 
 def test_redis_runs_every_queue_strategy_that_needs_no_inherited_queue() -> None:

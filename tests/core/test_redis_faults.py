@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,23 +21,16 @@ from core.faults import Fault
 from core.params import RunParams
 from core.procs import child_pids
 from core.result import Progress
-from tests.core.redis_helpers import keys_on, needs_redis_server, private_server, redis_server_pids
+from tests.core.redis_helpers import (  # noqa: F401 (shared is a fixture)
+    keys_on,
+    needs_redis_server,
+    private_server,
+    redis_server_pids,
+    shared_redis,
+)
 from tests.core.test_strategies import assert_accounted
 
 pytestmark = needs_redis_server
-
-
-@pytest.fixture
-def shared(tmp_path: Path) -> Iterator[ServerAddress]:
-    backend = get_backend("redis")
-    assert isinstance(backend, RedisBackend)
-    with private_server(tmp_path) as (address, _):
-        backend.use_server(address)
-        try:
-            yield address
-        finally:
-            backend.use_server(None)
-        assert keys_on(address) == [], "a run left keys on the server"
 
 
 def long_run(**extra: object) -> RunParams:
