@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from core.backends import backend_names
 from core.cli_loops import add_loop_option, chosen_strategy, load_spec_loops, schedule_strategy
+from core.cli_redis import add_redis_options, server_address, shared_server
 from core.cli_text import (
     experiment_progress_bar,
     format_experiment,
@@ -148,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", metavar="FILE.json", help="write the whole result as JSON, records included"
     )
     one.add_argument("--stacks", action="store_true", help="print stuck workers' stack dumps")
+    add_redis_options(one)
 
     _add_experiment_parser(commands)
     explorer_command.add_parser(commands)
@@ -215,6 +217,7 @@ def _add_experiment_parser(commands: Any) -> None:
     grid.add_argument(
         "--plan", action="store_true", help="print the cells and skipped combinations; run nothing"
     )
+    add_redis_options(grid)
 
 
 # Scalar run parameters as options, each from its one declaration in core.params.
@@ -337,11 +340,14 @@ def _command(argv: Sequence[str]) -> int:
         print(f"queuescope: {cleaned}", file=sys.stderr)
     if args.command == "strategies":
         return _list_strategies(args.json)
-    if args.command == "experiment":
-        return _experiment(args)
     if args.command == "explore":
         return explorer_command.explore(args)
-    return _run(args)
+    try:
+        server = server_address(args)
+    except ParamError as error:
+        return _usage_error(str(error))
+    with shared_server(server):
+        return _experiment(args) if args.command == "experiment" else _run(args)
 
 
 def _list_strategies(as_json: bool) -> int:

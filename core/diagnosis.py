@@ -41,6 +41,10 @@ class Evidence:
     phase: str
     fault: Fault | None = None
     missing_cwd: str | None = None  # the deleted working directory, if that is what failed
+    server_lost: tuple[int, str] | None = None  # the queue server went: items done by then, why
+
+
+SERVER_LOST = translatable("core", "queue server lost after {items} items ({reason})")
 
 
 def error_line(text: str) -> str:
@@ -154,9 +158,14 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
             )
         )
 
+    if ev.server_lost is not None:
+        processed_then, reason = ev.server_lost
+        add(Sentence.of(SERVER_LOST, items=f"{processed_then:,}", reason=reason))
     for sentence in _merged(_crash_sentences(ev.workers)):
         add(sentence)
-    if ev.error and not any(w.error == ev.error for w in ev.workers):
+    if ev.server_lost is not None:
+        pass  # the main process's failure to put is the lost server's, said above
+    elif ev.error and not any(w.error == ev.error for w in ev.workers):
         last_line = error_line(ev.error)
         if "feeder thread" in last_line:
             add(Sentence.of(translatable("core", "{error}"), error=last_line))

@@ -63,7 +63,7 @@ from core.producer import Producer
 from core.reaper import Reaper
 from core.result import RunResult
 from core.runstate import RunSetup, RunState
-from core.shm import SharedMemoryError, semaphore_room
+from core.shm import semaphore_room
 from core.stacks import dump_stacks, os_states
 from core.stepper import refuse_unsteppable, start_stepper
 from core.strategies import get_strategy
@@ -208,8 +208,8 @@ class _Run:
                     self._start()
                 started = True
                 verdict = self.monitor.watch()
-            except SharedMemoryError:
-                raise  # a refusal: no verdict to give
+            except ParamError:
+                raise  # a refusal (no room, an unusable queue server): no verdict to give
             except Exception:
                 if not started and self.control.cancelled:
                     # A start cut short by the cancel: a terminal's Ctrl-C also
@@ -251,6 +251,7 @@ class _Run:
                 stack_dumps=dumps,
                 elapsed_s=elapsed,
                 started_at=started_at,
+                server_lost=state.server_lost,
             )
         )
 

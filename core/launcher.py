@@ -154,6 +154,8 @@ class Launcher:
         # An mp queue pickles in a background thread, which by default only
         # prints a failure (CPython gh-74599): make it the run's evidence.
         cpython.hook_feeder_errors(state.queue, on_feeder_error)
+        if Need.REQUEUE in setup.strategy.needs:
+            state.session.requeue_vanished()  # type: ignore[attr-defined]
         if Need.STOP_EVENT in setup.strategy.needs:
             state.workers_stop_event = state.session.make_event()
         if setup.strategy.launch_on(backend) is Launch.POOL_TASKS:

@@ -128,7 +128,11 @@ def arm(owner: ProcessId, on_orphaned: Callable[[], None] = exit_now) -> None:
 
 def announce(run_dir: str) -> None:
     """In a child: add this process to its run's journal, unless the run is over already."""
-    me = ProcessId.current()
+    announce_process(run_dir, ProcessId.current())
+
+
+def announce_process(run_dir: str, me: ProcessId) -> None:
+    """Add a process of the run to its journal (a child, or a server it started)."""
     with contextlib.suppress(OSError):
         os.close(
             os.open(

@@ -113,6 +113,7 @@ class Monitor:
         self._last_signature: tuple[Any, ...] | None = None
         self._last_progress = 0.0
         self._last_liveness = 0.0
+        self._last_server_check = 0.0
         self._last_processed = 0
         self._rate = 0.0
         self._last_change = self._last_rate_t = 0.0
@@ -130,7 +131,8 @@ class Monitor:
             self._note_state_changes(reading)
             self._sample_depth(reading)
             verdict = (
-                self._check_crashed()
+                self._check_server_lost(reading)
+                or self._check_crashed()
                 or self._check_finished(reading)
                 or self._check_deadlock(reading)
                 or self._check_stalled(reading)
@@ -248,6 +250,23 @@ class Monitor:
         sample = (reading.now - self.setup.t0, reading.depth, reading.processed)
         self.state.depth_samples.append(sample)
 
+    def _check_server_lost(self, reading: _Reading) -> str | None:
+        """A queue server that went away ends the run (asked now and then, or on a crash)."""
+        ask = getattr(self.state.session, "server_lost", None)
+        if ask is None:
+            return None
+        crash_seen = self.state.producer_error is not None or any(
+            state == WorkerState.CRASHED for state in reading.states
+        )
+        if not crash_seen and reading.now - self._last_server_check < LIVENESS_EVERY_S:
+            return None
+        self._last_server_check = reading.now
+        reason = ask()
+        if reason is None:
+            return None
+        self.state.server_lost = (reading.processed, str(reason))
+        return "crashed"
+
     def _check_crashed(self) -> str | None:
         """The main process's side (producer or pool driver) raised."""
         crashed = self.state.producer_error or self.state.driver_error
@@ -287,9 +306,23 @@ class Monitor:
             return None
         if reading.now - self._candidate[1] < CONFIRM_S:
             return None
+        if not self._server_agrees(reading, live):
+            self._candidate = None
+            return None
         proven_at = since(reading.now, self.setup.t0)
         self._events.extend(blocked_event(w, proven_at) for w in live)
         return "deadlock"
+
+    def _server_agrees(self, reading: _Reading, live: list[int]) -> bool:
+        """A queue server's own word, when the backend can give it (Redis: CLIENT LIST)."""
+        ask = getattr(self.state.session, "workers_blocked", None)
+        if ask is None:
+            return True
+        pids = [int(reading.table[w * W_FIELDS + W_PID]) for w in live]
+        try:
+            return bool(ask(pids))
+        except Exception:
+            return False  # the server did not answer: no proof from it
 
     def _check_stalled(self, reading: _Reading) -> str | None:
         """Nothing changed at all for the watchdog's time (not counting step mode's turns)."""

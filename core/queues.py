@@ -88,8 +88,9 @@ class InstrumentedQueue:
             table[self._sentinels_at] += 1
             table[self._item_at] = SENTINEL_ITEM
         table[self._taken_at] += 1
-        if data == self._fault_item:
-            os.kill(os.getpid(), self._fault_signal)  # an injected kill or stop
+        if data == self._fault_item and self._take_count[data] == 1:
+            # An injected kill or stop, on the item's first take (a reaper may requeue it).
+            os.kill(os.getpid(), self._fault_signal)
         return data
 
     def get_nowait(self) -> Any:

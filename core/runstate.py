@@ -68,6 +68,8 @@ class RunState:
     producer_error: str | None = None
     feeder_error: str | None = None
     driver_error: str | None = None
+    # The queue server went away (items processed by then, why): a networked backend's.
+    server_lost: tuple[int, str] | None = None
     session: BackendSession | None = None  # the backend's side of this run's queue
     queue: Any = None
     workers_stop_event: Any = None  # the strategy's own event that its workers poll

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from core.backends import backend_names
+import core.redis_strategies  # noqa: F401 (registers the Redis-native strategies)
+from core.backends import backend_names, get_backend
 from core.diagnosis import MISSING_CWD, missing_working_directory
 from core.errors import ParamError
 from core.params import PARAMS, POOL_QUEUE, RunParams
@@ -49,6 +50,16 @@ def validate(params: RunParams) -> RunParams:
             )
         )
     fault = params.fault.resolved(values["items"], values["workers"]) if params.fault else None
+    if fault is not None and queue_kind != POOL_QUEUE:
+        refused: frozenset[str] = getattr(get_backend(queue_kind), "refused_faults", frozenset())
+        if fault.kind in refused:
+            raise ParamError(
+                Sentence.of(
+                    translatable("core", "queue kind {queue} does not take the fault {fault}"),
+                    queue=queue_kind,
+                    fault=fault.kind,
+                )
+            )
     if values["start_method"] != "fork" and (gone := missing_working_directory()) is not None:
         # spawn and forkserver start each process in the working directory
         raise ParamError(Sentence.of(MISSING_CWD, dir=gone))

@@ -49,6 +49,7 @@ class Findings:
     stack_dumps: dict[int, str]
     elapsed_s: float
     started_at: float
+    server_lost: tuple[int, str] | None = None  # items processed by then, and why
 
 
 def build_result(findings: Findings) -> RunResult:
@@ -60,7 +61,7 @@ def build_result(findings: Findings) -> RunResult:
     records = final_records(f.ledger, n, f.params.workers, dropped, left, duplicates)
     workers, crashed = _worker_summaries(f)
     error = f.producer_error or f.driver_error or f.feeder_error
-    if error:
+    if error or f.server_lost:
         crashed = True
     if f.task_errors and not error:
         error = next(iter(f.task_errors.values()))
@@ -80,6 +81,7 @@ def build_result(findings: Findings) -> RunResult:
         phase=f.phase,
         fault=f.fault,
         missing_cwd=missing_working_directory() if error else None,
+        server_lost=f.server_lost,
     )
     sentences = tuple(diagnose_sentences(evidence))  # built once; the text is its rendering
     statuses = [summary.state for summary in workers]

@@ -9,6 +9,9 @@ mode=${1:-app}
 
 # Qt's shared libraries on a minimal Debian; a real window also needs the xcb ones.
 packages="libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3"
+# The redis queue's own server (--queue redis). Debian 12 ships 7.0; it needs 6.2 or newer
+# (BLMOVE), which the redis-server wheel on PyPI (6.0) is not.
+packages="$packages redis-server"
 if [ "$mode" = test ]; then
     packages="$packages desktop-file-utils"  # the desktop entry is validated by a test
 fi

@@ -15,6 +15,7 @@ from core.backends.base import (
     QueueHandle,
 )
 from core.backends.mp_queues import JoinableBackend, ManagerBackend, MpBackend
+from core.backends.redis_queue import RedisBackend
 
 __all__ = [
     "BackendSession",
@@ -56,5 +57,5 @@ def backends() -> tuple[QueueBackend, ...]:
     return tuple(_REGISTRY.values())
 
 
-for _built_in in (ManagerBackend(), MpBackend(), JoinableBackend()):
+for _built_in in (ManagerBackend(), MpBackend(), JoinableBackend(), RedisBackend()):
     register_backend(_built_in)

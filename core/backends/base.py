@@ -21,6 +21,7 @@ class Need(enum.Enum):
     STOP_EVENT = "stop event"  # an Event workers can poll
     GET_TIMEOUT = "get timeout"  # get(timeout=...) raises queue.Empty in time
     INHERITED_QUEUE = "inherited queue"  # a queue that reaches processes only by inheritance
+    REQUEUE = "requeue"  # join() moves a vanished worker's items back to the queue
 
 
 class Launch(enum.Enum):

@@ -87,7 +87,7 @@ BAD_INPUT = [
     (["run", "--strategy", "sentinel-per-worker", "--workers", "257"], "workers must be"),
     (["run", "--strategy", "joinable-task-done", "--queue", "mp"], "does not support queue kind"),
     (["run", "--strategy", "pool-imap-unordered", "--queue", "mp"], "does not support queue kind"),
-    (["run", "--strategy", "sentinel-per-worker", "--queue", "redis"], "invalid choice"),
+    (["run", "--strategy", "sentinel-per-worker", "--queue", "kafka"], "invalid choice"),
     (
         ["run", "--strategy", "sentinel-per-worker", "--producer", "concurrent", "--rate", "0"],
         "rate must be",

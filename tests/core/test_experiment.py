@@ -309,7 +309,7 @@ MALFORMED: list[tuple[str, str, str]] = [
     ('{"strategies": "get-timeout", "seed": -3}', "json", "seed must be between 0 and"),
     ('{"strategies": "get-timeout", "rate": 0}', "json", "rate must be >= 0.01"),
     ('{"strategies": "get-timeout", "producer": "lazy"}', "json", "unknown producer 'lazy'"),
-    ('{"strategies": "get-timeout", "queue_kinds": ["redis"]}', "json", "unknown queue kind"),
+    ('{"strategies": "get-timeout", "queue_kinds": ["kafka"]}', "json", "unknown queue kind"),
     ('{"strategies": "get-timeout", "start_methods": "vfork"}', "json", "unknown start method"),
     ('{"strategies": "get-timeout", "version": 2}', "json", "spec version 1"),
     ('{"strategies": "get-timeout", "trials": 3, "trials": 4}', "json", "'trials' is given twice"),

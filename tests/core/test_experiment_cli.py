@@ -127,7 +127,7 @@ BAD_INPUT = [
     (["experiment", "--strategies", "get-timeout", "--trials", "0"], "trials must be"),
     (["experiment", "--strategies", "get-timeout", "--trials", "many"], "invalid int value"),
     (["experiment", "--strategies", "get-timeout", "--parallel", "0"], "parallel must be"),
-    (["experiment", "--strategies", "get-timeout", "--queue", "redis"], "unknown queue kind"),
+    (["experiment", "--strategies", "get-timeout", "--queue", "kafka"], "unknown queue kind"),
     (
         ["experiment", "--strategies", "joinable-task-done", "--queue", "mp"],
         "supports none of the queue kinds",

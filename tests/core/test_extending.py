@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from core import cli
-from core.backends import Need, backend_names, register_backend, unregister_backend
+from core.backends import backend_names, register_backend, unregister_backend
 from core.engine import run
 from core.errors import ParamError
 from core.params import RunParams
@@ -79,7 +79,7 @@ def test_without_registration_the_strategy_is_unknown() -> None:
         validate(RunParams(strategy=ADDED.id))
 
 
-QUEUE_STRATEGIES = [s.id for s in STRATEGIES.values() if not s.is_pool]
+QUEUE_STRATEGIES = [s.id for s in STRATEGIES.values() if not s.is_pool and not s.backends]
 
 
 def test_an_added_backend_is_offered_to_the_strategies_whose_needs_it_meets(
@@ -88,7 +88,7 @@ def test_an_added_backend_is_offered_to_the_strategies_whose_needs_it_meets(
     assert threads_backend in backend_names()
     for strategy_id in QUEUE_STRATEGIES:
         strategy = STRATEGIES[strategy_id]
-        fits = Need.INHERITED_QUEUE not in strategy.needs
+        fits = strategy.needs <= ThreadServedBackend.supports
         assert (threads_backend in strategy.queue_kinds) == fits, strategy_id
     args = cli.build_parser().parse_args(["run", "--strategy", "x", "--queue", threads_backend])
     assert args.queue_kind == threads_backend
@@ -99,7 +99,7 @@ def test_an_added_backend_is_offered_to_the_strategies_whose_needs_it_meets(
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize(
     "strategy_id",
-    [s for s in QUEUE_STRATEGIES if Need.INHERITED_QUEUE not in STRATEGIES[s].needs],
+    [s for s in QUEUE_STRATEGIES if STRATEGIES[s].needs <= ThreadServedBackend.supports],
 )
 def test_every_queue_strategy_runs_on_a_backend_added_from_a_test_module(
     threads_backend: str, strategy_id: str

@@ -32,7 +32,7 @@ BAD_SETTINGS = [
     ("params/items", "a lot", "items ('a lot')"),
     ("params/workers", "100000", "workers ('100000')"),
     ("params/strategy", "no-such-strategy", "strategy ('no-such-strategy')"),
-    ("params/queue_kind", "redis", "queue_kind ('redis')"),
+    ("params/queue_kind", "kafka", "queue_kind ('kafka')"),
     ("params/start_method", "fork", "start_method ('fork')"),
     ("params/producer", "17", "producer ('17')"),
     ("params/work_ms", "nan", "work_ms ('nan')"),

@@ -1,0 +1,329 @@
+"""A Redis list as a queue backend: the reliable-queue pattern, JSON values only.
+
+put() is RPUSH of the JSON text of a value (nothing received is ever
+unpickled). get() is BLMOVE from the queue into the worker's own processing
+list, so an item a worker took stays on the server until it is done with it:
+task_done() takes it out, and so does the worker's next get() (a loop that
+never calls task_done() is done with an item when it asks for the next).
+get(timeout) is BLMOVE with that timeout, get_nowait() is LMOVE; empty() and
+qsize() are LLEN, exactly as unreliable as multiprocessing's. join() waits
+for the queue and every processing list to be empty. The stop event is a key.
+
+Every key of a run starts with its prefix, queuescope:RUN_ID: (see
+core.backends.redis_server for the server itself):
+
+  PREFIX q              the queue (a list of JSON values)
+  PREFIX proc:TAG       a worker's processing list (TAG: host-pid)
+  PREFIX workers        the set of the workers' TAGs
+  PREFIX stop           the stop event: set when the key exists
+
+Each connection is named qs-RUN_ID-TAG, so the deadlock proof can ask the
+server (CLIENT LIST) whether every live worker really waits in BLMOVE.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import queue
+import secrets
+import socket
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from multiprocessing.context import BaseContext
+from typing import Any
+
+from core.backends.base import Launch, Need
+from core.backends.redis_server import EmbeddedServer, ServerAddress, check_server
+from core.text import translatable
+
+JOIN_POLL_S = 0.01
+ADMIN_TIMEOUT_S = 1.0
+_PLAIN = (int, str, float, bool, type(None))
+SERVER_EXITED = translatable("core", "the lab's redis-server exited")
+NOT_JSON = "only plain values (int, str, float, bool, None) travel over the network, not {kind}"
+
+
+def worker_tag(pid: int, host: str | None = None) -> str:
+    """How a worker process is named on the server: its host and pid."""
+    return f"{host or socket.gethostname()}-{pid}"
+
+
+def client_name(run_id: str, tag: str) -> str:
+    return f"qs-{run_id}-{tag}"
+
+
+@dataclass(frozen=True)
+class RunKeys:
+    """The key names of one run on its server."""
+
+    run_id: str
+
+    @property
+    def prefix(self) -> str:
+        return f"queuescope:{self.run_id}:"
+
+    @property
+    def queue(self) -> str:
+        return self.prefix + "q"
+
+    @property
+    def workers(self) -> str:
+        return self.prefix + "workers"
+
+    @property
+    def stop(self) -> str:
+        return self.prefix + "stop"
+
+    def processing(self, tag: str) -> str:
+        return f"{self.prefix}proc:{tag}"
+
+
+class RedisQueue:
+    """A run's queue as one process sees it, over its own connection."""
+
+    def __init__(self, address: ServerAddress, keys: RunKeys, tag: str, worker: bool) -> None:
+        self._client = address.client(client_name(keys.run_id, tag), blocking=True)
+        self._queue = keys.queue
+        self._processing = keys.processing(tag)
+        self._holding = False  # an item sits in our processing list
+        if worker:
+            self._client.sadd(keys.workers, tag)
+
+    def put(self, obj: Any) -> None:
+        if obj.__class__ not in _PLAIN:
+            raise TypeError(NOT_JSON.format(kind=type(obj).__name__))
+        self._client.rpush(self._queue, json.dumps(obj))
+
+    def get(self, block: bool = True, timeout: float | None = None) -> Any:
+        client = self._client
+        if self._holding:
+            # The previous item is done with: out of the processing list, in the same trip.
+            pipe = client.pipeline(transaction=False)
+            pipe.lpop(self._processing)
+            self._move(pipe, block, timeout)
+            raw = pipe.execute()[1]
+        else:
+            raw = self._move(client, block, timeout)
+        self._holding = raw is not None
+        if raw is None:
+            raise queue.Empty
+        return json.loads(raw)
+
+    def _move(self, target: Any, block: bool, timeout: float | None) -> Any:
+        if not block or (timeout is not None and timeout <= 0):
+            return target.lmove(self._queue, self._processing, "LEFT", "LEFT")
+        return target.blmove(self._queue, self._processing, timeout or 0, "LEFT", "LEFT")
+
+    def get_nowait(self) -> Any:
+        return self.get(False)
+
+    def empty(self) -> bool:
+        return int(self._client.llen(self._queue)) == 0
+
+    def qsize(self) -> int:
+        return int(self._client.llen(self._queue))
+
+    def task_done(self) -> None:
+        if self._holding:
+            self._client.lpop(self._processing)
+            self._holding = False
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._client.close()
+
+
+class RedisEvent:
+    """A stop event as a key: set() creates it, is_set() asks whether it exists.
+
+    Picklable: it travels to workers in their LoopOptions and connects on first use.
+    """
+
+    def __init__(self, address: ServerAddress, key: str) -> None:
+        self._address = address
+        self._key = key
+        self._client: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"_address": self._address, "_key": self._key, "_client": None}
+
+    def _connection(self) -> Any:
+        if self._client is None:
+            self._client = self._address.client()
+        return self._client
+
+    def set(self) -> None:
+        self._connection().set(self._key, 1)
+
+    def clear(self) -> None:
+        self._connection().delete(self._key)
+
+    def is_set(self) -> bool:
+        return bool(self._connection().exists(self._key))
+
+    def wait(self, timeout: float | None = None) -> bool:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.is_set():
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(JOIN_POLL_S)
+        return True
+
+
+@dataclass(frozen=True)
+class RedisHandle:
+    """What a worker needs to reach the run's queue: the server and the run's keys."""
+
+    address: ServerAddress
+    keys: RunKeys
+
+    def attach(self) -> RedisQueue:
+        import os
+
+        return RedisQueue(self.address, self.keys, worker_tag(os.getpid()), worker=True)
+
+
+class RedisSession:
+    """One run on a Redis server: its keys, and the server too if it is the lab's own."""
+
+    def __init__(self, ctx: BaseContext, run_dir: str, shared: ServerAddress | None) -> None:
+        self.ctx = ctx
+        self.keys = RunKeys(secrets.token_hex(6))
+        self.embedded: EmbeddedServer | None = None
+        if shared is None:
+            self.embedded = EmbeddedServer(run_dir)
+            self.address = self.embedded.start()
+        else:
+            check_server(shared)
+            self.address = shared
+        # Short timeouts: the monitor asks it every poll or so and must not hang on it.
+        self.admin = self.address.client(
+            client_name(self.keys.run_id, "monitor"), timeout=ADMIN_TIMEOUT_S
+        )
+        self._queues: list[RedisQueue] = []
+        self._requeue = False
+        self.requeued: list[Any] = []  # what the reaper moved back to the queue
+        self._events: list[RedisEvent] = []
+
+    def make_queue(self) -> RedisQueue:
+        made = RedisQueue(self.address, self.keys, "main", worker=False)
+        self._queues.append(made)
+        return made
+
+    def make_event(self) -> RedisEvent:
+        event = RedisEvent(self.address, self.keys.stop)
+        self._events.append(event)
+        return event
+
+    def handle(self, queue: Any) -> RedisHandle:
+        return RedisHandle(self.address, self.keys)
+
+    def requeue_vanished(self) -> None:
+        """From now on join() moves the items of a vanished worker back (Need.REQUEUE)."""
+        self._requeue = True
+
+    def join_queue(self, queue: Any, cancelled: Callable[[], bool]) -> bool:
+        while not cancelled():
+            if self._requeue:
+                self.requeued.extend(self._reap_vanished())
+            if self.unfinished() == 0:
+                return True
+            time.sleep(JOIN_POLL_S)
+        return False
+
+    def _reap_vanished(self) -> list[Any]:
+        """Items of workers whose connection is gone, moved back to the queue's head."""
+        connected = {client.get("name") for client in self.admin.client_list()}
+        moved = []
+        for raw_tag in self.admin.smembers(self.keys.workers):
+            tag = raw_tag.decode()
+            if client_name(self.keys.run_id, tag) in connected:
+                continue
+            processing = self.keys.processing(tag)
+            while (
+                raw := self.admin.lmove(processing, self.keys.queue, "LEFT", "LEFT")
+            ) is not None:
+                moved.append(json.loads(raw))
+            self.admin.srem(self.keys.workers, tag)
+        return moved
+
+    def unfinished(self) -> int:
+        """Items in the queue plus items workers hold in their processing lists."""
+        tags = [t.decode() for t in self.admin.smembers(self.keys.workers)]
+        pipe = self.admin.pipeline(transaction=False)
+        pipe.llen(self.keys.queue)
+        for tag in tags:
+            pipe.llen(self.keys.processing(tag))
+        return sum(int(n) for n in pipe.execute())
+
+    def workers_blocked(self, pids: Iterable[int]) -> bool:
+        """The server's word: the queue is empty and each of these workers waits in BLMOVE."""
+        wanted = {client_name(self.keys.run_id, worker_tag(pid)) for pid in pids}
+        blocked = {
+            client.get("name")
+            for client in self.admin.client_list()
+            if client.get("cmd") == "blmove" and "b" in client.get("flags", "")
+        }
+        return wanted <= blocked and int(self.admin.llen(self.keys.queue)) == 0
+
+    def server_lost(self) -> str | None:
+        """Why the server is gone (it exited, or does not answer); None while it serves."""
+        if self.embedded is not None and self.embedded.exited():
+            return SERVER_EXITED
+        try:
+            self.admin.ping()
+        except Exception as error:
+            return str(error).strip().rstrip(".") or type(error).__name__
+        return None
+
+    def discard(self, queue: Any) -> None:
+        pass
+
+    def close(self) -> None:
+        for made in self._queues:
+            made.close()
+        for event in self._events:
+            with contextlib.suppress(Exception):
+                if event._client is not None:
+                    event._client.close()
+        try:
+            if self.embedded is None:
+                self._delete_keys()
+        finally:
+            with contextlib.suppress(Exception):
+                self.admin.close()
+            if self.embedded is not None:
+                self.embedded.stop()
+
+    def _delete_keys(self) -> None:
+        pattern = self.keys.prefix.replace("*", r"\*") + "*"
+        batch = list(self.admin.scan_iter(match=pattern, count=500))
+        if batch:
+            self.admin.unlink(*batch)
+
+    def helper_pid(self) -> int | None:
+        return None if self.embedded is None else self.embedded.pid
+
+
+class RedisBackend:
+    """Redis lists: the lab's own redis-server per run, or a shared one (use_server())."""
+
+    name = "redis"
+    label = "Redis list (BLMOVE)"
+    short_label = translatable("core", "redis")
+    supports = frozenset({Need.JOIN, Need.STOP_EVENT, Need.GET_TIMEOUT, Need.REQUEUE})
+    launch = Launch.PROCESSES
+    # Items that are not plain values cannot travel as JSON.
+    refused_faults = frozenset({"unpicklable", "big-payload"})
+
+    def __init__(self) -> None:
+        self.shared: ServerAddress | None = None
+
+    def use_server(self, address: ServerAddress | None) -> None:
+        """Run on this server from now on (None: the lab's own, per run)."""
+        self.shared = address
+
+    def open(self, ctx: BaseContext, run_dir: str) -> RedisSession:
+        return RedisSession(ctx, run_dir, self.shared)
