@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from core.backends import backend_names, get_backend
 from core.diagnosis import render_diagnosis
 from core.experiment.plan import COORDINATE_COLUMNS, CellCoordinates, ExperimentPlan
 from core.experiment.results import COUNTED_OUTCOMES, CellResult, ExperimentResult, TrialSummary
@@ -86,14 +87,14 @@ def format_speed(value: float | None) -> str:
 LABELS_CONTEXT = "ExperimentLabels"
 QUEUE_SHORT_LABELS = {
     DEFAULT_QUEUE: str(QT_TRANSLATE_NOOP("ExperimentLabels", "default")),
-    "manager": str(QT_TRANSLATE_NOOP("ExperimentLabels", "manager")),
-    "joinable": str(QT_TRANSLATE_NOOP("ExperimentLabels", "joinable")),
     POOL_QUEUE: str(QT_TRANSLATE_NOOP("ExperimentLabels", "pool")),
 }
 
 
 def queue_label(queue_kind: str) -> str:
-    """A queue kind (or 'default', 'pool') as the window names it."""
+    """A queue kind (or 'default', 'pool') as the window names it: a backend's own short label."""
+    if queue_kind in backend_names():
+        return core_text(get_backend(queue_kind).short_label)
     label = QUEUE_SHORT_LABELS.get(queue_kind)
     return QCoreApplication.translate(LABELS_CONTEXT, label) if label else queue_kind
 

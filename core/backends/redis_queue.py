@@ -311,7 +311,7 @@ class RedisBackend:
     """Redis lists: the lab's own redis-server per run, or a shared one (use_server())."""
 
     name = "redis"
-    label = "Redis list (BLMOVE)"
+    label = "redis.Redis().blmove()"
     short_label = translatable("core", "redis")
     supports = frozenset({Need.JOIN, Need.STOP_EVENT, Need.GET_TIMEOUT, Need.REQUEUE})
     launch = Launch.PROCESSES

@@ -150,14 +150,6 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>默认</translation>
     </message>
     <message>
-        <source>manager</source>
-        <translation>管理器</translation>
-    </message>
-    <message>
-        <source>joinable</source>
-        <translation>JoinableQueue</translation>
-    </message>
-    <message>
         <source>pool</source>
         <translation>进程池</translation>
     </message>
@@ -2081,6 +2073,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>{error}</translation>
     </message>
     <message>
+        <source>queue server lost after {items} items ({reason})</source>
+        <translation>处理了 {items} 个条目后失去了队列服务器（{reason}）</translation>
+    </message>
+    <message>
         <source>the working directory {dir} no longer exists (new processes start in it); change to an existing directory</source>
         <translation>工作目录 {dir} 已不存在（新进程会在其中启动）；请切换到一个存在的目录</translation>
     </message>
@@ -2604,6 +2600,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>strategy {strategy} does not support queue kind {value}; it supports: {valid}</source>
         <translation>策略 {strategy} 不支持队列类型 {value}；它支持：{valid}</translation>
+    </message>
+    <message>
+        <source>queue kind {queue} does not take the fault {fault}</source>
+        <translation>队列类型 {queue} 不支持故障 {fault}</translation>
     </message>
     <message>
         <source>deadlock</source>
@@ -3236,6 +3236,82 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>not explorable</source>
         <translation>无法探索</translation>
+    </message>
+    <message>
+        <source>do not put the password in the URL ({url}): other users can read command lines; use --redis-password-file FILE or QUEUESCOPE_REDIS_PASSWORD</source>
+        <translation>不要把密码写在 URL 中（{url}）：其他用户能看到命令行；请使用 --redis-password-file FILE 或 QUEUESCOPE_REDIS_PASSWORD</translation>
+    </message>
+    <message>
+        <source>--redis-password-file needs --redis URL</source>
+        <translation>--redis-password-file 需要同时给出 --redis URL</translation>
+    </message>
+    <message>
+        <source>cannot read the password file {path}: {reason}</source>
+        <translation>无法读取密码文件 {path}：{reason}</translation>
+    </message>
+    <message>
+        <source>Redis docs, LMOVE: &apos;Pattern: Reliable queue&apos; (BLMOVE into a processing list); rq docs: rq worker --burst.</source>
+        <translation>Redis 文档 LMOVE 一节的“可靠队列”模式（用 BLMOVE 把条目移入处理列表）；rq 文档：`rq worker --burst`。</translation>
+    </message>
+    <message>
+        <source>Redis: burst workers (exit when the list is empty)</source>
+        <translation>Redis：突发式工作进程（列表为空即退出）</translation>
+    </message>
+    <message>
+        <source>Like rq worker --burst: each worker pops items without waiting (LMOVE) and exits as soon as the list is empty. Correct when every item is in before the workers start (prefill); with a concurrent producer a worker that finds the list empty for a moment leaves early, and items can be left behind.</source>
+        <translation>与 `rq worker --burst` 相同：每个工作进程不等待地取条目（LMOVE），一旦列表为空就退出。如果所有条目在工作进程启动前都已放入（预先填充），这是正确的；若生产者并发运行，某个工作进程在列表短暂为空时就会提前离开，条目可能被留下。</translation>
+    </message>
+    <message>
+        <source>correct with prefill; may leave items otherwise</source>
+        <translation>预先填充时正确；否则可能留下条目</translation>
+    </message>
+    <message>
+        <source>Redis: reliable queue with a reaper</source>
+        <translation>Redis：带回收器的可靠队列</translation>
+    </message>
+    <message>
+        <source>Workers move each item into their own processing list (BLMOVE) and take it out when they are done. The main process waits until the queue and every processing list are empty; meanwhile it moves the items of a worker whose connection is gone back to the queue, so nothing is lost. The price: an item the vanished worker was working on may be processed twice. Then it sets the stop event.</source>
+        <translation>工作进程把每个条目移入自己的处理列表（BLMOVE），处理完后再移出。主进程等待队列和所有处理列表都变空；同时把连接已断开的工作进程的条目移回队列，所以不会丢失任何条目。代价是：消失的工作进程正在处理的条目可能被处理两次。之后主进程设置停止事件。</translation>
+    </message>
+    <message>
+        <source>correct; a vanished worker&apos;s item is done twice</source>
+        <translation>正确；消失的工作进程手上的条目会被处理两次</translation>
+    </message>
+    <message>
+        <source>the lab&apos;s redis-server exited</source>
+        <translation>实验室自己的 redis-server 已退出</translation>
+    </message>
+    <message>
+        <source>redis</source>
+        <translation>Redis</translation>
+    </message>
+    <message>
+        <source>the redis queue needs the redis Python package: pip install redis</source>
+        <translation>redis 队列需要 redis Python 包：pip install redis</translation>
+    </message>
+    <message>
+        <source>redis-server not found: install it (apt-get install redis-server) or use a running server with --redis URL</source>
+        <translation>找不到 redis-server：请安装它（apt-get install redis-server），或用 --redis URL 使用一个正在运行的服务器</translation>
+    </message>
+    <message>
+        <source>the Redis server at {where} is version {version}; the redis queue needs 6.2 or newer (for BLMOVE): upgrade it or use another server</source>
+        <translation>位于 {where} 的 Redis 服务器版本是 {version}；redis 队列需要 6.2 或更新版本（为了 BLMOVE）：请升级它或换一个服务器</translation>
+    </message>
+    <message>
+        <source>cannot reach the Redis server at {where}: {reason}; check the URL and that it runs</source>
+        <translation>无法连接位于 {where} 的 Redis 服务器：{reason}；请检查 URL 以及服务器是否在运行</translation>
+    </message>
+    <message>
+        <source>the Redis server at {where} refused the password: give the right one with --redis-password-file FILE or QUEUESCOPE_REDIS_PASSWORD</source>
+        <translation>位于 {where} 的 Redis 服务器拒绝了密码：请用 --redis-password-file FILE 或 QUEUESCOPE_REDIS_PASSWORD 给出正确的密码</translation>
+    </message>
+    <message>
+        <source>not a Redis URL: {url}; use redis://HOST:PORT/DB or unix:///PATH/TO/SOCKET</source>
+        <translation>不是 Redis URL：{url}；请使用 redis://HOST:PORT/DB 或 unix:///PATH/TO/SOCKET</translation>
+    </message>
+    <message>
+        <source>the lab&apos;s own redis-server did not start: {reason}</source>
+        <translation>实验室自己的 redis-server 没有启动：{reason}</translation>
     </message>
 </context>
 </TS>

@@ -182,7 +182,20 @@ KEPT_WORDS = {
     *["QueueScope", "Python", "Qt", "PySide6", "CPython", "Linux", "Windows", "macOS", "Debian"],
     "English",  # the language menu names each language in itself
     *["Ctrl", "Esc"],  # key names in shortcuts: Qt's catalog keeps them
-    *["CSV", "JSON", "TOML", "PNG", "SVG", "Chrome", "Perfetto", "CPU", "RSS", "GIL", "PID"],
+    *[
+        "Redis",
+        "CSV",
+        "JSON",
+        "TOML",
+        "PNG",
+        "SVG",
+        "Chrome",
+        "Perfetto",
+        "CPU",
+        "RSS",
+        "GIL",
+        "PID",
+    ],
     *["SIGSTOP", "SIGKILL", "SIGTERM", "SIGINT", "SIGCONT", "SIGUSR1"],
     # Python API names that the text refers to as code.
     *[
@@ -194,6 +207,7 @@ KEPT_WORDS = {
         "ProcessPoolExecutor",
         "Empty",
         "Full",
+        *["BLMOVE", "LMOVE"],  # Redis commands
     ],
     *["multiprocessing", "concurrent", "futures", "queue", "spawn", "fork", "forkserver"],
     *["None", "True", "False", "STOP", "end", "Event", "chunksize", "faulthandler"],
