@@ -85,7 +85,7 @@ def test_pools_disable_explore_and_say_why(window: MainWindow) -> None:
     assert not button.isEnabled()
     assert "pool hands out the items" in button.toolTip()
     set_params(window, "sentinel-per-worker", workers=20, items=3)
-    assert not button.isEnabled() and "--workers must be from 1 to 8" in button.toolTip()
+    assert not button.isEnabled() and "Workers must be from 1 to 8" in button.toolTip()
 
 
 def test_cancel_ends_a_long_search_and_leaves_nothing(qtbot: Any, window: MainWindow) -> None:
