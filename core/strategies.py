@@ -11,7 +11,6 @@ backends itself (Strategy.backends) and shows its file's source as written.
 
 from __future__ import annotations
 
-import inspect
 import queue
 import re
 from collections.abc import Callable
@@ -19,18 +18,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from core.backends import Launch, Need, backends, get_backend
-from core.cpython import iterate_with_timeout
 from core.params import POOL_QUEUE
 from core.text import translatable
-from core.worker import LoopOptions, process_item
 
 if TYPE_CHECKING:
     from core.backends import QueueBackend
     from core.hosts import FinishHost, PoolHost
+    from core.worker import LoopOptions
 
-# concurrent.futures is imported inside process_pool_executor: every spawned
-# worker imports this module, and only that strategy needs it. (inspect stays
-# here: dataclasses imports it anyway.)
+# The worker side (core.worker) and concurrent.futures are imported where a
+# pool driver runs: listing the strategies (main.py strategies) and the
+# command line's start need the catalog only.
 
 _DEF_LINE = re.compile(r"^def \w+\(.*?\)(?: -> [^:]+)?:", re.DOTALL)
 
@@ -138,6 +136,9 @@ def finish_drain_then_set_event(run: FinishHost) -> None:
 
 
 def pool_imap_unordered(run: PoolHost) -> None:
+    from core.cpython import iterate_with_timeout
+    from core.worker import process_item
+
     with run.ctx.Pool(run.workers, run.initializer, run.initargs) as pool:
         run.attach(pool)
         results = pool.imap_unordered(process_item, run.items, run.chunksize)
@@ -147,6 +148,8 @@ def pool_imap_unordered(run: PoolHost) -> None:
 
 def process_pool_executor(run: PoolHost) -> None:
     from concurrent.futures import ProcessPoolExecutor
+
+    from core.worker import process_item
 
     with ProcessPoolExecutor(
         run.workers, run.ctx, initializer=run.initializer, initargs=run.initargs
@@ -244,6 +247,8 @@ def _source_of(fn: Callable[..., Any]) -> str:
     source_text = getattr(fn, "source_text", None)  # a loop file's function, as written
     if isinstance(source_text, str):
         return source_text + "\n"
+    import inspect
+
     try:
         text = inspect.getsource(fn)
     except (OSError, TypeError):
