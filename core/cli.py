@@ -89,6 +89,7 @@ _SPEC_OPTIONS = {
     "watchdog_s": "watchdog_s",
     "get_timeout_s": "get_timeout_s",
     "chunksize": "chunksize",
+    "batch_size": "batch_size",
     "seed": "seed",
     "parallel": "parallel",
     "explorer": "explorer",

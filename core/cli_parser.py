@@ -182,6 +182,7 @@ EXPERIMENT_OPTIONS = (
     "watchdog_s",
     "get_timeout_s",
     "chunksize",
+    "batch_size",
 )
 
 

@@ -68,6 +68,12 @@ def sentinel_per_worker(q: Any, process: Callable[[Any], None], opts: LoopOption
         process(data)
 
 
+def sentinel_per_worker_batched(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
+    for batch in iter(q.get, "STOP"):
+        for data in batch:
+            process(data)
+
+
 def sentinel_reput(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
     while True:
         data = q.get()
@@ -182,6 +188,7 @@ class Strategy:
     # POOL_DRIVER for a pool strategy, POOL_TASKS to put any queue into a Pool.
     launch: Launch | None = None
     checks_empty_then_gets: bool = False  # `while not q.empty(): q.get()`: the race
+    batches: bool = False  # the main process puts lists of batch_size items, not items
     # For display, where a harness runs the user's pattern (a pool the lab watches):
     # the main process's code as a user writes it.
     main_code: str = ""
@@ -230,6 +237,11 @@ class Strategy:
         if self.pool_driver is not None:
             return _source_of(self.pool_driver)
         lines = ["# the main process", "for item in items:", "    q.put(item)"]
+        if self.batches:
+            lines[1:] = [
+                "for start in range(0, len(items), batch_size):",
+                "    q.put(items[start:start + batch_size])  # one list per batch",
+            ]
         if self.sentinels == "one":
             lines.append(f"q.put({self.sentinel!r})  # one, after the items")
         elif self.sentinels == "per-worker":
@@ -360,6 +372,26 @@ _STRATEGY_LIST = [
         loop=sentinel_per_worker,
         sentinel="STOP",
         sentinels="per-worker",
+    ),
+    Strategy(
+        id="sentinel-per-worker-batched",
+        title=translatable("core", "Docs recipe in batches: lists of items, one STOP per worker"),
+        group=CORRECT,
+        explanation=translatable(
+            "core",
+            "The docs' STOP recipe, with the items put in lists of batch_size: one put and one "
+            "get move a whole batch, so a queue's cost per item shrinks by about the batch size. "
+            "The price: an item waits until its batch is full and then until its batch's earlier "
+            "items are done (latency), a batch is held in memory whole on both sides, and a worker "
+            "that dies takes its whole batch with it: every item of that batch is lost, not one.",
+        ),
+        docs_note=_DOCS_STOP,
+        expected=translatable("core", "correct; a dead worker loses its whole batch"),
+        expected_outcomes=frozenset({"ok"}),
+        loop=sentinel_per_worker_batched,
+        sentinel="STOP",
+        sentinels="per-worker",
+        batches=True,
     ),
     Strategy(
         id="sentinel-reput",
