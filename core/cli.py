@@ -7,67 +7,15 @@ import contextlib
 import dataclasses
 import json
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any
 
-from core.backends import backend_names
-from core.cli_loops import add_loop_option, chosen_strategy, load_spec_loops, schedule_strategy
-from core.cli_redis import add_redis_options, server_address, shared_server
-from core.cli_text import (
-    experiment_progress_bar,
-    format_experiment,
-    format_plan,
-    format_summary,
-    plan_dict,
-    progress_printer,
-)
-from core.control import RunControl
-from core.engine import run
+from core.cli_parser import COMMANDS, RUN_OPTIONS, build_parser
+from core.cli_redis import server_address, shared_server
 from core.errors import ParamError, RunInProgress
-from core.experiment import (
-    dump_spec,
-    load_spec,
-    plan_experiment,
-    run_experiment,
-    spec_format,
-    spec_from_dict,
-)
-from core.explorer import command as explorer_command
-from core.explorer.grid import add_explorer_column
-from core.export import (
-    write_chrome_trace,
-    write_experiment_csv,
-    write_experiment_json,
-    write_records_csv,
-    write_run_json,
-    write_trials_csv,
-)
-from core.faults import FAULT_KINDS, Fault
-from core.interrupts import (
-    Interrupted,
-    cancel_on_signals,
-    exit_code_for,
-    raise_on_signals,
-)
+from core.interrupts import Interrupted, exit_code_for, raise_on_signals
 from core.journal import reap_stale_runs
-from core.launcher import ensure_open_files, ensure_process_room
-from core.outputs import (
-    Abandoned,
-    OutputFailed,
-    TextWriter,
-    abandon_on_signals,
-    check_output,
-    failure_reason,
-    json_safe,
-    write_outputs,
-    writes_text,
-)
-from core.params import PARAMS, START_METHODS, RunParams
-from core.schedule import ScheduleError, StepControl
-from core.schedule import load as load_schedule
-from core.stepper import schedule_params
-from core.strategies import STRATEGIES
 from core.streams import (
     StdoutFailed,
     discard_stdout,
@@ -75,13 +23,44 @@ from core.streams import (
     tolerate_any_encoding,
     write_out,
 )
-from core.text import Sentence, shown, translatable
-from core.validation import validate
+from core.text import Sentence, translatable
 
 if TYPE_CHECKING:
-    from _typeshed import SupportsWrite
+    from core.cli_text import format_experiment, format_summary
+    from core.control import RunControl
+    from core.export import write_records_csv
+    from core.outputs import TextWriter
+    from core.params import RunParams
+    from core.result import RunResult
+    from core.schedule import StepControl
 
-__all__ = ["build_parser", "format_experiment", "format_summary", "main", "write_records_csv"]
+# What a run, an experiment or an export needs is imported where it is used:
+# `main.py strategies` must start about as fast as a bare interpreter.
+# The names below are kept importable from here (PEP 562).
+_REEXPORTED = {
+    "format_experiment": "core.cli_text",
+    "format_summary": "core.cli_text",
+    "write_records_csv": "core.export",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _REEXPORTED.get(name)
+    if module is None:
+        raise AttributeError(f"module 'core.cli' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+__all__ = [
+    "RUN_OPTIONS",
+    "build_parser",
+    "format_experiment",
+    "format_summary",
+    "main",
+    "write_records_csv",
+]
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -91,196 +70,6 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 EXIT_DIVERGED = 1  # a replayed schedule could not be followed to its end
 
 CANNOT_WRITE_STDOUT = translatable("core", "cannot write to standard output: {reason}")
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but bad input is one line on stderr and exit code 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
-
-    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
-        # argparse ignores a failed write; --help > /dev/full must not say nothing.
-        if file is None or file is sys.stdout:
-            write_out(self.format_help(), end="")
-        else:
-            super().print_help(file)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="queuescope",
-        description="Run multiprocessing work-queue termination strategies and explain how "
-        "they end. With no arguments, main.py opens the window.",
-    )
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    listing = commands.add_parser("strategies", help="list the strategy ids")
-    listing.add_argument("--json", action="store_true", help="print one JSON object")
-
-    one = commands.add_parser("run", help="run a strategy once and print the verdict")
-    add_param_options(one, RUN_OPTIONS, with_defaults=True)
-    one.add_argument("--strategy", metavar="ID", help=PARAMS["strategy"].help)
-    add_loop_option(one)
-    one.add_argument(
-        "--schedule",
-        metavar="FILE.json",
-        help="replay a step-mode schedule (its strategy, workers, items and producer)",
-    )
-    one.add_argument(
-        "--free-after",
-        action="store_true",
-        help="with --schedule: replay its steps, then let the run go on freely",
-    )
-    one.add_argument(
-        "--fault",
-        metavar="KIND[:ARG]",
-        default=None,
-        help=f"inject a fault: {', '.join(FAULT_KINDS)} (see the README)",
-    )
-    one.add_argument("--json", action="store_true", help="print exactly one JSON object")
-    one.add_argument("--records", metavar="FILE.csv", help="write per-item records as CSV")
-    one.add_argument(
-        "--trace",
-        metavar="FILE.json",
-        help="write a Chrome trace event file (opens in ui.perfetto.dev and chrome://tracing)",
-    )
-    one.add_argument(
-        "--out", metavar="FILE.json", help="write the whole result as JSON, records included"
-    )
-    one.add_argument("--stacks", action="store_true", help="print stuck workers' stack dumps")
-    add_redis_options(one)
-
-    _add_experiment_parser(commands)
-    explorer_command.add_parser(commands)
-    return parser
-
-
-def _add_experiment_parser(commands: Any) -> None:
-    grid = commands.add_parser(
-        "experiment",
-        help="run a grid of strategies many times and report outcome rates",
-        description="Run every combination of the grid axes (comma lists) TRIALS times and "
-        "report, per cell, how often each outcome happened with a 95% Wilson interval. "
-        "Rates are per flag: a deadlock + lost trial counts for both. Queue kinds a strategy "
-        "does not support are skipped (listed in the output); pool strategies ignore --queue.",
-    )
-    grid.add_argument(
-        "--spec", metavar="FILE", help="a saved spec (.json, or .toml); options given override it"
-    )
-    grid.add_argument("--strategies", type=_words, metavar="ID,ID", help="strategy ids")
-    grid.add_argument("--loops", type=_words, metavar="FILE,FILE", help="your own loop files")
-    grid.add_argument("--workers", type=_ints, metavar="N,N", help="worker counts (default 3)")
-    grid.add_argument("--items", type=_ints, metavar="N,N", help="item counts (default 100)")
-    grid.add_argument(
-        "--start-method",
-        type=_words,
-        metavar="M,M",
-        help=f"start methods: {', '.join(START_METHODS)} (default spawn)",
-    )
-    grid.add_argument(
-        "--queue",
-        type=_words,
-        metavar="Q,Q",
-        help=f"queue kinds: default, {', '.join(backend_names())} (default: each strategy's own)",
-    )
-    grid.add_argument(
-        "--faults",
-        type=_words,
-        metavar="F,F",
-        help=f"faults to inject (a grid axis): none, {', '.join(FAULT_KINDS)} with :ARG",
-    )
-    grid.add_argument(
-        "--trials", type=_number(int), metavar="N", help="trials per cell (default 20)"
-    )
-    add_param_options(grid, EXPERIMENT_OPTIONS, with_defaults=False)
-    grid.add_argument(
-        "--seed", type=_number(int), metavar="K", help="base seed of the trials' seeds"
-    )
-    grid.add_argument(
-        "--parallel", type=_number(int), metavar="K", help="trials at once (default 1)"
-    )
-    grid.add_argument(
-        "--explorer",
-        action="store_const",
-        const=True,
-        help="add a column: the failures the explorer reaches at each cell's size",
-    )
-    grid.add_argument("--json", action="store_true", help="print exactly one JSON object")
-    grid.add_argument(
-        "--out",
-        metavar="FILE",
-        help="write the experiment: CSV (one row per cell) if FILE ends in .csv, JSON otherwise",
-    )
-    grid.add_argument("--trials-csv", metavar="FILE.csv", help="write one CSV row per trial")
-    grid.add_argument("--save-spec", metavar="FILE.json", help="write the spec as JSON")
-    grid.add_argument(
-        "--plan", action="store_true", help="print the cells and skipped combinations; run nothing"
-    )
-    add_redis_options(grid)
-
-
-# Scalar run parameters as options, each from its one declaration in core.params.
-RUN_OPTIONS = tuple(name for name in PARAMS if name != "strategy")
-EXPERIMENT_OPTIONS = (
-    "work_ms",
-    "work_kind",
-    "jitter_ms",
-    "producer",
-    "rate",
-    "watchdog_s",
-    "get_timeout_s",
-    "chunksize",
-)
-
-
-def add_param_options(
-    parser: argparse.ArgumentParser, names: Sequence[str], with_defaults: bool
-) -> None:
-    """One option per parameter: its flag, type, choices, help and (maybe) default."""
-    for name in names:
-        param = PARAMS[name]
-        choices = backend_names() if name == "queue_kind" else param.choices
-        parser.add_argument(
-            param.option,
-            dest=name,
-            type=param.kind if param.kind is str else _number(param.kind),
-            choices=choices or None,
-            metavar=None if choices else param.metavar,
-            default=param.default if with_defaults else None,
-            help=param.help,
-        )
-
-
-def _number(kind: type) -> Callable[[str], Any]:
-    """int or float of an option's text; a bad one is echoed short (it may be 5,000 digits)."""
-
-    def parse(text: str) -> Any:
-        try:
-            return kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"invalid {kind.__name__} value: {shown(text)}"
-            ) from None
-
-    return parse
-
-
-def _words(text: str) -> list[str]:
-    words = [w.strip() for w in text.split(",")]
-    if not all(words):
-        raise argparse.ArgumentTypeError(f"expected a comma-separated list, got {text!r}")
-    return words
-
-
-def _ints(text: str) -> list[int]:
-    values = []
-    for word in _words(text):
-        try:
-            values.append(int(word))
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{shown(word)} is not an integer") from None
-    return values
 
 
 # The experiment options that override a spec's keys.
@@ -301,6 +90,7 @@ _SPEC_OPTIONS = {
     "watchdog_s": "watchdog_s",
     "get_timeout_s": "get_timeout_s",
     "chunksize": "chunksize",
+    "batch_size": "batch_size",
     "seed": "seed",
     "parallel": "parallel",
     "explorer": "explorer",
@@ -335,12 +125,16 @@ def main(argv: Sequence[str]) -> int:
 
 
 def _command(argv: Sequence[str]) -> int:
-    args = build_parser().parse_args(list(argv))
+    argv = list(argv)
+    command = argv[0] if argv and argv[0] in COMMANDS else None
+    args = build_parser(command).parse_args(argv)
     for cleaned in reap_stale_runs():  # what runs of a killed QueueScope left behind
         print(f"queuescope: {cleaned}", file=sys.stderr)
     if args.command == "strategies":
         return _list_strategies(args.json)
     if args.command == "explore":
+        from core.explorer import command as explorer_command
+
         return explorer_command.explore(args)
     try:
         server = server_address(args)
@@ -351,6 +145,8 @@ def _command(argv: Sequence[str]) -> int:
 
 
 def _list_strategies(as_json: bool) -> int:
+    from core.strategies import STRATEGIES
+
     if as_json:
         payload = {
             "strategies": [
@@ -379,6 +175,14 @@ def _usage_error(message: str) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from core.cli_loops import chosen_strategy
+    from core.cli_text import format_summary, progress_printer
+    from core.engine import run
+    from core.faults import Fault
+    from core.launcher import ensure_open_files, ensure_process_room
+    from core.params import RunParams
+    from core.validation import validate
+
     stepping = None
     try:
         params = RunParams(
@@ -416,9 +220,9 @@ def _run(args: argparse.Namespace) -> int:
         args,
         _RUN_OUTPUTS,
         {
-            "records": partial(write_records_csv, result),
-            "trace": partial(write_chrome_trace, result),
-            "out": partial(write_run_json, result),
+            "records": partial(_export, "write_records_csv", result),
+            "trace": partial(_export, "write_chrome_trace", result),
+            "out": partial(_export, "write_run_json", result),
         },
     )
     if written not in (EXIT_OK, EXIT_USAGE):
@@ -443,6 +247,13 @@ def _run(args: argparse.Namespace) -> int:
     return written or _exit_code(received)
 
 
+def _export(writer: str, result: RunResult, out: IO[str]) -> None:
+    """One of core.export's writers, loaded when an output is written."""
+    from core import export
+
+    getattr(export, writer)(result, out)
+
+
 NEEDS_STRATEGY = translatable(
     "core", "one of --strategy ID, --loop FILE and --schedule FILE is required"
 )
@@ -453,6 +264,11 @@ DIVERGED = translatable("core", "the run left the schedule at {where}")
 
 def _scheduled(args: argparse.Namespace, params: RunParams) -> tuple[RunParams, StepControl]:
     """The run a schedule file describes, and its replay; ParamError for a bad file."""
+    from core.cli_loops import schedule_strategy
+    from core.schedule import ScheduleError, StepControl
+    from core.schedule import load as load_schedule
+    from core.stepper import schedule_params
+
     try:
         loaded = load_schedule(args.schedule)
     except ScheduleError as error:
@@ -474,6 +290,8 @@ _EXPERIMENT_OUTPUTS = {"save_spec": "the spec", "out": "the experiment", "trials
 
 def _check_outputs(args: argparse.Namespace, outputs: dict[str, str]) -> str | None:
     """Why one of the outputs given cannot be written (each to a file of its own), or None."""
+    from core.outputs import check_output, failure_reason
+
     dests_of: dict[str, str] = {}  # resolved path -> its option's dest
     for dest, what in outputs.items():
         path = getattr(args, dest)
@@ -495,6 +313,14 @@ def _write_outputs(
 ) -> int:
     """Write the outputs given, all or none: EXIT_OK, EXIT_USAGE (one line said why), or the
     exit code of a SIGINT/SIGTERM that abandoned them (their temporary files removed)."""
+    from core.outputs import (
+        Abandoned,
+        OutputFailed,
+        abandon_on_signals,
+        failure_reason,
+        write_outputs,
+    )
+
     given = {path: dest for dest in writers if (path := getattr(args, dest))}
     try:
         with abandon_on_signals():
@@ -510,6 +336,9 @@ def _write_outputs(
 @contextlib.contextmanager
 def _cancel_on_signals() -> Iterator[tuple[RunControl, list[int]]]:
     """Ctrl-C and SIGTERM cancel through a RunControl, not by raising; handlers restored after."""
+    from core.control import RunControl
+    from core.interrupts import cancel_on_signals
+
     control = RunControl()
     with cancel_on_signals(control.cancel) as received:
         yield control, received
@@ -520,6 +349,21 @@ def _exit_code(received: list[int]) -> int:
 
 
 def _experiment(args: argparse.Namespace) -> int:
+    from core.cli_loops import load_spec_loops
+    from core.cli_text import experiment_progress_bar, format_experiment, format_plan, plan_dict
+    from core.experiment import (
+        dump_spec,
+        load_spec,
+        plan_experiment,
+        run_experiment,
+        spec_format,
+        spec_from_dict,
+    )
+    from core.explorer.grid import add_explorer_column
+    from core.export import write_experiment_csv, write_experiment_json, write_trials_csv
+    from core.launcher import ensure_open_files, ensure_process_room
+    from core.outputs import json_safe, writes_text
+
     overrides = {
         key: getattr(args, option)
         for option, key in _SPEC_OPTIONS.items()

@@ -14,12 +14,13 @@ import argparse
 import contextlib
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from core.backends import get_backend
-from core.backends.redis_queue import RedisBackend
-from core.backends.redis_server import ServerAddress, check_server, redact
 from core.errors import ParamError
 from core.text import Sentence, translatable
+
+if TYPE_CHECKING:
+    from core.backends.redis_server import ServerAddress
 
 PASSWORD_VARIABLE = "QUEUESCOPE_REDIS_PASSWORD"
 _MAX_PASSWORD_BYTES = 4096
@@ -50,6 +51,8 @@ def add_redis_options(parser: argparse.ArgumentParser) -> None:
 
 def server_address(args: argparse.Namespace) -> ServerAddress | None:
     """The shared server the options name, checked; None for the lab's own. ParamError."""
+    from core.backends.redis_server import ServerAddress, check_server, redact  # when asked
+
     url = getattr(args, "redis", None)
     password_file = getattr(args, "redis_password_file", None)
     if url is None:
@@ -80,6 +83,12 @@ def read_password(path: str) -> str:
 @contextlib.contextmanager
 def shared_server(address: ServerAddress | None) -> Iterator[None]:
     """The redis backend uses address while the command runs, its own server after."""
+    if address is None:
+        yield  # the lab's own server: nothing to set, nothing to load
+        return
+    from core.backends import get_backend
+    from core.backends.redis_queue import RedisBackend
+
     backend = get_backend(RedisBackend.name)
     assert isinstance(backend, RedisBackend)
     backend.use_server(address)

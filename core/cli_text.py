@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from core.experiment import (
-    COUNTED_OUTCOMES,
-    NO_FAULT,
-    POOL_QUEUE,
-    ExperimentPlan,
-    ExperimentProgress,
-    ExperimentResult,
-)
-from core.result import Progress, RunResult
+if TYPE_CHECKING:
+    from core.experiment import ExperimentPlan, ExperimentProgress, ExperimentResult
+    from core.result import Progress, RunResult
+
+# core.experiment loads with the experiment command only: `main.py run` needs none of it.
 
 
 def plan_dict(plan: ExperimentPlan) -> dict[str, Any]:
@@ -73,6 +69,8 @@ def _clock(seconds: float) -> str:
 
 
 def format_experiment(result: ExperimentResult) -> str:
+    from core.experiment import COUNTED_OUTCOMES, NO_FAULT, POOL_QUEUE
+
     spec = result.spec
     state = "CANCELLED, " if result.cancelled else ""
     lines = [

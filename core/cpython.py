@@ -17,8 +17,10 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 
 def hook_feeder_errors(queue: Any, hook: Callable[[BaseException, object], None]) -> bool:
@@ -46,6 +48,8 @@ def discard_mp_queue(queue: Any, timeout: float = 2.0) -> None:
     writing to a pipe nobody reads. Drop what it still buffers, tell it to
     stop, and read the pipe until it has (it closes the pipe itself).
     """
+    from multiprocessing.connection import Connection
+
     with queue._notempty:
         queue._buffer.clear()
     try:

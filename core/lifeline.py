@@ -25,7 +25,6 @@ reused pid is never taken for the process that had it before.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
 import sys
@@ -116,6 +115,8 @@ def arm(owner: ProcessId, on_orphaned: Callable[[], None] = exit_now) -> None:
     # Only the main process may keep the forkserver alive (see the module docstring).
     cpython.close_inherited_forkserver_fd()
     _expected_parent = os.getppid()
+    import ctypes  # here: the main process, which never arms, does not load it
+
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, int(LIFELINE_SIGNAL), 0, 0, 0)

@@ -60,6 +60,7 @@ class RunParams:
     watchdog_s: float = 5.0
     get_timeout_s: float = 0.5
     chunksize: int = 1
+    batch_size: int = 1000
     fault: Fault | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -315,6 +316,14 @@ PARAMS: dict[str, Param] = {
             int,
             RunParams.chunksize,
             translatable("core", "items per task of the pool strategies"),
+            1,
+            MAX_CHUNKSIZE,
+        ),
+        Param(
+            "batch_size",
+            int,
+            RunParams.batch_size,
+            translatable("core", "items per batch of the batched strategy"),
             1,
             MAX_CHUNKSIZE,
         ),

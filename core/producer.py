@@ -107,8 +107,8 @@ class Producer:
                 "(multiprocessing drops such an item and only prints the error)"
             )
 
-    def _item_source(self) -> Iterator[int]:
-        """Items in order, at the requested rate, until told to stop."""
+    def _item_source(self, counted: bool = True) -> Iterator[int]:
+        """Items in order, at the requested rate, until told to stop; counted: each as a put."""
         params, state = self.setup.params, self.state
         paced = (
             params.producer == "concurrent" and self.setup.gate is None
@@ -124,7 +124,8 @@ class Producer:
             elif item % 1024 == 0 and state.shutting_down.is_set():
                 return
             yield make(item) if make else item
-            state.puts += 1
+            if counted:
+                state.puts += 1
 
     def _item_maker(self) -> Callable[[int], int] | None:
         """What the producer puts for item i under a producer-side fault."""
@@ -140,11 +141,29 @@ class Producer:
 
     def _put_items(self) -> None:
         put = self._put or self.state.queue.put
+        if self.setup.strategy.batches:
+            self._put_batches(put)
+            return
         if self._put is None and self.setup.params.producer == "prefill" and not self._item_maker():
             self._prefill(put)
             return
         for item in self._item_source():
             put(item)
+
+    def _put_batches(self, put: Callable[[list[int]], None]) -> None:
+        """Lists of batch_size items, each one put: puts counts queue objects, as the
+        deadlock proof compares it with the objects the workers took."""
+        size, state = self.setup.params.batch_size, self.state
+        batch: list[int] = []
+        for item in self._item_source(counted=False):
+            batch.append(item)
+            if len(batch) == size:
+                put(batch)
+                state.puts += 1
+                batch = []
+        if batch and not state.shutting_down.is_set():
+            put(batch)
+            state.puts += 1
 
     def _prefill(self, put: Callable[[int], None]) -> None:
         """Plain ints before any worker runs: the bare loop, counted per block.

@@ -84,6 +84,8 @@ class InstrumentedQueue:
             self._taker[data] = self._taker_id
             self._t_take[data] = now - self._t0
             table[self._item_at] = data
+        elif data.__class__ is list:  # a batch (sentinel-per-worker-batched): one object
+            self._take_batch(data, now)
         else:
             table[self._sentinels_at] += 1
             table[self._item_at] = SENTINEL_ITEM
@@ -92,6 +94,19 @@ class InstrumentedQueue:
             # An injected kill or stop, on the item's first take (a reaper may requeue it).
             os.kill(os.getpid(), self._fault_signal)
         return data
+
+    def _take_batch(self, batch: list[Any], now: float) -> None:
+        """Every item of a batch taken at once by this worker; a kill fault hits the batch
+        that holds its item, after the batch's items are recorded as taken."""
+        take_count, taker, t_take = self._take_count, self._taker, self._t_take
+        taken_at = now - self._t0
+        for data in batch:
+            take_count[data] += 1
+            taker[data] = self._taker_id
+            t_take[data] = taken_at
+        self._table[self._item_at] = batch[0] if batch else SENTINEL_ITEM
+        if self._fault_item in batch:
+            os.kill(os.getpid(), self._fault_signal)
 
     def get_nowait(self) -> Any:
         return self.get(False)

@@ -11,7 +11,6 @@ backends itself (Strategy.backends) and shows its file's source as written.
 
 from __future__ import annotations
 
-import inspect
 import queue
 import re
 from collections.abc import Callable
@@ -19,18 +18,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from core.backends import Launch, Need, backends, get_backend
-from core.cpython import iterate_with_timeout
 from core.params import POOL_QUEUE
 from core.text import translatable
-from core.worker import LoopOptions, process_item
 
 if TYPE_CHECKING:
     from core.backends import QueueBackend
     from core.hosts import FinishHost, PoolHost
+    from core.worker import LoopOptions
 
-# concurrent.futures is imported inside process_pool_executor: every spawned
-# worker imports this module, and only that strategy needs it. (inspect stays
-# here: dataclasses imports it anyway.)
+# The worker side (core.worker) and concurrent.futures are imported where a
+# pool driver runs: listing the strategies (main.py strategies) and the
+# command line's start need the catalog only.
 
 _DEF_LINE = re.compile(r"^def \w+\(.*?\)(?: -> [^:]+)?:", re.DOTALL)
 
@@ -68,6 +66,12 @@ def seed_single_sentinel(q: Any, process: Callable[[Any], None], opts: LoopOptio
 def sentinel_per_worker(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
     for data in iter(q.get, "STOP"):
         process(data)
+
+
+def sentinel_per_worker_batched(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
+    for batch in iter(q.get, "STOP"):
+        for data in batch:
+            process(data)
 
 
 def sentinel_reput(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
@@ -138,6 +142,9 @@ def finish_drain_then_set_event(run: FinishHost) -> None:
 
 
 def pool_imap_unordered(run: PoolHost) -> None:
+    from core.cpython import iterate_with_timeout
+    from core.worker import process_item
+
     with run.ctx.Pool(run.workers, run.initializer, run.initargs) as pool:
         run.attach(pool)
         results = pool.imap_unordered(process_item, run.items, run.chunksize)
@@ -147,6 +154,8 @@ def pool_imap_unordered(run: PoolHost) -> None:
 
 def process_pool_executor(run: PoolHost) -> None:
     from concurrent.futures import ProcessPoolExecutor
+
+    from core.worker import process_item
 
     with ProcessPoolExecutor(
         run.workers, run.ctx, initializer=run.initializer, initargs=run.initargs
@@ -179,6 +188,7 @@ class Strategy:
     # POOL_DRIVER for a pool strategy, POOL_TASKS to put any queue into a Pool.
     launch: Launch | None = None
     checks_empty_then_gets: bool = False  # `while not q.empty(): q.get()`: the race
+    batches: bool = False  # the main process puts lists of batch_size items, not items
     # For display, where a harness runs the user's pattern (a pool the lab watches):
     # the main process's code as a user writes it.
     main_code: str = ""
@@ -227,6 +237,11 @@ class Strategy:
         if self.pool_driver is not None:
             return _source_of(self.pool_driver)
         lines = ["# the main process", "for item in items:", "    q.put(item)"]
+        if self.batches:
+            lines[1:] = [
+                "for start in range(0, len(items), batch_size):",
+                "    q.put(items[start:start + batch_size])  # one list per batch",
+            ]
         if self.sentinels == "one":
             lines.append(f"q.put({self.sentinel!r})  # one, after the items")
         elif self.sentinels == "per-worker":
@@ -244,6 +259,8 @@ def _source_of(fn: Callable[..., Any]) -> str:
     source_text = getattr(fn, "source_text", None)  # a loop file's function, as written
     if isinstance(source_text, str):
         return source_text + "\n"
+    import inspect
+
     try:
         text = inspect.getsource(fn)
     except (OSError, TypeError):
@@ -355,6 +372,26 @@ _STRATEGY_LIST = [
         loop=sentinel_per_worker,
         sentinel="STOP",
         sentinels="per-worker",
+    ),
+    Strategy(
+        id="sentinel-per-worker-batched",
+        title=translatable("core", "Docs recipe in batches: lists of items, one STOP per worker"),
+        group=CORRECT,
+        explanation=translatable(
+            "core",
+            "The docs' STOP recipe, with the items put in lists of batch_size: one put and one "
+            "get move a whole batch, so a queue's cost per item shrinks by about the batch size. "
+            "The price: an item waits until its batch is full and then until its batch's earlier "
+            "items are done (latency), a batch is held in memory whole on both sides, and a worker "
+            "that dies takes its whole batch with it: every item of that batch is lost, not one.",
+        ),
+        docs_note=_DOCS_STOP,
+        expected=translatable("core", "correct; a dead worker loses its whole batch"),
+        expected_outcomes=frozenset({"ok"}),
+        loop=sentinel_per_worker_batched,
+        sentinel="STOP",
+        sentinels="per-worker",
+        batches=True,
     ),
     Strategy(
         id="sentinel-reput",

@@ -8,7 +8,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings, Qt, S
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,6 +23,14 @@ from core.params import PARAMS, POOL_QUEUE, PRODUCERS, WORK_KINDS, RunParams
 from core.strategies import GROUPS, STRATEGIES, Strategy
 from core.validation import validate
 from gui.i18n import core_text
+from gui.param_widgets import (
+    double_spin,
+    int_spin,
+    is_empty,
+    select_data,
+    setting_value,
+    shown_setting,
+)
 from gui.qtutil import named
 from gui.wrapping_combo import WrappingComboBox
 
@@ -116,9 +123,9 @@ class ParamsPanel(QGroupBox):
         self.strategy_combo.setMinimumContentsLength(24)
         self._fill_strategies()
 
-        self.items_spin = _int_spin("itemCountSpin", "items")
+        self.items_spin = int_spin("itemCountSpin", "items")
         self.items_spin.setSingleStep(100)
-        self.workers_spin = _int_spin("workerCountSpin", "workers")
+        self.workers_spin = int_spin("workerCountSpin", "workers")
 
         self.queue_kind_combo = named(QComboBox(), "queueKindCombo")
         self.start_method_combo = named(QComboBox(), "startMethodCombo")
@@ -134,22 +141,23 @@ class ParamsPanel(QGroupBox):
         self.producer_combo = named(QComboBox(), "producerCombo")
         for producer in PRODUCERS:
             self.producer_combo.addItem(choice_label(PRODUCER_LABELS, producer), producer)
-        self.rate_spin = _double_spin("rateSpin", "rate", 0, 10.0)
+        self.rate_spin = double_spin("rateSpin", "rate", 0, 10.0)
         self.rate_spin.setSpecialValueText(self.tr("as fast as possible"))
         self.rate_spin.setSuffix(self.tr(" items/s"))
 
-        self.work_ms_spin = _double_spin("workMsSpin", "work_ms", 1, 1.0, " ms")
+        self.work_ms_spin = double_spin("workMsSpin", "work_ms", 1, 1.0, " ms")
         self.work_kind_combo = named(QComboBox(), "workKindCombo")
         for kind in WORK_KINDS:
             self.work_kind_combo.addItem(choice_label(WORK_KIND_LABELS, kind), kind)
-        self.jitter_spin = _double_spin("jitterMsSpin", "jitter_ms", 1, 1.0, " ms")
+        self.jitter_spin = double_spin("jitterMsSpin", "jitter_ms", 1, 1.0, " ms")
         # Down to 10 ms: a tiny watchdog fires while the workers start (a lifecycle check).
-        self.watchdog_spin = _double_spin("watchdogSpin", "watchdog_s", 2, 1.0, " s")
+        self.watchdog_spin = double_spin("watchdogSpin", "watchdog_s", 2, 1.0, " s")
         self.watchdog_spin.setToolTip(
             self.tr("A run with no progress for this long, and no proof of deadlock, is 'stalled'")
         )
-        self.get_timeout_spin = _double_spin("getTimeoutSpin", "get_timeout_s", 2, 0.1, " s")
-        self.chunksize_spin = _int_spin("chunksizeSpin", "chunksize")
+        self.get_timeout_spin = double_spin("getTimeoutSpin", "get_timeout_s", 2, 0.1, " s")
+        self.chunksize_spin = int_spin("chunksizeSpin", "chunksize")
+        self.batch_size_spin = int_spin("batchSizeSpin", "batch_size")
         self.fault_combo = named(QComboBox(), "faultCombo")
         self.fault_combo.addItem(QCoreApplication.translate(LABELS_CONTEXT, NO_FAULT_LABEL), None)
         self.fault_combo.setItemData(0, self.tr("No injected fault"), Qt.ItemDataRole.ToolTipRole)
@@ -190,6 +198,7 @@ class ParamsPanel(QGroupBox):
         form.addRow(self.tr("Watchdog"), self.watchdog_spin)
         form.addRow(self.tr("get() timeout"), self.get_timeout_spin)
         form.addRow(self.tr("Chunksize"), self.chunksize_spin)
+        form.addRow(self.tr("Batch size"), self.batch_size_spin)
         fault_row = QHBoxLayout()
         fault_row.addWidget(self.fault_combo, 2)
         fault_row.addWidget(self.fault_arg_spin, 1)
@@ -219,6 +228,7 @@ class ParamsPanel(QGroupBox):
             self.watchdog_spin,
             self.get_timeout_spin,
             self.chunksize_spin,
+            self.batch_size_spin,
         ):
             spin.valueChanged.connect(self._on_edited)
 
@@ -244,6 +254,7 @@ class ParamsPanel(QGroupBox):
             watchdog_s=self.watchdog_spin.value(),
             get_timeout_s=self.get_timeout_spin.value(),
             chunksize=self.chunksize_spin.value(),
+            batch_size=self.batch_size_spin.value(),
             fault=self.fault(),
         )
 
@@ -260,20 +271,21 @@ class ParamsPanel(QGroupBox):
         for widget in widgets:
             widget.blockSignals(True)
         try:
-            _select_data(self.strategy_combo, params.strategy, DEFAULTS.strategy)
+            select_data(self.strategy_combo, params.strategy, DEFAULTS.strategy)
             self._fill_queue_kinds()
-            _select_data(self.queue_kind_combo, params.queue_kind, None)
+            select_data(self.queue_kind_combo, params.queue_kind, None)
             self.items_spin.setValue(params.items)
             self.workers_spin.setValue(params.workers)
-            _select_data(self.start_method_combo, params.start_method, DEFAULTS.start_method)
-            _select_data(self.producer_combo, params.producer, DEFAULTS.producer)
+            select_data(self.start_method_combo, params.start_method, DEFAULTS.start_method)
+            select_data(self.producer_combo, params.producer, DEFAULTS.producer)
             self.rate_spin.setValue(params.rate or 0.0)
             self.work_ms_spin.setValue(params.work_ms)
-            _select_data(self.work_kind_combo, params.work_kind, DEFAULTS.work_kind)
+            select_data(self.work_kind_combo, params.work_kind, DEFAULTS.work_kind)
             self.jitter_spin.setValue(params.jitter_ms)
             self.watchdog_spin.setValue(params.watchdog_s)
             self.get_timeout_spin.setValue(params.get_timeout_s)
             self.chunksize_spin.setValue(params.chunksize)
+            self.batch_size_spin.setValue(params.batch_size)
             self._show_fault(params.fault, params.items, params.workers)
         finally:
             for widget in widgets:
@@ -351,6 +363,7 @@ class ParamsPanel(QGroupBox):
             "jitter_ms": self.jitter_spin,
             "get_timeout_s": self.get_timeout_spin,
             "chunksize": self.chunksize_spin,
+            "batch_size": self.batch_size_spin,
         }
         for name, widget in from_schema.items():
             help_text = core_text(PARAMS[name].help)
@@ -411,7 +424,7 @@ class ParamsPanel(QGroupBox):
 
     def _show_fault(self, fault: Fault | None, items: int, workers: int) -> None:
         """Select fault's kind and ARG (signals are blocked by the caller)."""
-        _select_data(self.fault_combo, fault.kind if fault else None, None)
+        select_data(self.fault_combo, fault.kind if fault else None, None)
         if fault is not None:
             self._fit_fault_arg()
             default = fault_arg_default(fault.kind, items, workers)
@@ -453,6 +466,7 @@ class ParamsPanel(QGroupBox):
         strategy = self.strategy()
         self.rate_spin.setEnabled(self.producer_combo.currentData() == "concurrent")
         self.chunksize_spin.setEnabled(strategy.is_pool)
+        self.batch_size_spin.setEnabled(strategy.batches)
         self.get_timeout_spin.setEnabled(uses_get_timeout(strategy))
         self._fit_fault_arg()
         try:
@@ -484,12 +498,12 @@ def read_settings(stored: dict[str, Any]) -> tuple[RunParams, list[str]]:
 
     def bad(key: str) -> None:
         if key in stored:
-            reset.append(f"{key} ({_shown(stored[key])})")
+            reset.append(f"{key} ({shown_setting(stored[key])})")
 
     def value(key: str, choices: tuple[str, ...] | None = None) -> Any:
         param = PARAMS[key]
         try:
-            return param.check(_setting(stored.get(key), param.kind), choices)
+            return param.check(setting_value(stored.get(key), param.kind), choices)
         except ParamError:
             bad(key)
             return param.default
@@ -505,11 +519,11 @@ def read_settings(stored: dict[str, Any]) -> tuple[RunParams, list[str]]:
     elif queue_kind not in strategy.queue_kinds:
         bad("queue_kind")
         queue_kind = None
-    rate = None if _is_empty(stored.get("rate")) else value("rate")
+    rate = None if is_empty(stored.get("rate")) else value("rate")
     items = value("items")
     workers = value("workers")
     fault = stored.get("fault")
-    if _is_empty(fault):
+    if is_empty(fault):
         fault = None
     else:
         try:
@@ -532,6 +546,7 @@ def read_settings(stored: dict[str, Any]) -> tuple[RunParams, list[str]]:
         watchdog_s=value("watchdog_s"),
         get_timeout_s=value("get_timeout_s"),
         chunksize=value("chunksize"),
+        batch_size=value("batch_size"),
         fault=fault,
     )
     try:
@@ -541,58 +556,3 @@ def read_settings(stored: dict[str, Any]) -> tuple[RunParams, list[str]]:
             "ParamsPanel", "all parameters (together they are invalid: {error})"
         ).format(error=param_error_text(error))
         return DEFAULTS, [*reset, invalid]
-
-
-def _is_empty(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
-
-
-def _shown(raw: Any, limit: int = 40) -> str:
-    text = repr(raw)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _setting(raw: Any, kind: type) -> Any:
-    """A QSettings value (often a str) as the parameter's type, for PARAMS to check."""
-    if kind is str or not isinstance(raw, str):
-        return raw
-    try:
-        number = float(raw.strip())
-    except ValueError:
-        return raw
-    return int(number) if kind is int and number.is_integer() else number
-
-
-def _select_data(combo: QComboBox, data: Any, fallback: Any) -> None:
-    index = combo.findData(data) if data is not None else -1
-    if index < 0 and fallback is not None:
-        index = combo.findData(fallback)
-    if index < 0:
-        index = 0 if combo.count() else -1
-    combo.setCurrentIndex(index)
-
-
-def _int_spin(name: str, param: str) -> QSpinBox:
-    """A spin box over the parameter's range (core.params)."""
-    spin = named(QSpinBox(), name)
-    spin.setRange(int(PARAMS[param].low or 0), int(PARAMS[param].high or 0))
-    spin.setGroupSeparatorShown(True)
-    return spin
-
-
-def _double_spin(
-    name: str, param: str, decimals: int, step: float, suffix: str = ""
-) -> QDoubleSpinBox:
-    """A spin box over the parameter's range; an excluded low end starts one step above."""
-    spec = PARAMS[param]
-    low, high = float(spec.low or 0.0), float(spec.high or 0.0)
-    if spec.low_excluded and not spec.optional:
-        low += 10.0**-decimals
-    spin = named(QDoubleSpinBox(), name)
-    spin.setDecimals(decimals)
-    spin.setRange(low, high)
-    spin.setSingleStep(step)
-    if suffix:
-        spin.setSuffix(suffix)
-    spin.setGroupSeparatorShown(True)
-    return spin

@@ -70,6 +70,7 @@ _SCALARS = {
             "watchdog_s",
             "get_timeout_s",
             "chunksize",
+            "batch_size",
             "seed",
         )
     },
@@ -123,6 +124,7 @@ class ExperimentSpec:
     watchdog_s: float = 5.0
     get_timeout_s: float = 0.5
     chunksize: int = 1
+    batch_size: int = 1000
     seed: int = 0
     parallel: int = 1  # trials at once
     explorer: bool = False  # add the explorer's column (core.explorer.grid)

@@ -1,7 +1,7 @@
 """`main.py explore`: search a strategy's schedules, shrink a failure, confirm it on real processes.
 
 Exit 0 for an answer (a failing schedule, or none within the bound), 2 for
-bad input. core.cli adds the parser (add_parser) and calls explore().
+bad input. core.cli_parser adds its arguments (add_arguments); core.cli calls explore().
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from core.user_loops import is_loop_id
 
 EXIT_OK = 0
 EXIT_USAGE = 2
-__all__ = ["MAX_ITEMS", "MAX_WORKERS", "add_parser", "explore"]
+__all__ = ["MAX_ITEMS", "MAX_WORKERS", "add_arguments", "explore"]
 
 NEEDS_STRATEGY = translatable("core", "one of --strategy ID and --loop FILE is required")
 UNKNOWN_STRATEGY = translatable("core", "unknown strategy {strategy}; see main.py strategies")
@@ -52,10 +52,7 @@ SHORTEST = translatable("core", "a shortest failing schedule ({steps} steps):")
 WRITTEN = translatable("core", "schedule written to {path}")
 
 
-def add_parser(commands: Any) -> None:
-    explore = commands.add_parser(
-        "explore", help="search a strategy's interleavings for one that fails"
-    )
+def add_arguments(explore: argparse.ArgumentParser) -> None:
     explore.add_argument("--strategy", metavar="ID")
     add_loop_option(explore)
     explore.add_argument("--workers", type=int, default=2, help="default 2")

@@ -36,6 +36,7 @@ from multiprocessing.context import BaseContext
 from typing import Any
 
 from core.gate import OP_NAMES, describe, encode
+from core.params import RunParams
 from core.schedule import Schedule, Step, who_of
 from core.stepper import refuse_unsteppable
 from core.strategies import Strategy
@@ -210,6 +211,7 @@ class ModelRun:
         items: int,
         producer: str,
         lanes: Lanes | None = None,
+        batch_size: int = RunParams.batch_size,
     ) -> None:
         lanes_needed = workers + (strategy.finish is not None)
         assert strategy.loop is not None and (lanes is None or len(lanes) >= lanes_needed)
@@ -218,7 +220,7 @@ class ModelRun:
         self.items = items
         self.producer = producer
         sentinels = {"none": 0, "one": 1, "per-worker": workers}[strategy.sentinels]
-        puts: list[Any] = [*range(items), *[strategy.sentinel] * sentinels]
+        puts: list[Any] = [*_objects(strategy, items, batch_size), *[strategy.sentinel] * sentinels]
         self.queue: deque[Any] = deque(puts if producer == "prefill" else ())
         self.to_put: deque[Any] = deque(() if producer == "prefill" else puts)
         self.unfinished = len(self.queue)  # puts without a task_done(): what join() waits for
@@ -331,6 +333,7 @@ class ModelRun:
     def verdict(self) -> Verdict:
         """Outcomes from the same facts as a real run: item fates, blocked and crashed workers."""
         left = {obj for obj in self.queue if obj.__class__ is int}
+        left.update(item for obj in self.queue if obj.__class__ is tuple for item in obj)
         dropped = {item for item in self.taken if self.processed[item] == 0} - left
         outcomes = []
         waiting_join = self._finisher is not None and self._finisher.pending == "join"
@@ -426,6 +429,8 @@ class ModelRun:
             worker.held = value
             if value.__class__ is int:
                 self.taken.add(value)
+            elif value.__class__ is tuple:  # a batch
+                self.taken.update(value)
         self._result = shown(value, op)
         return value
 
@@ -453,6 +458,14 @@ class ModelRun:
         return self.queue.popleft()
 
 
+def _objects(strategy: Strategy, items: int, batch_size: int) -> list[Any]:
+    """What the producer puts before its sentinels: the items, or (a batched strategy)
+    tuples of batch_size of them, each one queue element (hashable, for the run's key)."""
+    if not strategy.batches:
+        return list(range(items))
+    return [tuple(range(s, min(items, s + batch_size))) for s in range(0, items, batch_size)]
+
+
 @dataclass(frozen=True)
 class Space:
     """What is explored: a strategy's loop with so many workers and items."""
@@ -461,6 +474,7 @@ class Space:
     workers: int
     items: int
     producer: str = "prefill"
+    batch_size: int = RunParams.batch_size
 
     @property
     def lanes(self) -> int:
@@ -474,7 +488,9 @@ class Space:
         return [*range(self.workers), *([PRODUCER] if moves else [])]
 
     def replay(self, choices: list[int], lanes: Lanes | None = None) -> ModelRun:
-        return replay(self.strategy, self.workers, self.items, self.producer, choices, lanes)
+        return replay(
+            self.strategy, self.workers, self.items, self.producer, choices, lanes, self.batch_size
+        )
 
 
 def replay(
@@ -484,9 +500,10 @@ def replay(
     producer: str,
     choices: list[int],
     lanes: Lanes | None = None,
+    batch_size: int = RunParams.batch_size,
 ) -> ModelRun:
     """A started run after the given steps; the caller closes it."""
-    run = ModelRun(strategy, workers, items, producer, lanes)
+    run = ModelRun(strategy, workers, items, producer, lanes, batch_size)
     run.start()
     for who in choices:
         run.step(who)

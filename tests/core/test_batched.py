@@ -1,0 +1,73 @@
+"""The batched STOP recipe: lists of items through the queue, one STOP per worker.
+
+It ends correctly on every backend it runs on, a killed worker loses its
+whole batch and the evidence names every item of it, the explorer's model
+treats a batch as one queue element, and a model schedule replays on real
+processes in step mode (a batch's put and get are one step each).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from core.control import RunControl
+from core.engine import run
+from core.explorer.model import ModelRun, Space
+from core.explorer.search import exhaustive
+from core.faults import Fault
+from core.params import RunParams
+from core.schedule import StepControl
+from core.stepper import schedule_params
+from core.strategies import get_strategy
+from tests.core.test_strategies import assert_accounted
+
+BATCHED = "sentinel-per-worker-batched"
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("queue_kind", get_strategy(BATCHED).queue_kinds)
+def test_it_ends_ok_with_every_item_processed_once(queue_kind: str) -> None:
+    # 1,050 items in batches of 100: the last batch is a short one.
+    result = run(RunParams(strategy=BATCHED, items=1050, batch_size=100, queue_kind=queue_kind))
+    assert result.outcomes == ["ok"], result.diagnosis
+    assert result.processed == 1050
+    assert_accounted(result)
+
+
+@pytest.mark.timeout(60)
+def test_a_killed_worker_loses_its_whole_batch_and_the_evidence_names_it() -> None:
+    params = RunParams(
+        strategy=BATCHED, items=50, workers=2, batch_size=10, fault=Fault.parse("kill:23")
+    )
+    result = run(params)
+    assert "crashed" in result.outcomes and "lost" in result.outcomes
+    assert result.lost == list(range(20, 30))
+    assert result.dropped == list(range(20, 30))  # taken by the dead worker, never processed
+    assert_accounted(result)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("producer", ["prefill", "concurrent"])
+def test_the_explorer_finds_no_failure_with_a_batch_as_one_element(producer: str) -> None:
+    space = Space(get_strategy(BATCHED), workers=2, items=3, producer=producer, batch_size=2)
+    search = exhaustive(space)
+    assert search.exhaustive and not search.found, search.verdict
+    with ModelRun(space.strategy, 2, 3, producer, batch_size=2) as model:
+        assert len(model.queue) + len(model.to_put) == 2 + 2  # two batches, two STOPs
+
+
+@pytest.mark.timeout(60)
+def test_a_model_schedule_replays_on_real_processes_a_batch_a_step() -> None:
+    with ModelRun(get_strategy(BATCHED), 2, 3, "concurrent", batch_size=2) as model:
+        while model.eligible():
+            model.step(model.eligible()[-1])
+        schedule = model.schedule()
+        assert model.verdict().outcomes == ("ok",)
+    puts = [step for step in schedule.steps if step.who == "P" and step.op == "put"]
+    assert len(puts) == 4  # two batches and two STOPs
+    stepping = StepControl(replay=schedule.steps)
+    params = schedule_params(schedule).replace(queue_kind="mp", batch_size=2)
+    result = run(params, control=RunControl(stepping))
+    assert stepping.divergence is None, stepping.divergence
+    assert tuple(stepping.steps()) == schedule.steps
+    assert result.outcomes == ["ok"], result.diagnosis
