@@ -145,6 +145,7 @@ def _command(argv: Sequence[str]) -> int:
 
 
 def _list_strategies(as_json: bool) -> int:
+    import core.redis_strategies  # noqa: F401 (the catalog's Redis-native entries)
     from core.strategies import STRATEGIES
 
     if as_json:

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 from core.backends import Need
 from core.strategies import CORRECT, Strategy, register_strategy, stop_event
 from core.text import translatable
-from core.worker import LoopOptions
 
 if TYPE_CHECKING:
     from core.hosts import FinishHost
+    from core.worker import LoopOptions
 
 
 def burst(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:

@@ -42,7 +42,10 @@ JOIN_POLL_S = 0.01
 ADMIN_TIMEOUT_S = 1.0
 _PLAIN = (int, str, float, bool, type(None))
 SERVER_EXITED = translatable("core", "the lab's redis-server exited")
-NOT_JSON = "only plain values (int, str, float, bool, None) travel over the network, not {kind}"
+NOT_JSON = (
+    "only plain values (int, str, float, bool, None) and lists of them (a batch) travel over "
+    "the network, not {kind}"
+)
 
 
 def worker_tag(pid: int, host: str | None = None) -> str:
@@ -92,7 +95,10 @@ class RedisQueue:
             self._client.sadd(keys.workers, tag)
 
     def put(self, obj: Any) -> None:
-        if obj.__class__ not in _PLAIN:
+        plain = obj.__class__ in _PLAIN or (
+            obj.__class__ is list and all(value.__class__ in _PLAIN for value in obj)
+        )
+        if not plain:
             raise TypeError(NOT_JSON.format(kind=type(obj).__name__))
         self._client.rpush(self._queue, json.dumps(obj))
 
