@@ -1247,6 +1247,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>chunksize</translation>
     </message>
     <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
         <source>Fault</source>
         <translation>故障</translation>
     </message>
@@ -2433,6 +2437,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>进程池策略中每个任务的条目数</translation>
     </message>
     <message>
+        <source>items per batch of the batched strategy</source>
+        <translation>批处理策略每批的条目数</translation>
+    </message>
+    <message>
         <source>{key}: the list is empty; give at least one value</source>
         <translation>{key}：列表为空；请至少提供一个值</translation>
     </message>
@@ -2776,6 +2784,18 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>correct</source>
         <translation>正确</translation>
+    </message>
+    <message>
+        <source>Docs recipe in batches: lists of items, one STOP per worker</source>
+        <translation>按批的文档做法：条目成列表放入，每个工作进程一个 STOP</translation>
+    </message>
+    <message>
+        <source>The docs&apos; STOP recipe, with the items put in lists of batch_size: one put and one get move a whole batch, so a queue&apos;s cost per item shrinks by about the batch size. The price: an item waits until its batch is full and then until its batch&apos;s earlier items are done (latency), a batch is held in memory whole on both sides, and a worker that dies takes its whole batch with it: every item of that batch is lost, not one.</source>
+        <translation>文档中的 STOP 做法，但条目按 batch_size 个一组放入列表：一次 q.put() 和一次 q.get() 搬运整批，所以队列分摊到每个条目的开销大约降低为原来的批大小分之一。代价是：一个条目要等它所在的批装满，再等同批中排在前面的条目处理完（延迟）；一整批在两端都要整体占用内存；一个工作进程死掉时会带走整批：该批的每个条目都会丢失，而不只是一个。</translation>
+    </message>
+    <message>
+        <source>correct; a dead worker loses its whole batch</source>
+        <translation>正确；死掉的工作进程会丢失它的整批</translation>
     </message>
     <message>
         <source>One sentinel, put back by each worker</source>
