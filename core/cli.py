@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from core import cli_worker
 from core.backends import backend_names
 from core.cli_loops import add_loop_option, chosen_strategy, load_spec_loops, schedule_strategy
 from core.cli_redis import add_redis_options, server_address, shared_server
@@ -149,10 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", metavar="FILE.json", help="write the whole result as JSON, records included"
     )
     one.add_argument("--stacks", action="store_true", help="print stuck workers' stack dumps")
-    add_redis_options(one)
+    add_redis_options(one, remote=True)
 
     _add_experiment_parser(commands)
     explorer_command.add_parser(commands)
+    cli_worker.add_parser(commands)
     return parser
 
 
@@ -342,11 +344,13 @@ def _command(argv: Sequence[str]) -> int:
         return _list_strategies(args.json)
     if args.command == "explore":
         return explorer_command.explore(args)
+    if args.command == "worker":
+        return cli_worker.join(args)
     try:
         server = server_address(args)
     except ParamError as error:
         return _usage_error(str(error))
-    with shared_server(server):
+    with shared_server(server, args):
         return _experiment(args) if args.command == "experiment" else _run(args)
 
 

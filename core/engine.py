@@ -252,6 +252,8 @@ class _Run:
                 elapsed_s=elapsed,
                 started_at=started_at,
                 server_lost=state.server_lost,
+                held=getattr(state.session, "held", {}),
+                moved_back=getattr(state.session, "moved_back", []),
             )
         )
 
@@ -262,7 +264,10 @@ class _Run:
                 target=self.producer.drive_pool, name="queuescope-pool-driver"
             )
         else:
-            self.launcher.open_queue(on_feeder_error=self.producer.feeder_failed)
+            self.launcher.open_queue(
+                on_feeder_error=self.producer.feeder_failed,
+                cancelled=lambda: self.control.cancelled,
+            )
             thread = threading.Thread(target=self.producer.produce, name="queuescope-producer")
         thread.daemon = True
         self.state.threads.append(thread)
