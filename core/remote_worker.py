@@ -100,7 +100,12 @@ def join_run(
         ledger = Ledger.create(int(job["items"]), int(job["workers"]))
         t0 = local_t0(admin, float(job["t0"]))
         ledger = Ledger(dataclasses.replace(ledger.handles, t0=t0))
-        attach_ledger(ledger, job["work"])
+        work: WorkSpec = job["work"]
+        # An injected kill or stop hits the item's first take in the whole run, which
+        # only the server knows (a reaper may move it back): TrackedQueue asks it.
+        attach_ledger(
+            ledger, dataclasses.replace(work, fault_kind="") if work.fault_signal else work
+        )
         publisher = Publisher(address, keys, slot, ledger, tag, float(job["heartbeat_ttl_s"]), say)
         if not publisher.join(socket.gethostname(), os.getpid()):
             raise ParamError(Sentence.of(NO_SUCH_RUN, run=run_id, where=str(address)))
@@ -112,7 +117,7 @@ def join_run(
         admin.close()
     stop = RedisEvent(address, keys.stop) if job["stop_event"] else None
     options = LoopOptions(timeout=float(job["timeout"]), stop=stop)
-    handle = TrackedHandle(address, keys, tag, publisher.seen)
+    handle = TrackedHandle(address, keys, tag, publisher, work.fault_item, work.fault_signal)
     ok = run_loop(loop, slot, handle, options)
     publisher.finish()
     row = ledger.row(slot)
@@ -176,15 +181,19 @@ def _loop_of(loop: Loop | None) -> Loop:
 class TrackedQueue(RedisQueue):
     """The run's Redis list, noting each value taken so the publisher looks at it."""
 
-    def __init__(
-        self, address: ServerAddress, keys: RunKeys, tag: str, seen: collections.deque[Any]
-    ) -> None:
-        super().__init__(address, keys, tag, worker=True)
-        self._seen = seen
+    def __init__(self, handle: TrackedHandle) -> None:
+        super().__init__(handle.address, handle.keys, handle.tag, worker=True)
+        self._seen = handle.publisher.seen
+        self._fault_item = handle.fault_item if handle.fault_signal else -1
+        self._fault_signal = handle.fault_signal
+        self._faulted = handle.keys.prefix + "faulted"
+        self.piggyback = handle.publisher.piggyback
 
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
         data = super().get(block, timeout)
         self._seen.append(data)
+        if data == self._fault_item and self._client.sadd(self._faulted, data):
+            os.kill(os.getpid(), self._fault_signal)  # the item's first take in the run
         return data
 
 
@@ -193,10 +202,12 @@ class TrackedHandle:
     address: ServerAddress
     keys: RunKeys
     tag: str
-    seen: collections.deque[Any]
+    publisher: Publisher
+    fault_item: int = -1
+    fault_signal: int = 0
 
     def attach(self) -> TrackedQueue:
-        return TrackedQueue(self.address, self.keys, self.tag, self.seen)
+        return TrackedQueue(self)
 
 
 class Publisher:
@@ -226,6 +237,7 @@ class Publisher:
         self._last_beat = 0.0
         self._last_contact = time.monotonic()
         self._stop = threading.Event()
+        self._lock = threading.Lock()  # the thread and each get() both send what changed
         self._thread = threading.Thread(target=self._run, name="queuescope-publisher", daemon=True)
 
     def join(self, host: str, pid: int) -> bool:
@@ -265,8 +277,26 @@ class Publisher:
                 self.say(Sentence.of(RUN_ENDED, run=self.keys.run_id).render())
                 _exit_now(0)
 
+    def piggyback(self, pipe: Any) -> None:
+        """Before each get: what changed, in the get's own trip, so a worker killed
+        between two gets loses no evidence of the items it finished."""
+        with self._lock:
+            self._changes(pipe, self.ledger.row(self.slot), self._records())
+
+    def _changes(self, pipe: Any, row: list[float], batch: list[list[Any]]) -> None:
+        if row != self._last_row:
+            wire = json.dumps(row_to_wire(row, self.ledger.t0))
+            pipe.hset(self.keys.worker(self.slot), "row", wire)
+            self._last_row = row
+        if batch:
+            pipe.rpush(self.keys.records(self.slot), json.dumps(batch))
+
     def _publish(self, final: bool) -> bool:
         """Send what changed (and the heartbeat when due); False once the run has ended."""
+        with self._lock:
+            return self._publish_locked(final)
+
+    def _publish_locked(self, final: bool) -> bool:
         now = time.monotonic()
         row = self.ledger.row(self.slot)
         batch = self._records()
@@ -276,10 +306,8 @@ class Publisher:
         keys, slot = self.keys, self.slot
 
         def fill(pipe: Any) -> None:
-            wire = json.dumps(row_to_wire(row, self.ledger.t0))
-            pipe.hset(keys.worker(slot), "row", wire)
-            if batch:
-                pipe.rpush(keys.records(slot), json.dumps(batch))
+            self._last_row = None  # the row goes in this trip whatever changed
+            self._changes(pipe, row, batch)
             if final:
                 traceback = self.ledger.read_traceback(slot)
                 if traceback:
@@ -289,7 +317,6 @@ class Publisher:
                 pipe.set(keys.alive(slot), 1, px=int(self.ttl_s * 1000))
 
         running = self._guarded(fill)
-        self._last_row = row
         if beat:
             self._last_beat = now
         return running

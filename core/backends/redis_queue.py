@@ -119,6 +119,8 @@ class RedisQueue:
         self._queue = keys.queue
         self._processing = keys.processing(tag)
         self._holding = False  # an item sits in our processing list
+        # Commands sent with each get's own trip (a remote worker's evidence), or None.
+        self.piggyback: Callable[[Any], None] | None = None
         if worker:
             self._client.sadd(keys.workers, tag)
 
@@ -129,12 +131,15 @@ class RedisQueue:
 
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
         client = self._client
-        if self._holding:
+        if self._holding or self.piggyback is not None:
             # The previous item is done with: out of the processing list, in the same trip.
             pipe = client.pipeline(transaction=False)
-            pipe.lpop(self._processing)
+            if self._holding:
+                pipe.lpop(self._processing)
+            if self.piggyback is not None:
+                self.piggyback(pipe)
             self._move(pipe, block, timeout)
-            raw = pipe.execute()[1]
+            raw = pipe.execute()[-1]
         else:
             raw = self._move(client, block, timeout)
         self._holding = raw is not None
