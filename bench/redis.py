@@ -170,8 +170,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.one:
         password = os.environ.get("QUEUESCOPE_REDIS_PASSWORD", "")
-        side = bare if args.one == "bare" else lab
-        print(json.dumps({"elapsed_s": side(args.url, password, args.items, args.workers)}))
+        measure = bare if args.one == "bare" else lab
+        print(json.dumps({"elapsed_s": measure(args.url, password, args.items, args.workers)}))
         return
     times: dict[str, list[float]] = {"bare": [], "lab": []}
     with server() as (url, password):

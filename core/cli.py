@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from core import cli_worker
 from core.backends import backend_names
 from core.cli_loops import add_loop_option, chosen_strategy, load_spec_loops, schedule_strategy
-from core.cli_redis import add_redis_options, server_address, shared_server
+from core.cli_redis import add_redis_options, server_address, shared_server, stale_keys_deleter
 from core.cli_text import (
     experiment_progress_bar,
     format_experiment,
@@ -338,7 +338,8 @@ def main(argv: Sequence[str]) -> int:
 
 def _command(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
-    for cleaned in reap_stale_runs():  # what runs of a killed QueueScope left behind
+    # What runs of a killed QueueScope left behind (keys on a shared server too).
+    for cleaned in reap_stale_runs(delete_keys=stale_keys_deleter(args)):
         print(f"queuescope: {cleaned}", file=sys.stderr)
     if args.command == "strategies":
         return _list_strategies(args.json)

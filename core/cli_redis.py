@@ -14,7 +14,7 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from core.backends import get_backend
 from core.backends.redis_queue import RedisBackend, RemotePlan
@@ -100,6 +100,26 @@ def server_address(args: argparse.Namespace) -> ServerAddress | None:
     address = ServerAddress(url, password)
     check_server(address)
     return address
+
+
+def stale_keys_deleter(args: argparse.Namespace) -> Callable[[str, str], None]:
+    """How the next start deletes the keys a killed run left on a shared server: with the
+    password this command has for that URL (its options, or the environment)."""
+
+    def delete(url: str, prefix: str) -> None:
+        password = os.environ.get(PASSWORD_VARIABLE) or None
+        password_file = getattr(args, "redis_password_file", None)
+        if getattr(args, "redis", None) == url and password_file is not None:
+            password = read_password(password_file)
+        client = ServerAddress(url, password).client(timeout=1.0)
+        try:
+            batch = list(client.scan_iter(match=prefix + "*", count=500))
+            if batch:
+                client.unlink(*batch)
+        finally:
+            client.close()
+
+    return delete
 
 
 def read_password(path: str) -> str:

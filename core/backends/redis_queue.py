@@ -35,9 +35,10 @@ from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from typing import Any
 
+from core import journal
 from core.backends.base import Launch, Need
 from core.backends.redis_remote import RemoteWorkers
-from core.backends.redis_server import EmbeddedServer, ServerAddress, check_server
+from core.backends.redis_server import EmbeddedServer, ServerAddress, check_server, redact
 from core.ledger import W_FIELDS, W_PID, Ledger
 from core.text import translatable
 
@@ -240,6 +241,8 @@ class RedisSession:
         else:
             check_server(shared)
             self.address = shared
+            # A killed main process leaves these keys: the next start deletes them.
+            journal.record_server_keys(run_dir, redact(shared.url), self.keys.prefix)
         # Short timeouts: the monitor asks it every poll or so and must not hang on it.
         self.admin = self.address.client(
             client_name(self.keys.run_id, "monitor"), timeout=ADMIN_TIMEOUT_S

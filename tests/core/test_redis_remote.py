@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -246,3 +247,33 @@ def test_cli_run_refuses_remote_workers_without_a_shared_server() -> None:
     done = cli("run", "--strategy", "sentinel-per-worker", "--remote-workers", "1")
     assert done.returncode == 2
     assert "--remote-workers needs --queue redis and --redis URL" in done.stderr
+
+
+@pytest.mark.timeout(90)
+def test_keys_a_killed_main_process_left_on_a_shared_server_go_at_the_next_start(
+    server: ServerAddress, tmp_path: Path
+) -> None:
+    env = {**os.environ, "TMPDIR": str(tmp_path), "QUEUESCOPE_REDIS_PASSWORD": str(server.password)}
+    process = subprocess.Popen(
+        [sys.executable, "main.py", "run", "--strategy", "stop-event", "--queue", "redis",
+         "--redis", server.url, "--items", "100000", "--work-ms", "1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while not keys_on(server) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert keys_on(server), "the run never put its keys on the server"
+        journals = list(tmp_path.glob("queuescope-run-*/journal.json"))
+        assert journals and str(server.password) not in journals[0].read_text()
+        assert server.url in journals[0].read_text()
+    finally:
+        process.kill()
+        process.wait(10)
+    assert keys_on(server), "the killed run's keys"
+    done = subprocess.run(
+        [sys.executable, "main.py", "strategies"], cwd=ROOT, env=env, capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert "Cleaned up after runs" in done.stderr
+    assert keys_on(server) == []

@@ -88,10 +88,10 @@ def test_a_run_whose_workers_are_all_on_another_host(
         assert all(w.pid is None for w in result.workers)  # none of them is a local process
         assert [code for code, _ in ended] == [0, 0, 0], ended
         for _, said in ended:
-            assert address.password not in said
+            assert str(address.password) not in said
         # The workers were in the namespace: they reached the server over the veth pair.
         url = f"redis://{host}:{SERVER_PORT}/0"
-        assert all(url in process.args for process in workers.processes)  # type: ignore[operator]
+        assert all(url in list(process.args) for process in workers.processes)  # type: ignore[arg-type]
         assert keys_on(address) == [], "the run left keys on the server"
     assert all(process.poll() is not None for process in workers.processes)
 
