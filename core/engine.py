@@ -186,7 +186,7 @@ class _Run:
         self.control = control
         self.state = RunState(ledger)
         self.control = control
-        self.launcher = Launcher(self.setup, self.state)
+        self.launcher = Launcher(self.setup, self.state, lambda: control.cancelled)
         self.producer = Producer(self.setup, self.state, self.launcher)
         self.monitor = Monitor(self.setup, self.state, control, on_progress, progress_interval_s)
 
@@ -264,10 +264,7 @@ class _Run:
                 target=self.producer.drive_pool, name="queuescope-pool-driver"
             )
         else:
-            self.launcher.open_queue(
-                on_feeder_error=self.producer.feeder_failed,
-                cancelled=lambda: self.control.cancelled,
-            )
+            self.launcher.open_queue(on_feeder_error=self.producer.feeder_failed)
             thread = threading.Thread(target=self.producer.produce, name="queuescope-producer")
         thread.daemon = True
         self.state.threads.append(thread)

@@ -137,9 +137,12 @@ def _tasks_of_user(uid: int) -> int:
 class Launcher:
     """Opens the queue (and its stop event, and the post's Pool) and starts the workers."""
 
-    def __init__(self, setup: RunSetup, state: RunState) -> None:
+    def __init__(
+        self, setup: RunSetup, state: RunState, cancelled: Callable[[], bool] = lambda: False
+    ) -> None:
         self.setup = setup
         self.state = state
+        self.cancelled = cancelled  # a wait for remote workers ends early on a cancel
         self.owner = ProcessId.current()
         if setup.ctx.get_start_method() == "forkserver":
             # Up front, so the journal lists the temp dir it makes in this process.
@@ -148,23 +151,19 @@ class Launcher:
                 forkserver.ensure_running()
         journal.begin(setup.run_dir)
 
-    def open_queue(
-        self,
-        on_feeder_error: Callable[[BaseException, object], None],
-        cancelled: Callable[[], bool] = lambda: False,
-    ) -> None:
+    def open_queue(self, on_feeder_error: Callable[[BaseException, object], None]) -> None:
         # The Manager, a Pool and a forkserver start here: shielded from Ctrl-C.
         with shielded():
             self._open_queue(on_feeder_error)
         if self.remote_workers:
-            self._invite_remote_workers(cancelled)  # not shielded: a wait Ctrl-C may cut short
+            self._invite_remote_workers()  # not shielded: a wait Ctrl-C may cut short
 
     @property
     def remote_workers(self) -> int:
         """How many of the run's workers join from other hosts: the last ones."""
         return int(getattr(self.state.session, "remote_count", 0))
 
-    def _invite_remote_workers(self, cancelled: Callable[[], bool]) -> None:
+    def _invite_remote_workers(self) -> None:
         """The run's parameters as JSON for remote workers: a strategy id, or a loop file's
         name and hash (the worker must have the same file); never code."""
         setup, state, session = self.setup, self.state, self.state.session
@@ -185,7 +184,7 @@ class Launcher:
             "work": dataclasses.asdict(setup.work),
         }
         first = setup.workers - self.remote_workers
-        session.invite_remote(job, first, setup.t0, cancelled)  # type: ignore[union-attr]
+        session.invite_remote(job, first, setup.t0, self.cancelled)  # type: ignore[union-attr]
 
     def _open_queue(self, on_feeder_error: Callable[[BaseException, object], None]) -> None:
         setup, state = self.setup, self.state

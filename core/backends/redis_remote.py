@@ -47,7 +47,7 @@ JOB_FORMAT = 1
 HEARTBEAT_TTL_S = 2.0
 JOIN_POLL_S = 0.2
 ABORT_WAIT_S = 2.0
-RECORD_BATCHES_PER_POLL = 64
+RECORD_BATCHES_PER_POLL = 1000
 TIME_FIELDS = (W_T_CHANGE, W_T_LAST_EMPTY, W_T_STARTED, W_T_EXITED)
 
 WAITING = translatable(
@@ -168,10 +168,16 @@ class RemoteWorkers:
             worker, batches, alive = replies[3 * index : 3 * index + 3]
             if slot in self.vanished:
                 continue  # what it published last is not its state any more
+            batches = batches or []
+            # The row is newer than records still waiting: it waits for them, or the
+            # verdict could read a worker's exit before the items it did.
+            drained = len(batches) < RECORD_BATCHES_PER_POLL
             try:
-                self._apply(ledger, slot, worker, batches or [], t0)
+                self._apply(ledger, slot, worker if drained else {}, batches, t0)
             except (ValueError, TypeError, KeyError, IndexError):
                 continue  # a malformed message: not evidence
+            if not drained:
+                continue
             state = int(ledger.table[slot * W_FIELDS + W_STATE])
             if slot in self.joined and not alive and state not in FINAL_STATES:
                 self._vanished(ledger, slot, held)

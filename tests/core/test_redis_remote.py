@@ -29,6 +29,7 @@ from core.faults import Fault
 from core.params import RunParams
 from core.result import RunResult
 from core.states import WorkerStatus
+from core.strategies import unregister_strategy
 from core.user_loops import load_loop
 from core.validation import validate
 from tests.core.cli_helpers import ROOT, cli
@@ -135,9 +136,12 @@ def test_remote_workers_deadlock_is_proven_and_they_end(
         "SENTINEL = 'STOP'\nBACKENDS = ('redis',)\n"
     )
     strategy = load_loop(str(never_ends))
-    result, ended = remote(
-        server, 3, ["--loop", str(never_ends)], strategy=strategy.id, items=40, workers=3
-    )
+    try:
+        result, ended = remote(
+            server, 3, ["--loop", str(never_ends)], strategy=strategy.id, items=40, workers=3
+        )
+    finally:
+        unregister_strategy(strategy.id)
     assert result.outcome == "deadlock", result.diagnosis
     assert [w.state for w in result.workers] == [WorkerStatus.BLOCKED] * 3
     assert result.processed == 40
@@ -238,7 +242,10 @@ def test_a_remote_worker_runs_only_the_run_s_own_loop_file(
             assert backend.remote is not None
             backend.remote = RemotePlan(1, 3, workers.announce)
             strategy = load_loop(str(mine))
-            run(validate(RunParams(strategy=strategy.id, queue_kind="redis", workers=1)))
+            try:
+                run(validate(RunParams(strategy=strategy.id, queue_kind="redis", workers=1)))
+            finally:
+                unregister_strategy(strategy.id)
     ((code, said),) = workers.finish()
     assert code == 2 and "is not the loop file run" in said
 
