@@ -26,7 +26,7 @@ if __name__ == "__main__":
 import sys
 from collections.abc import Sequence
 
-CLI_COMMANDS = ("strategies", "run", "experiment", "explore")
+CLI_COMMANDS = ("strategies", "run", "experiment", "explore", "worker")
 
 
 def open_window(argv: Sequence[str]) -> int:

@@ -12,7 +12,7 @@ from functools import partial
 from typing import IO, TYPE_CHECKING, Any
 
 from core.cli_parser import COMMANDS, RUN_OPTIONS, build_parser
-from core.cli_redis import server_address, shared_server
+from core.cli_redis import server_address, shared_server, stale_keys_deleter
 from core.errors import ParamError, RunInProgress
 from core.interrupts import Interrupted, exit_code_for, raise_on_signals
 from core.journal import reap_stale_runs
@@ -128,7 +128,8 @@ def _command(argv: Sequence[str]) -> int:
     argv = list(argv)
     command = argv[0] if argv and argv[0] in COMMANDS else None
     args = build_parser(command).parse_args(argv)
-    for cleaned in reap_stale_runs():  # what runs of a killed QueueScope left behind
+    # What runs of a killed QueueScope left behind (keys on a shared server too).
+    for cleaned in reap_stale_runs(delete_keys=stale_keys_deleter(args)):
         print(f"queuescope: {cleaned}", file=sys.stderr)
     if args.command == "strategies":
         return _list_strategies(args.json)
@@ -136,11 +137,15 @@ def _command(argv: Sequence[str]) -> int:
         from core.explorer import command as explorer_command
 
         return explorer_command.explore(args)
+    if args.command == "worker":
+        from core import cli_worker
+
+        return cli_worker.join(args)
     try:
         server = server_address(args)
     except ParamError as error:
         return _usage_error(str(error))
-    with shared_server(server):
+    with shared_server(server, args):
         return _experiment(args) if args.command == "experiment" else _run(args)
 
 

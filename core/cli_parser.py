@@ -24,7 +24,11 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 EXIT_USAGE = 2
-COMMANDS = ("strategies", "run", "experiment", "explore")
+COMMANDS = ("strategies", "run", "experiment", "explore", "worker")
+WORKER_HELP = (
+    "join a run from this host as one of its remote workers "
+    "(the run: main.py run --queue redis --redis URL --remote-workers N)"
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,6 +61,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             "run a grid of strategies many times and report outcome rates",
         ),
         "explore": (_add_explore_arguments, "search a strategy's interleavings for one that fails"),
+        "worker": (_add_worker_arguments, WORKER_HELP),
     }
     for name, (add_arguments, help_text) in builders.items():
         description = _EXPERIMENT_DESCRIPTION if name == "experiment" else None
@@ -68,6 +73,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def _add_strategies_arguments(listing: argparse.ArgumentParser) -> None:
     listing.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_worker_arguments(worker: argparse.ArgumentParser) -> None:
+    from core.cli_worker import add_arguments
+
+    add_arguments(worker)
 
 
 def _add_explore_arguments(explore: argparse.ArgumentParser) -> None:
@@ -107,7 +118,7 @@ def _add_run_arguments(one: argparse.ArgumentParser) -> None:
         "--out", metavar="FILE.json", help="write the whole result as JSON, records included"
     )
     one.add_argument("--stacks", action="store_true", help="print stuck workers' stack dumps")
-    add_redis_options(one)
+    add_redis_options(one, remote=True)
 
 
 _EXPERIMENT_DESCRIPTION = (

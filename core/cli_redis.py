@@ -13,13 +13,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from core.errors import ParamError
 from core.text import Sentence, translatable
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # Redis code loads only when a command names a server (a light start)
     from core.backends.redis_server import ServerAddress
 
 PASSWORD_VARIABLE = "QUEUESCOPE_REDIS_PASSWORD"
@@ -31,10 +32,17 @@ PASSWORD_IN_URL = translatable(
     "use --redis-password-file FILE or QUEUESCOPE_REDIS_PASSWORD",
 )
 FILE_WITHOUT_URL = translatable("core", "--redis-password-file needs --redis URL")
+REMOTE_NEEDS_REDIS = translatable(
+    "core",
+    "--remote-workers needs --queue redis and --redis URL: a server the other hosts can reach",
+)
+REMOTE_COUNT = translatable("core", "--remote-workers must be between 0 and --workers")
+REMOTE_WAIT = translatable("core", "--remote-wait must be more than 0 seconds")
+DEFAULT_REMOTE_WAIT_S = 60.0
 UNREADABLE_PASSWORD = translatable("core", "cannot read the password file {path}: {reason}")
 
 
-def add_redis_options(parser: argparse.ArgumentParser) -> None:
+def add_redis_options(parser: argparse.ArgumentParser, remote: bool = False) -> None:
     parser.add_argument(
         "--redis",
         metavar="URL",
@@ -42,19 +50,47 @@ def add_redis_options(parser: argparse.ArgumentParser) -> None:
         "instead of the lab's own; password from --redis-password-file or "
         f"{PASSWORD_VARIABLE}",
     )
+    read_password_options(parser)
+    if remote:
+        parser.add_argument(
+            "--remote-workers",
+            metavar="N",
+            type=int,
+            default=0,
+            help="with --redis: the last N workers join from other hosts (main.py worker); "
+            "the run prints the command and waits for them",
+        )
+        parser.add_argument(
+            "--remote-wait",
+            metavar="SECONDS",
+            type=float,
+            default=DEFAULT_REMOTE_WAIT_S,
+            help=f"how long to wait for the remote workers (default {DEFAULT_REMOTE_WAIT_S:g})",
+        )
+
+
+def read_password_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--redis-password-file",
         metavar="FILE",
-        help="the Redis server's password: the file's first line",
+        help="the Redis server's password: the file's first line "
+        f"(or the {PASSWORD_VARIABLE} environment variable)",
     )
 
 
 def server_address(args: argparse.Namespace) -> ServerAddress | None:
     """The shared server the options name, checked; None for the lab's own. ParamError."""
-    from core.backends.redis_server import ServerAddress, check_server, redact  # when asked
+    from core.backends.redis_server import ServerAddress, check_server, redact
 
     url = getattr(args, "redis", None)
     password_file = getattr(args, "redis_password_file", None)
+    remote = getattr(args, "remote_workers", 0) or 0
+    if remote and (url is None or getattr(args, "queue_kind", None) != "redis"):
+        raise ParamError(Sentence(REMOTE_NEEDS_REDIS))
+    if remote < 0 or remote > (getattr(args, "workers", None) or remote):
+        raise ParamError(Sentence(REMOTE_COUNT))
+    if getattr(args, "remote_wait", 1.0) <= 0:
+        raise ParamError(Sentence(REMOTE_WAIT))
     if url is None:
         if password_file is not None:
             raise ParamError(Sentence(FILE_WITHOUT_URL))
@@ -69,6 +105,28 @@ def server_address(args: argparse.Namespace) -> ServerAddress | None:
     return address
 
 
+def stale_keys_deleter(args: argparse.Namespace) -> Callable[[str, str], None]:
+    """How the next start deletes the keys a killed run left on a shared server: with the
+    password this command has for that URL (its options, or the environment)."""
+
+    def delete(url: str, prefix: str) -> None:
+        from core.backends.redis_server import ServerAddress
+
+        password = os.environ.get(PASSWORD_VARIABLE) or None
+        password_file = getattr(args, "redis_password_file", None)
+        if getattr(args, "redis", None) == url and password_file is not None:
+            password = read_password(password_file)
+        client = ServerAddress(url, password).client(timeout=1.0)
+        try:
+            batch = list(client.scan_iter(match=prefix + "*", count=500))
+            if batch:
+                client.unlink(*batch)
+        finally:
+            client.close()
+
+    return delete
+
+
 def read_password(path: str) -> str:
     try:
         with open(path, "rb") as source:
@@ -81,18 +139,28 @@ def read_password(path: str) -> str:
 
 
 @contextlib.contextmanager
-def shared_server(address: ServerAddress | None) -> Iterator[None]:
+def shared_server(
+    address: ServerAddress | None, args: argparse.Namespace | None = None
+) -> Iterator[None]:
     """The redis backend uses address while the command runs, its own server after."""
     if address is None:
         yield  # the lab's own server: nothing to set, nothing to load
         return
     from core.backends import get_backend
-    from core.backends.redis_queue import RedisBackend
+    from core.backends.redis_queue import RedisBackend, RemotePlan
 
     backend = get_backend(RedisBackend.name)
     assert isinstance(backend, RedisBackend)
-    backend.use_server(address)
+    remote = None
+    count = getattr(args, "remote_workers", 0) or 0
+    if count:
+        remote = RemotePlan(count, float(args.remote_wait), _announce)  # type: ignore[union-attr]
+    backend.use_server(address, remote)
     try:
         yield
     finally:
         backend.use_server(None)
+
+
+def _announce(text: str) -> None:
+    print(f"queuescope: {text}", file=sys.stderr, flush=True)

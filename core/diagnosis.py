@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +42,8 @@ class Evidence:
     fault: Fault | None = None
     missing_cwd: str | None = None  # the deleted working directory, if that is what failed
     server_lost: tuple[int, str] | None = None  # the queue server went: items done by then, why
+    held: dict[int, list[Any]] = field(default_factory=dict)  # vanished worker -> its items
+    moved_back: list[tuple[int, Any]] = field(default_factory=list)  # (worker, item) requeued
 
 
 SERVER_LOST = translatable("core", "queue server lost after {items} items ({reason})")
@@ -163,6 +165,7 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
         add(Sentence.of(SERVER_LOST, items=f"{processed_then:,}", reason=reason))
     for sentence in _merged(_crash_sentences(ev.workers)):
         add(sentence)
+    sentences.extend(_vanished_sentences(ev))
     if ev.server_lost is not None:
         pass  # the main process's failure to put is the lost server's, said above
     elif ev.error and not any(w.error == ev.error for w in ev.workers):
@@ -177,7 +180,8 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
 
     by_worker: dict[int, list[int]] = {}
     for item_id, worker in zip(ev.dropped, ev.taker, strict=True):
-        by_worker.setdefault(worker, []).append(item_id)
+        if item_id not in ev.held.get(worker, ()):  # named as held by a vanished worker
+            by_worker.setdefault(worker, []).append(item_id)
     for worker, items in sorted(by_worker.items()):
         if worker <= 0:
             add(
@@ -227,7 +231,7 @@ def diagnose_sentences(ev: Evidence) -> list[Sentence]:
             )
         )
     elif ev.left:
-        if all(w.state in (WorkerStatus.EXITED, WorkerStatus.CRASHED) for w in ev.workers):
+        if all(w.state in _GONE for w in ev.workers):
             template = counted(
                 len(ev.left),
                 translatable(
@@ -399,6 +403,46 @@ class _PerWorker:
     many: str | None  # the same with {workers}
     worker: int
     args: tuple[tuple[str, Value], ...] = ()
+
+
+_GONE = (WorkerStatus.EXITED, WorkerStatus.CRASHED, WorkerStatus.VANISHED)
+
+
+def _vanished_sentences(ev: Evidence) -> list[Sentence]:
+    """A remote worker whose heartbeat expired, the items it held, and their fate."""
+    said = []
+    for worker, held in sorted(ev.held.items()):
+        items = [item for item in held if item.__class__ is int]
+        if not items:
+            template = translatable(
+                "core",
+                "worker {worker} vanished (its heartbeat on the queue server expired: it died "
+                "or lost the network) holding no item",
+            )
+        elif len(items) == 1:
+            template = translatable(
+                "core",
+                "worker {worker} vanished (its heartbeat on the queue server expired: it died "
+                "or lost the network) while its processing list held item {items}",
+            )
+        else:
+            template = translatable(
+                "core",
+                "worker {worker} vanished (its heartbeat on the queue server expired: it died "
+                "or lost the network) while its processing list held items {items}",
+            )
+        said.append(Sentence.of(template, worker=worker, items=Ids.of(items)))
+    for worker, item in ev.moved_back:
+        template = (
+            translatable(
+                "core",
+                "item {item} was moved back from vanished worker {worker} and processed twice",
+            )
+            if item in ev.duplicates
+            else translatable("core", "item {item} was moved back from vanished worker {worker}")
+        )
+        said.append(Sentence.of(template, item=item, worker=worker))
+    return said
 
 
 def _worker_span(numbers: list[int]) -> Sentence:

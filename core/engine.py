@@ -186,7 +186,7 @@ class _Run:
         self.control = control
         self.state = RunState(ledger)
         self.control = control
-        self.launcher = Launcher(self.setup, self.state)
+        self.launcher = Launcher(self.setup, self.state, lambda: control.cancelled)
         self.producer = Producer(self.setup, self.state, self.launcher)
         self.monitor = Monitor(self.setup, self.state, control, on_progress, progress_interval_s)
 
@@ -252,6 +252,8 @@ class _Run:
                 elapsed_s=elapsed,
                 started_at=started_at,
                 server_lost=state.server_lost,
+                held=getattr(state.session, "held", {}),
+                moved_back=getattr(state.session, "moved_back", []),
             )
         )
 

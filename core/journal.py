@@ -29,6 +29,7 @@ import signal
 import stat
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,7 @@ _RESOURCE_NAMES = {
     "semaphore": re.compile(r"/mp-[A-Za-z0-9_]{1,64}"),
     "shared_memory": re.compile(r"/?(psm|wnsm)_[A-Za-z0-9_]{1,64}"),
 }
+_KEY_PREFIX = re.compile(r"queuescope:[0-9a-f]{12}:")  # only a run's own keys
 _OUR_DIR = re.compile(rf"({re.escape(RUN_DIR_PREFIX)}|pymp-)[A-Za-z0-9_]{{1,64}}")
 
 CLEANED = translatable(
@@ -58,6 +60,7 @@ class _Journal:
     run_dir: str
     owner: ProcessId
     directories: list[str] = field(default_factory=list)
+    servers: list[list[str]] = field(default_factory=list)  # [URL without password, key prefix]
 
     def write(self) -> None:
         main_temp_dir = cpython.process_temp_dir()
@@ -69,6 +72,7 @@ class _Journal:
             # Parallel runs share one owner and are reaped together: each lists them all.
             "resources": sorted([name, kind] for name, kind in _live.items()),
             "directories": directories,
+            "servers": self.servers,
         }
         path = os.path.join(self.run_dir, JOURNAL_NAME)
         with contextlib.suppress(OSError):  # the run goes on without its journal
@@ -121,6 +125,15 @@ def record_directory(run_dir: str, path: str | None) -> None:
             journal.write()
 
 
+def record_server_keys(run_dir: str, url: str, prefix: str) -> None:
+    """Note the run's keys on a shared queue server: the URL (never a password) and prefix."""
+    with _lock:
+        journal = _open.get(run_dir)
+        if journal is not None:
+            journal.servers.append([url, prefix])
+            journal.write()
+
+
 def _created(name: str, kind: str) -> None:
     if os.getpid() != _watching_pid:
         return
@@ -150,11 +163,15 @@ class _Cleaned:
     directories: int = 0
 
 
-def reap_stale_runs(temp_dir: str | None = None) -> list[Sentence]:
+def reap_stale_runs(
+    temp_dir: str | None = None, delete_keys: Callable[[str, str], None] | None = None
+) -> list[Sentence]:
     """Clean up after every run in temp_dir whose main process is gone; say what went.
 
-    Returns one Sentence if anything was cleaned, else nothing. Never raises
-    for what it finds on disk.
+    delete_keys(url, prefix) deletes a run's keys on a shared queue server
+    (it knows the password; the journal never holds one). Returns one
+    Sentence if anything was cleaned, else nothing. Never raises for what it
+    finds on disk.
     """
     if not os.path.isdir("/proc/self"):
         return []  # no process identities to tell a live owner from a dead one
@@ -167,7 +184,7 @@ def reap_stale_runs(temp_dir: str | None = None) -> list[Sentence]:
     for entry in sorted(entries):
         if entry.startswith(RUN_DIR_PREFIX):
             with contextlib.suppress(OSError, ValueError, TypeError, KeyError, IndexError):
-                _reap_run(temp_dir, entry, cleaned)
+                _reap_run(temp_dir, entry, cleaned, delete_keys)
     if not cleaned.runs:
         return []
     return [
@@ -181,7 +198,12 @@ def reap_stale_runs(temp_dir: str | None = None) -> list[Sentence]:
     ]
 
 
-def _reap_run(temp_dir: str, entry: str, cleaned: _Cleaned) -> None:
+def _reap_run(
+    temp_dir: str,
+    entry: str,
+    cleaned: _Cleaned,
+    delete_keys: Callable[[str, str], None] | None = None,
+) -> None:
     run_dir = os.path.join(temp_dir, entry)
     if not _is_our_dir(temp_dir, run_dir):
         return
@@ -201,6 +223,10 @@ def _reap_run(temp_dir: str, entry: str, cleaned: _Cleaned) -> None:
         pattern = _RESOURCE_NAMES.get(str(kind))
         if pattern is not None and pattern.fullmatch(str(name)):
             cleaned.resources += cpython.unlink_named_resource(str(name), str(kind))
+    for url, prefix in payload.get("servers", []):
+        if delete_keys is not None and _KEY_PREFIX.fullmatch(str(prefix)):
+            with contextlib.suppress(Exception):  # unreachable, or no password: keys stay
+                delete_keys(str(url), str(prefix))
     for directory in payload.get("directories", []):
         if _is_our_dir(temp_dir, str(directory)):
             shutil.rmtree(str(directory), ignore_errors=True)

@@ -8,6 +8,7 @@ process's identity so it ends with it (core.lifeline).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import resource
 import traceback
@@ -21,8 +22,14 @@ from core.interrupts import shielded
 from core.lifeline import ProcessId
 from core.runstate import RunSetup, RunState
 from core.text import Sentence, translatable
+from core.user_loops import UserLoop, loop_hash
 from core.worker import LoopOptions, init_worker, process_main, run_loop
 
+NO_REMOTE = translatable(
+    "core",
+    "strategy {strategy} cannot have remote workers: they need a Redis list as the queue, "
+    "processes of their own (not Pool tasks) and no more than --workers",
+)
 # Open files a run needs, estimated from what runs used (pipes, sentinels, the
 # forkserver's per-child pipe) with room to spare.
 FILES_PER_RUN = 32
@@ -130,9 +137,12 @@ def _tasks_of_user(uid: int) -> int:
 class Launcher:
     """Opens the queue (and its stop event, and the post's Pool) and starts the workers."""
 
-    def __init__(self, setup: RunSetup, state: RunState) -> None:
+    def __init__(
+        self, setup: RunSetup, state: RunState, cancelled: Callable[[], bool] = lambda: False
+    ) -> None:
         self.setup = setup
         self.state = state
+        self.cancelled = cancelled  # a wait for remote workers ends early on a cancel
         self.owner = ProcessId.current()
         if setup.ctx.get_start_method() == "forkserver":
             # Up front, so the journal lists the temp dir it makes in this process.
@@ -145,6 +155,36 @@ class Launcher:
         # The Manager, a Pool and a forkserver start here: shielded from Ctrl-C.
         with shielded():
             self._open_queue(on_feeder_error)
+        if self.remote_workers:
+            self._invite_remote_workers()  # not shielded: a wait Ctrl-C may cut short
+
+    @property
+    def remote_workers(self) -> int:
+        """How many of the run's workers join from other hosts: the last ones."""
+        return int(getattr(self.state.session, "remote_count", 0))
+
+    def _invite_remote_workers(self) -> None:
+        """The run's parameters as JSON for remote workers: a strategy id, or a loop file's
+        name and hash (the worker must have the same file); never code."""
+        setup, state, session = self.setup, self.state, self.state.session
+        strategy = setup.strategy
+        if state.task_pool is not None or self.remote_workers > setup.workers:
+            raise ParamError(Sentence.of(NO_REMOTE, strategy=strategy.id))
+        loop = None
+        if isinstance(strategy.loop, UserLoop):
+            path, function = strategy.loop.path, strategy.loop.function
+            loop = {"file": os.path.basename(path), "function": function, "sha256": loop_hash(path)}
+        job = {
+            "strategy": None if loop else strategy.id,
+            "loop": loop,
+            "items": setup.params.items,
+            "workers": setup.workers,
+            "timeout": setup.params.get_timeout_s,
+            "stop_event": state.workers_stop_event is not None,
+            "work": dataclasses.asdict(setup.work),
+        }
+        first = setup.workers - self.remote_workers
+        session.invite_remote(job, first, setup.t0, self.cancelled)  # type: ignore[union-attr]
 
     def _open_queue(self, on_feeder_error: Callable[[BaseException, object], None]) -> None:
         setup, state = self.setup, self.state
@@ -182,7 +222,7 @@ class Launcher:
                     )
                 )
             return
-        for index in range(setup.workers):
+        for index in range(setup.workers - self.remote_workers):
             with state.starting:
                 if state.shutting_down.is_set():
                     return  # cancelled (or timed out) while starting: start no more
@@ -205,6 +245,9 @@ class Launcher:
                 with shielded():
                     process.start()
                 state.processes.append(process)
+        with state.starting:
+            if self.remote_workers and not state.shutting_down.is_set():
+                state.session.start_remote()  # type: ignore[attr-defined]
 
     def _task_failed(self, index: int) -> Callable[[BaseException], None]:
         def record(error: BaseException) -> None:

@@ -22,6 +22,7 @@ deadlocked: such a run ends stalled).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -160,6 +161,10 @@ class Monitor:
 
     def _read(self) -> _Reading:
         state, table_view, workers = self.state, self.state.ledger.table, self.setup.workers
+        mirror = getattr(state.session, "mirror", None)
+        if mirror is not None:  # evidence a queue server holds (remote workers)
+            with contextlib.suppress(Exception):  # no answer: _check_server_lost says so
+                mirror(state.ledger, self.setup.t0)
         now = time.monotonic()
         # Counters first, states second: a worker leaves BLOCKING_GET before
         # it counts what it took, so this order can never invent a deadlock.
@@ -320,7 +325,7 @@ class Monitor:
             return True
         pids = [int(reading.table[w * W_FIELDS + W_PID]) for w in live]
         try:
-            return bool(ask(pids))
+            return bool(ask(pids, live))
         except Exception:
             return False  # the server did not answer: no proof from it
 

@@ -29,6 +29,7 @@ class WorkerStatus(StrEnum):
     NEVER_STARTED = translatable("core", "never started")
     STOPPED = translatable("core", "stopped")  # SIGSTOP: alive, but cannot run
     AT_GATE = translatable("core", "waiting for its turn")  # step mode: paused at the gate
+    VANISHED = translatable("core", "vanished")  # a remote worker whose heartbeat expired
 
     @property
     def label(self) -> str:
@@ -45,6 +46,7 @@ class WorkerState(IntEnum):
     EXITED = 5
     CRASHED = 6
     AT_GATE = 7  # step mode: before a queue operation, until the controller lets it go
+    VANISHED = 8  # written by the monitor: a remote worker's heartbeat expired
 
     @property
     def status(self) -> WorkerStatus:
@@ -71,6 +73,7 @@ class EventKind(StrEnum):
     STOPPED = "stopped"  # seen stopped by SIGSTOP: alive, but cannot run
     AT_GATE = "at-gate"  # step mode: waits for its turn before a queue operation
     SAW_EMPTY = "saw-empty"
+    VANISHED = "vanished"  # a remote worker's heartbeat expired: it died or lost the network
 
     @property
     def status(self) -> WorkerStatus | None:
@@ -89,6 +92,7 @@ _EVENT_STATUS = {
     EventKind.CRASHED: WorkerStatus.CRASHED,
     EventKind.STOPPED: WorkerStatus.STOPPED,
     EventKind.AT_GATE: WorkerStatus.AT_GATE,
+    EventKind.VANISHED: WorkerStatus.VANISHED,
 }
 STATE_EVENTS = {
     WorkerState.STARTING: EventKind.STARTED,
@@ -99,7 +103,8 @@ STATE_EVENTS = {
     WorkerState.EXITED: EventKind.EXITED,
     WorkerState.CRASHED: EventKind.CRASHED,
     WorkerState.AT_GATE: EventKind.AT_GATE,
+    WorkerState.VANISHED: EventKind.VANISHED,
 }
 """The event a worker's change into each table state makes."""
 
-FINAL_STATES = frozenset({WorkerState.EXITED, WorkerState.CRASHED})
+FINAL_STATES = frozenset({WorkerState.EXITED, WorkerState.CRASHED, WorkerState.VANISHED})

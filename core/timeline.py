@@ -42,6 +42,9 @@ DIED_WITH_CODE = translatable(
 DIED = Sentence(translatable("core", "crashed: the process ended without reporting it"))
 TASK_FAILED = translatable("core", "crashed: its pool task failed: {error}")
 SAW_EMPTY = Sentence(translatable("core", "saw q.empty() == True"))
+VANISHED = Sentence(
+    translatable("core", "vanished: its heartbeat expired (it died or lost the network)")
+)
 STOPPED_BY_SIGSTOP = Sentence(translatable("core", "stopped (SIGSTOP): alive, but cannot run"))
 SAMPLED = translatable(
     "core",
@@ -67,6 +70,8 @@ def state_event(w: int, table: list[float], t0: float) -> TimelineEvent:
         sentence = Sentence(TOOK_ITEM, (("item", item),))
     elif state == WorkerState.BLOCKING_GET:
         sentence = WAITING_IN_GET
+    elif state == WorkerState.VANISHED:
+        sentence = VANISHED
     elif state == WorkerState.STARTING and table[row + W_PID] > 0:
         sentence = Sentence(STARTED_PID, (("pid", int(table[row + W_PID])),))
     else:

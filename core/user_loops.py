@@ -349,6 +349,13 @@ def read_loop_text(path: str) -> str:
         raise LoopFileError(LoopProblem(line, column, Sentence(NOT_UTF8)).located(path)) from None
 
 
+def loop_hash(path: str) -> str:
+    """The SHA-256 of a loop file's text: a remote worker runs only the very same file."""
+    import hashlib
+
+    return hashlib.sha256(read_loop_text(path).encode("utf-8")).hexdigest()
+
+
 def read_loop(spec: str, base_dir: str | None = None) -> Strategy:
     """The strategy of the loop file FILE[:FUNCTION], checked from its text; runs none of it.
 

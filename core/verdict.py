@@ -7,7 +7,8 @@ frozen, so the same findings always give the same result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from core.diagnosis import (
     Evidence,
@@ -50,6 +51,8 @@ class Findings:
     elapsed_s: float
     started_at: float
     server_lost: tuple[int, str] | None = None  # items processed by then, and why
+    held: dict[int, list[Any]] = field(default_factory=dict)  # vanished worker -> its items
+    moved_back: list[tuple[int, Any]] = field(default_factory=list)  # (worker, item) requeued
 
 
 def build_result(findings: Findings) -> RunResult:
@@ -82,6 +85,8 @@ def build_result(findings: Findings) -> RunResult:
         fault=f.fault,
         missing_cwd=missing_working_directory() if error else None,
         server_lost=f.server_lost,
+        held=f.held,
+        moved_back=f.moved_back,
     )
     sentences = tuple(diagnose_sentences(evidence))  # built once; the text is its rendering
     statuses = [summary.state for summary in workers]
@@ -149,9 +154,9 @@ def _worker_summaries(f: Findings) -> tuple[list[WorkerSummary], bool]:
             crashed = True
             status = WorkerStatus.CRASHED
             exit_code = f.dead[w] if f.dead[w] is not None else exit_code
-        elif state == WorkerState.CRASHED or w in f.task_errors:
+        elif state in (WorkerState.CRASHED, WorkerState.VANISHED) or w in f.task_errors:
             crashed = True
-            status = WorkerStatus.CRASHED
+            status = state.status if state == WorkerState.VANISHED else WorkerStatus.CRASHED
         pid = row.pid
         if state == WorkerState.STARTING and not pid and status != WorkerStatus.CRASHED:
             status = WorkerStatus.NEVER_STARTED

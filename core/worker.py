@@ -359,3 +359,9 @@ def _unslotted_item(item: int) -> int:
         os.kill(os.getpid(), _WORK.fault_signal)
     _UNSLOTTED(item)
     return item
+
+
+def attach_ledger(ledger: Ledger, work: WorkSpec) -> None:
+    """A worker on another host (core.remote_worker): its own ledger, which it publishes."""
+    global _LEDGER, _WORK
+    _LEDGER, _WORK = ledger, work

@@ -50,6 +50,7 @@ STATE_STYLES: dict[WorkerStatus, StateStyle] = {
     S.STOPPED: StateStyle("#ff7043"),
     S.AT_GATE: StateStyle("#fff176", Pattern.Dense5Pattern, "#9e9d24"),
     S.CRASHED: StateStyle("#4a148c", Pattern.DiagCrossPattern, "#ffffff"),
+    S.VANISHED: StateStyle("#6d4c41", Pattern.Dense4Pattern, "#d7ccc8"),
     S.NEVER_STARTED: StateStyle("#fafafa", Pattern.Dense6Pattern, "#757575"),
 }
 

@@ -26,6 +26,7 @@ KEY_EVENTS = frozenset(
         EventKind.BLOCKED,
         EventKind.CRASHED,
         EventKind.STOPPED,
+        EventKind.VANISHED,
         EventKind.EXITED,
     }
 )

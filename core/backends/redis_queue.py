@@ -16,6 +16,7 @@ core.backends.redis_server for the server itself):
   PREFIX proc:TAG       a worker's processing list (TAG: host-pid)
   PREFIX workers        the set of the workers' TAGs
   PREFIX stop           the stop event: set when the key exists
+  PREFIX job, slots...  a run's remote workers (see core.backends.redis_remote)
 
 Each connection is named qs-RUN_ID-TAG, so the deadlock proof can ask the
 server (CLIENT LIST) whether every live worker really waits in BLMOVE.
@@ -34,8 +35,11 @@ from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from typing import Any
 
+from core import journal
 from core.backends.base import Launch, Need
-from core.backends.redis_server import EmbeddedServer, ServerAddress, check_server
+from core.backends.redis_remote import RemoteWorkers
+from core.backends.redis_server import EmbeddedServer, ServerAddress, check_server, redact
+from core.ledger import W_FIELDS, W_PID, Ledger
 from core.text import translatable
 
 JOIN_POLL_S = 0.01
@@ -79,8 +83,36 @@ class RunKeys:
     def stop(self) -> str:
         return self.prefix + "stop"
 
+    @property
+    def job(self) -> str:
+        return self.prefix + "job"
+
+    @property
+    def slots(self) -> str:
+        return self.prefix + "slots"
+
+    @property
+    def joined(self) -> str:
+        return self.prefix + "joined"
+
+    @property
+    def abort(self) -> str:
+        return self.prefix + "abort"
+
     def processing(self, tag: str) -> str:
         return f"{self.prefix}proc:{tag}"
+
+    def go(self, worker: int) -> str:
+        return f"{self.prefix}go:{worker}"
+
+    def worker(self, worker: int) -> str:
+        return f"{self.prefix}worker:{worker}"
+
+    def records(self, worker: int) -> str:
+        return f"{self.prefix}records:{worker}"
+
+    def alive(self, worker: int) -> str:
+        return f"{self.prefix}alive:{worker}"
 
 
 class RedisQueue:
@@ -91,6 +123,8 @@ class RedisQueue:
         self._queue = keys.queue
         self._processing = keys.processing(tag)
         self._holding = False  # an item sits in our processing list
+        # Commands sent with each get's own trip (a remote worker's evidence), or None.
+        self.piggyback: Callable[[Any], None] | None = None
         if worker:
             self._client.sadd(keys.workers, tag)
 
@@ -104,12 +138,15 @@ class RedisQueue:
 
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
         client = self._client
-        if self._holding:
+        if self._holding or self.piggyback is not None:
             # The previous item is done with: out of the processing list, in the same trip.
             pipe = client.pipeline(transaction=False)
-            pipe.lpop(self._processing)
+            if self._holding:
+                pipe.lpop(self._processing)
+            if self.piggyback is not None:
+                self.piggyback(pipe)
             self._move(pipe, block, timeout)
-            raw = pipe.execute()[1]
+            raw = pipe.execute()[-1]
         else:
             raw = self._move(client, block, timeout)
         self._holding = raw is not None
@@ -194,7 +231,13 @@ class RedisHandle:
 class RedisSession:
     """One run on a Redis server: its keys, and the server too if it is the lab's own."""
 
-    def __init__(self, ctx: BaseContext, run_dir: str, shared: ServerAddress | None) -> None:
+    def __init__(
+        self,
+        ctx: BaseContext,
+        run_dir: str,
+        shared: ServerAddress | None,
+        remote: RemotePlan | None = None,
+    ) -> None:
         self.ctx = ctx
         self.keys = RunKeys(secrets.token_hex(6))
         self.embedded: EmbeddedServer | None = None
@@ -204,6 +247,8 @@ class RedisSession:
         else:
             check_server(shared)
             self.address = shared
+            # A killed main process leaves these keys: the next start deletes them.
+            journal.record_server_keys(run_dir, redact(shared.url), self.keys.prefix)
         # Short timeouts: the monitor asks it every poll or so and must not hang on it.
         self.admin = self.address.client(
             client_name(self.keys.run_id, "monitor"), timeout=ADMIN_TIMEOUT_S
@@ -211,7 +256,15 @@ class RedisSession:
         self._queues: list[RedisQueue] = []
         self._requeue = False
         self.requeued: list[Any] = []  # what the reaper moved back to the queue
+        self._requeued_from: list[tuple[str, Any]] = []  # (worker tag, item)
+        self._local_tags: dict[str, int] = {}  # tag -> 0-based local worker
         self._events: list[RedisEvent] = []
+        self.remote: RemoteWorkers | None = None
+        if remote is not None and remote.count > 0:
+            self.remote = RemoteWorkers(
+                self.admin, self.keys, str(self.address), remote.count, remote.wait_s
+            )
+            self._announce = remote.announce
 
     def make_queue(self) -> RedisQueue:
         made = RedisQueue(self.address, self.keys, "main", worker=False)
@@ -239,6 +292,57 @@ class RedisSession:
             time.sleep(JOIN_POLL_S)
         return False
 
+    # --- remote workers (core.backends.redis_remote) ---------------------------------
+
+    @property
+    def remote_count(self) -> int:
+        return 0 if self.remote is None else self.remote.count
+
+    def invite_remote(
+        self, job: dict[str, Any], first: int, t0: float, cancelled: Callable[[], bool]
+    ) -> None:
+        """Publish the run's job for workers first.. and wait until they joined (ParamError)."""
+        assert self.remote is not None
+        self.remote.invite(job, first, t0)
+        self.remote.wait_joined(cancelled, self._announce)
+
+    def start_remote(self) -> None:
+        if self.remote is not None:
+            self.remote.go()
+
+    def mirror(self, ledger: Ledger, t0: float) -> None:
+        """Each poll: note the local workers' tags; mirror the remote workers' evidence."""
+        for w in range(ledger.workers - self.remote_count):
+            pid = int(ledger.table[w * W_FIELDS + W_PID])
+            if pid > 0:
+                self._local_tags[worker_tag(pid)] = w
+        if self.remote is not None:
+            self.remote.mirror(ledger, t0, self._held)
+
+    def _held(self, tag: str) -> list[Any]:
+        """A vanished worker's items: in its processing list, or moved back from it."""
+        raw = self.admin.lrange(self.keys.processing(tag), 0, -1)
+        moved = [item for source, item in self._requeued_from if source == tag]
+        return moved + [json.loads(value) for value in raw]
+
+    @property
+    def held(self) -> dict[int, list[Any]]:
+        """1-based vanished worker -> the items it held."""
+        return {} if self.remote is None else dict(self.remote.held)
+
+    @property
+    def moved_back(self) -> list[tuple[int, Any]]:
+        """(1-based worker, item) for each item the reaper moved back from a vanished worker."""
+        tags = {**self._local_tags, **(self.remote.tags if self.remote else {})}
+        return [(tags[tag] + 1, item) for tag, item in self._requeued_from if tag in tags]
+
+    def _tag_of(self, worker: int, pid: int) -> str:
+        if self.remote is not None:
+            for tag, known in self.remote.tags.items():
+                if known == worker:
+                    return tag
+        return worker_tag(pid)
+
     def _reap_vanished(self) -> list[Any]:
         """Items of workers whose connection is gone, moved back to the queue's head."""
         connected = {client.get("name") for client in self.admin.client_list()}
@@ -252,6 +356,7 @@ class RedisSession:
                 raw := self.admin.lmove(processing, self.keys.queue, "LEFT", "LEFT")
             ) is not None:
                 moved.append(json.loads(raw))
+                self._requeued_from.append((tag, moved[-1]))
             self.admin.srem(self.keys.workers, tag)
         return moved
 
@@ -264,9 +369,17 @@ class RedisSession:
             pipe.llen(self.keys.processing(tag))
         return sum(int(n) for n in pipe.execute())
 
-    def workers_blocked(self, pids: Iterable[int]) -> bool:
-        """The server's word: the queue is empty and each of these workers waits in BLMOVE."""
-        wanted = {client_name(self.keys.run_id, worker_tag(pid)) for pid in pids}
+    def workers_blocked(self, pids: Iterable[int], workers: Iterable[int] | None = None) -> bool:
+        """The server's word: the queue is empty and each of these workers waits in BLMOVE.
+
+        workers: their 0-based indices, for remote workers (their pid is no local one).
+        """
+        pids = list(pids)
+        indices = list(workers) if workers is not None else [-1] * len(pids)
+        wanted = {
+            client_name(self.keys.run_id, self._tag_of(w, pid))
+            for w, pid in zip(indices, pids, strict=True)
+        }
         blocked = {
             client.get("name")
             for client in self.admin.client_list()
@@ -295,6 +408,9 @@ class RedisSession:
                 if event._client is not None:
                     event._client.close()
         try:
+            if self.remote is not None:
+                with contextlib.suppress(Exception):
+                    self.remote.shutdown()
             if self.embedded is None:
                 self._delete_keys()
         finally:
@@ -326,10 +442,21 @@ class RedisBackend:
 
     def __init__(self) -> None:
         self.shared: ServerAddress | None = None
+        self.remote: RemotePlan | None = None
 
-    def use_server(self, address: ServerAddress | None) -> None:
-        """Run on this server from now on (None: the lab's own, per run)."""
+    def use_server(self, address: ServerAddress | None, remote: RemotePlan | None = None) -> None:
+        """Run on this server from now on (None: the lab's own, per run), with remote workers."""
         self.shared = address
+        self.remote = remote if address is not None else None
 
     def open(self, ctx: BaseContext, run_dir: str) -> RedisSession:
-        return RedisSession(ctx, run_dir, self.shared)
+        return RedisSession(ctx, run_dir, self.shared, self.remote)
+
+
+@dataclass(frozen=True)
+class RemotePlan:
+    """How many of a run's workers join from other hosts, how long to wait, who to tell."""
+
+    count: int
+    wait_s: float
+    announce: Callable[[str], None]
