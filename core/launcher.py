@@ -22,7 +22,6 @@ from core.interrupts import shielded
 from core.lifeline import ProcessId
 from core.runstate import RunSetup, RunState
 from core.text import Sentence, translatable
-from core.user_loops import UserLoop, loop_hash
 from core.worker import LoopOptions, init_worker, process_main, run_loop
 
 NO_REMOTE = translatable(
@@ -171,7 +170,10 @@ class Launcher:
         if state.task_pool is not None or self.remote_workers > setup.workers:
             raise ParamError(Sentence.of(NO_REMOTE, strategy=strategy.id))
         loop = None
-        if isinstance(strategy.loop, UserLoop):
+        if strategy.id.startswith("loop:"):  # a loop file's (core.user_loops, loaded then)
+            from core.user_loops import UserLoop, loop_hash
+
+            assert isinstance(strategy.loop, UserLoop)
             path, function = strategy.loop.path, strategy.loop.function
             loop = {"file": os.path.basename(path), "function": function, "sha256": loop_hash(path)}
         job = {
