@@ -13,9 +13,12 @@ from PySide6.QtWidgets import QComboBox, QSpinBox
 from core.errors import ParamError
 from core.params import MAX_ITEMS, MAX_WORKERS, RunParams
 from core.strategies import GROUPS, STRATEGIES
+from core.user_loops import USER_LOOPS
 from gui import MainWindow
 from gui import params_panel as params_module
-from gui.params_panel import DEFAULTS, params_from_settings
+from gui.loop_files import NEW_ACTION, OPEN_ACTION
+from gui.params_panel import DEFAULTS
+from gui.params_settings import params_from_settings
 from tests.gui.helpers import choose, make_records, set_params
 
 
@@ -43,9 +46,10 @@ def test_strategy_combo_is_grouped(window: MainWindow) -> None:
     model = combo.model()
     assert isinstance(model, QStandardItemModel)
     headings = [combo.itemText(i) for i in range(combo.count()) if not model.item(i).isEnabled()]
-    assert headings == [f"— {group} —" for group in GROUPS]
+    # Then your own loops: none yet, and the entries that open or make one.
+    assert headings == [f"— {group} —" for group in (*GROUPS, USER_LOOPS)]
     ids = [combo.itemData(i) for i in range(combo.count()) if model.item(i).isEnabled()]
-    assert ids == list(STRATEGIES)  # every strategy, in display order, under its group
+    assert ids == [*STRATEGIES, OPEN_ACTION, NEW_ACTION]  # in display order, under its group
     post = [combo.itemData(i) for i in range(1, 5)]
     assert all(STRATEGIES[s].group == GROUPS[0] for s in post)
 
