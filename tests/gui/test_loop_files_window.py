@@ -223,11 +223,13 @@ def test_an_outside_change_reloads_the_file(qtbot: Any, window: MainWindow, tmp_
     nothing_left_running(window)
 
 
-def test_new_loop_copies_a_built_in_to_edit(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
+def test_new_loop_copies_a_built_in_to_edit(
+    qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     files = window.loop_files
     target = tmp_path / "copy.py"
-    files.ask_copy_source = lambda: STRATEGIES["sentinel-per-worker"]  # type: ignore[method-assign]
-    files.ask_save_path = lambda _name: str(target)  # type: ignore[method-assign]
+    monkeypatch.setattr(files, "ask_copy_source", lambda: STRATEGIES["sentinel-per-worker"])
+    monkeypatch.setattr(files, "ask_save_path", lambda _name: str(target))
     with qtbot.waitSignal(files.controller.finished, timeout=RUN_TIMEOUT_MS):
         choose(window, "strategyCombo", NEW_ACTION)
     assert window.params_panel.strategy().id == loop_id(str(target))
