@@ -22,7 +22,17 @@ import contextlib
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QFileSystemWatcher,
+    QObject,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+    Slot,
+)
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,6 +41,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QScrollArea,
     QVBoxLayout,
 )
 
@@ -254,7 +265,25 @@ class LoopFiles(QObject):
         if select:
             self._select_when_checked = ""
         self.fill_list(select=strategy.id if select else None)
+        if select:
+            QTimer.singleShot(0, self._scroll_to_editor)  # once shown
         self._next_check()
+
+    def _scroll_to_editor(self) -> None:
+        """An opened loop file's code in view (the side panel scrolls)."""
+        area = self.editor.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        inner = area.widget() if area is not None else None
+        if area is None or inner is None or not self.editor.isVisible():
+            return
+        # The scroll area grows its content on a posted LayoutRequest: let it, first.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        code = self.editor.code
+        bottom = code.mapTo(inner, QPoint(0, 0)).y() + code.height()
+        bar = area.verticalScrollBar()
+        if bottom > bar.value() + area.viewport().height():
+            bar.setValue(bottom - area.viewport().height())
 
     @Slot(str)
     def _on_check_failed(self, message: str) -> None:
@@ -463,6 +492,8 @@ class LoopFiles(QObject):
         self.settings.setValue(EXPORT_DIR_KEY, os.path.dirname(os.path.abspath(path)))
 
     def _say(self, message: str) -> None:
-        """The one line under the strategy list ("" hides it)."""
-        self.message_label.setText(message)
-        self.message_label.setVisible(bool(message))
+        """The one line under the strategy list ("" hides it); all of it in its tooltip."""
+        lines = [line for line in message.splitlines() if line.strip()]
+        self.message_label.setText(lines[0] if lines else "")
+        self.message_label.setToolTip(message)
+        self.message_label.setVisible(bool(lines))

@@ -333,7 +333,12 @@ class MainWindow(QMainWindow):
     def shutdown(self, timeout_s: float | None = None) -> bool:
         """Stop any run or experiment and wait for its thread (bounded); True once nothing runs."""
         timeout = self.shutdown_timeout_s if timeout_s is None else timeout_s
-        controllers = (self.controller, self.experiment_controller, self.explore_panel.controller)
+        controllers = (
+            self.controller,
+            self.experiment_controller,
+            self.explore_panel.controller,
+            self.loop_files.controller,  # a loop file's check: a probe process
+        )
         for controller in controllers:
             controller.cancel()
         stopped = all([controller.shutdown(timeout) for controller in controllers])
