@@ -16,7 +16,6 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPlainTextEdit
 
-from core.explorer.session import Exploration
 from core.result import RunResult
 from core.strategies import STRATEGIES, unregister_strategy
 from core.user_loops import is_loop_id, loop_id
@@ -24,6 +23,7 @@ from gui import MainWindow
 from gui.loop_files import NEW_ACTION, OPEN_ACTION, RECENT_KEY
 from gui.spec_loops import QUESTION_NAME
 from tests.gui.helpers import RUN_TIMEOUT_MS, choose, run_through_window, set_params
+from tests.gui.test_explore_window import explore
 
 CORRECT = """\
 TITLE = "Docs recipe, from a file"
@@ -237,17 +237,6 @@ def test_new_loop_copies_a_built_in_to_edit(
     set_params(window, window.params_panel.strategy().id, items=20, workers=2)
     assert run_through_window(qtbot, window).outcomes == ["ok"]
     nothing_left_running(window)
-
-
-def explore(qtbot: Any, window: MainWindow) -> Exploration:
-    panel = window.explore_panel
-    assert panel.button.isEnabled(), panel.button.toolTip()
-    with qtbot.waitSignal(panel.controller.finished, timeout=RUN_TIMEOUT_MS) as blocker:
-        blocker.connect(panel.controller.errored)
-        qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
-    exploration = blocker.args[0] if blocker.args else None
-    assert isinstance(exploration, Exploration), f"the exploration errored: {exploration!r}"
-    return exploration
 
 
 def test_explore_and_step_mode_work_on_a_loop_file(
