@@ -411,6 +411,18 @@ def load_loop(spec: str, base_dir: str | None = None) -> Strategy:
     """
     from core.strategies import register_strategy, unregister_strategy
 
+    strategy = checked_loop(spec, base_dir)
+    unregister_strategy(strategy.id)
+    register_strategy(strategy)
+    return strategy
+
+
+def checked_loop(spec: str, base_dir: str | None = None) -> Strategy:
+    """read_loop(), then its file's top-level code run in a probe process; not registered.
+
+    For a caller that registers in another thread (the window's) or only
+    checks before a run. Raises LoopFileError like load_loop().
+    """
     strategy = read_loop(spec, base_dir)
     assert isinstance(strategy.loop, UserLoop)
     failed = probe_loop(strategy.loop.path, strategy.loop.function)
@@ -419,8 +431,6 @@ def load_loop(spec: str, base_dir: str | None = None) -> Strategy:
         raise LoopFileError(
             LoopProblem(line, 1 if line else 0, message).located(strategy.loop.path)
         )
-    unregister_strategy(strategy.id)
-    register_strategy(strategy)
     return strategy
 
 

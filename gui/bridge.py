@@ -2,7 +2,9 @@
 
 Nothing else in gui/ calls core.run or core.experiment.run_experiment, or touches
 multiprocessing. A job is one run (RunController), one experiment
-(ExperimentController) or one exploration (ExploreController); all go
+(ExperimentController), one exploration (ExploreController) or the check of
+a loop file, whose top-level code runs in a probe process (LoopController);
+a job on a loop file probes it first, as the command line does. All go
 through the same worker and controller shape, superqt's
 ``new_worker_qthread``: a QObject worker moved to a QThread,
 ``thread.started -> worker.work``, the worker's last signal -> ``thread.quit``;
@@ -32,9 +34,11 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, SignalIns
 from core import ParamError, RunControl, RunInProgress, RunParams, run
 from core.experiment import ExperimentPlan, run_experiment
 from core.explorer.grid import add_explorer_column
+from core.explorer.isolated import explore_in_child
 from core.explorer.session import ExploreRequest, explore
 from core.launcher import ensure_process_room
 from core.schedule import StepControl
+from core.user_loops import checked_loop, is_loop_id
 from gui.i18n import core_text
 
 # core.run returns within ~0.1 s of a cancel, plus cleanup whose steps are
@@ -44,6 +48,13 @@ DEFAULT_SHUTDOWN_TIMEOUT_S = 20.0
 
 # A core job: called with (on_progress, control) in the worker's thread, returns the result.
 Job = Callable[[Callable[[object], None], RunControl], object]
+
+
+def probe_loop_files(*strategy_ids: str) -> None:
+    """Import each loop file among the ids once in a probe process; LoopFileError if one fails."""
+    for strategy_id in strategy_ids:
+        if is_loop_id(strategy_id):
+            checked_loop(strategy_id)
 
 
 def refusal_text(error: ParamError | RunInProgress) -> str:
@@ -274,6 +285,7 @@ class RunController(CoreController):
 
         def job(on_progress: Callable[[object], None], control: RunControl) -> object:
             ensure_process_room(params.workers)  # or refused like bad parameters
+            probe_loop_files(params.strategy)
             return run(params, on_progress=on_progress, control=control)
 
         self._start(
@@ -301,6 +313,7 @@ class ExperimentController(CoreController):
     def start(self, plan: ExperimentPlan) -> None:
         def job(on_progress: Callable[[object], None], control: RunControl) -> object:
             ensure_process_room(max(plan.spec.workers, default=0), plan.spec.parallel)
+            probe_loop_files(*plan.spec.strategy_ids)
             # Trials keep their runs: the window drills down into them.
             result = run_experiment(plan, on_progress=on_progress, control=control, keep_runs=True)
             if plan.spec.explorer:
@@ -334,6 +347,9 @@ class ExploreController(CoreController):
     def start(self, request: ExploreRequest) -> None:
         def job(on_progress: Callable[[object], None], control: RunControl) -> object:
             ensure_process_room(request.workers)  # for the confirmation on real processes
+            if is_loop_id(request.strategy):  # the model would run the loop in this process
+                probe_loop_files(request.strategy)
+                return explore_in_child(request, control)
             return explore(request, on_progress, control)
 
         self._start(
@@ -341,4 +357,29 @@ class ExploreController(CoreController):
             request,
             failure=self.tr("the exploration failed: {error}"),
             no_result=self.tr("the exploration ended without a result"),
+        )
+
+
+class LoopController(CoreController):
+    """The window's way to check a loop file: its text, then its import in a probe process.
+
+    Signals:
+        started(str): the check of the file (FILE:FUNCTION) began in its thread.
+        finished(Strategy): the file can run; the strategy is not registered yet
+            (the window registers it, in the GUI thread).
+        errored(str): why it cannot run, one line with the file, line and column.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__("queuescope-loop-check", parent)
+
+    def start(self, spec: str) -> None:
+        def job(_on_progress: Callable[[object], None], _control: RunControl) -> object:
+            return checked_loop(spec)
+
+        self._start(
+            job,
+            spec,
+            failure=self.tr("checking the loop file failed: {error}"),
+            no_result=self.tr("the check of the loop file ended without a result"),
         )

@@ -109,6 +109,8 @@ class ExploreView(QWidget):
         shown = (self.lanes, self.legend, self.diagnosis, self.confirmation, self.replay_button)
         for widget in shown:
             widget.setVisible(found)
+        # A loop file's search runs in a child, which sends no diagnosis back.
+        self.diagnosis.setVisible(found and bool(exploration.diagnosis))
         self.setVisible(True)
 
 

@@ -42,6 +42,7 @@ from gui.exports import (
 from gui.i18n import core_text
 from gui.plot_export import captioned_plot
 from gui.result_files import SPEC_FILE
+from gui.spec_loops import spec_to_open
 
 EXPORT_DIR_KEY = "exports/directory"
 
@@ -192,7 +193,7 @@ class FileMenu(QObject):
             )
             return False
         tab = self.host.experiment_tab
-        notes = tab.spec_panel.set_spec(spec)
+        notes = tab.spec_panel.set_spec(spec_to_open(self.window, spec))
         self.host.tabs.setCurrentWidget(tab)
         self._remember(path)
         self.fileUsed.emit(SPEC_FILE, path)

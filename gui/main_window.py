@@ -34,6 +34,7 @@ from gui.history import HistoryMenu, RunHistory
 from gui.i18n import core_text, effective_language
 from gui.lanes import WorkerLanes
 from gui.language_menu import LanguageMenu
+from gui.loop_files import LoopFiles
 from gui.memory import release_free_memory
 from gui.open_menu import OpenActions
 from gui.panels import LogPanel, StrategyPanel
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
         )
         self.help_menu = HelpMenu(self, self.params_panel, self.tabs)
         self.force_race = ForceRace(self.help_menu, self.step_panel, self.strategy_panel)
+        self.loop_files = LoopFiles(self, self.params_panel, self.strategy_panel, self.settings)
         self.setWindowIcon(app_icon())
         QShortcut(QKeySequence(START_SHORTCUT), self, self.start_run)
         QShortcut(QKeySequence(CANCEL_SHORTCUT), self, self.cancel_run)
@@ -207,9 +209,6 @@ class MainWindow(QMainWindow):
             self.model, self.table, "filterCombo", counter=self.row_count_label
         )
         self.filter_combo = self.items_box.filter_combo
-        self.model.rowsInserted.connect(self._update_row_count)
-        self.model.modelReset.connect(self._update_row_count)
-        self._update_row_count()
 
     def _build_layout(self) -> None:
         explore = self.explore_panel
@@ -334,7 +333,12 @@ class MainWindow(QMainWindow):
     def shutdown(self, timeout_s: float | None = None) -> bool:
         """Stop any run or experiment and wait for its thread (bounded); True once nothing runs."""
         timeout = self.shutdown_timeout_s if timeout_s is None else timeout_s
-        controllers = (self.controller, self.experiment_controller, self.explore_panel.controller)
+        controllers = (
+            self.controller,
+            self.experiment_controller,
+            self.explore_panel.controller,
+            self.loop_files.controller,  # a loop file's check: a probe process
+        )
         for controller in controllers:
             controller.cancel()
         stopped = all([controller.shutdown(timeout) for controller in controllers])
@@ -447,16 +451,6 @@ class MainWindow(QMainWindow):
         self.previous_run_mark.mark(
             shown is not None and self.params_panel.validated() != shown.params
         )
-
-    @Slot()
-    def _update_row_count(self) -> None:
-        shown, total = self.model.rowCount(), self.model.total_count()
-        if shown == total:
-            self.row_count_label.setText(self.tr("%n item(s)", "", total))
-        else:
-            self.row_count_label.setText(
-                self.tr("{shown} of %n item(s)", "", total).format(shown=shown)
-            )
 
     def _show_progress(
         self, processed: int, items: int, rate: float, elapsed: float, phase: str

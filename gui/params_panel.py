@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings, Qt, Signal
 from PySide6.QtGui import QStandardItemModel
@@ -23,20 +23,12 @@ from core.params import PARAMS, POOL_QUEUE, PRODUCERS, WORK_KINDS, RunParams
 from core.strategies import GROUPS, STRATEGIES, Strategy
 from core.validation import validate
 from gui.i18n import core_text
-from gui.param_widgets import (
-    double_spin,
-    int_spin,
-    is_empty,
-    select_data,
-    setting_value,
-    shown_setting,
-)
-from gui.qtutil import named
+from gui.param_widgets import double_spin, int_spin, select_data
+from gui.params_settings import DEFAULTS as DEFAULTS
+from gui.params_settings import GUI_START_METHODS as GUI_START_METHODS
+from gui.params_settings import param_error_text, read_settings
+from gui.qtutil import named, signals_blocked
 from gui.wrapping_combo import WrappingComboBox
-
-# A window is a multi-threaded process: the engine refuses fork there.
-GUI_START_METHODS = ("spawn", "forkserver")
-DEFAULTS = RunParams(strategy=next(iter(STRATEGIES)))
 
 # Labels of the choices, as English sources; choice_label() translates them where shown
 # (QCoreApplication.translate(LABELS_CONTEXT, value) does the same).
@@ -65,6 +57,8 @@ FAULT_KIND_LABELS = {
     "slow": str(QT_TRANSLATE_NOOP("ParamsPanel", "slow")),
 }
 SETTINGS_GROUP = "params"
+# The strategy list's entries that do something (open a loop file...) rather than choose.
+ACTION_PREFIX = "action:"
 NO_FAULT_LABEL = str(QT_TRANSLATE_NOOP("ParamsPanel", "none"))
 
 
@@ -79,11 +73,6 @@ def choice_label(labels: dict[str, str], key: str) -> str:
     """labels[key] in the current language; key itself if the table lacks it."""
     text = labels.get(key)
     return QCoreApplication.translate(LABELS_CONTEXT, text) if text else key
-
-
-def param_error_text(error: ParamError) -> str:
-    """core's message for a refused parameter, in the current language."""
-    return error.sentence.render(core_text)
 
 
 def fault_arg_range(kind: str, items: int, workers: int) -> tuple[int, int]:
@@ -107,9 +96,12 @@ class ParamsPanel(QGroupBox):
 
     Signals:
         changed(): any parameter changed (validity may have changed too).
+        actionChosen(str): an action entry of the strategy list was chosen (its data);
+            the strategy chosen before stays selected.
     """
 
     changed = Signal()
+    actionChosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Parameters"), parent)
@@ -208,6 +200,9 @@ class ParamsPanel(QGroupBox):
 
         self._error: str | None = None
         self._validated: RunParams | None = None
+        # What else must hold for the strategy to run (a loop file's editor): None, or why not.
+        self.strategy_check: Callable[[Strategy], str | None] | None = None
+        self._strategy_index = 0
         self.set_params(DEFAULTS)
         self.strategy_combo.currentIndexChanged.connect(self._on_strategy_changed)
         self.fault_combo.currentIndexChanged.connect(self._on_fault_kind_changed)
@@ -419,7 +414,17 @@ class ParamsPanel(QGroupBox):
         combo.setEnabled(len(strategy.queue_kinds) > 1)
 
     def _on_strategy_changed(self) -> None:
+        data = self.strategy_combo.currentData()
+        if isinstance(data, str) and data.startswith(ACTION_PREFIX):
+            with signals_blocked(self.strategy_combo):
+                self.strategy_combo.setCurrentIndex(self._strategy_index)
+            self.actionChosen.emit(data)
+            return
         self._fill_queue_kinds()
+        self._on_edited()
+
+    def recheck(self) -> None:
+        """Validate again (what strategy_check says may have changed)."""
         self._on_edited()
 
     def _show_fault(self, fault: Fault | None, items: int, workers: int) -> None:
@@ -463,6 +468,7 @@ class ParamsPanel(QGroupBox):
         self._on_edited()
 
     def _on_edited(self) -> None:
+        self._strategy_index = self.strategy_combo.currentIndex()
         strategy = self.strategy()
         self.rate_spin.setEnabled(self.producer_combo.currentData() == "concurrent")
         self.chunksize_spin.setEnabled(strategy.is_pool)
@@ -475,84 +481,9 @@ class ParamsPanel(QGroupBox):
             self._validated = None
             self._error = param_error_text(error)
         else:
-            self._error = None
+            self._error = self.strategy_check(strategy) if self.strategy_check else None
+            if self._error is not None:
+                self._validated = None
         self.error_label.setText(self._error or "")
         self.error_label.setVisible(self._error is not None)
         self.changed.emit()
-
-
-def params_from_settings(stored: dict[str, Any]) -> RunParams:
-    """RunParams from raw QSettings values; a bad value gives that field's default."""
-    return read_settings(stored)[0]
-
-
-def read_settings(stored: dict[str, Any]) -> tuple[RunParams, list[str]]:
-    """RunParams from raw QSettings values, and the settings that were reset.
-
-    A missing key gives its default silently (a first start); a present but
-    corrupted or out-of-range value gives the default and is listed as
-    "key (stored value)". An empty string stands for None (no rate, the
-    strategy's own queue, no fault), as save() writes it.
-    """
-    reset: list[str] = []
-
-    def bad(key: str) -> None:
-        if key in stored:
-            reset.append(f"{key} ({shown_setting(stored[key])})")
-
-    def value(key: str, choices: tuple[str, ...] | None = None) -> Any:
-        param = PARAMS[key]
-        try:
-            return param.check(setting_value(stored.get(key), param.kind), choices)
-        except ParamError:
-            bad(key)
-            return param.default
-
-    strategy_id = stored.get("strategy")
-    if not (isinstance(strategy_id, str) and strategy_id in STRATEGIES):
-        bad("strategy")
-        strategy_id = DEFAULTS.strategy
-    strategy = STRATEGIES[strategy_id]
-    queue_kind = stored.get("queue_kind")
-    if queue_kind in ("", None, POOL_QUEUE):
-        queue_kind = None
-    elif queue_kind not in strategy.queue_kinds:
-        bad("queue_kind")
-        queue_kind = None
-    rate = None if is_empty(stored.get("rate")) else value("rate")
-    items = value("items")
-    workers = value("workers")
-    fault = stored.get("fault")
-    if is_empty(fault):
-        fault = None
-    else:
-        try:
-            fault = Fault.parse(str(fault)).resolved(items, workers)
-        except ParamError:
-            bad("fault")
-            fault = None
-    start_method = value("start_method", GUI_START_METHODS)
-    params = RunParams(
-        strategy=strategy.id,
-        items=items,
-        workers=workers,
-        queue_kind=queue_kind,
-        start_method=start_method,
-        producer=value("producer"),
-        rate=rate,
-        work_ms=value("work_ms"),
-        work_kind=value("work_kind"),
-        jitter_ms=value("jitter_ms"),
-        watchdog_s=value("watchdog_s"),
-        get_timeout_s=value("get_timeout_s"),
-        chunksize=value("chunksize"),
-        batch_size=value("batch_size"),
-        fault=fault,
-    )
-    try:
-        return validate(params).replace(queue_kind=queue_kind), reset
-    except ParamError as error:
-        invalid = QCoreApplication.translate(
-            "ParamsPanel", "all parameters (together they are invalid: {error})"
-        ).format(error=param_error_text(error))
-        return DEFAULTS, [*reset, invalid]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from PySide6.QtCore import (
@@ -37,6 +39,16 @@ def named(obj: QObjectT, name: str) -> QObjectT:
     """obj with its objectName set (tests and stylesheets find widgets by name)."""
     obj.setObjectName(name)
     return obj
+
+
+@contextlib.contextmanager
+def signals_blocked(obj: QObject) -> Iterator[None]:
+    """obj's signals blocked for the block (as they were before, after it)."""
+    was_blocked = obj.blockSignals(True)
+    try:
+        yield
+    finally:
+        obj.blockSignals(was_blocked)
 
 
 AnyIndex = QModelIndex | QPersistentModelIndex

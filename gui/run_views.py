@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QCoreApplication, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -62,7 +62,10 @@ def lanes_with_legend(lanes: WorkerLanes) -> LanesBox:
 
 
 class FilteredItemTable(QWidget):
-    """The item table under a "Show: [filter]" row; the filter drives the model."""
+    """The item table under a "Show: [filter]" row; the filter drives the model.
+
+    counter, when given, says how many items are shown (of how many).
+    """
 
     def __init__(
         self,
@@ -82,8 +85,12 @@ class FilteredItemTable(QWidget):
         filter_row.addWidget(QLabel(self.tr("Show")))
         filter_row.addWidget(self.filter_combo)
         filter_row.addStretch(1)
+        self.counter = counter
         if counter is not None:
             filter_row.addWidget(counter)
+            model.rowsInserted.connect(self._count)
+            model.modelReset.connect(self._count)
+            self._count()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filter_row)
@@ -95,6 +102,20 @@ class FilteredItemTable(QWidget):
         index = self.filter_combo.findData(mode)
         if index >= 0:
             self.filter_combo.setCurrentIndex(index)
+
+    @Slot()
+    def _count(self) -> None:
+        if self.counter is None:
+            return
+        shown, total = self.model.rowCount(), self.model.total_count()
+        # The window's words (its translations' context).
+        if shown == total:
+            text = QCoreApplication.translate("MainWindow", "%n item(s)", "", total)
+        else:
+            text = QCoreApplication.translate(
+                "MainWindow", "{shown} of %n item(s)", "", total
+            ).format(shown=shown)
+        self.counter.setText(text)
 
     @Slot()
     def _on_filter_changed(self) -> None:

@@ -309,7 +309,7 @@ class SpecPanel(QGroupBox):
             for strategy_id, item in self._strategy_items.items()
             if item.checkState(0) == Qt.CheckState.Checked
         )
-        if not strategies:
+        if not strategies and not self._base.loops:
             raise ExperimentSpecError(self.tr("choose at least one strategy"))
         start_methods = tuple(m for m, box in self.start_method_boxes.items() if box.isChecked())
         if not start_methods:

@@ -10,12 +10,31 @@ from __future__ import annotations
 
 import json
 
+from core.control import RunControl
+from core.errors import ParamError
 from core.explorer.model import Verdict
 from core.explorer.search import Search
-from core.explorer.session import Exploration, ExploreRequest, search, shrunk
+from core.explorer.session import Exploration, ExploreRequest, confirmed, search, shrunk
 from core.schedule import dumps, loads
-from core.user_code import run_isolated
+from core.text import Sentence, translatable
+from core.user_code import UserCodeError, run_isolated
 from core.user_loops import ensure_registered
+
+CHILD_FAILED = translatable("core", "exploring the loop file failed: {error}")
+
+
+def explore_in_child(request: ExploreRequest, control: RunControl) -> Exploration:
+    """session.explore() for a loop file: the search in a child, a find confirmed here.
+
+    The child's search is not cancellable; a cancel skips the confirmation.
+    A failure in the child is a ParamError of one line (its last).
+    """
+    try:
+        exploration = shrunk_in_child(request)
+    except UserCodeError as error:
+        lines = str(error).strip().splitlines() or [type(error).__name__]
+        raise ParamError(Sentence.of(CHILD_FAILED, error=lines[-1])) from None
+    return confirmed(exploration, control)
 
 
 def shrunk_in_child(request: ExploreRequest) -> Exploration:

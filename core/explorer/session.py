@@ -163,8 +163,13 @@ def explore(
         on_progress(ExploreProgress(answer.runs, answer.states, time.monotonic() - started))
     if not answer.found:
         return Exploration(request, answer)
-    exploration = shrunk(request, answer)
-    if control.cancelled or exploration.schedule is None or answer.verdict is None:
+    return confirmed(shrunk(request, answer), control)
+
+
+def confirmed(exploration: Exploration, control: RunControl) -> Exploration:
+    """A find with its confirmation on real processes (none if cancelled first)."""
+    verdict = exploration.search.verdict
+    if control.cancelled or exploration.schedule is None or verdict is None:
         return exploration
-    real: Confirmation = confirm(exploration.schedule, answer.verdict, control)
+    real: Confirmation = confirm(exploration.schedule, verdict, control)
     return dataclasses.replace(exploration, confirmation=real)

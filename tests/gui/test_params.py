@@ -13,9 +13,12 @@ from PySide6.QtWidgets import QComboBox, QSpinBox
 from core.errors import ParamError
 from core.params import MAX_ITEMS, MAX_WORKERS, RunParams
 from core.strategies import GROUPS, STRATEGIES
+from core.user_loops import USER_LOOPS
 from gui import MainWindow
 from gui import params_panel as params_module
-from gui.params_panel import DEFAULTS, params_from_settings
+from gui.loop_files import NEW_ACTION, OPEN_ACTION
+from gui.params_panel import DEFAULTS
+from gui.params_settings import params_from_settings
 from tests.gui.helpers import choose, make_records, set_params
 
 
@@ -43,10 +46,13 @@ def test_strategy_combo_is_grouped(window: MainWindow) -> None:
     model = combo.model()
     assert isinstance(model, QStandardItemModel)
     headings = [combo.itemText(i) for i in range(combo.count()) if not model.item(i).isEnabled()]
-    assert headings == [f"— {group} —" for group in GROUPS]
+    # Then your own loops: none yet, and the entries that open or make one.
+    assert headings == [f"— {group} —" for group in (*GROUPS, USER_LOOPS)]
     ids = [combo.itemData(i) for i in range(combo.count()) if model.item(i).isEnabled()]
-    # Every strategy under its group, in the catalog's order within it (registered ones too).
-    assert ids == sorted(STRATEGIES, key=lambda s: GROUPS.index(STRATEGIES[s].group))
+    # Every strategy under its group, in the catalog's order within it (registered ones too),
+    # then the entries that open or make a loop file.
+    in_groups = sorted(STRATEGIES, key=lambda s: GROUPS.index(STRATEGIES[s].group))
+    assert ids == [*in_groups, OPEN_ACTION, NEW_ACTION]
     post = [combo.itemData(i) for i in range(1, 5)]
     assert all(STRATEGIES[s].group == GROUPS[0] for s in post)
 
