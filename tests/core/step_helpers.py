@@ -1,12 +1,16 @@
-"""Checks shared by the step-mode tests that replay many runs in one test."""
+"""Shared by the step-mode tests: complete model schedules, and nothing left after a run."""
 
 from __future__ import annotations
 
 import threading
 import time
 
+from core.explorer.model import PRODUCER, ModelRun
 from core.procs import worker_children
+from core.schedule import Schedule
+from core.strategies import STRATEGIES
 
+MAX_STEPS = 400  # a fair schedule ends these loops long before
 _SETTLE_S = 5.0  # processes already exiting may take a moment on a loaded machine
 
 
@@ -25,3 +29,27 @@ def assert_nothing_left_running() -> None:
     children, threads = _leftovers()
     assert not children, f"child processes left behind: {sorted(children)}"
     assert not threads, f"threads left behind: {threads}"
+
+
+def model_schedule(
+    strategy: str, workers: int, items: int, producer: str, choices: list[int]
+) -> tuple[Schedule, ModelRun]:
+    """The model's complete run: choices[i] picks among who may move, then round robin."""
+    model = ModelRun(STRATEGIES[strategy], workers, items, producer)
+    model.start()
+    last = -1
+    try:
+        while (eligible := model.eligible()) and len(model.steps) < MAX_STEPS:
+            if len(model.steps) < len(choices):
+                who = eligible[choices[len(model.steps)] % len(eligible)]
+            else:  # the next one after the last mover, P counted as the last of all
+                order = [workers if who == PRODUCER else who for who in eligible]
+                after = [slot for slot in order if slot > last] or order
+                who = eligible[order.index(after[0])]
+            model.step(who)
+            last = workers if who == PRODUCER else who
+        assert not model.eligible(), "a fair schedule of the model did not end"
+        return model.schedule(), model
+    except BaseException:
+        model.close()
+        raise

@@ -16,42 +16,17 @@ from hypothesis import strategies as st
 
 from core.control import RunControl
 from core.engine import run
-from core.explorer.model import PRODUCER, ModelRun, Verdict
+from core.explorer.model import ModelRun, Verdict
 from core.explorer.session import refusal
 from core.result import RunResult
 from core.schedule import Schedule, Step, StepControl
 from core.stepper import schedule_params
 from core.strategies import STRATEGIES
-from tests.core.step_helpers import assert_nothing_left_running
+from tests.core.step_helpers import assert_nothing_left_running, model_schedule
 
 MP_QUEUE_INTO_POOL = "mp-queue-into-pool"  # its queue never reaches a Pool task
 EXPLORABLE = sorted(s.id for s in STRATEGIES.values() if refusal(s, 1, 1) is None)
 RANDOM_STEPS = 40  # chosen by hypothesis; then round robin to the end
-MAX_STEPS = 400  # a fair schedule ends these loops long before
-
-
-def model_schedule(
-    strategy: str, workers: int, items: int, producer: str, choices: list[int]
-) -> tuple[Schedule, ModelRun]:
-    """The model's complete run: choices[i] picks among who may move, then round robin."""
-    model = ModelRun(STRATEGIES[strategy], workers, items, producer)
-    model.start()
-    last = -1
-    try:
-        while (eligible := model.eligible()) and len(model.steps) < MAX_STEPS:
-            if len(model.steps) < len(choices):
-                who = eligible[choices[len(model.steps)] % len(eligible)]
-            else:  # the next one after the last mover, P counted as the last of all
-                order = [workers if who == PRODUCER else who for who in eligible]
-                after = [slot for slot in order if slot > last] or order
-                who = eligible[order.index(after[0])]
-            model.step(who)
-            last = workers if who == PRODUCER else who
-        assert not model.eligible(), "a fair schedule of the model did not end"
-        return model.schedule(), model
-    except BaseException:
-        model.close()
-        raise
 
 
 def fates(result: RunResult) -> tuple[list[int], list[int], list[int], list[int]]:
