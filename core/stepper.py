@@ -277,6 +277,8 @@ class Stepper:
     def _alive(self, slot: int) -> bool:
         if slot == self.setup.producer_slot:
             return any(t.is_alive() for t in self.state.threads if t.name.endswith("producer"))
+        if slot in self.state.task_errors:
+            return False  # its Pool task failed: it never reaches the gate
         if slot < len(self.state.processes):
             return self.state.processes[slot].exitcode is None
         pid = int(self.state.ledger.table[slot * W_FIELDS + W_PID])

@@ -35,6 +35,7 @@ from functools import partial
 from multiprocessing.context import BaseContext
 from typing import Any
 
+from core.backends.base import Launch, Need
 from core.gate import OP_NAMES, describe, encode
 from core.params import RunParams
 from core.schedule import Schedule, Step, who_of
@@ -55,6 +56,19 @@ class Abort(BaseException):
 def check_explorable(strategy: Strategy) -> None:
     """ParamError for what step mode cannot replay (pools)."""
     refuse_unsteppable(strategy, None)
+
+
+def queue_reaches_workers(strategy: Strategy) -> bool:
+    """False where no worker ever gets the queue: an inherited-only queue in a Pool task.
+
+    The real run fails while the pool pickles each task (RuntimeError), so
+    every worker crashes before its first operation; the model's do too.
+    """
+    return not (strategy.launch is Launch.POOL_TASKS and Need.INHERITED_QUEUE in strategy.needs)
+
+
+def _refuse_the_queue() -> None:
+    raise RuntimeError("Queue objects should only be shared between processes through inheritance")
 
 
 def shown(value: Any, op: str) -> str:
@@ -383,6 +397,9 @@ class ModelRun:
     def _main(self, index: int) -> None:
         loop = self.strategy.loop
         assert loop is not None
+        if not queue_reaches_workers(self.strategy):
+            self._run_participant(index, _refuse_the_queue)
+            return
         options = LoopOptions(stop=ModelEvent(self, index))
         self._run_participant(
             index, lambda: loop(ModelQueue(self, index), self._processor(index), options)
