@@ -31,6 +31,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
+from core.backends import Need
 from core.control import RunControl
 from core.errors import ParamError
 from core.gate import EXIT, GET, ITEM, JOIN, KNOWN, OP_NAMES, POLL_S, PUT, TASK_DONE, describe
@@ -58,6 +59,11 @@ NOT_STEPPABLE_POOL = translatable(
 )
 NO_PRODUCER_STEPS = translatable(
     "core", "{who} moves, but {strategy} has no main-process step while the workers run"
+)
+NOT_STEPPABLE_REQUEUE = translatable(
+    "core",
+    "step mode cannot step {strategy}: its join() waits for Redis processing lists, "
+    "which a step cannot count",
 )
 NOT_STEPPABLE_FAULT = translatable("core", "step mode runs without an injected fault")
 GONE = translatable("core", "{who} has ended")
@@ -97,6 +103,8 @@ def refuse_unsteppable(strategy: Strategy, fault: object) -> None:
     """ParamError if step mode cannot control this run."""
     if strategy.is_pool or strategy.pool_driver is not None:
         raise ParamError(Sentence.of(NOT_STEPPABLE_POOL, strategy=strategy.id))
+    if Need.REQUEUE in strategy.needs:
+        raise ParamError(Sentence.of(NOT_STEPPABLE_REQUEUE, strategy=strategy.id))
     if fault is not None:
         raise ParamError(NOT_STEPPABLE_FAULT)
 
