@@ -15,6 +15,10 @@ from core import cli
 from core.control import RunControl
 from core.engine import run
 from core.errors import ParamError
+from core.explorer.confirm import confirm
+from core.explorer.model import Space, Verdict, feeder
+from core.explorer.search import exhaustive
+from core.explorer.session import ExploreRequest, explore
 from core.result import RunResult
 from core.schedule import (
     Offer,
@@ -28,6 +32,7 @@ from core.schedule import (
     loads,
 )
 from core.stepper import schedule_params
+from core.strategies import STRATEGIES
 
 REPLAYS = 20
 BOUND_S = 30.0
@@ -170,3 +175,66 @@ def test_flush_steps_need_feeder_steps_and_a_feeder() -> None:
     data["steps"][0]["who"] = "W1"
     with pytest.raises(ScheduleError, match="step 1: W1 cannot run flush"):
         from_dict(data)
+
+
+# --- the model: the explorer with feeder steps ------------------------------------
+
+
+def _failures(strategy: str, producer: str, feeder: str) -> set[Verdict]:
+    space = Space(STRATEGIES[strategy], 2, 3, producer, feeder)
+    search = exhaustive(space, every_failure=True)
+    assert search.exhaustive
+    return set(search.failures)
+
+
+@pytest.mark.parametrize(
+    ("strategy", "producer"), [("get-nowait", "prefill"), ("stop-event", "concurrent")]
+)
+def test_losses_that_exist_only_before_the_flush_are_found_with_feeder_steps(
+    strategy: str, producer: str
+) -> None:
+    assert not _failures(strategy, producer, "settled")
+    assert Verdict(("lost",), (2,)) in _failures(strategy, producer, "steps")
+
+
+def test_correct_strategies_stay_correct_with_feeder_steps() -> None:
+    for strategy in ("sentinel-reput", "sentinel-per-worker", "joinable-task-done"):
+        for producer in ("prefill", "concurrent"):
+            assert not _failures(strategy, producer, "steps"), (strategy, producer)
+
+
+def test_loop_1_sees_empty_while_the_producers_items_wait_in_its_feeder() -> None:
+    space = Space(STRATEGIES["seed-empty-after-get"], 2, 3, "concurrent", "steps")
+    fp = feeder(-1)
+    run = space.replay([-1, -1, -1, fp, 0, 0])
+    try:
+        assert [str(step) for step in run.steps[-2:]] == [
+            "W1 q.get() -> item 0",
+            "W1 q.empty() -> True",  # items 1 and 2 were put, and wait in P's feeder buffer
+        ]
+        while ready := run.eligible():
+            run.step(ready[-1])
+        verdict = run.verdict()
+        schedule = dataclasses.replace(run.schedule(), queue_kind="mp")
+    finally:
+        run.close()
+    assert verdict.failed and 0 in verdict.lost
+    assert schedule.feeder == "steps"
+    confirmation = confirm(schedule, verdict)
+    assert confirmation.agreed, confirmation
+
+
+def test_the_explorer_finds_and_confirms_loop_1_with_feeder_steps() -> None:
+    request = ExploreRequest("seed-empty-after-get", 2, 3, "concurrent", feeder="steps")
+    exploration = explore(request)
+    assert exploration.schedule is not None
+    assert exploration.schedule.feeder == "steps" and exploration.schedule.queue_kind == "mp"
+    assert any(step.op == "flush" for step in exploration.schedule.steps)
+    assert exploration.confirmation is not None and exploration.confirmation.agreed
+
+
+def test_explore_refuses_an_unknown_feeder_value(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_code:
+        cli.main(["explore", "--strategy", "seed-empty-after-get", "--feeder", "sometimes"])
+    assert exit_code.value.code == 2
+    assert "--feeder: invalid choice: 'sometimes'" in capsys.readouterr().err
