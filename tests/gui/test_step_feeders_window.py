@@ -32,12 +32,16 @@ def test_a_flush_is_a_button_of_its_own_and_the_loss_shows(qtbot: Any, window: M
     fp = panel.feeder_buttons[-1]
     qtbot.waitUntil(fp.isEnabled, timeout=WAIT_MS)
     assert fp.text() == "FP \u25b8 flush(item 0)"
+
+    def taken() -> int:
+        return len(panel.stepping.steps()) if panel.stepping is not None else 0
+
     for who in ("FP", "W1", "W1", "W2"):
         button = fp if who == "FP" else panel.worker_buttons[int(who[1:]) - 1]
         qtbot.waitUntil(button.isEnabled, timeout=WAIT_MS)
-        before = len(panel.stepping.steps()) if panel.stepping else 0
+        before = taken()
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda before=before: len(panel.stepping.steps()) > before, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda before=before: taken() > before, timeout=WAIT_MS)
     with qtbot.waitSignal(window.controller.finished, timeout=RUN_TIMEOUT_MS) as blocker:
         qtbot.waitUntil(fp.isEnabled, timeout=WAIT_MS)
         qtbot.mouseClick(fp, Qt.MouseButton.LeftButton)
