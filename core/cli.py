@@ -286,7 +286,10 @@ def _scheduled(args: argparse.Namespace, params: RunParams) -> tuple[RunParams, 
         )
     params = schedule_params(loaded, params)
     params = params.replace(queue_kind=args.queue_kind or params.queue_kind)
-    return params, StepControl(replay=loaded.steps, free_after=args.free_after)
+    feeder_steps = loaded.feeder == "steps"
+    return params, StepControl(
+        replay=loaded.steps, free_after=args.free_after, feeder_steps=feeder_steps
+    )
 
 
 # Each output option's dest and what a message calls its file.

@@ -16,6 +16,7 @@ import os
 import signal
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -333,3 +334,54 @@ def settle_puts(queue: Any) -> Callable[[], None]:
 
 def _nothing_to_wait_for() -> None:
     pass
+
+
+class _HookedWriteLock:
+    """The write lock as one feeder thread takes it: before() first, after() once released."""
+
+    def __init__(self, lock: Any, before: Callable[[], None], after: Callable[[], None]) -> None:
+        self._lock = lock
+        self._before = before
+        self._after = after
+
+    def acquire(self, *args: Any) -> bool:
+        self._before()
+        return bool(self._lock.acquire(*args))
+
+    def release(self) -> None:
+        self._lock.release()
+        self._after()
+
+
+def hook_feeder_writes(queue: Any, before: Callable[[], None], after: Callable[[], None]) -> bool:
+    """Make this process's feeder thread of an mp queue call before() and after() around each write.
+
+    The feeder pops an item from the buffer, pickles it, takes the queue's
+    write lock, writes and releases the lock. It binds that lock when it
+    starts (Queue._start_thread, at this process's first put), so for that
+    moment the queue holds a lock whose acquire() calls before() first and
+    whose release() calls after() once the write has returned; the queue
+    keeps its own lock for everything else (a child pickles that one).
+    before() runs before the lock is taken, so a feeder waiting in it keeps
+    no other process's feeder from writing. Call it before the queue's first
+    put in this process; False (nothing hooked) for a Manager proxy.
+    """
+    if not hasattr(queue, "_wlock") or queue._wlock is None:
+        return False
+    if getattr(queue, "_thread", None) is not None:
+        raise RuntimeError("hook_feeder_writes() after the queue's feeder thread started")
+    lock = queue._wlock
+    owner = weakref.ref(queue)  # no cycle: the queue is freed by reference counting
+
+    def start_hooked() -> None:
+        hooked = owner()
+        assert hooked is not None
+        hooked._wlock = _HookedWriteLock(lock, before, after)
+        try:
+            type(hooked)._start_thread(hooked)  # not one a parent hooked (fork)
+        finally:
+            hooked._wlock = lock
+            del hooked._start_thread
+
+    queue._start_thread = start_hooked
+    return True

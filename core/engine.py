@@ -65,7 +65,7 @@ from core.result import RunResult
 from core.runstate import RunSetup, RunState
 from core.shm import semaphore_room
 from core.stacks import dump_stacks, os_states
-from core.stepper import refuse_unsteppable, start_stepper
+from core.stepper import refuse_feeder_steps, refuse_unsteppable, start_stepper
 from core.strategies import get_strategy
 from core.validation import validate
 from core.verdict import Findings, build_result
@@ -164,12 +164,15 @@ class _Run:
     ) -> None:
         strategy = get_strategy(params.strategy)
         ctx = multiprocessing.get_context(params.start_method)
+        feeders = control.stepping is not None and control.stepping.feeder_steps
         if control.stepping is not None:
             refuse_unsteppable(strategy, params.fault)
+        if feeders:
+            refuse_feeder_steps(params.queue_kind or strategy.default_backend)
         with semaphore_room():  # a full /dev/shm is a refusal, not a SemLock traceback
             ledger = Ledger.create(params.items, params.workers, ctx.Lock())
             # Step mode: a turn at the gate for each worker and for the producer.
-            gate = Gate(ctx, params.workers + 1) if control.stepping is not None else None
+            gate = Gate(ctx, params.workers + 1, feeders) if control.stepping is not None else None
         run_dir = tempfile.mkdtemp(prefix="queuescope-run-")
         fault = params.fault  # resolved by validate()
         work = WorkSpec(

@@ -18,6 +18,12 @@ stop.set(), the sentinels it puts) once the workers run.
 Index 0 of the array is the free flag: once the controller opens the gate
 (the replay is over) every operation runs at once, as in an ungated run.
 A participant whose loop ends posts EXIT instead of an operation.
+
+With feeders (the faithful fidelity of an mp queue), every participant that
+puts has a second slot, its feeder thread's (feeder(who)): it arrives with
+FLUSH before it writes its oldest buffered item to the pipe (enter), and
+reports once the write returned (leave). A feeder never posts EXIT: it
+arrives only while its process has items it has not written.
 """
 
 from __future__ import annotations
@@ -28,8 +34,8 @@ from multiprocessing.context import BaseContext
 from typing import Any
 
 # Operation codes, in core.schedule.OPS order (code = index + 1).
-EMPTY, QSIZE, GET, GET_TIMEOUT, GET_NOWAIT, PUT, TASK_DONE, IS_SET, JOIN, SET = range(1, 11)
-EXIT = 11
+EMPTY, QSIZE, GET, GET_TIMEOUT, GET_NOWAIT, PUT, TASK_DONE, IS_SET, JOIN, SET, FLUSH = range(1, 12)
+EXIT = 12
 OP_NAMES = (
     "",
     "empty",
@@ -42,8 +48,10 @@ OP_NAMES = (
     "is_set",
     "join",
     "set",
+    "flush",
 )
-_RETURNS_NOTHING = (PUT, TASK_DONE, JOIN, SET)
+_RETURNS_NOTHING = (PUT, TASK_DONE, JOIN, SET, FLUSH)
+_CARRIES = (PUT, FLUSH)  # operations whose step names the item
 
 # What an operation got (or a put put): a kind and a value.
 DONE, BOOL, COUNT, ITEM, KNOWN, EMPTY_RAISED, ERROR, OTHER = range(8)
@@ -91,14 +99,28 @@ def describe(kind: int, value: int) -> str:
 
 
 class Gate:
-    """Shared slots and semaphores for `participants` participants; see the module docstring."""
+    """Shared slots and semaphores for `participants` participants; see the module docstring.
 
-    def __init__(self, ctx: BaseContext, participants: int) -> None:
+    feeders: each participant has a feeder slot too (feeder(who)).
+    """
+
+    def __init__(self, ctx: BaseContext, participants: int, feeders: bool = False) -> None:
         self.participants = participants
-        self.slots = ctx.RawArray("q", 1 + participants * _FIELDS)
-        self.arrived = [ctx.Semaphore(0) for _ in range(participants)]
-        self.go = [ctx.Semaphore(0) for _ in range(participants)]
-        self.done = [ctx.Semaphore(0) for _ in range(participants)]
+        self.feeders = feeders
+        slots = participants * (2 if feeders else 1)
+        self.slots = ctx.RawArray("q", 1 + slots * _FIELDS)
+        self.arrived = [ctx.Semaphore(0) for _ in range(slots)]
+        self.go = [ctx.Semaphore(0) for _ in range(slots)]
+        self.done = [ctx.Semaphore(0) for _ in range(slots)]
+
+    def feeder(self, who: int) -> int:
+        """The slot of who's feeder thread (a gate with feeders)."""
+        assert self.feeders
+        return self.participants + who
+
+    def owner(self, slot: int) -> int | None:
+        """Whose feeder slot is; None for a participant's own slot."""
+        return slot - self.participants if slot >= self.participants else None
 
     # --- the participant's side ------------------------------------------------
 
@@ -116,18 +138,11 @@ class Gate:
         can answer Empty at once. stopped (a thread of the main process)
         gives up waiting when it turns true: RuntimeError.
         """
-        slots = self.slots
-        if slots[_FREE]:
+        if not self.enter(who, op, arg, stopped):
             return call(False)
         base = 1 + who * _FIELDS
-        slots[base + _ARG_KIND], slots[base + _ARG_VALUE] = encode(arg, 0) if op == PUT else (0, 0)
-        slots[base + _OP] = op
-        self.arrived[who].release()
-        self._wait_go(who, stopped)
-        if slots[_FREE]:
-            return call(False)
         try:
-            result = call(bool(slots[base + _HINT]))
+            result = call(bool(self.slots[base + _HINT]))
         except queue.Empty:
             self._report(base, who, EMPTY_RAISED, 0)
             raise
@@ -136,6 +151,24 @@ class Gate:
             raise
         self._report(base, who, *encode(result, op))
         return result
+
+    def enter(self, who: int, op: int, arg: Any, stopped: Callable[[], bool] | None = None) -> bool:
+        """Arrive with op and wait for the controller; False if the gate is open (no step)."""
+        slots = self.slots
+        if slots[_FREE]:
+            return False
+        base = 1 + who * _FIELDS
+        slots[base + _ARG_KIND], slots[base + _ARG_VALUE] = (
+            encode(arg, 0) if op in _CARRIES else (0, 0)
+        )
+        slots[base + _OP] = op
+        self.arrived[who].release()
+        self._wait_go(who, stopped)
+        return not slots[_FREE]
+
+    def leave(self, who: int) -> None:
+        """An entered operation that returns nothing (a flush) is done."""
+        self._report(1 + who * _FIELDS, who, DONE, 0)
 
     def exit(self, who: int) -> None:
         """The participant's loop ended: it will ask for no more turns."""
@@ -166,7 +199,7 @@ class Gate:
         base = 1 + who * _FIELDS
         op = int(self.slots[base + _OP])
         arg = describe(self.slots[base + _ARG_KIND], self.slots[base + _ARG_VALUE])
-        return op, arg if op == PUT else None
+        return op, arg if op in _CARRIES else None
 
     def release(self, who: int, known_empty: bool = False) -> None:
         self.slots[1 + who * _FIELDS + _HINT] = int(known_empty)

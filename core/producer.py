@@ -20,6 +20,7 @@ from core.faults import BigItem, UnpicklableItem
 from core.gate import EMPTY, JOIN, PUT, SET
 from core.launcher import Launcher
 from core.ledger import W_FIELDS, W_PID, W_STATE, W_T_CHANGE
+from core.queues import FeederAtGate
 from core.runstate import RunSetup, RunState
 from core.states import WorkerState
 from core.worker import init_worker
@@ -75,8 +76,16 @@ class Producer:
             self._put = self._at_gate(self._put)  # from now on every put is a step
 
     def _settled_put(self) -> Callable[[Any], None]:
-        """Step mode's put: it returns once the item is readable by the workers."""
+        """Step mode's put: it returns once the item is readable by the workers.
+
+        With feeder steps, once it is in the feeder's buffer: the write is FP's
+        step, prefilled items' too.
+        """
         raw_put = self.state.queue.put
+        gate = self.setup.gate
+        if gate is not None and gate.feeders:
+            feeder = FeederAtGate(self.state.queue, gate, gate.feeder(self.setup.producer_slot))
+            return lambda obj: feeder.put(raw_put, obj)
         settled = settle_puts(self.state.queue)
 
         def put_settled(obj: Any) -> None:

@@ -3,19 +3,32 @@
 Strategies only ever call put/get/get_nowait/empty/qsize/task_done on the
 object they are given, so any backend's queue (core.backends) that offers
 those can be instrumented. In a controlled run (step mode) the worker gets a
-GatedQueue instead, whose every operation waits at core.gate first.
+GatedQueue instead, whose every operation waits at core.gate first; with
+feeder steps, FeederAtGate makes its process's feeder thread a participant.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from core.cpython import settle_puts
+from core.cpython import hook_feeder_writes, settle_puts
 from core.faults import BigItem
-from core.gate import EMPTY, GET, GET_NOWAIT, GET_TIMEOUT, IS_SET, PUT, QSIZE, TASK_DONE, Gate
+from core.gate import (
+    EMPTY,
+    FLUSH,
+    GET,
+    GET_NOWAIT,
+    GET_TIMEOUT,
+    IS_SET,
+    PUT,
+    QSIZE,
+    TASK_DONE,
+    Gate,
+)
 from core.ledger import (
     SENTINEL_ITEM,
     W_EMPTY_CALLS,
@@ -147,7 +160,12 @@ class GatedQueue(InstrumentedQueue):
     def __init__(self, raw: Any, ledger: Ledger, worker: int, gate: Gate) -> None:
         super().__init__(raw, ledger, worker)
         self._gate = gate
-        self._settled = settle_puts(raw)
+        self._settled = _nothing_to_wait_for
+        if gate.feeders:  # a put fills the buffer; the feeder's write is a step of its own
+            self._feeder: FeederAtGate | None = FeederAtGate(raw, gate, gate.feeder(worker))
+        else:
+            self._feeder = None
+            self._settled = settle_puts(raw)
 
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
         op = GET if block and timeout is None else GET_NOWAIT if not block else GET_TIMEOUT
@@ -160,8 +178,12 @@ class GatedQueue(InstrumentedQueue):
 
     def put(self, obj: Any) -> None:
         put = super().put
+        feeder = self._feeder
 
         def call(_: bool) -> None:
+            if feeder is not None:
+                feeder.put(put, obj)
+                return
             put(obj)
             self._settled()
 
@@ -210,3 +232,37 @@ class GatedEvent:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._raw, name)
+
+
+class FeederAtGate:
+    """This process's feeder thread of an mp queue as a participant of a controlled run.
+
+    Each write to the pipe waits at the gate first (a FLUSH of the oldest
+    item this process put and has not written) and reports once written
+    (core.cpython.hook_feeder_writes); a put returns once its item is in the
+    feeder's buffer, as in an uncontrolled run. Install it before the
+    queue's first put in this process.
+    """
+
+    def __init__(self, queue: Any, gate: Gate, slot: int) -> None:
+        self._gate = gate
+        self._slot = slot
+        self._unwritten: deque[Any] = deque()  # what this process put, oldest first
+        self._in_step = False
+        hook_feeder_writes(queue, self._before_write, self._after_write)
+
+    def put(self, put: Callable[[Any], None], obj: Any) -> None:
+        self._unwritten.append(obj)  # before the feeder can see it
+        put(obj)
+
+    def _before_write(self) -> None:
+        self._in_step = self._gate.enter(self._slot, FLUSH, self._unwritten.popleft())
+
+    def _after_write(self) -> None:
+        if self._in_step:
+            self._in_step = False
+            self._gate.leave(self._slot)
+
+
+def _nothing_to_wait_for() -> None:
+    pass

@@ -17,6 +17,12 @@ result is how core.gate describes what the operation returned ("False",
 strategy's default backend). StepControl is how a run is told to replay a
 schedule and how it reports the steps it took.
 
+"feeder" is optional too: "settled" (the default) or "steps", the faithful
+fidelity of an mp queue, where a put returns once the item is in its
+process's feeder buffer and each feeder thread's write to the pipe is a
+step of its own: who F1..Fn (W1..Wn's feeder) or FP (P's), op "flush", arg
+the item it writes.
+
 The strategy of a loop file (core.user_loops) is "loop:FILE:FUNCTION"; a
 relative FILE is relative to the schedule file's folder (the explorer writes
 absolute ones). Reading a schedule never loads its loop file: the command
@@ -49,8 +55,12 @@ OPS = (
     "is_set",
     "join",
     "set",
+    "flush",
 )
 PRODUCERS = ("prefill", "concurrent")
+FEEDER_MODES = ("settled", "steps")  # an mp queue's fidelity: puts settled, or flushes as steps
+FEEDER = "F"  # F1..Fn, FP: the feeder thread of W1..Wn, P
+FEEDER_BASE = 1000  # participant(): F1 -> FEEDER_BASE, FP -> FEEDER_BASE - 1
 MAX_WORKERS = 64
 MAX_ITEMS = 10_000
 MAX_STEPS = 100_000
@@ -66,6 +76,7 @@ _OP_TEXT = {
     "is_set": "stop.is_set()",
     "join": "q.join()",
     "set": "stop.set()",
+    "flush": "flush({arg})",
 }
 
 NOT_A_SCHEDULE = translatable("core", "{path} is not a schedule: {reason}")
@@ -78,6 +89,12 @@ UNKNOWN_VERSION = translatable(
 BAD_FIELD = translatable("core", "{field} is {value}, expected {expected}")
 BAD_STEP = translatable("core", "step {index}: {reason}")
 NO_SUCH_WORKER = translatable("core", "worker {who} does not exist in a run of {workers} workers")
+FLUSH_BY_FEEDER = translatable(
+    "core", "{who} cannot run {op}: a flush is a feeder's (F1..Fn, FP) and a feeder only flushes"
+)
+FLUSH_WITHOUT_FEEDER_STEPS = translatable(
+    "core", "{who} flushes, but the schedule's params.feeder is not steps"
+)
 
 
 class ScheduleError(ValueError):
@@ -93,7 +110,7 @@ def op_text(op: str, arg: str | None = None) -> str:
 class Step:
     """One operation of one participant and what it got."""
 
-    who: str  # W1..Wn or P
+    who: str  # W1..Wn or P; F1..Fn or FP (feeders)
     op: str
     result: str
     arg: str | None = None  # what a put put
@@ -117,6 +134,7 @@ class Schedule:
     producer: str = "prefill"
     queue_kind: str | None = None
     steps: tuple[Step, ...] = ()
+    feeder: str = "settled"  # one of FEEDER_MODES
 
     def to_dict(self) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -126,6 +144,8 @@ class Schedule:
         }
         if self.queue_kind is not None:
             params["queue"] = self.queue_kind
+        if self.feeder != "settled":
+            params["feeder"] = self.feeder
         return {
             "format": FORMAT,
             "version": VERSION,
@@ -192,10 +212,15 @@ def from_dict(data: Any) -> Schedule:
     queue_kind = params.get("queue")
     if queue_kind is not None and not isinstance(queue_kind, str):
         raise _bad("params.queue", queue_kind, "a queue kind")
+    feeder = params.get("feeder", "settled")
+    if feeder not in FEEDER_MODES:
+        raise _bad("params.feeder", feeder, " | ".join(FEEDER_MODES))
     raw_steps = _field(data, "steps", list, "a list of steps")
     if len(raw_steps) > MAX_STEPS:
         raise _bad("steps", f"{len(raw_steps)} steps", f"at most {MAX_STEPS}")
-    steps = tuple(_step(index + 1, raw, workers) for index, raw in enumerate(raw_steps))
+    steps = tuple(
+        _step(index + 1, raw, workers, feeder == "steps") for index, raw in enumerate(raw_steps)
+    )
     return Schedule(
         strategy=_field(data, "strategy", str, "a strategy id"),
         workers=workers,
@@ -203,10 +228,11 @@ def from_dict(data: Any) -> Schedule:
         producer=producer,
         queue_kind=queue_kind,
         steps=steps,
+        feeder=feeder,
     )
 
 
-def _step(index: int, raw: Any, workers: int) -> Step:
+def _step(index: int, raw: Any, workers: int, feeder_steps: bool) -> Step:
     try:
         if not isinstance(raw, dict):
             raise ScheduleError(NOT_AN_OBJECT)
@@ -218,9 +244,14 @@ def _step(index: int, raw: Any, workers: int) -> Step:
         arg = raw.get("arg")
         if arg is not None and not isinstance(arg, str):
             raise _bad("arg", arg, "a string")
-        is_worker = who[:1] == "W" and who[1:].isdigit() and 1 <= int(who[1:]) <= workers
-        if who != PRODUCER and not is_worker:
+        owner = owner_of(who) or who
+        is_worker = owner[:1] == "W" and owner[1:].isdigit() and 1 <= int(owner[1:]) <= workers
+        if owner != PRODUCER and not is_worker:
             raise ScheduleError(str(Sentence.of(NO_SUCH_WORKER, who=shown(who), workers=workers)))
+        if (op == "flush") != (owner != who):
+            raise ScheduleError(str(Sentence.of(FLUSH_BY_FEEDER, who=who, op=op)))
+        if op == "flush" and not feeder_steps:
+            raise ScheduleError(str(Sentence.of(FLUSH_WITHOUT_FEEDER_STEPS, who=who)))
         return Step(who=who, op=op, result=result, arg=arg)
     except ScheduleError as error:
         raise ScheduleError(str(Sentence.of(BAD_STEP, index=index, reason=str(error)))) from None
@@ -247,12 +278,30 @@ def _bad(name: str, value: Any, expected: str) -> ScheduleError:
 
 
 def participant(who: str) -> int:
-    """W1 -> 0, W2 -> 1, ...; the producer P -> -1."""
+    """W1 -> 0, W2 -> 1, ...; the producer P -> -1; a feeder: FEEDER_BASE + its owner's."""
+    owner = owner_of(who)
+    if owner is not None:
+        return FEEDER_BASE + participant(owner)
     return -1 if who == PRODUCER else int(who[1:]) - 1
 
 
 def who_of(index: int) -> str:
+    if index >= FEEDER_BASE - 1:
+        return feeder_of(who_of(index - FEEDER_BASE))
     return PRODUCER if index < 0 else f"W{index + 1}"
+
+
+def feeder_of(who: str) -> str:
+    """The feeder thread of who's process: W2 -> F2, P -> FP."""
+    return FEEDER + (who if who == PRODUCER else who[1:])
+
+
+def owner_of(who: str) -> str | None:
+    """Whose feeder who is (F2 -> W2, FP -> P); None if who is no feeder."""
+    if who[:1] != FEEDER or len(who) < 2:
+        return None
+    rest = who[1:]
+    return PRODUCER if rest == PRODUCER else f"W{rest}"
 
 
 @dataclass(frozen=True)
@@ -300,6 +349,7 @@ class StepControl:
     replay: tuple[Step, ...] = ()
     free_after: bool = False
     interactive: bool = False
+    feeder_steps: bool = False  # each mp queue feeder's write is a step (F1..Fn, FP)
     on_change: Callable[[], None] | None = None
     taken: list[Step] = field(default_factory=list)
     divergence: Divergence | None = None
@@ -320,7 +370,7 @@ class StepControl:
     # --- the caller's side (interactive) ---------------------------------------
 
     def advance(self, who: str) -> None:
-        """Ask for one operation of who (W1..Wn or P); ignored if it cannot move."""
+        """Ask for one operation of who (W1..Wn, P, or a feeder); ignored if it cannot move."""
         self._requests.put(who)
 
     def run_freely(self) -> None:

@@ -11,6 +11,11 @@ q.join() while some put has no task_done() yet.
 Its bookkeeping: the items in the queue are the producer's settled puts
 plus the workers' settled puts minus what was taken. Every put is settled
 (core.cpython.settle_puts), so this count is what any process would see.
+With feeder steps (StepControl.feeder_steps, mp queues only) a put only
+fills its process's feeder buffer: an item counts once its feeder's flush
+step (F1..Fn, FP) wrote it, and a feeder is offered while its process has
+puts it has not flushed, even after that process's loop ended (its exit
+waits for the feeder); a prefill's items, too, wait for FP's flushes.
 
 After the last step the gate opens: with free_after the run goes on freely;
 otherwise every participant must have ended or be blocked in get() on an
@@ -34,7 +39,19 @@ from typing import NoReturn
 from core.backends import Need
 from core.control import RunControl
 from core.errors import ParamError
-from core.gate import EXIT, GET, ITEM, JOIN, KNOWN, OP_NAMES, POLL_S, PUT, TASK_DONE, describe
+from core.gate import (
+    EXIT,
+    FLUSH,
+    GET,
+    ITEM,
+    JOIN,
+    KNOWN,
+    OP_NAMES,
+    POLL_S,
+    PUT,
+    TASK_DONE,
+    describe,
+)
 from core.ledger import W_FIELDS, W_PID
 from core.params import RunParams
 from core.procs import pid_alive
@@ -47,7 +64,9 @@ from core.schedule import (
     Schedule,
     Step,
     StepControl,
+    feeder_of,
     op_text,
+    owner_of,
     participant,
     who_of,
 )
@@ -70,7 +89,13 @@ GONE = translatable("core", "{who} has ended")
 ABOUT_TO = translatable("core", "{who} is about to run {actual}, the schedule says {expected}")
 GOT = translatable("core", "{who} {op} got {actual}, the schedule says {expected}")
 STILL_MOVES = translatable("core", "the schedule ends, but {who} can still run {op}")
+NOTHING_TO_FLUSH = translatable("core", "{who} has nothing to flush")
+FEEDER_NEEDS_MP = translatable(
+    "core",
+    "feeder steps need an mp or joinable queue: a {queue} queue's put is complete when it returns",
+)
 BLOCKED = "blocked"
+FEEDER_QUEUES = ("mp", "joinable")  # the queues whose put leaves the write to a feeder thread
 
 
 # What a schedule file says of the run it steps, by the names RunParams gives them.
@@ -90,13 +115,29 @@ def schedule_params(schedule: Schedule, base: RunParams | None = None) -> RunPar
             if step.who == PRODUCER:
                 raise ParamError(Sentence.of(NO_PRODUCER_STEPS, who=step.who, strategy=strategy.id))
     shared = {name: getattr(schedule, name) for name in _SHARED_FIELDS}
+    if schedule.feeder == "steps" and strategy is not None:
+        shared["queue_kind"] = feeder_queue(strategy, schedule.queue_kind)
     return (base or RunParams()).replace(fault=None, **shared)
 
 
-def schedule_of(params: RunParams, steps: Sequence[Step]) -> Schedule:
+def schedule_of(params: RunParams, steps: Sequence[Step], feeder: str = "settled") -> Schedule:
     """Steps taken in a run of params, as a schedule file holds them."""
     shared = {name: getattr(params, name) for name in _SHARED_FIELDS}
-    return Schedule(**shared, steps=tuple(steps))
+    return Schedule(**shared, steps=tuple(steps), feeder=feeder)
+
+
+def feeder_queue(strategy: Strategy, queue_kind: str | None) -> str:
+    """The queue a run with feeder steps uses: queue_kind, else the first mp one it runs on."""
+    if queue_kind is not None:
+        return queue_kind
+    kinds = [kind for kind in strategy.queue_kinds if kind in FEEDER_QUEUES]
+    return kinds[0] if kinds else strategy.default_backend
+
+
+def refuse_feeder_steps(queue_kind: str) -> None:
+    """ParamError unless feeder steps can be taken on this queue (it has feeder threads)."""
+    if queue_kind not in FEEDER_QUEUES:
+        raise ParamError(Sentence.of(FEEDER_NEEDS_MP, queue=queue_kind))
 
 
 def refuse_unsteppable(strategy: Strategy, fault: object) -> None:
@@ -131,6 +172,9 @@ class Stepper:
         self.in_queue = 0
         self.unfinished = 0  # puts not yet matched by a task_done(): what q.join() waits for
         self.blocked: set[int] = set()  # shown blocked (get, join) until that can change
+        self.owners = [*range(self.workers), setup.producer_slot]
+        self.feeders = [self.gate.feeder(s) for s in self.owners] if self.gate.feeders else []
+        self.unflushed = dict.fromkeys(self.owners, 0)  # puts a feeder has not written yet
         # Who stands at the gate with which operation (None: ended); absent: on its way.
         self.waiting: dict[int, tuple[int, str | None] | None] = {}
 
@@ -150,6 +194,8 @@ class Stepper:
         producer = self.setup.producer_slot
         self._await(producer)  # prefill: every item is in; concurrent: at its first put
         self.in_queue = self.unfinished = self.state.puts
+        if self.feeders:  # prefilled items wait in P's feeder buffer too
+            self.in_queue, self.unflushed[producer] = 0, self.state.puts
         for number, step in enumerate(self.stepping.replay, 1):
             self._step(number, step)
         if self.stepping.interactive:
@@ -157,7 +203,7 @@ class Stepper:
             return
         if self.stepping.free_after:
             return
-        for slot in [*range(self.workers), producer]:
+        for slot in [*self.owners, *filter(self._flushes, self.feeders)]:
             waiting = self._await(slot)
             if waiting is not None and not self._blocks(waiting[0]):
                 op = op_text(OP_NAMES[waiting[0]], waiting[1])
@@ -168,6 +214,8 @@ class Stepper:
 
     def _step(self, number: int, step: Step) -> None:
         slot = self._slot(step.who)
+        if slot in self.feeders and not self._flushes(slot):
+            self._diverge(number, Sentence.of(NOTHING_TO_FLUSH, who=step.who))
         waiting = self._await(slot)
         if waiting is None:
             self._diverge(number, Sentence.of(GONE, who=step.who))
@@ -203,9 +251,14 @@ class Stepper:
             kind, value = self.gate.result(slot)
             result = describe(kind, value)
             if op == PUT:
-                self.in_queue += 1
                 self.unfinished += 1
-                self.blocked.difference_update(range(self.workers))  # a get may take it now
+                if self.feeders:
+                    self.unflushed[slot] += 1  # in its feeder's buffer, not in the queue yet
+                else:
+                    self._queued()
+            elif op == FLUSH:
+                self.unflushed[self._owner(slot)] -= 1
+                self._queued()
             elif op == TASK_DONE:
                 self.unfinished -= 1
                 if self.unfinished == 0:
@@ -216,14 +269,29 @@ class Stepper:
         self.stepping.record(step)
         return step
 
+    def _queued(self) -> None:
+        """An item reached the queue: a get may take it now."""
+        self.in_queue += 1
+        self.blocked.difference_update(range(self.workers))
+
+    def _owner(self, feeder: int) -> int:
+        owner = self.gate.owner(feeder)
+        assert owner is not None
+        return owner
+
+    def _flushes(self, feeder: int) -> bool:
+        """The feeder has an item to write: it comes to the gate (or is there)."""
+        return self.unflushed[self._owner(feeder)] > 0
+
     def _interact(self) -> None:
         """Move whom the caller asks, one operation at a time, until nobody can move."""
-        slots = [*range(self.workers), self.setup.producer_slot]
+        slots = [*self.owners, *self.feeders]
         while True:
             offers = self._arrivals(slots)
-            if all(slot in self.waiting for slot in slots) and not any(
-                not offer.blocks for offer in offers
-            ):
+            settled = (
+                s in self.waiting or (s in self.feeders and not self._flushes(s)) for s in slots
+            )
+            if all(settled) and not any(not offer.blocks for offer in offers):
                 return  # all ended or blocked in get(): the gate opens, the monitor decides
             self.stepping.offer(offers)
             request = self.stepping.next_request(POLL_S)
@@ -234,6 +302,8 @@ class Stepper:
             slot = self._requested(request)
             if slot is None or slot in self.blocked:
                 continue  # unknown, or a get already shown blocked: nothing to do
+            if slot in self.feeders and not self._flushes(slot):
+                continue  # nothing to write: it will not come
             waiting = self._await(slot)
             if waiting is not None:
                 self._move(slot, waiting)
@@ -255,10 +325,14 @@ class Stepper:
         return tuple(offers)
 
     def _requested(self, who: str | None) -> int | None:
-        if who is None or not (who == PRODUCER or (who[:1] == "W" and who[1:].isdigit())):
+        owner = (owner_of(who) if self.feeders else None) if who is not None else None
+        base = owner or who
+        if base is None or not (base == PRODUCER or (base[:1] == "W" and base[1:].isdigit())):
             return None
-        slot = self._slot(who)
-        return slot if 0 <= slot < self.workers or slot == self.setup.producer_slot else None
+        slot = self._slot(base)
+        if not (0 <= slot < self.workers or slot == self.setup.producer_slot):
+            return None
+        return slot if owner is None else self.gate.feeder(slot)
 
     def _blocks(self, op: int) -> bool:
         return (op == GET and self.in_queue == 0) or (op == JOIN and self.unfinished > 0)
@@ -283,6 +357,9 @@ class Stepper:
         return True
 
     def _alive(self, slot: int) -> bool:
+        if slot in self.feeders:  # P's lives as long as the run; a worker's, as its process
+            owner = self._owner(slot)
+            return owner == self.setup.producer_slot or self._alive(owner)
         if slot == self.setup.producer_slot:
             return any(t.is_alive() for t in self.state.threads if t.name.endswith("producer"))
         if slot in self.state.task_errors:
@@ -293,10 +370,15 @@ class Stepper:
         return pid <= 0 or pid_alive(pid)
 
     def _slot(self, who: str) -> int:
+        owner = owner_of(who)
+        if owner is not None:
+            return self.gate.feeder(self._slot(owner))
         index = participant(who)
         return self.setup.producer_slot if index < 0 else index
 
     def _who(self, slot: int) -> str:
+        if slot in self.feeders:
+            return feeder_of(self._who(self._owner(slot)))
         return who_of(-1 if slot == self.setup.producer_slot else slot)
 
     def _diverge(self, number: int, reason: Sentence) -> NoReturn:

@@ -27,8 +27,11 @@ from PySide6.QtWidgets import (
 
 from core.explorer import story
 from core.explorer.session import Exploration, ExploreProgress, ExploreRequest, refusal
+from core.params import RunParams
 from core.schedule import dump
 from core.states import WorkerStatus
+from core.stepper import feeder_queue
+from core.strategies import Strategy
 from core.text import Sentence
 from gui.bridge import CoreController, ExploreController
 from gui.i18n import core_text
@@ -167,6 +170,8 @@ class ExplorePanel(QObject):
         self.controller.finished.connect(self._on_finished)
         self.controller.errored.connect(self._on_errored)
         params_panel.changed.connect(self.update_availability)
+        step_panel.feeder_switch.toggled.connect(self.update_availability)
+        step_panel.switch.toggled.connect(self.update_availability)
         for other in busy:
             other.started.connect(self.update_availability)
             other.finished.connect(self.update_availability)
@@ -184,8 +189,9 @@ class ExplorePanel(QObject):
         params = self.params_panel.validated()
         strategy = self.params_panel.strategy()
         names = (self.tr("Workers"), self.tr("Items"))
+        feeder_kind = self._feeder_queue(strategy, params)
         reason = (
-            refusal(strategy, params.workers, params.items, names)
+            refusal(strategy, params.workers, params.items, names, feeder_kind)
             if params is not None
             else refusal(strategy, 1, 1, names)
         )
@@ -217,6 +223,7 @@ class ExplorePanel(QObject):
             params.queue_kind,
             mode=str(self.mode_combo.currentData()),
             seed=params.seed,
+            feeder="steps" if self.step_panel.feeder_steps() else "settled",
         )
         self.exploration = None
         self.view.setVisible(False)
@@ -224,6 +231,12 @@ class ExplorePanel(QObject):
         self.controller.start(request)
         self.runningChanged.emit(True)
         self.update_availability()
+
+    def _feeder_queue(self, strategy: Strategy, params: RunParams | None) -> str | None:
+        """With the step panel's feeder steps: the queue they are taken on."""
+        if not self.step_panel.feeder_steps():
+            return None
+        return feeder_queue(strategy, params.queue_kind if params is not None else None)
 
     @Slot()
     def cancel(self) -> None:

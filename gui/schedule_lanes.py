@@ -90,6 +90,7 @@ class ScheduleLanes(PlotCanvas):
         lanes = [f"W{n}" for n in range(1, schedule.workers + 1)]
         if schedule.producer == "concurrent":
             lanes.append(PRODUCER)
+        lanes += sorted({step.who for step in schedule.steps} - set(lanes))  # feeders
         row = {who: number for number, who in enumerate(lanes, start=1)}
         end = len(schedule.steps) + 1
         for position, step in enumerate(schedule.steps, start=1):

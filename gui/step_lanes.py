@@ -18,7 +18,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QFontMetrics
 
-from core.schedule import PRODUCER, Offer, Step
+from core.schedule import Offer, Step
 from core.stepper import BLOCKED
 from gui.lanes import WorkerLanes
 
@@ -31,7 +31,7 @@ LABEL_PADDING_PX = 8  # TextItem's margins around its text, both sides together
 def shown_blocked(who: str, steps: Sequence[Step]) -> bool:
     """who's last step was a get() shown blocked, and nobody has put an item since."""
     for step in reversed(steps):
-        if step.op == "put":
+        if step.op in ("put", "flush"):  # an item may have arrived
             return False
         if step.who == who:
             return step.result == BLOCKED
@@ -70,7 +70,7 @@ class StepLanes(QObject):
 
     def show_offers(self, offers: Sequence[Offer], steps: Sequence[Step]) -> None:
         """One label per worker at the gate (the producer has no lane); the others none."""
-        wanted = {o.who: o for o in offers if o.who != PRODUCER}
+        wanted = {o.who: o for o in offers if o.who[:1] == "W"}  # P and feeders have no lane
         for who in list(self.labels):
             if who not in wanted:
                 self.lanes.lane_plot.removeItem(self.labels.pop(who))

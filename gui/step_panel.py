@@ -8,6 +8,9 @@ number key (1–9) or a click on its lane advances it by one operation. Step
 the producer, Run freely, Back (a new run that replays all but the last
 step), Save schedule… and Load schedule… (a new run that replays the file,
 then waits for the user). The log lists the steps taken.
+
+"Feeder flushes are steps" (mp and joinable queues): each process's feeder
+thread writes to the pipe only when its button (F1..Fn, FP) is pressed.
 """
 
 from __future__ import annotations
@@ -30,8 +33,16 @@ from PySide6.QtWidgets import (
 )
 
 from core import ParamError, RunParams
-from core.schedule import PRODUCER, ScheduleError, Step, StepControl, dump, load
-from core.stepper import refuse_unsteppable, schedule_of, schedule_params
+from core.schedule import (
+    PRODUCER,
+    ScheduleError,
+    Step,
+    StepControl,
+    dump,
+    feeder_of,
+    load,
+)
+from core.stepper import FEEDER_QUEUES, refuse_unsteppable, schedule_of, schedule_params
 from core.strategies import STRATEGIES
 from gui.bridge import RunController, refusal_text
 from gui.lanes import WorkerLanes
@@ -79,7 +90,18 @@ class StepPanel(QGroupBox):
         self.lane_labels.advanceRequested.connect(self.advance)
 
         self.switch = named(QCheckBox(self.tr("Step mode")), "stepModeSwitch")
+        self.feeder_switch = named(
+            QCheckBox(self.tr("Feeder flushes are steps")), "feederStepsSwitch"
+        )
+        self.feeder_switch.setToolTip(
+            self.tr(
+                "An mp queue's put returns before its feeder thread writes the item to the "
+                "pipe: make each write a step of its own (F1…Fn, FP), to show what is lost "
+                "meanwhile"
+            )
+        )
         self.worker_buttons: list[QPushButton] = []
+        self.feeder_buttons: list[QPushButton] = []
         self.workers_box = QWidget()
         self.workers_layout = QVBoxLayout(self.workers_box)
         self.workers_layout.setContentsMargins(0, 0, 0, 0)
@@ -109,6 +131,7 @@ class StepPanel(QGroupBox):
         buttons.addWidget(self.load_button, 1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.switch)
+        layout.addWidget(self.feeder_switch)
         layout.addWidget(self.workers_box)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
@@ -119,6 +142,7 @@ class StepPanel(QGroupBox):
             shortcut.activated.connect(lambda who=f"W{number}": self.advance(who))
             self.shortcuts.append(shortcut)
         controller.started.connect(self._refresh)
+        self.switch.toggled.connect(self._refresh)
         controller.errored.connect(self.on_run_ended)
         self.update_availability()
 
@@ -149,7 +173,10 @@ class StepPanel(QGroupBox):
         if not (self.switch.isChecked() and self.switch.isEnabled()):
             return None
         self.stepping = StepControl(
-            replay=replay, interactive=True, on_change=self._relay.changed.emit
+            replay=replay,
+            interactive=True,
+            on_change=self._relay.changed.emit,
+            feeder_steps=self.feeder_steps(),
         )
         self.params = params
         self._logged = 0
@@ -191,7 +218,8 @@ class StepPanel(QGroupBox):
         if self.stepping is None or self.params is None:
             return False
         params = self.params
-        schedule = schedule_of(params, self.stepping.steps())
+        feeder = "steps" if self.stepping.feeder_steps else "settled"
+        schedule = schedule_of(params, self.stepping.steps(), feeder)
         try:
             dump(schedule, path)
         except OSError as error:
@@ -228,6 +256,7 @@ class StepPanel(QGroupBox):
             self._complain(title, message or "")
             return False
         self.switch.setChecked(True)
+        self.feeder_switch.setChecked(schedule.feeder == "steps")
         self._restart(schedule.steps)
         return True
 
@@ -270,15 +299,24 @@ class StepPanel(QGroupBox):
             and self.controller.is_running()
         )
 
+    def feeder_steps(self) -> bool:
+        """The next controlled run (and an exploration) makes each feeder write a step."""
+        shown = self.switch.isChecked() and self.switch.isEnabled()
+        return shown and self.feeder_switch.isChecked() and self.feeder_switch.isEnabled()
+
     def _make_worker_buttons(self, workers: int) -> None:
-        for button in self.worker_buttons:
+        for button in [*self.worker_buttons, *self.feeder_buttons]:
             button.deleteLater()
-        self.worker_buttons = []
-        for index in range(workers):
-            button = self._button(f"W{index + 1}", f"stepWorker{index + 1}")
-            button.clicked.connect(lambda _=False, who=f"W{index + 1}": self.advance(who))
+        self.worker_buttons, self.feeder_buttons = [], []
+        owners = [f"W{index + 1}" for index in range(workers)]
+        feeders = [feeder_of(who) for who in [*owners, PRODUCER]] if self.feeder_steps() else []
+        for who in [*owners, *feeders]:
+            name = f"stepWorker{who[1:]}" if who in owners else f"stepFeeder{who[1:]}"
+            button = self._button(who, name)
+            button.setProperty("who", who)
+            button.clicked.connect(lambda _=False, who=who: self.advance(who))
             self.workers_layout.addWidget(button)
-            self.worker_buttons.append(button)
+            (self.feeder_buttons if who in feeders else self.worker_buttons).append(button)
 
     @Slot()
     def _refresh(self) -> None:
@@ -295,6 +333,11 @@ class StepPanel(QGroupBox):
                 text = f"{text}    [{index + 1}]"
             button.setText(text)
             button.setEnabled(offer is not None)
+        for button in self.feeder_buttons:
+            who = str(button.property("who"))
+            offer = offers.get(who)
+            button.setText(str(offer) if offer is not None else f"{who} \u25b8 \u2026")
+            button.setEnabled(offer is not None)
         self.workers_box.setVisible(bool(self.worker_buttons) and self.switch.isChecked())
         self.producer_button.setEnabled(PRODUCER in offers)
         self.free_button.setEnabled(live)
@@ -305,6 +348,8 @@ class StepPanel(QGroupBox):
         for shortcut in self.shortcuts:
             shortcut.setEnabled(live)
         self.switch.setEnabled(not running and self._steppable())
+        self.feeder_switch.setEnabled(not running and self._has_feeders())
+        self.feeder_switch.setVisible(self.switch.isChecked())
         if stepping is not None and stepping.divergence is not None:
             self.status.setText(
                 self.tr("The schedule could not be followed: {divergence}").format(
@@ -320,6 +365,11 @@ class StepPanel(QGroupBox):
         except ParamError:
             return False
         return True
+
+    def _has_feeders(self) -> bool:
+        """The queue chosen has feeder threads (mp, joinable), so feeder steps can be taken."""
+        queue_kind = self.params_panel.params().queue_kind
+        return (queue_kind or self.params_panel.strategy().default_backend) in FEEDER_QUEUES
 
     def _log_new_steps(self) -> None:
         if self.stepping is None:

@@ -35,7 +35,8 @@ from core.explorer.session import (
     shrunk,
 )
 from core.interrupts import cancel_on_signals, exit_code_for
-from core.schedule import PRODUCERS, dump
+from core.schedule import FEEDER_MODES, PRODUCERS, dump
+from core.stepper import feeder_queue
 from core.strategies import STRATEGIES
 from core.streams import write_out
 from core.text import Sentence, translatable
@@ -59,6 +60,13 @@ def add_arguments(explore: argparse.ArgumentParser) -> None:
     explore.add_argument("--items", type=int, default=3, help="default 3")
     explore.add_argument("--producer", choices=PRODUCERS, default="prefill")
     explore.add_argument("--mode", choices=MODES, default="exhaustive")
+    explore.add_argument(
+        "--feeder",
+        choices=FEEDER_MODES,
+        default="settled",
+        help="an mp queue's puts: settled (default), or each feeder thread's write a step "
+        "of its own (the losses of put() returning before the item is in the pipe)",
+    )
     explore.add_argument(
         "--max-schedules",
         type=int,
@@ -97,7 +105,9 @@ def _check(args: argparse.Namespace) -> str | None:
         return NEEDS_STRATEGY
     if args.strategy not in STRATEGIES:
         return str(Sentence.of(UNKNOWN_STRATEGY, strategy=args.strategy))
-    problem = refusal(STRATEGIES[args.strategy], args.workers, args.items)
+    strategy = STRATEGIES[args.strategy]
+    feeder_kind = feeder_queue(strategy, None) if args.feeder == "steps" else None
+    problem = refusal(strategy, args.workers, args.items, feeder_queue_kind=feeder_kind)
     if problem is not None:
         return str(problem)
     limits = [
@@ -123,6 +133,7 @@ def explore(args: argparse.Namespace) -> int:
         preemptions=args.preemptions,
         max_schedules=args.max_schedules,
         seed=args.seed,
+        feeder=args.feeder,
     )
     # A signal cancels the search (or the confirming run) between two model runs: the
     # model's threads hand a baton back and forth and must not be cut mid-handoff.

@@ -37,7 +37,7 @@ def confirm(
     schedule: Schedule, expected: Verdict, control: RunControl | None = None
 ) -> Confirmation:
     """Replay schedule on real processes; agreed when the real verdict is expected's."""
-    stepping = StepControl(replay=schedule.steps)
+    stepping = StepControl(replay=schedule.steps, feeder_steps=schedule.feeder == "steps")
     control = control or RunControl()
     control.stepping = stepping
     params = schedule_params(schedule)

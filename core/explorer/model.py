@@ -17,6 +17,14 @@ ends, as in step mode. A blocking get() on an empty queue cannot be stepped
 until an item arrives, and q.join() until every put has its task_done();
 get(timeout) and get_nowait() on an empty queue answer Empty when stepped
 (a timeout is a choice the scheduler makes).
+
+Faithful (an mp queue's feeder threads, Space.feeder "steps"): a put only
+appends to its process's feeder buffer (a prefill's too, to P's), and the
+feeder of each process that put (F1..Fn, FP: feeder(who)) is a participant
+that moves the oldest buffered item into the queue. Until then empty()
+answers True and get() blocks; qsize() counts the buffered items, as an mp
+queue's does. A feeder can always move while it holds items, so a run ends
+with every buffer flushed (a real process's exit waits for its feeder).
 Worker threads are Lanes that a search reuses run after run (starting a
 thread costs more than a whole run of these loops). close() ends the run:
 parked workers wake to Abort, which no loop catches, and it waits until
@@ -38,12 +46,13 @@ from typing import Any
 from core.backends.base import Launch, Need
 from core.gate import OP_NAMES, describe, encode
 from core.params import RunParams
-from core.schedule import Schedule, Step, who_of
+from core.schedule import FEEDER_BASE, Schedule, Step, who_of
 from core.stepper import refuse_unsteppable
 from core.strategies import Strategy
 from core.worker import LoopOptions
 
 PRODUCER = -1
+FLUSH = "flush"
 _NOTHING = ("nothing",)  # a worker holds no value it got
 EMPTY_RESULT = "Empty"
 ERROR_RESULT = "error"
@@ -74,6 +83,11 @@ def _refuse_the_queue() -> None:
 def shown(value: Any, op: str) -> str:
     """A value as a step shows it (core.gate's words): item 3, 'STOP', False, ok."""
     return describe(*encode(value, OP_NAMES.index(op)))
+
+
+def feeder(who: int) -> int:
+    """The participant that is who's feeder thread (faithful runs)."""
+    return FEEDER_BASE + who
 
 
 @dataclass(frozen=True)
@@ -226,6 +240,7 @@ class ModelRun:
         producer: str,
         lanes: Lanes | None = None,
         batch_size: int = RunParams.batch_size,
+        faithful: bool = False,
     ) -> None:
         lanes_needed = workers + (strategy.finish is not None)
         assert strategy.loop is not None and (lanes is None or len(lanes) >= lanes_needed)
@@ -235,9 +250,14 @@ class ModelRun:
         self.producer = producer
         sentinels = {"none": 0, "one": 1, "per-worker": workers}[strategy.sentinels]
         puts: list[Any] = [*_objects(strategy, items, batch_size), *[strategy.sentinel] * sentinels]
-        self.queue: deque[Any] = deque(puts if producer == "prefill" else ())
+        self.faithful = faithful
+        # Feeder buffers, by owner (faithful): what a process put and its feeder has not written.
+        self.buffers = {owner: deque[Any]() for owner in (*range(workers), PRODUCER)}
+        prefill = puts if producer == "prefill" else []
+        self.queue: deque[Any] = deque(() if faithful else prefill)
+        self.buffers[PRODUCER].extend(prefill if faithful else ())
         self.to_put: deque[Any] = deque(() if producer == "prefill" else puts)
-        self.unfinished = len(self.queue)  # puts without a task_done(): what join() waits for
+        self.unfinished = len(prefill)  # puts without a task_done(): what join() waits for
         self.stop_set = False
         self.processed = [0] * items
         self.taken: set[int] = set()
@@ -294,14 +314,18 @@ class ModelRun:
             and (finisher.pending != "join" or self.unfinished == 0)
         ):
             ready.append(PRODUCER)
+        ready.extend(feeder(owner) for owner, buffer in self.buffers.items() if buffer)
         return ready
 
     def step(self, who: int) -> Step:
         """Let one participant run its operation (and its code up to the next one)."""
-        if who == PRODUCER and self.to_put:
-            obj = self.to_put.popleft()
+        if who >= FEEDER_BASE - 1:
+            obj = self.buffers[who - FEEDER_BASE].popleft()
             self.queue.append(obj)
-            self.unfinished += 1
+            done = Step(who_of(who), FLUSH, shown(None, "put"), shown(obj, "empty"))
+        elif who == PRODUCER and self.to_put:
+            obj = self.to_put.popleft()
+            self._put(PRODUCER, obj)
             done = Step("P", "put", shown(None, "put"), shown(obj, "empty"))
             if not self.to_put and self._finisher is not None:
                 self._start_finish()
@@ -326,6 +350,8 @@ class ModelRun:
         return [i for i, worker in enumerate(self._workers) if worker.crashed]
 
     def pending(self, who: int) -> str | None:
+        if who >= FEEDER_BASE - 1:
+            return FLUSH if self.buffers[who - FEEDER_BASE] else None
         if who == PRODUCER and self.to_put:
             return "put"
         return self._participant(who).pending
@@ -342,6 +368,7 @@ class ModelRun:
             tuple((w.pending, w.held, w.ended, w.crashed) for w in self._workers),
             tuple(self.processed),
             tuple(sorted(self.taken)),
+            tuple(tuple(buffer) for buffer in self.buffers.values()) if self.faithful else (),
         )
 
     def verdict(self) -> Verdict:
@@ -368,6 +395,7 @@ class ModelRun:
             items=self.items,
             producer=self.producer,
             steps=tuple(self.steps),
+            feeder="steps" if self.faithful else "settled",
         )
 
     # --- the worker threads' side -----------------------------------------------
@@ -438,7 +466,7 @@ class ModelRun:
             raise Abort
         worker.pending = worker.arg = None
         try:
-            value = self._apply(op, arg)
+            value = self._apply(index, op, arg)
         except queue.Empty:
             self._result = EMPTY_RESULT
             raise
@@ -451,14 +479,17 @@ class ModelRun:
         self._result = shown(value, op)
         return value
 
-    def _apply(self, op: str, arg: Any) -> Any:
+    def _put(self, who: int, obj: Any) -> None:
+        (self.buffers[who] if self.faithful else self.queue).append(obj)
+        self.unfinished += 1
+
+    def _apply(self, who: int, op: str, arg: Any) -> Any:
         if op == "empty":
             return not self.queue
         if op == "qsize":
-            return len(self.queue)
+            return len(self.queue) + sum(len(buffer) for buffer in self.buffers.values())
         if op == "put":
-            self.queue.append(arg)
-            self.unfinished += 1
+            self._put(who, arg)
             return None
         if op == "task_done":
             self.unfinished -= 1
@@ -491,7 +522,12 @@ class Space:
     workers: int
     items: int
     producer: str = "prefill"
+    feeder: str = "settled"  # "steps": faithful to an mp queue's feeder threads
     batch_size: int = RunParams.batch_size
+
+    @property
+    def faithful(self) -> bool:
+        return self.feeder == "steps"
 
     @property
     def lanes(self) -> int:
@@ -502,26 +538,26 @@ class Space:
     def participants(self) -> list[int]:
         """Who may move at all: the workers, and P unless it has nothing to do."""
         moves = self.producer != "prefill" or self.strategy.finish is not None
-        return [*range(self.workers), *([PRODUCER] if moves else [])]
+        owners = [*range(self.workers), *([PRODUCER] if moves else [])]
+        feeders = [feeder(who) for who in (*range(self.workers), PRODUCER)]
+        return [*owners, *(feeders if self.faithful else [])]
 
-    def replay(self, choices: list[int], lanes: Lanes | None = None) -> ModelRun:
-        return replay(
-            self.strategy, self.workers, self.items, self.producer, choices, lanes, self.batch_size
+    def run(self, lanes: Lanes | None = None) -> ModelRun:
+        """A new run of this space (not started)."""
+        return ModelRun(
+            self.strategy,
+            self.workers,
+            self.items,
+            self.producer,
+            lanes,
+            batch_size=self.batch_size,
+            faithful=self.faithful,
         )
 
-
-def replay(
-    strategy: Strategy,
-    workers: int,
-    items: int,
-    producer: str,
-    choices: list[int],
-    lanes: Lanes | None = None,
-    batch_size: int = RunParams.batch_size,
-) -> ModelRun:
-    """A started run after the given steps; the caller closes it."""
-    run = ModelRun(strategy, workers, items, producer, lanes, batch_size)
-    run.start()
-    for who in choices:
-        run.step(who)
-    return run
+    def replay(self, choices: list[int], lanes: Lanes | None = None) -> ModelRun:
+        """A started run after the given steps; the caller closes it."""
+        run = self.run(lanes)
+        run.start()
+        for who in choices:
+            run.step(who)
+        return run

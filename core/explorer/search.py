@@ -35,7 +35,7 @@ import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
-from core.explorer.model import Lanes, ModelRun, Space, Verdict
+from core.explorer.model import Lanes, Space, Verdict
 
 # What a caller sees while a search goes, and how it stops one.
 Progress = Callable[[int, int], None]  # (model runs so far, distinct states so far)
@@ -244,7 +244,7 @@ def _sample(
         search.runs += 1
         seen: set[Hashable] = set()  # this run's states
         lowest = 0
-        with ModelRun(space.strategy, space.workers, space.items, space.producer, lanes) as run:
+        with space.run(lanes) as run:
             while ready := run.eligible():
                 key = run.key()
                 states.add(key)

@@ -30,6 +30,7 @@ from core.explorer.search import (
 )
 from core.explorer.shrink import shortest
 from core.schedule import Schedule
+from core.stepper import feeder_queue, refuse_feeder_steps
 from core.strategies import STRATEGIES, Strategy
 from core.text import Sentence, translatable
 
@@ -54,9 +55,18 @@ class ExploreRequest:
     preemptions: int | None = None  # exhaustive: the bound; random: PCT depth - 1
     max_schedules: int | None = None
     seed: int = 0
+    feeder: str = "settled"  # "steps": each mp queue feeder's write is a step (faithful)
 
     def space(self) -> Space:
-        return Space(STRATEGIES[self.strategy], self.workers, self.items, self.producer)
+        strategy = STRATEGIES[self.strategy]
+        return Space(strategy, self.workers, self.items, self.producer, self.feeder)
+
+    @property
+    def real_queue(self) -> str | None:
+        """The confirmation's queue: with feeder steps, one that has feeder threads."""
+        if self.feeder != "steps":
+            return self.queue_kind
+        return feeder_queue(STRATEGIES[self.strategy], self.queue_kind)
 
 
 @dataclass(frozen=True)
@@ -96,14 +106,21 @@ class Exploration:
 
 
 def refusal(
-    strategy: Strategy, workers: int, items: int, names: tuple[str, str] = ("--workers", "--items")
+    strategy: Strategy,
+    workers: int,
+    items: int,
+    names: tuple[str, str] = ("--workers", "--items"),
+    feeder_queue_kind: str | None = None,
 ) -> Sentence | None:
     """Why the explorer cannot explore this (a pool, too many workers or items); None if it can.
 
     names: what the caller calls the workers and the items (the CLI's options by default).
+    feeder_queue_kind: with feeder steps, the queue they would be taken on.
     """
     try:
         check_explorable(strategy)
+        if feeder_queue_kind is not None:
+            refuse_feeder_steps(feeder_queue_kind)
     except ParamError as error:
         return error.sentence
     for option, value, high in ((names[0], workers, MAX_WORKERS), (names[1], items, MAX_ITEMS)):
@@ -134,7 +151,7 @@ def shrunk(request: ExploreRequest, found: Search) -> Exploration:
     steps = shortest(space, found.failing, found.verdict)
     run = space.replay(steps)
     try:
-        schedule = dataclasses.replace(run.schedule(), queue_kind=request.queue_kind)
+        schedule = dataclasses.replace(run.schedule(), queue_kind=request.real_queue)
         blocked = tuple(run.blocked())
         diagnosis = story.diagnosis(run)
     finally:

@@ -205,3 +205,34 @@ def test_this_process_temp_dir_is_found() -> None:
 
     made = util.get_temp_dir()
     assert cpython.process_temp_dir() == made
+
+
+def test_a_feeder_write_can_be_held_before_it_takes_the_write_lock() -> None:
+    q: Any = CTX.Queue()
+    lock = q._wlock
+    arrived, go, written = threading.Event(), threading.Event(), threading.Event()
+
+    def before() -> None:
+        arrived.set()
+        go.wait(5)
+
+    assert cpython.hook_feeder_writes(q, before, written.set)
+    q.put(7)
+    assert arrived.wait(5)
+    assert not q._reader.poll(0.05)  # held before the write: nothing in the pipe
+    assert lock.acquire(timeout=1)  # and before the write lock: other writers go on
+    lock.release()
+    go.set()
+    assert written.wait(5)
+    assert q._reader.poll(0)  # after(): the item is readable
+    assert q._wlock is lock  # the queue keeps its own lock (a child pickles that one)
+    assert q.get(timeout=5) == 7
+    with pytest.raises(RuntimeError):
+        cpython.hook_feeder_writes(q, before, written.set)
+    q.close()
+    q.join_thread()
+
+
+def test_a_manager_proxy_has_no_feeder_writes_to_hook() -> None:
+    with SyncManager(ctx=CTX) as manager:
+        assert not cpython.hook_feeder_writes(manager.Queue(), lambda: None, lambda: None)
