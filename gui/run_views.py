@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -108,13 +108,10 @@ class FilteredItemTable(QWidget):
         if self.counter is None:
             return
         shown, total = self.model.rowCount(), self.model.total_count()
-        # The window's words (its translations' context).
         if shown == total:
-            text = QCoreApplication.translate("MainWindow", "%n item(s)", "", total)
+            text = self.tr("%n item(s)", "", total)
         else:
-            text = QCoreApplication.translate(
-                "MainWindow", "{shown} of %n item(s)", "", total
-            ).format(shown=shown)
+            text = self.tr("{shown} of %n item(s)", "", total).format(shown=shown)
         self.counter.setText(text)
 
     @Slot()

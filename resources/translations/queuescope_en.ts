@@ -53,6 +53,23 @@
     </message>
 </context>
 <context>
+    <name>FilteredItemTable</name>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%Ln item</numerusform>
+            <numerusform>%Ln items</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{shown} of %n item(s)</source>
+        <translation>
+            <numerusform>{shown} of %Ln item</numerusform>
+            <numerusform>{shown} of %Ln items</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ForceRaceDialog</name>
     <message numerus="yes">
         <source>%n worker(s)</source>
@@ -66,23 +83,6 @@
         <translation>
             <numerusform>%Ln item</numerusform>
             <numerusform>%Ln items</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>MainWindow</name>
-    <message numerus="yes">
-        <source>%n item(s)</source>
-        <translation>
-            <numerusform>%Ln item</numerusform>
-            <numerusform>%Ln items</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>{shown} of %n item(s)</source>
-        <translation>
-            <numerusform>{shown} of %Ln item</numerusform>
-            <numerusform>{shown} of %Ln items</numerusform>
         </translation>
     </message>
 </context>

@@ -603,6 +603,18 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <source>Show</source>
         <translation>显示</translation>
     </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n 个条目</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{shown} of %n item(s)</source>
+        <translation>
+            <numerusform>{shown} / %n 个条目</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ForceItLinks</name>
@@ -786,6 +798,123 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     </message>
 </context>
 <context>
+    <name>LoopController</name>
+    <message>
+        <source>checking the loop file failed: {error}</source>
+        <translation>检查循环文件失败：{error}</translation>
+    </message>
+    <message>
+        <source>the check of the loop file ended without a result</source>
+        <translation>循环文件的检查结束了，但没有结果</translation>
+    </message>
+</context>
+<context>
+    <name>LoopEditor</name>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Write the loop file; it is checked again</source>
+        <translation>写入循环文件；写入后会再检查一次</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Write the loop to another file and use that one</source>
+        <translation>把循环写入另一个文件，并改用那个文件</translation>
+    </message>
+    <message>
+        <source>Checking the loop file (importing it in a child)…</source>
+        <translation>正在检查循环文件（在子进程中导入它）…</translation>
+    </message>
+    <message>
+        <source>line {line}, column {column}: {message}</source>
+        <translation>第 {line} 行，第 {column} 列：{message}</translation>
+    </message>
+</context>
+<context>
+    <name>LoopFiles</name>
+    <message>
+        <source>Open loop file</source>
+        <translation>打开循环文件</translation>
+    </message>
+    <message>
+        <source>Save loop file</source>
+        <translation>保存循环文件</translation>
+    </message>
+    <message>
+        <source>New loop</source>
+        <translation>新建循环</translation>
+    </message>
+    <message>
+        <source>Start from a copy of:</source>
+        <translation>从以下内置策略的副本开始：</translation>
+    </message>
+    <message>
+        <source>My copy of {title}</source>
+        <translation>我的 {title} 副本</translation>
+    </message>
+    <message>
+        <source>Could not write {path}: {reason}</source>
+        <translation>无法写入 {path}：{reason}</translation>
+    </message>
+    <message>
+        <source>Checking the loop file {path}…</source>
+        <translation>正在检查循环文件 {path}…</translation>
+    </message>
+    <message>
+        <source>Loop file ready: {path}</source>
+        <translation>循环文件已就绪：{path}</translation>
+    </message>
+    <message>
+        <source>Could not open the loop file: {reason}</source>
+        <translation>无法打开循环文件：{reason}</translation>
+    </message>
+    <message>
+        <source>— {group} —</source>
+        <translation>— {group} —</translation>
+    </message>
+    <message>
+        <source>{name} (cannot be read)</source>
+        <translation>{name}（无法读取）</translation>
+    </message>
+    <message>
+        <source>Open loop file…</source>
+        <translation>打开循环文件…</translation>
+    </message>
+    <message>
+        <source>Run your own loop: a Python file with def loop(q, process, opts)</source>
+        <translation>运行你自己的循环：一个含有 def loop(q, process, opts) 的 Python 文件</translation>
+    </message>
+    <message>
+        <source>New loop…</source>
+        <translation>新建循环…</translation>
+    </message>
+    <message>
+        <source>Start a loop file from a copy of a built-in, to edit</source>
+        <translation>从某个内置策略的副本新建循环文件，以便编辑</translation>
+    </message>
+    <message>
+        <source>the loop file has unsaved changes: save it to run it</source>
+        <translation>循环文件有未保存的修改：保存后才能运行</translation>
+    </message>
+    <message>
+        <source>the loop file is being checked…</source>
+        <translation>正在检查循环文件…</translation>
+    </message>
+    <message>
+        <source>{path} changed on disk; Save here writes over it</source>
+        <translation>{path} 在磁盘上已被修改；在这里保存会覆盖它</translation>
+    </message>
+    <message>
+        <source>{path} changed on disk: reloaded</source>
+        <translation>{path} 在磁盘上已被修改：已重新载入</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>done</source>
@@ -918,18 +1047,6 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>A single run is going: one run or experiment at a time</source>
         <translation>正在进行单次运行：同一时间只能进行一次运行或一个实验</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n item(s)</source>
-        <translation>
-            <numerusform>%n 个条目</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>{shown} of %n item(s)</source>
-        <translation>
-            <numerusform>%n 个条目中的 {shown} 个</numerusform>
-        </translation>
     </message>
     <message>
         <source>{processed} / {items} processed</source>
@@ -1384,6 +1501,21 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     </message>
 </context>
 <context>
+    <name>SpecLoops</name>
+    <message>
+        <source>This experiment spec runs loop files: code of its own.</source>
+        <translation>这个实验规格会运行循环文件：其中有它自己的代码。</translation>
+    </message>
+    <message>
+        <source>Its code runs when you start the experiment. Use these loop files?
+{files}
+No opens the spec without them.</source>
+        <translation>开始实验时会运行其中的代码。要使用这些循环文件吗？
+{files}
+选“否”则打开不含它们的规格。</translation>
+    </message>
+</context>
+<context>
     <name>SpecPanel</name>
     <message>
         <source>{field}: give at least one number, e.g. 2, 4</source>
@@ -1564,6 +1696,14 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>Step mode</source>
         <translation>单步模式</translation>
+    </message>
+    <message>
+        <source>Feeder flushes are steps</source>
+        <translation>把馈送线程的写入作为单独的步骤</translation>
+    </message>
+    <message>
+        <source>An mp queue&apos;s put returns before its feeder thread writes the item to the pipe: make each write a step of its own (F1…Fn, FP), to show what is lost meanwhile</source>
+        <translation>mp 队列的 q.put() 在馈送线程把条目写入管道之前就返回了：把每次写入作为单独的一步（F1…Fn、FP），以显示在此期间会丢失什么</translation>
     </message>
     <message>
         <source>Step the producer</source>
@@ -2015,6 +2155,26 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>{count} items were never taken and stay in the queue: {items}</source>
         <translation>{count} 个条目从未被取走，仍留在队列中：{items}</translation>
+    </message>
+    <message>
+        <source>worker {worker} vanished (its heartbeat on the queue server expired: it died or lost the network) holding no item</source>
+        <translation>工作进程 {worker} 消失了（它在队列服务器上的心跳已过期：它死掉了或断了网），当时手上没有条目</translation>
+    </message>
+    <message>
+        <source>worker {worker} vanished (its heartbeat on the queue server expired: it died or lost the network) while its processing list held item {items}</source>
+        <translation>工作进程 {worker} 消失了（它在队列服务器上的心跳已过期：它死掉了或断了网），当时它的处理列表中有条目 {items}</translation>
+    </message>
+    <message>
+        <source>worker {worker} vanished (its heartbeat on the queue server expired: it died or lost the network) while its processing list held items {items}</source>
+        <translation>工作进程 {worker} 消失了（它在队列服务器上的心跳已过期：它死掉了或断了网），当时它的处理列表中有条目 {items}</translation>
+    </message>
+    <message>
+        <source>item {item} was moved back from vanished worker {worker} and processed twice</source>
+        <translation>条目 {item} 从消失的工作进程 {worker} 移回了队列，并被处理了两次</translation>
+    </message>
+    <message>
+        <source>item {item} was moved back from vanished worker {worker}</source>
+        <translation>条目 {item} 从消失的工作进程 {worker} 移回了队列</translation>
     </message>
     <message>
         <source>{first}–{last}</source>
@@ -2706,6 +2866,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>等待轮到它</translation>
     </message>
     <message>
+        <source>vanished</source>
+        <translation>已消失</translation>
+    </message>
+    <message>
         <source>The post&apos;s loops</source>
         <translation>原文博客中的循环</translation>
     </message>
@@ -2942,6 +3106,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>已崩溃：其进程池任务失败：{error}</translation>
     </message>
     <message>
+        <source>vanished: its heartbeat expired (it died or lost the network)</source>
+        <translation>已消失：它的心跳已过期（它死掉了或断了网）</translation>
+    </message>
+    <message>
         <source>stopped (SIGSTOP): alive, but cannot run</source>
         <translation>已停止（SIGSTOP）：仍然存活，但无法运行</translation>
     </message>
@@ -3018,6 +3186,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>运行在 {where} 偏离了调度</translation>
     </message>
     <message>
+        <source>strategy {strategy} cannot have remote workers: they need a Redis list as the queue, processes of their own (not Pool tasks) and no more than --workers</source>
+        <translation>策略 {strategy} 不能有远程工作进程：它们需要 Redis 列表作为队列、自己的进程（而不是 Pool 任务），且数量不超过 --workers</translation>
+    </message>
+    <message>
         <source>too few open files allowed for {processes} processes at once: about {needed} needed, the limit is {limit} (ulimit -n); raise it, or use fewer workers or parallel trials</source>
         <translation>允许打开的文件太少，无法同时运行 {processes} 个进程：大约需要 {needed} 个，上限为 {limit}（ulimit -n）；请提高上限，或减少工作进程或并行试验的数量</translation>
     </message>
@@ -3062,12 +3234,24 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>在有 {workers} 个工作进程的运行中不存在工作进程 {who}</translation>
     </message>
     <message>
+        <source>{who} cannot run {op}: a flush is a feeder&apos;s (F1..Fn, FP) and a feeder only flushes</source>
+        <translation>{who} 不能运行 {op}：flush 属于馈送线程（F1..Fn、FP），而馈送线程只会 flush</translation>
+    </message>
+    <message>
+        <source>{who} flushes, but the schedule&apos;s params.feeder is not steps</source>
+        <translation>{who} 在 flush，但调度文件的 params.feeder 不是 steps</translation>
+    </message>
+    <message>
         <source>step mode cannot step {strategy}: its pool hands out the items, not a queue of ours</source>
         <translation>单步模式无法单步执行 {strategy}：由它的进程池分发条目，而不是由我们的队列</translation>
     </message>
     <message>
         <source>{who} moves, but {strategy} has no main-process step while the workers run</source>
         <translation>{who} 有动作，但 {strategy} 在工作进程运行期间没有主进程步骤</translation>
+    </message>
+    <message>
+        <source>step mode cannot step {strategy}: its join() waits for Redis processing lists, which a step cannot count</source>
+        <translation>单步模式无法单步执行 {strategy}：它的 join() 等待的是 Redis 处理列表，单步无法计数</translation>
     </message>
     <message>
         <source>step mode runs without an injected fault</source>
@@ -3088,6 +3272,14 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>the schedule ends, but {who} can still run {op}</source>
         <translation>调度已结束，但 {who} 仍可执行 {op}</translation>
+    </message>
+    <message>
+        <source>{who} has nothing to flush</source>
+        <translation>{who} 没有可以 flush 的内容</translation>
+    </message>
+    <message>
+        <source>feeder steps need an mp or joinable queue: a {queue} queue&apos;s put is complete when it returns</source>
+        <translation>馈送步骤需要 mp 或 joinable 队列：{queue} 队列的 put 在返回时就已完成</translation>
     </message>
     <message>
         <source>one of --strategy ID and --loop FILE is required</source>
@@ -3266,6 +3458,18 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <translation>--redis-password-file 需要同时给出 --redis URL</translation>
     </message>
     <message>
+        <source>--remote-workers needs --queue redis and --redis URL: a server the other hosts can reach</source>
+        <translation>--remote-workers 需要 --queue redis 和 --redis URL：一个其他主机能连接到的服务器</translation>
+    </message>
+    <message>
+        <source>--remote-workers must be between 0 and --workers</source>
+        <translation>--remote-workers 必须在 0 和 --workers 之间</translation>
+    </message>
+    <message>
+        <source>--remote-wait must be more than 0 seconds</source>
+        <translation>--remote-wait 必须大于 0 秒</translation>
+    </message>
+    <message>
         <source>cannot read the password file {path}: {reason}</source>
         <translation>无法读取密码文件 {path}：{reason}</translation>
     </message>
@@ -3332,6 +3536,66 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     <message>
         <source>the lab&apos;s own redis-server did not start: {reason}</source>
         <translation>实验室自己的 redis-server 没有启动：{reason}</translation>
+    </message>
+    <message>
+        <source>not a run id: {run}; use the one the run printed (12 hex digits)</source>
+        <translation>不是运行 id：{run}；请使用运行打印出的那个（12 位十六进制数）</translation>
+    </message>
+    <message>
+        <source>no run {run} waits for workers on the Redis server at {where}: check the run id the run printed, and that the run still waits</source>
+        <translation>位于 {where} 的 Redis 服务器上没有等待工作进程的运行 {run}：请检查运行打印出的 id，以及该运行是否仍在等待</translation>
+    </message>
+    <message>
+        <source>the parameters of run {run} are not understood here: use the same QueueScope version</source>
+        <translation>这里无法理解运行 {run} 的参数：请使用相同版本的 QueueScope</translation>
+    </message>
+    <message>
+        <source>run {run} has all the workers it waits for</source>
+        <translation>运行 {run} 已经有了它等待的全部工作进程</translation>
+    </message>
+    <message>
+        <source>run {run} runs the loop file {file}: give this host&apos;s copy of it with --loop FILE</source>
+        <translation>运行 {run} 运行的是循环文件 {file}：请用 --loop FILE 给出这台主机上的副本</translation>
+    </message>
+    <message>
+        <source>run {run} runs the built-in strategy {strategy}: --loop is not for it</source>
+        <translation>运行 {run} 运行的是内置策略 {strategy}：不需要 --loop</translation>
+    </message>
+    <message>
+        <source>{path} is not the loop file run {run} runs ({file}, function {function}): copy the run&apos;s file to this host</source>
+        <translation>{path} 不是运行 {run} 所用的循环文件（{file}，函数 {function}）：请把该运行的文件复制到这台主机</translation>
+    </message>
+    <message>
+        <source>run {run} runs strategy {strategy}, which this QueueScope does not have</source>
+        <translation>运行 {run} 运行的是策略 {strategy}，而这个 QueueScope 没有它</translation>
+    </message>
+    <message>
+        <source>joined run {run} as worker {worker} of {workers}</source>
+        <translation>已作为 {workers} 个工作进程中的第 {worker} 个加入运行 {run}</translation>
+    </message>
+    <message>
+        <source>worker {worker} of run {run}: {processed} items processed, {state}</source>
+        <translation>运行 {run} 的工作进程 {worker}：已处理 {processed} 个条目，{state}</translation>
+    </message>
+    <message>
+        <source>run {run} ended</source>
+        <translation>运行 {run} 已结束</translation>
+    </message>
+    <message>
+        <source>lost the Redis server for more than {seconds} s: this worker ends</source>
+        <translation>与 Redis 服务器失去连接超过 {seconds} 秒：这个工作进程结束</translation>
+    </message>
+    <message>
+        <source>waiting up to {seconds} s for {count} remote workers; on each worker host run: python main.py worker --redis {url} --run {run} (with the password in --redis-password-file FILE or QUEUESCOPE_REDIS_PASSWORD)</source>
+        <translation>最多等待 {seconds} 秒，等 {count} 个远程工作进程加入；请在每台工作主机上运行：python main.py worker --redis {url} --run {run}（密码放在 --redis-password-file FILE 或 QUEUESCOPE_REDIS_PASSWORD 中）</translation>
+    </message>
+    <message>
+        <source>{came} of {count} remote workers joined run {run} in {seconds} s: start them with python main.py worker --redis {url} --run {run}, or wait longer with --remote-wait</source>
+        <translation>{count} 个远程工作进程中有 {came} 个在 {seconds} 秒内加入了运行 {run}：请用 python main.py worker --redis {url} --run {run} 启动它们，或用 --remote-wait 等得更久</translation>
+    </message>
+    <message>
+        <source>exploring the loop file failed: {error}</source>
+        <translation>探索循环文件失败：{error}</translation>
     </message>
 </context>
 </TS>
