@@ -87,7 +87,8 @@ def server_address(args: argparse.Namespace) -> ServerAddress | None:
     remote = getattr(args, "remote_workers", 0) or 0
     if remote and (url is None or getattr(args, "queue_kind", None) != "redis"):
         raise ParamError(Sentence(REMOTE_NEEDS_REDIS))
-    if remote < 0 or remote > (getattr(args, "workers", None) or remote):
+    workers = getattr(args, "workers", None)  # a run's count (an experiment's is a list)
+    if remote < 0 or (isinstance(workers, int) and remote > workers):
         raise ParamError(Sentence(REMOTE_COUNT))
     if getattr(args, "remote_wait", 1.0) <= 0:
         raise ParamError(Sentence(REMOTE_WAIT))

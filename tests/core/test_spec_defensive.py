@@ -133,7 +133,8 @@ def test_a_huge_rejected_value_is_echoed_shortened(text: str, said: str) -> None
         parse_spec(text)
     message = str(caught.value)
     assert said in message and "\n" not in message
-    assert len(message) < 400, message[:500]
+    echoed = message.split("; valid: ")[0]  # the list of valid ids grows with the catalog
+    assert len(echoed) < 400, message[:500]
 
 
 def test_a_symlink_to_a_regular_spec_is_read(tmp_path: Path) -> None:
