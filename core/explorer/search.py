@@ -232,7 +232,9 @@ def _sample(
     rng = random.Random(seed)
     states: set[Hashable] = set()
     participants = space.participants
-    length = 0  # steps in the longest run so far (the first run has no priority drops)
+    # Steps in the longest run so far; before any, a guess (every object put, then taken,
+    # and a last look each): so the first run has its priority drops too.
+    length = 2 * space.items + space.workers
     for _ in range(max_schedules):
         if watch.stop(len(states)):
             return search.end()

@@ -121,7 +121,7 @@ def test_max_schedules_stops_the_search_without_claiming_it_covered_all() -> Non
 def test_pct_with_depth_2_finds_loop_2_in_10_schedules_for_nearly_every_seed() -> None:
     loop2 = space("seed-while-not-empty")
     found = sum(pct(loop2, depth=2, max_schedules=10, seed=seed).found for seed in range(100))
-    assert found >= 95
+    assert found >= 99  # the target: 99 of 100 seeds
     assert pct(loop2, depth=2, seed=7).depth == 2
 
 
