@@ -116,7 +116,8 @@ class ScheduleLanes(PlotCanvas):
             widths = [stop - start for _, start, stop in self.blocked_spans]
             y0 = [lane - LANE_HEIGHT / 2 for lane, _, _ in self.blocked_spans]
             self._bars(WorkerStatus.BLOCKED, x0, widths, y0)
-            label = f"{op_text('get')}\n{self.tr('blocked forever')}"
+            blocked = self.tr("blocked forever")
+            label = f"{op_text('get')}\n{blocked}"
             for lane, start, stop in self.blocked_spans:
                 self._text(label, (start + stop) / 2, lane)
         if len(steps) <= MAX_LABELS:

@@ -102,7 +102,7 @@ def found(search: Search) -> tuple[Sentence, ...]:
     lines = [
         Sentence.of(
             FOUND,
-            outcomes=", ".join(search.verdict.outcomes),
+            outcomes=tuple(Sentence(outcome) for outcome in search.verdict.outcomes),
             schedules=count_of(search.schedules, "schedules"),
             states=search.states,
             elapsed=f"{search.elapsed_s:.3f}",
@@ -119,7 +119,8 @@ def confirmation(real: Confirmation) -> Sentence:
         return Sentence.of(AGREED)
     if real.divergence:
         return Sentence.of(DISAGREED_AT, where=real.divergence)
-    return Sentence.of(DISAGREED, outcomes=", ".join(real.outcomes), lost=Ids.of(real.lost))
+    outcomes = tuple(Sentence(outcome) for outcome in real.outcomes)  # translated where shown
+    return Sentence.of(DISAGREED, outcomes=outcomes, lost=Ids.of(real.lost))
 
 
 def diagnosis(run: ModelRun) -> tuple[Sentence, ...]:

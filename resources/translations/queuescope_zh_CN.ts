@@ -1476,6 +1476,10 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
         <source>step</source>
         <translation>步</translation>
     </message>
+    <message>
+        <source>blocked forever</source>
+        <translation>永远阻塞</translation>
+    </message>
 </context>
 <context>
     <name>Settings</name>

@@ -361,11 +361,11 @@ def test_a_run_is_marked_previous_once_the_parameters_change(
     set_params(window, "seed-empty-after-get")  # another strategy after a run
     assert mark.marked and mark.isVisible()
     assert "Previous run" in mark.text()
-    assert window.banner.graphicsEffect().isEnabled()
+    assert mark.veils[window.banner].isVisible()  # dimmed
 
     set_params(window, "seed-sentinel-per-worker")  # back to what ran
     assert not mark.marked and not mark.isVisible()
-    assert not window.banner.graphicsEffect().isEnabled()
+    assert not mark.veils[window.banner].isVisible()
 
 
 def test_try_it_loads_the_posts_own_settings(window: MainWindow) -> None:
