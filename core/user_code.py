@@ -61,6 +61,10 @@ class UserCodeError(RuntimeError):
     """The user's code failed in a child process; str() is what it said (a traceback)."""
 
 
+class ChildCancelled(Exception):
+    """The caller cancelled while the child worked: it was stopped, nothing is left."""
+
+
 def _context() -> BaseContext:
     return multiprocessing.get_context("spawn")
 
@@ -144,12 +148,17 @@ def loop_function(path: str, function: str) -> Callable[..., Any]:
 
 
 def _one_answer(
-    target: Callable[..., None], args: tuple[Any, ...], name: str, timeout_s: float | None = None
+    target: Callable[..., None],
+    args: tuple[Any, ...],
+    name: str,
+    timeout_s: float | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> dict[str, Any] | int | None:
     """Run target(*args, conn, owner) in a spawned child and read the one message it sends.
 
     Returns the message; the child's exit code if it ended without one; None
-    if none came within timeout_s. The child is gone on return.
+    if none came within timeout_s. ChildCancelled once cancelled() says so.
+    The child is gone on return.
     """
     ctx = _context()
     ours, theirs = ctx.Pipe(duplex=False)
@@ -160,6 +169,8 @@ def _one_answer(
         while not ours.poll(POLL_S):  # a message, or the end of the pipe
             if deadline is not None and time.monotonic() > deadline:
                 return None
+            if cancelled is not None and cancelled():
+                raise ChildCancelled
         try:
             return _receive(ours)
         except EOFError:
@@ -330,12 +341,15 @@ def _finish_main(
 # --- any lab function that calls user code, in a child ---------------------------------
 
 
-def run_isolated(target: Callable[..., str], *args: Any) -> str:
+def run_isolated(
+    target: Callable[..., str], *args: Any, cancelled: Callable[[], bool] | None = None
+) -> str:
     """target(*args) (a module-level function returning text) run in a spawned child.
 
-    Raises UserCodeError with the child's traceback if it raised or died.
+    Raises UserCodeError with the child's traceback if it raised or died, and
+    ChildCancelled (the child stopped) once cancelled() answers True.
     """
-    answer = _one_answer(_isolated_main, (target, args), "queuescope-isolated")
+    answer = _one_answer(_isolated_main, (target, args), "queuescope-isolated", None, cancelled)
     if not isinstance(answer, dict):
         raise UserCodeError(f"the child process ended (exit code {answer})")
     if "error" in answer:

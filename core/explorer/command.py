@@ -40,7 +40,7 @@ from core.stepper import feeder_queue
 from core.strategies import STRATEGIES
 from core.streams import write_out
 from core.text import Sentence, translatable
-from core.user_code import UserCodeError
+from core.user_code import ChildCancelled, UserCodeError
 from core.user_loops import is_loop_id
 
 EXIT_OK = 0
@@ -141,7 +141,9 @@ def explore(args: argparse.Namespace) -> int:
     with cancel_on_signals(control.cancel) as received:
         if is_loop_id(args.strategy):  # the model runs the loop in threads: not in this process
             try:
-                exploration = shrunk_in_child(request)
+                exploration = shrunk_in_child(request, lambda: control.cancelled)
+            except ChildCancelled:
+                return exit_code_for(received[0]) if received else EXIT_OK
             except UserCodeError as error:
                 return _usage_error(str(error).rstrip().splitlines()[-1])
             answer = exploration.search

@@ -9,6 +9,7 @@ and reads its answer back as JSON: nothing is unpickled.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from core.control import RunControl
 from core.errors import ParamError
@@ -17,7 +18,7 @@ from core.explorer.search import Search
 from core.explorer.session import Exploration, ExploreRequest, confirmed, search, shrunk
 from core.schedule import dumps, loads
 from core.text import Sentence, translatable
-from core.user_code import UserCodeError, run_isolated
+from core.user_code import ChildCancelled, UserCodeError, run_isolated
 from core.user_loops import ensure_registered
 
 CHILD_FAILED = translatable("core", "exploring the loop file failed: {error}")
@@ -26,20 +27,25 @@ CHILD_FAILED = translatable("core", "exploring the loop file failed: {error}")
 def explore_in_child(request: ExploreRequest, control: RunControl) -> Exploration:
     """session.explore() for a loop file: the search in a child, a find confirmed here.
 
-    The child's search is not cancellable; a cancel skips the confirmation.
-    A failure in the child is a ParamError of one line (its last).
+    A cancel stops the child (the answer is a cancelled search) or skips the
+    confirmation. A failure in the child is a ParamError of one line (its last).
     """
     try:
-        exploration = shrunk_in_child(request)
+        exploration = shrunk_in_child(request, lambda: control.cancelled)
+    except ChildCancelled:
+        return Exploration(request, Search(mode=request.mode, cancelled=True).end())
     except UserCodeError as error:
         lines = str(error).strip().splitlines() or [type(error).__name__]
         raise ParamError(Sentence.of(CHILD_FAILED, error=lines[-1])) from None
     return confirmed(exploration, control)
 
 
-def shrunk_in_child(request: ExploreRequest) -> Exploration:
-    """search() and, for a find, shrunk(), run in a child; UserCodeError if it failed."""
-    data = json.loads(run_isolated(_answer_as_json, request))
+def shrunk_in_child(
+    request: ExploreRequest, cancelled: Callable[[], bool] | None = None
+) -> Exploration:
+    """search() and, for a find, shrunk(), run in a child; UserCodeError if it failed,
+    ChildCancelled (the child stopped) once cancelled() says so."""
+    data = json.loads(run_isolated(_answer_as_json, request, cancelled=cancelled))
     verdict = data["verdict"]
     found = Search(
         mode=data["mode"],

@@ -429,3 +429,23 @@ def test_main_py_runs_a_loop_file_as_a_users_shell_would(tmp_path: Path) -> None
     bad = cli_process("run", "--loop", str(tmp_path / "missing.py"))
     errors = [line for line in bad.stderr.splitlines() if line.startswith("queuescope: error:")]
     assert bad.returncode == 2 and len(errors) == 1 and "no such file" in errors[0], bad.stderr
+
+
+@pytest.mark.timeout(30)
+def test_a_cancel_stops_a_loop_files_search_in_its_child(tmp_path: Path) -> None:
+    import multiprocessing
+
+    from core.control import RunControl
+    from core.explorer.isolated import explore_in_child
+    from core.explorer.session import ExploreRequest
+
+    stop_recipe = "def loop(q, process, opts):\n    for item in iter(q.get, 'STOP'):\n"
+    path = write(tmp_path, stop_recipe + "        process(item)\n\nSENTINEL = 'STOP'\n")
+    strategy = load_loop(str(path))
+    # 8 workers x 50 items, a live producer: far more than this test's 30 s to search.
+    request = ExploreRequest(strategy.id, 8, 50, "concurrent", max_schedules=10_000_000)
+    control = RunControl()
+    control.cancel()
+    answer = explore_in_child(request, control)
+    assert answer.search.cancelled and not answer.found
+    assert multiprocessing.active_children() == []
