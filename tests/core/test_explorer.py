@@ -89,9 +89,10 @@ def test_the_posts_loops_deadlock_and_lose_items(
     assert all(verdict.lost for verdict in search.failures if "lost" in verdict.outcomes)
 
 
+@pytest.mark.parametrize("workers", [2, 3])
 @pytest.mark.parametrize("strategy", ["seed-sentinel-per-worker", "get-nowait", "get-timeout"])
-def test_a_concurrent_producer_makes_these_lose_items(strategy: str) -> None:
-    search = exhaustive(space(strategy, producer="concurrent"))
+def test_a_concurrent_producer_makes_these_lose_items(strategy: str, workers: int) -> None:
+    search = exhaustive(space(strategy, workers, producer="concurrent"))
     assert search.found and search.verdict is not None
     assert "lost" in search.verdict.outcomes and search.verdict.lost
 
