@@ -33,23 +33,12 @@ from collections.abc import Callable
 from multiprocessing.context import BaseContext
 from typing import Any
 
+from core.schedule import OPS
+
 # Operation codes, in core.schedule.OPS order (code = index + 1).
 EMPTY, QSIZE, GET, GET_TIMEOUT, GET_NOWAIT, PUT, TASK_DONE, IS_SET, JOIN, SET, FLUSH = range(1, 12)
 EXIT = 12
-OP_NAMES = (
-    "",
-    "empty",
-    "qsize",
-    "get",
-    "get_timeout",
-    "get_nowait",
-    "put",
-    "task_done",
-    "is_set",
-    "join",
-    "set",
-    "flush",
-)
+OP_NAMES = ("", *OPS)  # a code's name: OP_NAMES[code]
 _RETURNS_NOTHING = (PUT, TASK_DONE, JOIN, SET, FLUSH)
 _CARRIES = (PUT, FLUSH)  # operations whose step names the item
 
