@@ -113,6 +113,13 @@ def main(argv: Sequence[str]) -> int:
                 flush_out()
     except Interrupted as interrupted:
         return interrupted.exit_code
+    except RuntimeError as error:
+        # A signal while a module loads (commands import what they need when they
+        # run) can arrive inside a class body's __set_name__, which wraps it.
+        cause = error.__cause__
+        if isinstance(cause, Interrupted):
+            return cause.exit_code
+        raise
     except KeyboardInterrupt:
         return EXIT_SIGINT
     except StdoutFailed as failure:
