@@ -17,7 +17,8 @@ result is how core.gate describes what the operation returned ("False",
 strategy's default backend). StepControl is how a run is told to replay a
 schedule and how it reports the steps it took.
 
-"feeder" is optional too: "settled" (the default) or "steps", the faithful
+"batch_size" is optional (default 1000): the batched strategy's items per
+queue object. "feeder" is optional too: "settled" (the default) or "steps", the faithful
 fidelity of an mp queue, where a put returns once the item is in its
 process's feeder buffer and each feeder thread's write to the pipe is a
 step of its own: who F1..Fn (W1..Wn's feeder) or FP (P's), op "flush", arg
@@ -63,6 +64,8 @@ FEEDER = "F"  # F1..Fn, FP: the feeder thread of W1..Wn, P
 FEEDER_BASE = 1000  # participant(): F1 -> FEEDER_BASE, FP -> FEEDER_BASE - 1
 MAX_WORKERS = 64
 MAX_ITEMS = 10_000
+DEFAULT_BATCH_SIZE = 1000  # RunParams.batch_size (core.params sits above this module)
+MAX_BATCH_SIZE = 1_000_000
 MAX_STEPS = 100_000
 
 _OP_TEXT = {
@@ -135,6 +138,7 @@ class Schedule:
     queue_kind: str | None = None
     steps: tuple[Step, ...] = ()
     feeder: str = "settled"  # one of FEEDER_MODES
+    batch_size: int = DEFAULT_BATCH_SIZE  # items per queue object of the batched strategy
 
     def to_dict(self) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -146,6 +150,8 @@ class Schedule:
             params["queue"] = self.queue_kind
         if self.feeder != "settled":
             params["feeder"] = self.feeder
+        if self.batch_size != DEFAULT_BATCH_SIZE:
+            params["batch_size"] = self.batch_size
         return {
             "format": FORMAT,
             "version": VERSION,
@@ -229,6 +235,7 @@ def from_dict(data: Any) -> Schedule:
         queue_kind=queue_kind,
         steps=steps,
         feeder=feeder,
+        batch_size=_count(params, "batch_size", MAX_BATCH_SIZE, DEFAULT_BATCH_SIZE),
     )
 
 
@@ -264,8 +271,8 @@ def _field(data: dict[str, Any], name: str, kind: type, expected: str) -> Any:
     return value
 
 
-def _count(params: dict[str, Any], name: str, limit: int) -> int:
-    value = params.get(name)
+def _count(params: dict[str, Any], name: str, limit: int, default: int | None = None) -> int:
+    value = params.get(name, default)
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= limit:
         raise _bad(f"params.{name}", value, f"an integer from 1 to {limit}")
     return value

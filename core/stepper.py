@@ -99,7 +99,7 @@ FEEDER_QUEUES = ("mp", "joinable")  # the queues whose put leaves the write to a
 
 
 # What a schedule file says of the run it steps, by the names RunParams gives them.
-_SHARED_FIELDS = ("strategy", "workers", "items", "producer", "queue_kind")
+_SHARED_FIELDS = ("strategy", "workers", "items", "producer", "queue_kind", "batch_size")
 
 
 def schedule_params(schedule: Schedule, base: RunParams | None = None) -> RunParams:

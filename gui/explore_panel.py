@@ -224,6 +224,7 @@ class ExplorePanel(QObject):
             mode=str(self.mode_combo.currentData()),
             seed=params.seed,
             feeder="steps" if self.step_panel.feeder_steps() else "settled",
+            batch_size=params.batch_size,
         )
         self.exploration = None
         self.view.setVisible(False)

@@ -35,6 +35,7 @@ from core.explorer.session import (
     shrunk,
 )
 from core.interrupts import cancel_on_signals, exit_code_for
+from core.params import MAX_CHUNKSIZE, RunParams
 from core.schedule import FEEDER_MODES, PRODUCERS, dump
 from core.stepper import feeder_queue
 from core.strategies import STRATEGIES
@@ -83,6 +84,13 @@ def add_arguments(explore: argparse.ArgumentParser) -> None:
         help=f"exhaustive: at most B preemptions per schedule; random: PCT depth B + 1 "
         f"(default {DEFAULT_DEPTH})",
     )
+    explore.add_argument(
+        "--batch-size",
+        type=int,
+        default=RunParams.batch_size,
+        metavar="N",
+        help=f"items per queue object of a batched strategy (default {RunParams.batch_size})",
+    )
     explore.add_argument("--seed", type=int, default=0, help="random mode's seed")
     explore.add_argument(
         "--out", metavar="FILE.json", help="write the failing schedule (when one is found)"
@@ -113,6 +121,7 @@ def _check(args: argparse.Namespace) -> str | None:
     limits = [
         ("--max-schedules", args.max_schedules, 1, 10_000_000),
         ("--preemptions", args.preemptions, 0, 100),
+        ("--batch-size", args.batch_size, 1, MAX_CHUNKSIZE),
     ]
     for option, value, low, high in limits:
         if value is not None and not low <= value <= high:
@@ -134,6 +143,7 @@ def explore(args: argparse.Namespace) -> int:
         max_schedules=args.max_schedules,
         seed=args.seed,
         feeder=args.feeder,
+        batch_size=args.batch_size,
     )
     # A signal cancels the search (or the confirming run) between two model runs: the
     # model's threads hand a baton back and forth and must not be cut mid-handoff.

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from core.experiment import ExperimentResult
 from core.explorer.session import MAX_ITEMS, MAX_WORKERS, ExploreRequest, refusal, search
+from core.params import RunParams
 from core.strategies import STRATEGIES
 from core.text import translatable
 
@@ -34,13 +35,21 @@ def explorer_cell(
     items: int,
     producer: str,
     cancelled: Callable[[], bool] | None = None,
+    batch_size: int = RunParams.batch_size,
 ) -> str:
     """What the column says for one cell (one of the words above, or outcomes joined by +)."""
     if refusal(STRATEGIES[strategy], 1, 1) is not None:
         return NOT_EXPLORABLE
     if workers > MAX_WORKERS or items > MAX_ITEMS:
         return TOO_LARGE
-    request = ExploreRequest(strategy, workers, items, producer, max_schedules=GRID_MAX_SCHEDULES)
+    request = ExploreRequest(
+        strategy,
+        workers,
+        items,
+        producer,
+        max_schedules=GRID_MAX_SCHEDULES,
+        batch_size=batch_size,
+    )
     answer = search(request, cancelled=cancelled)
     if answer.verdict is not None:
         return "+".join(answer.verdict.outcomes)
@@ -62,5 +71,5 @@ def add_explorer_column(
             if cancelled is not None and cancelled():
                 known[key] = CANCELLED
             else:
-                known[key] = explorer_cell(*key, producer, cancelled)
+                known[key] = explorer_cell(*key, producer, cancelled, result.spec.batch_size)
         cell_result.explorer = known[key]

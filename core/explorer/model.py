@@ -248,6 +248,7 @@ class ModelRun:
         self.workers = workers
         self.items = items
         self.producer = producer
+        self.batch_size = batch_size
         sentinels = {"none": 0, "one": 1, "per-worker": workers}[strategy.sentinels]
         puts: list[Any] = [*_objects(strategy, items, batch_size), *[strategy.sentinel] * sentinels]
         self.faithful = faithful
@@ -396,6 +397,7 @@ class ModelRun:
             producer=self.producer,
             steps=tuple(self.steps),
             feeder="steps" if self.faithful else "settled",
+            batch_size=self.batch_size,
         )
 
     # --- the worker threads' side -----------------------------------------------

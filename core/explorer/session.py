@@ -29,6 +29,7 @@ from core.explorer.search import (
     pct,
 )
 from core.explorer.shrink import shortest
+from core.params import RunParams
 from core.schedule import Schedule
 from core.stepper import feeder_queue, refuse_feeder_steps
 from core.strategies import STRATEGIES, Strategy
@@ -56,10 +57,13 @@ class ExploreRequest:
     max_schedules: int | None = None
     seed: int = 0
     feeder: str = "settled"  # "steps": each mp queue feeder's write is a step (faithful)
+    batch_size: int = RunParams.batch_size
 
     def space(self) -> Space:
         strategy = STRATEGIES[self.strategy]
-        return Space(strategy, self.workers, self.items, self.producer, self.feeder)
+        return Space(
+            strategy, self.workers, self.items, self.producer, self.feeder, self.batch_size
+        )
 
     @property
     def real_queue(self) -> str | None:

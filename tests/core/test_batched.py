@@ -8,6 +8,8 @@ processes in step mode (a batch's put and get are one step each).
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from core.control import RunControl
@@ -16,9 +18,10 @@ from core.explorer.model import ModelRun, Space
 from core.explorer.search import exhaustive
 from core.faults import Fault
 from core.params import RunParams
-from core.schedule import StepControl
+from core.schedule import DEFAULT_BATCH_SIZE, ScheduleError, StepControl, dumps, loads
 from core.stepper import schedule_params
 from core.strategies import get_strategy
+from tests.core.cli_helpers import cli
 from tests.core.test_strategies import assert_accounted
 
 BATCHED = "sentinel-per-worker-batched"
@@ -65,9 +68,43 @@ def test_a_model_schedule_replays_on_real_processes_a_batch_a_step() -> None:
         assert model.verdict().outcomes == ("ok",)
     puts = [step for step in schedule.steps if step.who == "P" and step.op == "put"]
     assert len(puts) == 4  # two batches and two STOPs
+    assert schedule.batch_size == 2
     stepping = StepControl(replay=schedule.steps)
-    params = schedule_params(schedule).replace(queue_kind="mp", batch_size=2)
+    params = schedule_params(schedule).replace(queue_kind="mp")
+    assert params.batch_size == 2
     result = run(params, control=RunControl(stepping))
     assert stepping.divergence is None, stepping.divergence
     assert tuple(stepping.steps()) == schedule.steps
     assert result.outcomes == ["ok"], result.diagnosis
+
+
+def test_a_schedule_file_keeps_its_batch_size_and_names_a_bad_one() -> None:
+    assert RunParams.batch_size == DEFAULT_BATCH_SIZE
+    with ModelRun(get_strategy(BATCHED), 2, 3, "prefill", batch_size=2) as model:
+        schedule = model.schedule()
+    text = dumps(schedule)
+    assert '"batch_size": 2' in text
+    assert loads(text).batch_size == 2
+    assert '"batch_size"' not in dumps(schedule.__class__(BATCHED, 2, 3))  # the default is implied
+    with pytest.raises(ScheduleError, match=r"params\.batch_size.*from 1 to"):
+        loads(text.replace('"batch_size": 2', '"batch_size": 0'))
+
+
+@pytest.mark.timeout(120)
+def test_explore_takes_a_batch_size_and_refuses_a_bad_one() -> None:
+    args = ("explore", "--strategy", BATCHED, "--workers", "2", "--items", "3", "--json")
+    whole = cli(*args)
+    per_item = cli(*args, "--batch-size", "1")
+    assert whole.returncode == per_item.returncode == 0, whole.stderr + per_item.stderr
+    # Three batches of one item have more interleavings than one batch of three.
+    assert '"found": false' in whole.stdout and '"found": false' in per_item.stdout
+    assert _schedules(per_item.stdout) > _schedules(whole.stdout)
+    bad = cli(*args, "--batch-size", "0")
+    assert bad.returncode == 2
+    assert bad.stderr.strip().splitlines() == [
+        "queuescope: error: --batch-size must be from 1 to 1000000, not 0"
+    ]
+
+
+def _schedules(json_text: str) -> int:
+    return int(json.loads(json_text)["schedules"])

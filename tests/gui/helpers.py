@@ -28,6 +28,7 @@ SPINS = {
     "workers": (QSpinBox, "workerCountSpin"),
     "work_ms": (QDoubleSpinBox, "workMsSpin"),
     "watchdog_s": (QDoubleSpinBox, "watchdogSpin"),
+    "batch_size": (QSpinBox, "batchSizeSpin"),
 }
 COMBOS = {
     "strategy": "strategyCombo",

@@ -79,6 +79,17 @@ def test_explore_on_the_docs_recipe_finds_no_failing_schedule(
     nothing_left_running(window)
 
 
+def test_explore_searches_the_batch_size_the_panel_shows(qtbot: Any, window: MainWindow) -> None:
+    set_params(window, "sentinel-per-worker-batched", workers=2, items=3, batch_size=1)
+    exploration = explore(qtbot, window)
+    assert exploration.request.batch_size == 1
+    # Three batches of one item each: 16 schedules, where one batch of three has 4.
+    assert window.explore_panel.view.headline.text() == (
+        "no failing schedule among 16 schedules (all of them, for 2 workers, 3 items)"
+    )
+    nothing_left_running(window)
+
+
 def test_pools_disable_explore_and_say_why(window: MainWindow) -> None:
     set_params(window, "pool-imap-unordered", workers=2, items=3)
     button = window.explore_panel.button
