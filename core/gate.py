@@ -43,7 +43,7 @@ _RETURNS_NOTHING = (PUT, TASK_DONE, JOIN, SET, FLUSH)
 _CARRIES = (PUT, FLUSH)  # operations whose step names the item
 
 # What an operation got (or a put put): a kind and a value.
-DONE, BOOL, COUNT, ITEM, KNOWN, EMPTY_RAISED, ERROR, OTHER = range(8)
+DONE, BOOL, COUNT, ITEM, KNOWN, EMPTY_RAISED, ERROR, OTHER, BATCH = range(9)
 KNOWN_OBJECTS: tuple[Any, ...] = (None, "end", "STOP")  # the strategies' sentinels
 
 _OP, _ARG_KIND, _ARG_VALUE, _RESULT_KIND, _RESULT_VALUE, _HINT = range(6)
@@ -62,14 +62,27 @@ def encode(value: Any, op: int) -> tuple[int, int]:
         return COUNT, value
     if value.__class__ is int:
         return ITEM, value
+    if value.__class__ in (list, tuple) and _is_run_of_items(value):
+        return BATCH, (value[0] << _BATCH_SHIFT) | len(value)  # the batched strategy's lists
     for index, known in enumerate(KNOWN_OBJECTS):
         if value.__class__ is known.__class__ and value == known:
             return KNOWN, index
     return OTHER, 0
 
 
+_BATCH_SHIFT = 24  # a batch's (first item, length) in one slot: lengths below 2**24
+
+
+def _is_run_of_items(value: list[Any] | tuple[Any, ...]) -> bool:
+    """A non-empty run of consecutive item numbers (how the producer cuts its batches)."""
+    if not value or value[0].__class__ is not int or len(value) >= 1 << _BATCH_SHIFT:
+        return False
+    first = value[0]
+    return all(item.__class__ is int and item == first + i for i, item in enumerate(value))
+
+
 def describe(kind: int, value: int) -> str:
-    """How a step shows what an operation got: False, 3, item 7, 'end', Empty, ok."""
+    """How a step shows what an operation got: False, 3, item 7, items 0–9, 'end', Empty, ok."""
     if kind == DONE:
         return "ok"
     if kind == BOOL:
@@ -78,6 +91,9 @@ def describe(kind: int, value: int) -> str:
         return str(value)
     if kind == ITEM:
         return f"item {value}"
+    if kind == BATCH:
+        first, count = value >> _BATCH_SHIFT, value & ((1 << _BATCH_SHIFT) - 1)
+        return f"item {first}" if count == 1 else f"items {first}–{first + count - 1}"
     if kind == KNOWN:
         return repr(KNOWN_OBJECTS[value])
     if kind == EMPTY_RAISED:

@@ -68,6 +68,10 @@ def test_a_model_schedule_replays_on_real_processes_a_batch_a_step() -> None:
         assert model.verdict().outcomes == ("ok",)
     puts = [step for step in schedule.steps if step.who == "P" and step.op == "put"]
     assert len(puts) == 4  # two batches and two STOPs
+    # A batch's put and get name its items, on the model's tuples as on the real lists.
+    assert [step.arg for step in puts[:2]] == ["items 0–1", "item 2"]
+    gets = [step.result for step in schedule.steps if step.op == "get"]
+    assert sorted(gets) == ["'STOP'", "'STOP'", "item 2", "items 0–1"]
     assert schedule.batch_size == 2
     stepping = StepControl(replay=schedule.steps)
     params = schedule_params(schedule).replace(queue_kind="mp")
