@@ -70,36 +70,43 @@ class Plan:
             ]
         )
         self.overhead_progress_pairs = 1 if quick else 15
-        # (case, lab's `main.py run` arguments, bare script's arguments, pairs): each
-        # pair runs both as whole processes; the issue's sizes, --quick runs them small.
-        small = 20_000
-        self.throughput: list[tuple[str, list[str], list[str], int]] = [
+        # (case, items, lab's `main.py run` arguments, bare script's arguments, pairs):
+        # each pair runs both as whole processes; the issue's sizes, --quick runs them small.
+        stop_items, pool_items = (20_000, 20_000) if quick else (100_000, 1_000_000)
+        self.throughput: list[tuple[str, int, list[str], list[str], int]] = [
             (
                 "stop_recipe",
-                _lab("sentinel-per-worker", small if quick else 100_000, "--queue", "mp"),
-                _bare_queue(small if quick else 100_000),
+                stop_items,
+                _lab("sentinel-per-worker", stop_items, "--queue", "mp"),
+                _bare_queue(stop_items),
                 1 if quick else 15,
             ),
             (
                 "imap_unordered",
-                _lab("pool-imap-unordered", small if quick else 1_000_000, "--chunksize", "1000"),
-                _bare_pool("imap", small if quick else 1_000_000),
+                pool_items,
+                _lab("pool-imap-unordered", pool_items, "--chunksize", "1000"),
+                _bare_pool("imap", pool_items),
                 1 if quick else 9,
             ),
             (
                 "executor_map",
-                _lab("process-pool-executor", small if quick else 1_000_000, "--chunksize", "1000"),
-                _bare_pool("executor", small if quick else 1_000_000),
+                pool_items,
+                _lab("process-pool-executor", pool_items, "--chunksize", "1000"),
+                _bare_pool("executor", pool_items),
                 1 if quick else 9,
             ),
             (
                 "batched",
+                pool_items,
                 _lab(
                     "sentinel-per-worker-batched",
-                    small if quick else 1_000_000,
-                    *("--queue", "mp", "--batch-size", "1000"),
+                    pool_items,
+                    "--queue",
+                    "mp",
+                    "--batch-size",
+                    "1000",
                 ),
-                _bare_queue(small if quick else 1_000_000, "--batch-size", "1000"),
+                _bare_queue(pool_items, "--batch-size", "1000"),
                 1 if quick else 11,
             ),
         ]
@@ -269,17 +276,20 @@ def whole_process(args: Sequence[str]) -> dict[str, float]:
     return {"process": process_s, "inprocess": float(report["elapsed_s"])}
 
 
+SPANS = ("process", "inprocess")  # whole_process()'s two measurements
+
+
 def bench_throughput(plan: Plan) -> dict[str, Any]:
     """The lab's `main.py run` against its bare script, both whole processes, per case."""
     out: dict[str, Any] = {}
-    for case, lab, bare, pairs in plan.throughput:
+    for case, items, lab, bare, pairs in plan.throughput:
         if not plan.quick:  # first runs write the bytecode caches and warm the file cache
             whole_process(bare)
             whole_process(lab)
         spans = interleaved_spans(
             lambda bare=bare: whole_process(bare), lambda lab=lab: whole_process(lab), pairs
         )
-        out[case] = {"lab": " ".join(lab), "bare": " ".join(bare), **spans}
+        out[case] = {"items": items, "lab": " ".join(lab), "bare": " ".join(bare), **spans}
     return out
 
 
@@ -508,7 +518,7 @@ def figures(details: dict[str, Any]) -> dict[str, Any]:
         out["overhead_ratio_mp_progress"] = o["mp_progress"]["ratio"]
         ratios["overhead_ratio"] = out["overhead_ratio"]
     for case, spans in details.get("throughput", {}).items():
-        for span in ("process", "inprocess"):
+        for span in SPANS:
             out[f"{case}_{span}_ratio"] = spans[span]["ratio"]
             ratios[f"{case}_{span}_ratio"] = spans[span]["ratio"]
     if "queue_kinds" in details:
@@ -614,7 +624,8 @@ def _overhead_paragraph(o: dict[str, Any]) -> str:
 
 def _throughput_paragraph(t: dict[str, Any]) -> str:
     parts = [
-        f"{case}: whole process {_pairs(spans['process'])}; in-process {_pairs(spans['inprocess'])}"
+        f"{case} ({spans['items']:,} items): whole process {_pairs(spans['process'])}; "
+        f"in-process {_pairs(spans['inprocess'])}"
         for case, spans in t.items()
     ]
     return (
