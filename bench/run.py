@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import json
 import os
 import platform
@@ -287,7 +288,7 @@ def bench_throughput(plan: Plan) -> dict[str, Any]:
             whole_process(bare)
             whole_process(lab)
         spans = interleaved_spans(
-            lambda bare=bare: whole_process(bare), lambda lab=lab: whole_process(lab), pairs
+            functools.partial(whole_process, bare), functools.partial(whole_process, lab), pairs
         )
         out[case] = {"items": items, "lab": " ".join(lab), "bare": " ".join(bare), **spans}
     return out
