@@ -127,31 +127,16 @@ def serial(items: int) -> dict[str, Any]:
     return {"items_per_s": items / elapsed, "elapsed_s": elapsed}
 
 
-def identity(item: int) -> int:
-    return item
-
-
 def bare_pool(
     kind: str, items: int, workers: int, chunksize: int, start_method: str
 ) -> dict[str, Any]:
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+
+    from bench.bare_pool import drain
 
     ctx = multiprocessing.get_context(start_method)
-    if kind == "pool-imap-unordered":
-        with ctx.Pool(workers) as pool:
-            pool.map(identity, range(workers))  # every process is up
-            started = time.perf_counter()
-            for _ in pool.imap_unordered(identity, range(items), chunksize):
-                pass
-            elapsed = time.perf_counter() - started
-    else:
-        with ProcessPoolExecutor(workers, ctx) as executor:
-            list(executor.map(identity, range(workers)))
-            started = time.perf_counter()
-            for _ in executor.map(identity, range(items), chunksize=chunksize):
-                pass
-            elapsed = time.perf_counter() - started
+    pool = "imap" if kind == "pool-imap-unordered" else "executor"
+    elapsed = drain(pool, items, workers, chunksize, ctx, warm=True)  # every process is up
     return {"items_per_s": items / elapsed, "elapsed_s": elapsed}
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import json
 import os
 import platform
@@ -33,12 +34,18 @@ RESULTS_BEGIN = "<!-- bench:results:begin -->"
 RESULTS_END = "<!-- bench:results:end -->"
 PROBE_TIMEOUT_S = 600.0
 WORKERS = 3
+THROUGHPUT_WORKERS = 2  # the throughput section: 2 workers on 2 cores, as the issue measured
 START_METHOD = "spawn"
 FIRST_PAINT_ENV = "QUEUESCOPE_EXIT_ON_FIRST_PAINT"  # gui.app.EXIT_ON_FIRST_PAINT_ENV
 
 TARGETS: dict[str, tuple[str, float]] = {
     "overhead_ratio": ("<=", 1.10),
-    "best_batched_vs_raw": (">=", 0.50),
+    "best_batched_vs_bare_pools": (">=", 0.90),
+    "stop_recipe_process_ratio": ("<=", 1.10),
+    "stop_recipe_inprocess_ratio": ("<=", 1.05),
+    "imap_unordered_process_ratio": ("<=", 1.15),
+    "executor_map_process_ratio": ("<=", 1.15),
+    "batched_process_ratio": ("<=", 1.10),
     "gui_max_stall_ms": ("<=", 50.0),
     "rows_1m_rss_mb": ("<=", 150.0),
     "sort_1m_s": ("<=", 0.5),
@@ -46,7 +53,7 @@ TARGETS: dict[str, tuple[str, float]] = {
     "cleanup_s": ("<=", 1.0),
     "startup_s": ("<=", 1.5),
 }
-SECTIONS = ("overhead", "queue_kinds", "gui", "deadlock", "startup")
+SECTIONS = ("overhead", "throughput", "queue_kinds", "gui", "deadlock", "startup")
 
 
 class Plan:
@@ -64,6 +71,46 @@ class Plan:
             ]
         )
         self.overhead_progress_pairs = 1 if quick else 15
+        # (case, items, lab's `main.py run` arguments, bare script's arguments, pairs):
+        # each pair runs both as whole processes; the issue's sizes, --quick runs them small.
+        stop_items, pool_items = (20_000, 20_000) if quick else (100_000, 1_000_000)
+        self.throughput: list[tuple[str, int, list[str], list[str], int]] = [
+            (
+                "stop_recipe",
+                stop_items,
+                _lab("sentinel-per-worker", stop_items, "--queue", "mp"),
+                _bare_queue(stop_items),
+                1 if quick else 15,
+            ),
+            (
+                "imap_unordered",
+                pool_items,
+                _lab("pool-imap-unordered", pool_items, "--chunksize", "1000"),
+                _bare_pool("imap", pool_items),
+                1 if quick else 9,
+            ),
+            (
+                "executor_map",
+                pool_items,
+                _lab("process-pool-executor", pool_items, "--chunksize", "1000"),
+                _bare_pool("executor", pool_items),
+                1 if quick else 9,
+            ),
+            (
+                "batched",
+                pool_items,
+                _lab(
+                    "sentinel-per-worker-batched",
+                    pool_items,
+                    "--queue",
+                    "mp",
+                    "--batch-size",
+                    "1000",
+                ),
+                _bare_queue(pool_items, "--batch-size", "1000"),
+                1 if quick else 11,
+            ),
+        ]
         scale = 20 if quick else 1
         # (label, strategy, queue kind, chunksize, items): sizes keep each run ~1-3 s.
         self.kinds = [
@@ -83,6 +130,28 @@ class Plan:
         self.sort_reps = 2 if quick else 6
         self.deadlock = [("manager", 1)] if quick else [("manager", 9), ("mp", 9)]
         self.startup_pairs = 1 if quick else 11
+
+
+def _lab(strategy: str, items: int, *extra: str) -> list[str]:
+    """`main.py run` of a strategy in the throughput section's shape, printing its JSON."""
+    return [
+        *("main.py", "run", "--strategy", strategy, "--items", str(items)),
+        *("--workers", str(THROUGHPUT_WORKERS), "--start-method", START_METHOD, *extra, "--json"),
+    ]
+
+
+def _bare_queue(items: int, *extra: str) -> list[str]:
+    return [
+        *("bench/bare_sentinel.py", "--queue", "mp", "--items", str(items)),
+        *("--workers", str(THROUGHPUT_WORKERS), "--start-method", START_METHOD, *extra),
+    ]
+
+
+def _bare_pool(pool: str, items: int) -> list[str]:
+    return [
+        *("bench/bare_pool.py", "--pool", pool, "--items", str(items), "--chunksize", "1000"),
+        *("--workers", str(THROUGHPUT_WORKERS), "--start-method", START_METHOD),
+    ]
 
 
 # --- running things --------------------------------------------------------------
@@ -125,15 +194,32 @@ def interleaved(
     baseline: Callable[[], float], subject: Callable[[], float], pairs: int
 ) -> dict[str, Any]:
     """A B, B A, A B, ...: per-pair ratios subject/baseline and their median."""
-    a_values: list[float] = []
-    b_values: list[float] = []
+    spans = interleaved_spans(lambda: {"s": baseline()}, lambda: {"s": subject()}, pairs)
+    return spans["s"]
+
+
+def interleaved_spans(
+    baseline: Callable[[], dict[str, float]],
+    subject: Callable[[], dict[str, float]],
+    pairs: int,
+) -> dict[str, dict[str, Any]]:
+    """As interleaved(), for runs that each measure several spans: one comparison a span."""
+    a_runs: list[dict[str, float]] = []
+    b_runs: list[dict[str, float]] = []
     for pair in range(pairs):
         if pair % 2 == 0:
             a, b = baseline(), subject()
         else:
             b, a = subject(), baseline()
-        a_values.append(a)
-        b_values.append(b)
+        a_runs.append(a)
+        b_runs.append(b)
+    return {
+        span: _comparison([a[span] for a in a_runs], [b[span] for b in b_runs])
+        for span in a_runs[0]
+    }
+
+
+def _comparison(a_values: list[float], b_values: list[float]) -> dict[str, Any]:
     ratios = [b / a for a, b in zip(a_values, b_values, strict=True)]
     return {
         "baseline": statistics.median(a_values),
@@ -172,6 +258,39 @@ def bench_overhead(plan: Plan) -> dict[str, Any]:
                     bare, lambda: queuescope(progress=True), plan.overhead_progress_pairs
                 ),
             }
+    return out
+
+
+def whole_process(args: Sequence[str]) -> dict[str, float]:
+    """One fresh process: its wall time (launch to exit) and the span it measured itself.
+
+    Both commands run with bytecode caches (an installed package has them), as
+    bench/start.py runs them: PYTHONDONTWRITEBYTECODE is dropped.
+    """
+    env = _env()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    launched = time.perf_counter()
+    report = run_json(args, env)
+    process_s = time.perf_counter() - launched
+    if report.get("outcome", "ok") != "ok":
+        raise ProbeError(f"{' '.join(args)} ended {report['outcome']}")
+    return {"process": process_s, "inprocess": float(report["elapsed_s"])}
+
+
+SPANS = ("process", "inprocess")  # whole_process()'s two measurements
+
+
+def bench_throughput(plan: Plan) -> dict[str, Any]:
+    """The lab's `main.py run` against its bare script, both whole processes, per case."""
+    out: dict[str, Any] = {}
+    for case, items, lab, bare, pairs in plan.throughput:
+        if not plan.quick:  # first runs write the bytecode caches and warm the file cache
+            whole_process(bare)
+            whole_process(lab)
+        spans = interleaved_spans(
+            functools.partial(whole_process, bare), functools.partial(whole_process, lab), pairs
+        )
+        out[case] = {"items": items, "lab": " ".join(lab), "bare": " ".join(bare), **spans}
     return out
 
 
@@ -223,6 +342,7 @@ def bench_queue_kinds(plan: Plan) -> dict[str, Any]:
             "error": next((r["error"] for r in reports if r.get("error")), None),
         }
     batched = [label for label in kinds if label.endswith("/1000")]
+    bare_pool_vs_raw = {k: statistics.median(v) for k, v in bare_pools.items()}
     best = max(batched, key=lambda label: kinds[label]["vs_raw"])
     return {
         "kinds": kinds,
@@ -230,7 +350,8 @@ def bench_queue_kinds(plan: Plan) -> dict[str, Any]:
         "serial_items_per_s": statistics.median(serial),
         "best_batched": best,
         "best_batched_vs_raw": kinds[best]["vs_raw"],
-        "bare_pool_vs_raw": {k: statistics.median(v) for k, v in bare_pools.items()},
+        "bare_pool_vs_raw": bare_pool_vs_raw,
+        "best_bare_pool_vs_raw": max(bare_pool_vs_raw.values()),
     }
 
 
@@ -397,6 +518,10 @@ def figures(details: dict[str, Any]) -> dict[str, Any]:
         out["overhead_ratio"] = max(o["mp"]["ratio"], o["manager"]["ratio"])
         out["overhead_ratio_mp_progress"] = o["mp_progress"]["ratio"]
         ratios["overhead_ratio"] = out["overhead_ratio"]
+    for case, spans in details.get("throughput", {}).items():
+        for span in SPANS:
+            out[f"{case}_{span}_ratio"] = spans[span]["ratio"]
+            ratios[f"{case}_{span}_ratio"] = spans[span]["ratio"]
     if "queue_kinds" in details:
         q = details["queue_kinds"]
         kinds = {label: k["items_per_s"] for label, k in q["kinds"].items()}
@@ -405,6 +530,9 @@ def figures(details: dict[str, Any]) -> dict[str, Any]:
         out["queue_kinds"] = kinds
         out["best_batched_vs_raw"] = q["best_batched_vs_raw"]
         ratios["best_batched_vs_raw"] = q["best_batched_vs_raw"]
+        relative = q["best_batched_vs_raw"] / q["best_bare_pool_vs_raw"]
+        out["best_batched_vs_bare_pools"] = relative
+        ratios["best_batched_vs_bare_pools"] = relative
     if "gui" in details:
         g = details["gui"]
         out["gui_max_stall_ms"] = g["max_stall_ms"]
@@ -433,9 +561,29 @@ def figures(details: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_THE_SAME_RUNS = "the same runs: the lab's JSON `elapsed_s` (ledger created → verdict) vs"
+_QUEUE_SPAN = "the bare script's `elapsed_s` (queue created → last worker joined)"
+_POOL_SPAN = "the bare script's `elapsed_s` (pool created → its `with` block left)"
+_WHOLE = f"whole processes (launch → exit), {THROUGHPUT_WORKERS} workers, spawn"
+# What each figure compares, one line each (the results table's "baseline" column);
+# the order of the table's rows.
 BASELINES = {
     "overhead_ratio": "bench/bare_sentinel.py, same queue kind, workers, start method, items",
+    "stop_recipe_process_ratio": "`main.py run` sentinel-per-worker, mp, 100k items vs "
+    f"`bench/bare_sentinel.py` the same, {_WHOLE}",
+    "stop_recipe_inprocess_ratio": f"{_THE_SAME_RUNS} {_QUEUE_SPAN}",
+    "imap_unordered_process_ratio": "`main.py run` pool-imap-unordered, chunksize 1000, 1M items "
+    f"vs `bench/bare_pool.py --pool imap` the same, {_WHOLE}",
+    "imap_unordered_inprocess_ratio": f"{_THE_SAME_RUNS} {_POOL_SPAN}",
+    "executor_map_process_ratio": "`main.py run` process-pool-executor, chunksize 1000, 1M "
+    f"items vs `bench/bare_pool.py --pool executor` the same, {_WHOLE}",
+    "executor_map_inprocess_ratio": f"{_THE_SAME_RUNS} {_POOL_SPAN}",
+    "batched_process_ratio": "`main.py run` sentinel-per-worker-batched, batch_size 1000, mp, "
+    f"1M items vs `bench/bare_sentinel.py --batch-size 1000` the same, {_WHOLE}",
+    "batched_inprocess_ratio": f"{_THE_SAME_RUNS} {_QUEUE_SPAN}",
     "best_batched_vs_raw": "pickled ints through os.pipe in batches of 1000 (raw-pipe)",
+    "best_batched_vs_bare_pools": "`best_batched_vs_raw` / the best share of raw-pipe the same "
+    "pools reach without QueueScope (chunksize 1000, pools started, same repetitions)",
     "gui_max_stall_ms": "the same window idle (before and after the run), same timer",
     "gui_p99_stall_ms": "the same window idle (before and after the run), same timer",
     "rows_1m_rss_mb": "the bytes of the table's numpy columns",
@@ -443,6 +591,15 @@ BASELINES = {
     "deadlock_proof_s": "bench/bare_deadlock.py: the same proof with nothing else running",
     "cleanup_s": "bench/bare_deadlock.py: Pool.terminate + Manager.shutdown, or Process.terminate",
     "startup_s": "a bare PySide6 QMainWindow to its first paint",
+}
+UNITS = {
+    "gui_max_stall_ms": " ms",
+    "gui_p99_stall_ms": " ms",
+    "rows_1m_rss_mb": " MB",
+    "sort_1m_s": " s",
+    "deadlock_proof_s": " s",
+    "cleanup_s": " s",
+    "startup_s": " s",
 }
 
 
@@ -463,6 +620,18 @@ def _overhead_paragraph(o: dict[str, Any]) -> str:
         f"`overhead_ratio` is the worse of mp ({_pairs(o['mp'])}) and Manager "
         f"({_pairs(o['manager'])}). With a progress callback that reads every "
         f"snapshot's records (the window's path), mp: {_fmt(o['mp_progress']['ratio'])}."
+    )
+
+
+def _throughput_paragraph(t: dict[str, Any]) -> str:
+    parts = [
+        f"{case} ({spans['items']:,} items): whole process {_pairs(spans['process'])}; "
+        f"in-process {_pairs(spans['inprocess'])}"
+        for case, spans in t.items()
+    ]
+    return (
+        "Throughput (lab `main.py run` vs its bare script, interleaved; "
+        "the lab's time first): " + "; ".join(parts) + "."
     )
 
 
@@ -487,20 +656,10 @@ def _fmt(value: float) -> str:
 def table(report: dict[str, Any]) -> str:
     f = report["figures"]
     rows = [("figure", "value", "vs baseline", "target", "met")]
-    units = {
-        "overhead_ratio": "",
-        "best_batched_vs_raw": "",
-        "gui_max_stall_ms": " ms",
-        "gui_p99_stall_ms": " ms",
-        "rows_1m_rss_mb": " MB",
-        "sort_1m_s": " s",
-        "deadlock_proof_s": " s",
-        "cleanup_s": " s",
-        "startup_s": " s",
-    }
-    for key, unit in units.items():
+    for key in BASELINES:
         if key not in f:
             continue
+        unit = UNITS.get(key, "")
         target = TARGETS.get(key)
         met = f["met"].get(key)
         rows.append(
@@ -556,11 +715,10 @@ def markdown(report: dict[str, Any]) -> str:
         "| figure | value | ratio vs baseline | baseline | target | met |",
         "|---|---|---|---|---|---|",
     ]
-    units = {"gui_max_stall_ms": " ms", "gui_p99_stall_ms": " ms", "rows_1m_rss_mb": " MB"}
     for key in BASELINES:
         if key not in f:
             continue
-        unit = units.get(key, " s" if key.endswith("_s") else "")
+        unit = UNITS.get(key, "")
         target = TARGETS.get(key)
         met = f["met"].get(key)
         out.append(
@@ -571,6 +729,8 @@ def markdown(report: dict[str, Any]) -> str:
         )
     if "overhead" in report["details"]:
         out += ["", _overhead_paragraph(report["details"]["overhead"])]
+    if "throughput" in report["details"]:
+        out += ["", _throughput_paragraph(report["details"]["throughput"])]
     if "queue_kinds" in report["details"]:
         q = report["details"]["queue_kinds"]
         out += [
@@ -594,7 +754,8 @@ def markdown(report: dict[str, Any]) -> str:
             "",
             "Without QueueScope, the same pools with chunksize 1000 reach "
             + " and ".join(f"{share:.3f} of raw-pipe ({kind})" for kind, share in bare.items())
-            + ".",
+            + f"; QueueScope's best ({q['best_batched']}) reaches {q['best_batched_vs_raw']:.3f}, "
+            f"{f['best_batched_vs_bare_pools']:.2f} of the best of them.",
         ]
     if "gui" in report["details"]:
         out += ["", _gui_paragraph(report["details"]["gui"])]
@@ -643,6 +804,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     benches: dict[str, Callable[[Plan], dict[str, Any]]] = {
         "overhead": bench_overhead,
+        "throughput": bench_throughput,
         "queue_kinds": bench_queue_kinds,
         "gui": bench_gui,
         "deadlock": bench_deadlock,
