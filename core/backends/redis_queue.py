@@ -344,11 +344,17 @@ class RedisSession:
         return worker_tag(pid)
 
     def _reap_vanished(self) -> list[Any]:
-        """Items of workers whose connection is gone, moved back to the queue's head."""
+        """Items of workers whose connection is gone, moved back to the queue's head.
+
+        Who works is read before who is connected: a worker joins the set over its
+        own connection, so one read before the list of connections and missing from
+        it has really gone. The other order takes a worker that joins between the two
+        reads for a vanished one, and moves back the item it has just taken.
+        """
+        tags = [raw_tag.decode() for raw_tag in self.admin.smembers(self.keys.workers)]
         connected = {client.get("name") for client in self.admin.client_list()}
         moved = []
-        for raw_tag in self.admin.smembers(self.keys.workers):
-            tag = raw_tag.decode()
+        for tag in tags:
             if client_name(self.keys.run_id, tag) in connected:
                 continue
             processing = self.keys.processing(tag)
@@ -361,13 +367,19 @@ class RedisSession:
         return moved
 
     def unfinished(self) -> int:
-        """Items in the queue plus items workers hold in their processing lists."""
-        tags = [t.decode() for t in self.admin.smembers(self.keys.workers)]
-        pipe = self.admin.pipeline(transaction=False)
+        """Items in the queue plus items workers hold in their processing lists.
+
+        The queue's length and the set of workers are read at one instant: a worker
+        not in the set then had taken nothing yet, so no item is counted nowhere.
+        """
+        pipe = self.admin.pipeline(transaction=True)
         pipe.llen(self.keys.queue)
-        for tag in tags:
-            pipe.llen(self.keys.processing(tag))
-        return sum(int(n) for n in pipe.execute())
+        pipe.smembers(self.keys.workers)
+        waiting, members = pipe.execute()
+        pipe = self.admin.pipeline(transaction=False)
+        for tag in members:
+            pipe.llen(self.keys.processing(tag.decode()))
+        return int(waiting) + sum(int(n) for n in pipe.execute())
 
     def workers_blocked(self, pids: Iterable[int], workers: Iterable[int] | None = None) -> bool:
         """The server's word: the queue is empty and each of these workers waits in BLMOVE.

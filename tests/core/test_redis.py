@@ -7,6 +7,7 @@ Unix socket in its temporary directory; the test stops what it starts.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 
 from core.backends import get_backend
+from core.backends.redis_queue import RedisQueue, RedisSession
 from core.backends.redis_server import ServerAddress
 from core.engine import run
 from core.errors import ParamError
@@ -177,6 +179,39 @@ def test_the_reaper_requeues_a_vanished_workers_item_and_the_lab_shows_the_dupli
     assert "crashed" in result.outcomes and "duplicated" in result.outcomes, result.diagnosis
     assert result.lost == [] and 40 in result.duplicates, result.diagnosis
     assert_accounted(result)
+
+
+def test_the_reaper_leaves_alone_a_worker_that_connects_while_it_looks(
+    shared: ServerAddress, tmp_path: Path
+) -> None:
+    """A worker that joins between the reaper's two questions (who is connected, who
+    works) is alive: its item stays in its processing list, nothing is moved back."""
+    session = RedisSession(multiprocessing.get_context("spawn"), str(tmp_path), shared)
+    joined: list[RedisQueue] = []
+    try:
+        session.make_queue().put(7)
+        connected_then = session.admin.client_list
+
+        def a_worker_joins_and_takes_right_after() -> Any:
+            listed = connected_then()
+            if not joined:
+                joined.append(RedisQueue(shared, session.keys, "late-1", worker=True))
+                assert joined[0].get(timeout=1) == 7
+            return listed
+
+        session.admin.client_list = a_worker_joins_and_takes_right_after
+        session.requeue_vanished()
+        polls = iter([False, False, True])
+        assert not session.join_queue(None, lambda: next(polls))
+        assert session.requeued == [] and session.moved_back == []
+        assert session.admin.lrange(session.keys.processing("late-1"), 0, -1) == [b"7"]
+        assert session.unfinished() == 1
+        joined[0].task_done()
+        assert session.unfinished() == 0
+    finally:
+        for worker in joined:
+            worker.close()
+        session.close()
 
 
 @pytest.mark.timeout(60)

@@ -169,11 +169,6 @@ def test_a_killed_remote_worker_vanishes_and_its_item_is_held(server: ServerAddr
     assert -9 in [code for code, _ in ended]  # SIGKILL
 
 
-@pytest.mark.xfail(
-    reason="open in #17: under load the killed worker's processing list sometimes still "
-    "holds its previous item (seen: items 0 and 20), which is then moved back and done twice",
-    strict=False,
-)
 def test_the_reaper_moves_a_vanished_worker_item_back_and_shows_the_duplicate(
     server: ServerAddress,
 ) -> None:
