@@ -342,28 +342,38 @@ def process_chunk(chunk: list[int]) -> list[int]:
     (work, the fault's chunk, a process without a row) item by item.
     """
     pool = _POOL
-    recorder = pool.chunks if pool is not None else None
-    if pool is not None and recorder is not None and plain_run(chunk):
-        first, count = chunk[0], len(chunk)
-        if not first <= pool.fault_item < first + count:
-            now = _monotonic()
-            base = recorder.take(first, count, now)
-            if base >= 0:
-                table = pool.table
-                table[pool.state_at] = _PROCESSING
-                table[pool.item_at] = first
-                table[pool.change_at] = now
-                table[pool.taken_at] += count
-                done = _monotonic()
-                recorder.done(base, done)
-                table[pool.processed_at] += count
-                table[pool.item_at] = first + count - 1
-                table[pool.state_at] = _IDLE
-                table[pool.change_at] = done
-                return chunk
-    for item in chunk:
-        process_item(item)
+    base = _take_chunk(pool, chunk) if pool is not None else -1
+    if pool is None or base < 0:
+        for item in chunk:
+            process_item(item)
+        return chunk
+    table = pool.table
+    done = _monotonic()
+    pool.chunks.done(base, done)  # type: ignore[union-attr]  # _take_chunk checked it
+    table[pool.processed_at] += len(chunk)
+    table[pool.item_at] = chunk[-1]
+    table[pool.state_at] = _IDLE
+    table[pool.change_at] = done
     return chunk
+
+
+def _take_chunk(pool: _PoolItem, chunk: list[int]) -> int:
+    """Record the chunk taken as one chunk: its record's offset, or -1 to go item by item."""
+    recorder = pool.chunks
+    if recorder is None or not plain_run(chunk):
+        return -1
+    first, count = chunk[0], len(chunk)
+    if first <= pool.fault_item < first + count:
+        return -1  # the fault's chunk: exactly what per-item recording shows
+    table = pool.table
+    now = _monotonic()
+    table[pool.state_at] = _PROCESSING  # first: a death from here on is one while processing
+    table[pool.item_at] = first
+    table[pool.change_at] = now
+    base = recorder.take(first, count, now)
+    if base >= 0:
+        table[pool.taken_at] += count
+    return base
 
 
 def process_item(item: int) -> int:
