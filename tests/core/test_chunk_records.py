@@ -21,13 +21,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import STRATEGIES, RunParams, run
+from core import RunParams, run
 from core.chunks import PER_ITEM_ENV, ChunkRecorder, chunked, expand_chunks
 from core.diagnosis import error_line
 from core.export import write_records_csv
 from core.faults import Fault
 from core.ledger import Ledger
 from core.result import STATUS_LEFT, STATUS_PROCESSED, RunResult
+from core.strategies import get_strategy, register_strategy, unregister_strategy
 from tests.core import chunk_loops
 from tests.core.test_strategies import assert_accounted
 
@@ -162,25 +163,19 @@ def test_a_raise_fault_gives_the_same_evidence_for_its_chunk(
 
 @pytest.fixture
 def chunk_strategies() -> Iterator[None]:
-    batched, pool = STRATEGIES[BATCHED], STRATEGIES["pool-imap-unordered"]
-    added = {
-        "test-batched-dies": dataclasses.replace(
-            batched, id="test-batched-dies", loop=chunk_loops.dies_mid_batch
-        ),
-        "test-batched-backwards": dataclasses.replace(
-            batched, id="test-batched-backwards", loop=chunk_loops.processes_batches_backwards
-        ),
-        "test-batched-twice": dataclasses.replace(
-            batched, id="test-batched-twice", loop=chunk_loops.processes_first_of_batch_twice
-        ),
-        "test-pool-dies": dataclasses.replace(
-            pool, id="test-pool-dies", pool_driver=chunk_loops.pool_dies_holding_chunk
-        ),
+    batched, pool = get_strategy(BATCHED), get_strategy("pool-imap-unordered")
+    loops = {
+        "test-batched-dies": chunk_loops.dies_mid_batch,
+        "test-batched-backwards": chunk_loops.processes_batches_backwards,
+        "test-batched-twice": chunk_loops.processes_first_of_batch_twice,
     }
-    STRATEGIES.update(added)
+    for strategy_id, loop in loops.items():
+        register_strategy(dataclasses.replace(batched, id=strategy_id, loop=loop))
+    driver = chunk_loops.pool_dies_holding_chunk
+    register_strategy(dataclasses.replace(pool, id="test-pool-dies", pool_driver=driver))
     yield
-    for key in added:
-        del STRATEGIES[key]
+    for strategy_id in [*loops, "test-pool-dies"]:
+        unregister_strategy(strategy_id)
 
 
 @pytest.mark.timeout(120)
