@@ -347,9 +347,10 @@ def process_chunk(chunk: list[int]) -> list[int]:
         for item in chunk:
             process_item(item)
         return chunk
-    table = pool.table
+    recorder, table = pool.chunks, pool.table
+    assert recorder is not None  # _take_chunk recorded the chunk with it
     done = _monotonic()
-    pool.chunks.done(base, done)  # type: ignore[union-attr]  # _take_chunk checked it
+    recorder.done(base, done)
     table[pool.processed_at] += len(chunk)
     table[pool.item_at] = chunk[-1]
     table[pool.state_at] = _IDLE
