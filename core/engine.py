@@ -51,6 +51,8 @@ import traceback
 import weakref
 from collections.abc import Iterator
 
+from core.backends import Need, get_backend
+from core.chunks import ITEM_FAULTS, MIN_CHUNK_ITEMS, per_item_forced
 from core.control import RunControl
 from core.errors import RUN_IN_PROGRESS, ParamError, RunCannotStart, RunInProgress
 from core.gate import Gate
@@ -66,7 +68,7 @@ from core.runstate import RunSetup, RunState
 from core.shm import semaphore_room
 from core.stacks import dump_stacks, os_states
 from core.stepper import refuse_feeder_steps, refuse_unsteppable, start_stepper
-from core.strategies import get_strategy
+from core.strategies import Strategy, get_strategy
 from core.validation import validate
 from core.verdict import Findings, build_result
 from core.worker import WorkSpec
@@ -152,6 +154,23 @@ def run_unlocked(
     return result
 
 
+def recording_chunk_size(params: RunParams, strategy: Strategy, stepped: bool) -> int:
+    """Items per chunk record of this run; 0: every item is recorded on its own."""
+    if stepped or per_item_forced() or params.work_ms > 0 or params.jitter_ms > 0:
+        return 0
+    if params.fault is not None and params.fault.kind in ITEM_FAULTS:
+        return 0
+    if strategy.is_pool:
+        size = params.chunksize
+    elif strategy.batches:
+        if Need.REQUEUE in get_backend(params.queue_kind or strategy.default_backend).supports:
+            return 0  # a vanished worker's batch goes back to the queue: taken twice
+        size = params.batch_size
+    else:
+        return 0
+    return size if size >= MIN_CHUNK_ITEMS else 0
+
+
 class _Run:
     """One run: builds its parts, then start -> watch -> freeze -> decide; always reaps."""
 
@@ -170,7 +189,8 @@ class _Run:
         if feeders:
             refuse_feeder_steps(params.queue_kind or strategy.default_backend)
         with semaphore_room():  # a full /dev/shm is a refusal, not a SemLock traceback
-            ledger = Ledger.create(params.items, params.workers, ctx.Lock())
+            chunk_size = recording_chunk_size(params, strategy, control.stepping is not None)
+            ledger = Ledger.create(params.items, params.workers, ctx.Lock(), chunk_size)
             # Step mode: a turn at the gate for each worker and for the producer.
             gate = Gate(ctx, params.workers + 1, feeders) if control.stepping is not None else None
         run_dir = tempfile.mkdtemp(prefix="queuescope-run-")

@@ -1,10 +1,15 @@
-"""Evidence in shared memory: a per-item ledger and a per-worker state table.
+"""Evidence in shared memory: a per-item ledger, a per-worker state table, a chunk table.
 
 Workers write plain numbers into shared arrays, so recording costs no IPC
 message and the evidence stays readable when a worker hangs. The arrays are
 views into one SharedBlock (core.shm): every page is reserved before the run
 starts, so a full /dev/shm is a refusal at start and never a SIGBUS, and its
 backing file is unlinked at once, so nothing can leak into /dev/shm.
+
+Where items move in chunks (a pool's chunksize, a batched queue's batches) a
+worker may record a whole chunk in the chunk table instead of each item:
+one record when taken, one write when done. core.chunks expands those
+records into the per-item arrays in the reading process, before any read.
 """
 
 from __future__ import annotations
@@ -61,6 +66,26 @@ def worker_row(table: Sequence[float], worker: int) -> WorkerRow:
     )
 
 
+# Fields of a chunk record (one row of doubles per chunk of chunk_size items).
+C_STATE = 0  # CHUNK_FREE, CHUNK_TAKEN, CHUNK_DONE or CHUNK_ITEMS; written last by a worker
+C_EXPANDED = 1  # the state the reading process last expanded into the per-item arrays
+C_FIRST = 2
+C_COUNT = 3
+C_TAKER = 4  # 1-based worker
+C_T_TAKE = 5
+C_T_DONE = 6  # NaN until done
+C_FIELDS = 7
+CHUNK_FREE = 0.0  # not recorded as a chunk: its items are recorded one by one, if at all
+CHUNK_TAKEN = 1.0
+CHUNK_DONE = 2.0  # every item of it processed once
+CHUNK_ITEMS = 3.0  # taken as a chunk; its processing was then recorded item by item
+
+
+def chunk_count(items: int, chunk_size: int) -> int:
+    """Rows of the chunk table: ceil(items / chunk_size); 0 when nothing is recorded per chunk."""
+    return -(-items // chunk_size) if chunk_size > 0 else 0
+
+
 TRACEBACK_BYTES = 8192
 NO_ITEM = -1
 SENTINEL_ITEM = -2
@@ -77,11 +102,14 @@ _PER_ITEM = (
 _ITEM_SIZE = {"d": 8, "i": 4, "B": 1}
 
 
-def _layout(items: int, workers: int) -> tuple[list[tuple[str, str, int, int]], int]:
+def _layout(
+    items: int, workers: int, chunk_size: int
+) -> tuple[list[tuple[str, str, int, int]], int]:
     """(name, format, offset, length) of every array, and the bytes they take in all."""
     size = max(items, 1)
     arrays = [
         ("table", "d", workers * W_FIELDS),
+        ("chunks", "d", chunk_count(items, chunk_size) * C_FIELDS),
         *((name, fmt, size) for name, fmt in _PER_ITEM),
         ("pool_slots", "i", 1),
         ("tracebacks", "B", workers * TRACEBACK_BYTES),
@@ -103,6 +131,7 @@ class LedgerHandles:
     t0: float  # time.monotonic() at the run's start; item times are relative to it
     memory: SharedBlock | bytearray  # bytearray: a frozen copy
     pool_lock: LockType | None
+    chunk_size: int = 0  # items per chunk record; 0: every item is recorded on its own
 
 
 class Ledger:
@@ -115,6 +144,7 @@ class Ledger:
     t_start: Any
     t_done: Any
     table: Any
+    chunks: Any
     tracebacks: Any
     pool_slots: Any
 
@@ -123,28 +153,38 @@ class Ledger:
         self.t0 = handles.t0
         self.items = handles.items
         self.workers = handles.workers
+        self.chunk_size = handles.chunk_size
         memory = handles.memory
         whole: Any = memoryview(memory.buffer if isinstance(memory, SharedBlock) else memory)
-        for name, fmt, offset, length in _layout(self.items, self.workers)[0]:
+        for name, fmt, offset, length in _layout(self.items, self.workers, self.chunk_size)[0]:
             size = _ITEM_SIZE[fmt] * length
             setattr(self, name, whole[offset : offset + size].cast(fmt))
 
     @classmethod
-    def create(cls, items: int, workers: int, lock: LockType | None = None) -> Ledger:
-        """Raises core.shm.SharedMemoryError (a ParamError) when there is no room for it."""
+    def create(
+        cls, items: int, workers: int, lock: LockType | None = None, chunk_size: int = 0
+    ) -> Ledger:
+        """Raises core.shm.SharedMemoryError (a ParamError) when there is no room for it.
+
+        chunk_size > 0 adds a chunk table (core.chunks) of ceil(items / chunk_size) rows.
+        """
         size = max(items, 1)
         handles = LedgerHandles(
             items=items,
             workers=workers,
             t0=time.monotonic(),
-            memory=allocate(_layout(items, workers)[1]),
+            memory=allocate(_layout(items, workers, chunk_size)[1]),
             pool_lock=lock,
+            chunk_size=chunk_size,
         )
         ledger = cls(handles)
         nan = _filled("d", size, float("nan"))
         ledger.t_take[:] = nan
         ledger.t_start[:] = nan
         ledger.t_done[:] = nan
+        rows = chunk_count(items, chunk_size)
+        if rows:
+            ledger.chunks[C_T_DONE::C_FIELDS] = _filled("d", rows, float("nan"))
         now = time.monotonic()
         for worker in range(workers):
             row = worker * W_FIELDS

@@ -13,7 +13,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.cpython import hook_feeder_writes, settle_puts
 from core.faults import BigItem
@@ -45,6 +45,9 @@ from core.ledger import (
     Ledger,
 )
 from core.states import WorkerState
+
+if TYPE_CHECKING:
+    from core.chunks import BatchChunks
 
 _BLOCKING = float(WorkerState.BLOCKING_GET)
 _TIMED = float(WorkerState.TIMED_GET)
@@ -143,6 +146,36 @@ class InstrumentedQueue:
 
     def task_done(self) -> None:
         self._raw.task_done()
+
+
+class ChunkedQueue(InstrumentedQueue):
+    """An InstrumentedQueue whose batches are recorded as chunks (core.chunks.BatchChunks).
+
+    A worker's batch is done when the worker asks for its next object; a
+    subclass, so the other strategies' get() stays exactly as above.
+    """
+
+    def __init__(
+        self,
+        raw: Any,
+        ledger: Ledger,
+        worker: int,
+        batches: BatchChunks,
+        fault_item: int = -1,
+        fault_signal: int = 0,
+    ) -> None:
+        super().__init__(raw, ledger, worker, fault_item, fault_signal)
+        self._batches = batches
+
+    def get(self, block: bool = True, timeout: float | None = None) -> Any:
+        self._batches.close()
+        return super().get(block, timeout)
+
+    def _take_batch(self, batch: list[Any], now: float) -> None:
+        if self._batches.take(batch, now):
+            self._table[self._item_at] = batch[0]
+        else:
+            super()._take_batch(batch, now)
 
 
 class GatedQueue(InstrumentedQueue):

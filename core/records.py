@@ -2,7 +2,9 @@
 
 Both are bulk copies of the ledger's columns (C loops over slices), never a
 Python step per item where it can be avoided: a run may have a million items
-and the window's thread must not miss its frames meanwhile.
+and the window's thread must not miss its frames meanwhile. Both expand the
+chunk records first (core.chunks), so they read the same per-item columns
+as with per-item recording.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import sys
 from array import array
 from typing import Any
 
+from core.chunks import expand_chunks
 from core.ledger import W_FIELDS, W_PID, Ledger
 from core.result import (
     STATUS_DROPPED,
@@ -40,6 +43,7 @@ class RecordReader:
         slices; a partly changed one goes item by item.
         """
         n = self.items
+        expand_chunks(ledger)
         current = bytes(ledger.process_count)
         previous = self._seen
         records = ItemRecords()
@@ -71,6 +75,7 @@ class RecordReader:
     def records_for(self, ledger: Ledger, items: list[int]) -> ItemRecords:
         """Records of a few items (progress); statuses as of now."""
         records = ItemRecords()
+        expand_chunks(ledger)
         _append_records(ledger, records, items, worker_pids(ledger, self.workers))
         return records
 
@@ -85,6 +90,7 @@ def final_records(
 ) -> ItemRecords:
     """Every item's record, copied in bulk from the ledger (fast at 1M items)."""
     n = items
+    expand_chunks(ledger)
     records = ItemRecords()
     records.worker.frombytes(ledger.taker[:n].cast("B"))
     pids = worker_pids(ledger, workers)

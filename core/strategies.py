@@ -141,13 +141,18 @@ def finish_drain_then_set_event(run: FinishHost) -> None:
 # --- pool drivers (no queue of the user's own) ---------------------------------
 
 
+# Both hand the pool the chunks it would build from (items, chunksize), one task
+# each, so a worker can record a chunk at once (core.chunks); results come per chunk.
+
+
 def pool_imap_unordered(run: PoolHost) -> None:
+    from core.chunks import chunked
     from core.cpython import iterate_with_timeout
-    from core.worker import process_item
+    from core.worker import process_chunk
 
     with run.ctx.Pool(run.workers, run.initializer, run.initargs) as pool:
         run.attach(pool)
-        results = pool.imap_unordered(process_item, run.items, run.chunksize)
+        results = pool.imap_unordered(process_chunk, chunked(run.items, run.chunksize))
         for _ in iterate_with_timeout(results, run.cancelled):  # so Cancel is honoured
             pass
 
@@ -155,13 +160,14 @@ def pool_imap_unordered(run: PoolHost) -> None:
 def process_pool_executor(run: PoolHost) -> None:
     from concurrent.futures import ProcessPoolExecutor
 
-    from core.worker import process_item
+    from core.chunks import chunked
+    from core.worker import process_chunk
 
     with ProcessPoolExecutor(
         run.workers, run.ctx, initializer=run.initializer, initargs=run.initargs
     ) as executor:
         run.attach(executor)
-        for _ in executor.map(process_item, run.items, chunksize=run.chunksize):
+        for _ in executor.map(process_chunk, chunked(run.items, run.chunksize)):
             if run.cancelled():
                 break
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.chunks import expand_chunks
 from core.diagnosis import (
     Evidence,
     diagnose_sentences,
@@ -59,6 +60,7 @@ def build_result(findings: Findings) -> RunResult:
     """The run's outcomes, per-item fate, worker summaries and diagnosis."""
     f = findings
     n = f.params.items
+    expand_chunks(f.ledger)  # chunk records into the per-item columns read below
     dropped, left, duplicates, processed_items = _item_fates(f.ledger, n)
     lost = sorted(dropped + left)
     records = final_records(f.ledger, n, f.params.workers, dropped, left, duplicates)

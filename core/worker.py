@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from core import cpython, lifeline
+from core.chunks import BatchChunks, ChunkRecorder, plain_run
 from core.faults import SLOW_FACTOR, SLOW_MIN_MS, BigItem, InjectedFault
 from core.interrupts import unshield
 from core.ledger import (
@@ -37,7 +38,7 @@ from core.ledger import (
     Ledger,
     LedgerHandles,
 )
-from core.queues import GatedEvent, GatedQueue, InstrumentedQueue
+from core.queues import ChunkedQueue, GatedEvent, GatedQueue, InstrumentedQueue
 from core.states import WorkerState
 
 if TYPE_CHECKING:
@@ -62,6 +63,11 @@ class WorkSpec:
         if worker != self.slow_worker:
             return self
         return replace(self, work_ms=max(self.work_ms, SLOW_MIN_MS) * SLOW_FACTOR)
+
+    @property
+    def idle(self) -> bool:
+        """process(item) does nothing: no work, no jitter."""
+        return self.work_ms <= 0 and self.jitter_ms <= 0
 
     @property
     def fault_signal(self) -> int:
@@ -98,7 +104,7 @@ class _Process:
         self.slot = ledger.process_count
         self.row = worker * W_FIELDS
         self.work = work.for_worker(worker)
-        self.idle = self.work.work_ms <= 0 and self.work.jitter_ms <= 0
+        self.idle = self.work.idle
         self.raise_item = work.fault_item if work.fault_kind == "raise" else -1
         self._t0 = ledger.t0
         self._t_start = ledger.t_start
@@ -226,7 +232,16 @@ def run_loop(loop: Loop, worker: int, handle: QueueHandle, options: LoopOptions)
     _mark_started(ledger, worker, WorkerState.STARTING)
     gate = _GATE
     queue: InstrumentedQueue
-    if gate is None:
+    process: Callable[[Any], None] = _Process(ledger, worker, _WORK)
+    batches: BatchChunks | None = None
+    if gate is None and ledger.chunk_size and _WORK.for_worker(worker).idle:
+        # Batches recorded as chunks (core.chunks); the fault's batch item by item.
+        batches = BatchChunks(ledger, worker, process, _WORK.fault_item)
+        queue = ChunkedQueue(
+            handle.attach(), ledger, worker, batches, _WORK.fault_item, _WORK.fault_signal
+        )
+        process = batches
+    elif gate is None:
         queue = InstrumentedQueue(
             handle.attach(), ledger, worker, _WORK.fault_item, _WORK.fault_signal
         )
@@ -235,8 +250,12 @@ def run_loop(loop: Loop, worker: int, handle: QueueHandle, options: LoopOptions)
         if options.stop is not None:
             options = replace(options, stop=GatedEvent(options.stop, queue))
     try:
-        loop(queue, _Process(ledger, worker, _WORK), options)
+        loop(queue, process, options)
+        if batches is not None:
+            batches.close()
     except BaseException:
+        if batches is not None:
+            batches.close()  # what it processed of its batch, item by item
         ledger.write_traceback(worker, traceback.format_exc())
         _mark_final(ledger, worker, WorkerState.CRASHED)
         if gate is not None:
@@ -309,7 +328,53 @@ class _PoolItem:
         self.signal = work.fault_signal
         self.raise_item = work.fault_item if work.fault_kind == "raise" else -1
         self.work = work.for_worker(slot)
-        self.idle = self.work.work_ms <= 0 and self.work.jitter_ms <= 0
+        self.idle = self.work.idle
+        # Whole chunks in one record when nothing happens per item (core.chunks).
+        self.chunks = ChunkRecorder(ledger, slot) if ledger.chunk_size and self.idle else None
+        self.fault_item = work.fault_item if work.fault_kind else -1
+
+
+def process_chunk(chunk: list[int]) -> list[int]:
+    """The pool strategies' task: one chunk of items, as Pool and ProcessPoolExecutor
+    build them from (items, chunksize); returns what mapping process_item returns.
+
+    Recorded as one chunk (core.chunks) when nothing happens per item; else
+    (work, the fault's chunk, a process without a row) item by item.
+    """
+    pool = _POOL
+    base = _take_chunk(pool, chunk) if pool is not None else -1
+    if pool is None or base < 0:
+        for item in chunk:
+            process_item(item)
+        return chunk
+    recorder, table = pool.chunks, pool.table
+    assert recorder is not None  # _take_chunk recorded the chunk with it
+    done = _monotonic()
+    recorder.done(base, done)
+    table[pool.processed_at] += len(chunk)
+    table[pool.item_at] = chunk[-1]
+    table[pool.state_at] = _IDLE
+    table[pool.change_at] = done
+    return chunk
+
+
+def _take_chunk(pool: _PoolItem, chunk: list[int]) -> int:
+    """Record the chunk taken as one chunk: its record's offset, or -1 to go item by item."""
+    recorder = pool.chunks
+    if recorder is None or not plain_run(chunk):
+        return -1
+    first, count = chunk[0], len(chunk)
+    if first <= pool.fault_item < first + count:
+        return -1  # the fault's chunk: exactly what per-item recording shows
+    table = pool.table
+    now = _monotonic()
+    table[pool.state_at] = _PROCESSING  # first: a death from here on is one while processing
+    table[pool.item_at] = first
+    table[pool.change_at] = now
+    base = recorder.take(first, count, now)
+    if base >= 0:
+        table[pool.taken_at] += count
+    return base
 
 
 def process_item(item: int) -> int:
