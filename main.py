@@ -35,9 +35,13 @@ def open_window(argv: Sequence[str]) -> int:
     return int(gui_main(list(argv)))
 
 
+def is_cli_command(args: Sequence[str]) -> bool:
+    return bool(args) and (args[0] in CLI_COMMANDS or args[0] in ("-h", "--help"))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and (args[0] in CLI_COMMANDS or args[0] in ("-h", "--help")):
+    if is_cli_command(args):
         from core.cli import main as cli_main
 
         return cli_main(args)
@@ -60,10 +64,15 @@ def gui_entry() -> int:
 def cli_entry() -> int:
     """Entry point of the queuescope-cli script: headless commands only."""
     exit_at_once_on_signals()
+    from core.cli import end_process
     from core.cli import main as cli_main
 
-    return cli_main(sys.argv[1:])
+    end_process(cli_main(sys.argv[1:]))
 
 
 if __name__ == "__main__":
+    if is_cli_command(sys.argv[1:]):
+        from core.cli import end_process
+
+        end_process(main())
     sys.exit(main())

@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from core.cli_parser import COMMANDS, RUN_OPTIONS, build_parser
 from core.cli_redis import server_address, shared_server, stale_keys_deleter
@@ -129,6 +129,31 @@ def main(argv: Sequence[str]) -> int:
         with contextlib.suppress(OSError):
             _usage_error(CANNOT_WRITE_STDOUT.format(reason=failure))
         return EXIT_USAGE
+
+
+def end_process(code: int) -> NoReturn:
+    """Exit with code once a command is done, without the interpreter's teardown.
+
+    Freeing every module and object at exit costs a CLI run ~15 ms (more
+    after a big run) for nothing. The command has reaped its processes by
+    now; the atexit handlers (multiprocessing's finalizers among them) still
+    run and stdout and stderr are flushed. A live non-daemon thread, or
+    output that cannot be flushed, gets the ordinary exit instead.
+    """
+    import atexit
+    import os
+    import threading
+
+    main_thread = threading.main_thread()
+    if any(t is not main_thread and not t.daemon for t in threading.enumerate()):
+        sys.exit(code)
+    try:
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        sys.exit(code)
+    os._exit(code)
 
 
 def _command(argv: Sequence[str]) -> int:

@@ -149,11 +149,17 @@ class Monitor:
         """Wait one poll, or less: wake as soon as a worker process ends.
 
         A run's verdict waits for its last worker to finish, and a fixed sleep
-        made every run pay up to another POLL_S for it. True if cancelled
-        (noticed within POLL_S while worker processes run).
+        made every run pay up to another POLL_S for it; a pool strategy's ends
+        when its driver returns, so that wakes the monitor too. True if
+        cancelled (noticed within POLL_S while worker processes or a pool run).
         """
         processes = list(self.state.processes)
         running = [p.sentinel for p in processes if p.sentinel not in self._ended]
+        driver_returned = self.state.pool_driver_returned
+        if not running and self.setup.strategy.pool_driver is not None:
+            if not driver_returned.is_set():
+                driver_returned.wait(POLL_S)
+            return self.control.cancelled
         if not running:
             return self.control.wait_cancelled(POLL_S)
         self._ended.update(wait_for_any(running, POLL_S))
