@@ -16,14 +16,16 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
+    QStyle,
+    QToolButton,
     QWidget,
 )
 
@@ -63,7 +65,7 @@ class RedisServerRows(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.url_edit = named(QLineEdit(), "redisUrlEdit")
-        self.url_edit.setPlaceholderText(self.tr("empty: the lab's own server, on this machine"))
+        self.url_edit.setPlaceholderText(self.tr("empty: the lab's own server"))
         self.url_edit.setToolTip(
             self.tr(
                 "A shared Redis server (redis://HOST:PORT/DB or unix:///PATH) that workers on "
@@ -72,9 +74,14 @@ class RedisServerRows(QObject):
         )
         self.password_file_edit = named(QLineEdit(), "redisPasswordFileEdit")
         self.password_file_edit.setReadOnly(True)
-        self.password_button = named(QPushButton(self.tr("Choose…")), "redisPasswordFileButton")
+        self.password_button = named(QToolButton(), "redisPasswordFileButton")
+        self.password_button.setText(self.tr("Choose…"))
         self.password_button.setToolTip(self.tr("A file whose first line is the server's password"))
-        self.clear_password_button = named(QPushButton(self.tr("Clear")), "redisPasswordClear")
+        self.clear_password_button = named(QToolButton(), "redisPasswordClear")
+        self.clear_password_button.setIcon(
+            QApplication.style().standardIcon(QStyle.StandardPixmap.SP_LineEditClearButton)
+        )
+        self.clear_password_button.setToolTip(self.tr("No password file"))
         self.remote_spin = named(QSpinBox(), "remoteWorkersSpin")
         self.remote_spin.setRange(0, 0)
         self._remote_tip = self.tr(
@@ -120,9 +127,6 @@ class RedisServerRows(QObject):
         self._rows = [self.url_edit, password_row, self.remote_spin, self.remote_wait_spin]
         self._rows.append(self.note)
         self._form = form
-        self.password_file_edit.setToolTip(
-            self.tr("The password comes from this file's first line; it is never saved or shown")
-        )
         password_row.setToolTip(self.password_file_edit.toolTip())
         for widget in self._rows[:-1]:
             label = form.labelForField(widget)
@@ -236,13 +240,19 @@ class RedisServerRows(QObject):
 
     def _show_password_file(self) -> None:
         self.password_file_edit.setText(self._password_file or "")
-        if os.environ.get(PASSWORD_VARIABLE):
-            none = self.tr("none: {variable} gives it").format(variable=PASSWORD_VARIABLE)
+        from_environment = bool(os.environ.get(PASSWORD_VARIABLE))
+        if from_environment:
+            none = self.tr("none: from the environment")
+            source = self.tr("With no file, {variable} gives the password")
         else:
-            none = self.tr("none: no password (or set {variable})").format(
-                variable=PASSWORD_VARIABLE
-            )
+            none = self.tr("none: no password")
+            source = self.tr("With no file, the server gets no password (or set {variable})")
         self.password_file_edit.setPlaceholderText(none)
+        self.password_file_edit.setToolTip(
+            self.tr("The password comes from this file's first line; it is never saved or shown")
+            + "\n"
+            + source.format(variable=PASSWORD_VARIABLE)
+        )
         self.clear_password_button.setEnabled(self._password_file is not None)
 
     def _take_password_out(self) -> None:
