@@ -14,7 +14,7 @@ import os
 import re
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDoubleSpinBox,
@@ -98,6 +98,9 @@ class RedisServerRows(QObject):
         )
         self.note = named(QLabel(wordWrap=True), "remoteNote")
         self.note.setStyleSheet("color: palette(placeholder-text);")
+        # In the side panel's scroll area a wrapped label gets its one-line-wide hint's
+        # height: it asks for the lines its real width needs.
+        self.note.installEventFilter(self)
         self._password_file: str | None = None
         self._url_had_password = False
         self._rows: list[QWidget] = []
@@ -229,6 +232,14 @@ class RedisServerRows(QObject):
         self._on_edited()
         return reset
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.note and event.type() == QEvent.Type.Resize:
+            self._fit_note()
+        return super().eventFilter(watched, event)
+
+    def _fit_note(self) -> None:
+        self.note.setMinimumHeight(max(0, self.note.heightForWidth(self.note.width())))
+
     # --- internals ---------------------------------------------------------------
 
     def _ask_password_file(self) -> None:
@@ -293,6 +304,7 @@ class RedisServerRows(QObject):
         self.remote_spin.setToolTip(self._remote_tip if shared else f"{self._remote_tip}\n{note}")
         self.note.setText(note)
         self.note.setToolTip(note)
+        self._fit_note()
         self.set_shown(self._shown)
 
 
