@@ -80,8 +80,6 @@ def read_password_options(parser: argparse.ArgumentParser) -> None:
 
 def server_address(args: argparse.Namespace) -> ServerAddress | None:
     """The shared server the options name, checked; None for the lab's own. ParamError."""
-    from core.backends.redis_server import ServerAddress, check_server, redact
-
     url = getattr(args, "redis", None)
     password_file = getattr(args, "redis_password_file", None)
     remote = getattr(args, "remote_workers", 0) or 0
@@ -96,6 +94,17 @@ def server_address(args: argparse.Namespace) -> ServerAddress | None:
         if password_file is not None:
             raise ParamError(Sentence(FILE_WITHOUT_URL))
         return None
+    return shared_address(url, password_file)
+
+
+def shared_address(url: str, password_file: str | None = None) -> ServerAddress:
+    """A shared server, checked, with its password from the file or the environment.
+
+    ParamError if the URL holds a password, the file cannot be read, or the server is
+    unusable (core.backends.redis_server.check_server).
+    """
+    from core.backends.redis_server import ServerAddress, check_server, redact
+
     if redact(url) != url:
         raise ParamError(Sentence.of(PASSWORD_IN_URL, url=redact(url)))
     password = os.environ.get(PASSWORD_VARIABLE) or None
@@ -147,20 +156,14 @@ def shared_server(
     if address is None:
         yield  # the lab's own server: nothing to set, nothing to load
         return
-    from core.backends import get_backend
-    from core.backends.redis_queue import RedisBackend, RemotePlan
+    from core.backends.redis_queue import RemotePlan, serving
 
-    backend = get_backend(RedisBackend.name)
-    assert isinstance(backend, RedisBackend)
     remote = None
     count = getattr(args, "remote_workers", 0) or 0
     if count:
         remote = RemotePlan(count, float(args.remote_wait), _announce)  # type: ignore[union-attr]
-    backend.use_server(address, remote)
-    try:
+    with serving(address, remote):
         yield
-    finally:
-        backend.use_server(None)
 
 
 def _announce(text: str) -> None:

@@ -27,11 +27,15 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, SignalInstance, Slot
 
 from core import ParamError, RunControl, RunInProgress, RunParams, run
+from core.backends.redis_queue import RemotePlan, serving
+from core.backends.redis_remote import RemoteWaiting
+from core.cli_redis import DEFAULT_REMOTE_WAIT_S, shared_address
 from core.experiment import ExperimentPlan, run_experiment
 from core.explorer.grid import add_explorer_column
 from core.explorer.isolated import explore_in_child
@@ -64,6 +68,21 @@ def refusal_text(error: ParamError | RunInProgress) -> str:
     return core_text(str(error))
 
 
+@dataclass(frozen=True)
+class SharedRedis:
+    """A run's queue on a shared Redis server instead of the lab's own, as the window chose it.
+
+    The password is never here: it comes from password_file, or from the
+    QUEUESCOPE_REDIS_PASSWORD environment variable, when the run starts.
+    remote_workers of the run's workers join from other hosts (main.py worker).
+    """
+
+    url: str
+    password_file: str | None = None
+    remote_workers: int = 0
+    remote_wait_s: float = DEFAULT_REMOTE_WAIT_S
+
+
 class CoreWorker(QObject):
     """Runs one core job, blocking, in the thread it was moved to.
 
@@ -71,7 +90,8 @@ class CoreWorker(QObject):
         started(object): the job is about to start; carries what it runs
             (RunParams, ExperimentPlan or ExploreRequest).
         progress(object): a snapshot while it goes: Progress (a run, at most ~30 per
-            second), ExperimentProgress (after every counted trial) or ExploreProgress.
+            second) or RemoteWaiting (a run's wait for its remote workers),
+            ExperimentProgress (after every counted trial) or ExploreProgress.
         finished(object): the result, RunResult, ExperimentResult or Exploration;
             every child process has been reaped.
         errored(str): the core refused the job or it failed; one line, translated.
@@ -273,20 +293,41 @@ class RunController(CoreController):
     Signals:
         started(RunParams): a run began in its thread.
         progress(Progress): a snapshot of the running run.
+        remoteWaiting(RemoteWaiting): the run waits for its remote workers (where they
+            join, k of N joined so far); again after each one joins. A cancel ends the wait.
         finished(RunResult): the run ended and its thread has stopped.
-        errored(str): the run could not start or failed; its thread has stopped.
+        errored(str): the run could not start or failed (remote workers that did not
+            come in time, a shared server that cannot be used); its thread has stopped.
     """
+
+    remoteWaiting = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__("queuescope-run", parent)
 
-    def start(self, params: RunParams, stepping: StepControl | None = None) -> None:
-        """Start a run; with stepping, a controlled one (step mode) that stepping drives."""
+    def start(
+        self,
+        params: RunParams,
+        stepping: StepControl | None = None,
+        shared: SharedRedis | None = None,
+    ) -> None:
+        """Start a run; with stepping, a controlled one (step mode) that stepping drives;
+        with shared, its redis queue on that server, with its remote workers."""
 
         def job(on_progress: Callable[[object], None], control: RunControl) -> object:
             ensure_process_room(params.workers)  # or refused like bad parameters
             probe_loop_files(params.strategy)
-            return run(params, on_progress=on_progress, control=control)
+            if shared is None:
+                return run(params, on_progress=on_progress, control=control)
+            address = shared_address(shared.url, shared.password_file)  # checked here, off-GUI
+            remote = None
+            if shared.remote_workers:
+                # The wait travels with the snapshots: same queue, same order, same guard.
+                remote = RemotePlan(
+                    shared.remote_workers, shared.remote_wait_s, _unused_line, on_progress
+                )
+            with serving(address, remote):
+                return run(params, on_progress=on_progress, control=control)
 
         self._start(
             job,
@@ -295,6 +336,17 @@ class RunController(CoreController):
             no_result=self.tr("the run ended without a result"),
             stepping=stepping,
         )
+
+    @Slot(object)
+    def _on_worker_progress(self, progress: Any) -> None:
+        if self._listening and isinstance(progress, RemoteWaiting):
+            self.remoteWaiting.emit(progress)
+        else:
+            super()._on_worker_progress(progress)
+
+
+def _unused_line(_text: str) -> None:
+    """The command line's one-line announcement; the window shows RemoteWaiting instead."""
 
 
 class ExperimentController(CoreController):

@@ -41,6 +41,7 @@ from gui.panels import LogPanel, StrategyPanel
 from gui.params_panel import ParamsPanel
 from gui.previous_run import PreviousRunMark
 from gui.qtutil import FittedScrollArea, named, run_controls, side_panel
+from gui.remote_wait import RemoteWaitBox
 from gui.result_files import RecentFiles
 from gui.results_model import ItemTableModel, concat_records
 from gui.run_text import (
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self.params_panel = ParamsPanel()
         self.strategy_panel = StrategyPanel()
         self.banner = VerdictBanner()
+        self.remote_wait = RemoteWaitBox(self.controller, self.cancel_run)
         self.lanes = WorkerLanes()
         self.model = ItemTableModel(self)
         self.log_panel = LogPanel()
@@ -241,6 +243,7 @@ class MainWindow(QMainWindow):
         dimmed = [self.banner, self.lanes_box, self.bottom_splitter]
         self.previous_run_mark = PreviousRunMark(dimmed)
         right_layout.addWidget(self.previous_run_mark)
+        right_layout.addWidget(self.remote_wait)
         # A long verdict scrolls inside its area rather than growing the window.
         banner_lines = 5
         banner_area = named(
@@ -292,7 +295,8 @@ class MainWindow(QMainWindow):
         self._show_progress(0, params.items, 0.0, 0.0, "starting")
         self._set_running(True)
         self._switch_interval.use(True)
-        self.controller.start(params, self.step_panel.stepping_for(params))
+        stepping = self.step_panel.stepping_for(params)
+        self.controller.start(params, stepping, self.params_panel.shared_redis())
         self.statusBar().showMessage(
             self.tr("Running {strategy}…").format(
                 strategy=core_text(self.params_panel.strategy().title)

@@ -17,17 +17,20 @@ from PySide6.QtWidgets import (
 )
 
 from core.backends import Need, get_backend
+from core.backends.redis_queue import RedisBackend
 from core.errors import ParamError
 from core.faults import FAULT_KINDS, Fault, arg_range, default_arg
 from core.params import PARAMS, POOL_QUEUE, PRODUCERS, WORK_KINDS, RunParams
 from core.strategies import GROUPS, STRATEGIES, Strategy
 from core.validation import validate
+from gui.bridge import SharedRedis
 from gui.i18n import core_text
 from gui.param_widgets import double_spin, int_spin, select_data
 from gui.params_settings import DEFAULTS as DEFAULTS
 from gui.params_settings import GUI_START_METHODS as GUI_START_METHODS
 from gui.params_settings import param_error_text, read_settings
 from gui.qtutil import named, signals_blocked
+from gui.redis_panel import RedisServerRows
 from gui.wrapping_combo import WrappingComboBox
 
 # Labels of the choices, as English sources; choice_label() translates them where shown
@@ -191,6 +194,9 @@ class ParamsPanel(QGroupBox):
         form.addRow(self.tr("get() timeout"), self.get_timeout_spin)
         form.addRow(self.tr("Chunksize"), self.chunksize_spin)
         form.addRow(self.tr("Batch size"), self.batch_size_spin)
+        # A shared server and remote workers (shown while the queue is redis).
+        self.redis_rows = RedisServerRows(self)
+        self.redis_rows.add_rows(form)
         fault_row = QHBoxLayout()
         fault_row.addWidget(self.fault_combo, 2)
         fault_row.addWidget(self.fault_arg_spin, 1)
@@ -207,6 +213,7 @@ class ParamsPanel(QGroupBox):
         self.strategy_combo.currentIndexChanged.connect(self._on_strategy_changed)
         self.fault_combo.currentIndexChanged.connect(self._on_fault_kind_changed)
         self.fault_arg_spin.valueChanged.connect(self._on_edited)
+        self.redis_rows.changed.connect(self._on_edited)
         for combo in (
             self.queue_kind_combo,
             self.start_method_combo,
@@ -252,6 +259,12 @@ class ParamsPanel(QGroupBox):
             batch_size=self.batch_size_spin.value(),
             fault=self.fault(),
         )
+
+    def shared_redis(self) -> SharedRedis | None:
+        """The shared Redis server a run uses (the queue is redis and a URL is given), or None."""
+        if self.queue_kind_combo.currentData() != RedisBackend.name:
+            return None
+        return self.redis_rows.choice()
 
     def fault(self) -> Fault | None:
         """The chosen fault with its ARG, or None."""
@@ -316,6 +329,7 @@ class ParamsPanel(QGroupBox):
                 settings.setValue(key, "" if value is None else value)
         finally:
             settings.endGroup()
+        self.redis_rows.save(settings)
 
     def load(self, settings: QSettings) -> list[str]:
         """Restore saved parameters; each missing, corrupted or out-of-range one is the default.
@@ -329,6 +343,7 @@ class ParamsPanel(QGroupBox):
         finally:
             settings.endGroup()
         params, reset = read_settings(stored)
+        reset += self.redis_rows.load(settings)
         self.set_params(params)
         return reset
 
@@ -475,13 +490,18 @@ class ParamsPanel(QGroupBox):
         self.batch_size_spin.setEnabled(strategy.batches)
         self.get_timeout_spin.setEnabled(uses_get_timeout(strategy))
         self._fit_fault_arg()
+        redis = self.queue_kind_combo.currentData() == RedisBackend.name
+        self.redis_rows.set_shown(redis)
+        self.redis_rows.set_workers(self.workers_spin.value())
         try:
             self._validated = validate(self.params())
         except ParamError as error:
             self._validated = None
             self._error = param_error_text(error)
         else:
-            self._error = self.strategy_check(strategy) if self.strategy_check else None
+            self._error = self.redis_rows.error() if redis else None
+            if self._error is None and self.strategy_check:
+                self._error = self.strategy_check(strategy)
             if self._error is not None:
                 self._validated = None
         self.error_label.setText(self._error or "")

@@ -30,14 +30,14 @@ import queue
 import secrets
 import socket
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from typing import Any
 
 from core import journal
 from core.backends.base import Launch, Need
-from core.backends.redis_remote import RemoteWorkers
+from core.backends.redis_remote import RemoteWaiting, RemoteWorkers
 from core.backends.redis_server import EmbeddedServer, ServerAddress, check_server, redact
 from core.ledger import W_FIELDS, W_PID, Ledger
 from core.text import translatable
@@ -265,6 +265,7 @@ class RedisSession:
                 self.admin, self.keys, str(self.address), remote.count, remote.wait_s
             )
             self._announce = remote.announce
+            self._watch = remote.watch
 
     def make_queue(self) -> RedisQueue:
         made = RedisQueue(self.address, self.keys, "main", worker=False)
@@ -304,7 +305,7 @@ class RedisSession:
         """Publish the run's job for workers first.. and wait until they joined (ParamError)."""
         assert self.remote is not None
         self.remote.invite(job, first, t0)
-        self.remote.wait_joined(cancelled, self._announce)
+        self.remote.wait_joined(cancelled, self._announce, self._watch)
 
     def start_remote(self) -> None:
         if self.remote is not None:
@@ -467,8 +468,27 @@ class RedisBackend:
 
 @dataclass(frozen=True)
 class RemotePlan:
-    """How many of a run's workers join from other hosts, how long to wait, who to tell."""
+    """How many of a run's workers join from other hosts, how long to wait, who to tell.
+
+    announce gets the wait as one line (the command line prints it); watch, if
+    given, gets it as data when it begins and after each join (the window shows it).
+    """
 
     count: int
     wait_s: float
     announce: Callable[[str], None]
+    watch: Callable[[RemoteWaiting], None] | None = None
+
+
+@contextlib.contextmanager
+def serving(address: ServerAddress | None, remote: RemotePlan | None = None) -> Iterator[None]:
+    """The redis backend runs on address (None: the lab's own) inside, on its own after."""
+    from core.backends import get_backend  # the registry imports this module
+
+    backend = get_backend(RedisBackend.name)
+    assert isinstance(backend, RedisBackend)
+    backend.use_server(address, remote)
+    try:
+        yield
+    finally:
+        backend.use_server(None)

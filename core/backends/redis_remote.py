@@ -26,6 +26,7 @@ import json
 import math
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from core.errors import ParamError
@@ -103,6 +104,26 @@ def row_from_wire(wire: list[Any], t0: float) -> list[float]:
     return row
 
 
+@dataclass(frozen=True)
+class RemoteWaiting:
+    """A run waiting for its remote workers: where they join, and how many came so far."""
+
+    run_id: str
+    url: str  # without the password
+    count: int
+    joined: int
+    wait_s: float
+
+    def command(self, loop: str | None = None) -> str:
+        """What to run on a worker host (loop: that host's FILE[:FUNCTION], if the run has one).
+
+        Never the password: the worker host gives it with --redis-password-file or
+        QUEUESCOPE_REDIS_PASSWORD.
+        """
+        command = f"python main.py worker --redis {self.url} --run {self.run_id}"
+        return command if loop is None else f"{command} --loop {loop}"
+
+
 class RemoteWorkers:
     """The run's side of its remote workers: the invitation, the mirror, the end."""
 
@@ -119,9 +140,6 @@ class RemoteWorkers:
         self.vanished: set[int] = set()
         self._open: dict[int, set[int]] = {}  # worker -> items whose take was mirrored, not done
 
-    def command(self) -> str:
-        return f"python main.py worker --redis {self.url} --run {self.keys.run_id}"
-
     def invite(self, job: dict[str, Any], first_slot: int, t0: float) -> None:
         self.slots = list(range(first_slot, first_slot + self.count))
         job = {**job, "format": JOB_FORMAT, "t0": server_t0(self.admin, t0)}
@@ -132,10 +150,21 @@ class RemoteWorkers:
         pipe.rpush(self.keys.slots, *self.slots)
         pipe.execute()
 
-    def wait_joined(self, cancelled: Callable[[], bool], announce: Callable[[str], None]) -> None:
-        """Until every remote worker joined; ParamError if they do not in time."""
+    def wait_joined(
+        self,
+        cancelled: Callable[[], bool],
+        announce: Callable[[str], None],
+        watch: Callable[[RemoteWaiting], None] | None = None,
+    ) -> None:
+        """Until every remote worker joined; ParamError if they do not in time.
+
+        watch, if given, sees the wait when it begins and again after each join.
+        """
         args = {"count": self.count, "run": self.keys.run_id, "url": self.url}
         announce(Sentence.of(WAITING, seconds=f"{self.wait_s:g}", **args).render())
+        waiting = RemoteWaiting(self.keys.run_id, self.url, self.count, 0, self.wait_s)
+        if watch is not None:
+            watch(waiting)
         deadline = time.monotonic() + self.wait_s
         while len(self.joined) < self.count and not cancelled():
             if time.monotonic() > deadline:
@@ -147,6 +176,8 @@ class RemoteWorkers:
             came = self.admin.blpop([self.keys.joined], JOIN_POLL_S)
             if came is not None:
                 self.joined.add(int(came[1]))
+                if watch is not None:
+                    watch(replace(waiting, joined=len(self.joined)))
 
     def go(self) -> None:
         pipe = self.admin.pipeline(transaction=False)

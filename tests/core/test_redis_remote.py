@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 
 from core.backends import get_backend
-from core.backends.redis_queue import RedisBackend, RemotePlan
+from core.backends.redis_queue import RedisBackend, RemotePlan, serving
+from core.backends.redis_remote import RemoteWaiting
 from core.backends.redis_server import ServerAddress
 from core.engine import run
 from core.errors import ParamError
@@ -123,6 +124,26 @@ def test_remote_workers_evidence_is_mirrored(server: ServerAddress) -> None:
     assert {2, 3} <= set(records.worker), "no item record names a remote worker"
     assert all(done >= take >= 0 for take, done in zip(records.t_take, records.t_done, strict=True))
     assert {event.worker for event in result.timeline} == {1, 2, 3}
+
+
+def test_the_wait_for_remote_workers_is_watched_as_they_join(server: ServerAddress) -> None:
+    workers = RemoteWorkers(server, 2)
+    seen: list[RemoteWaiting] = []
+    with serving(server, RemotePlan(2, 30, workers.announce, seen.append)):
+        result = run(validate(RunParams(strategy="sentinel-per-worker", queue_kind="redis")))
+    assert [code for code, _ in workers.finish()] == [0, 0]
+    assert result.outcome == "ok", result.diagnosis
+    assert [wait.joined for wait in seen] == [0, 1, 2]
+    assert {(wait.run_id, wait.count, wait.wait_s) for wait in seen} == {(workers.run_id, 2, 30)}
+    assert seen[0].command() == f"python main.py worker --redis {server.url} --run {workers.run_id}"
+
+
+def test_the_command_names_the_loop_file_never_the_password() -> None:
+    waiting = RemoteWaiting("0123456789ab", "redis://10.0.0.2:6379/0", 1, 0, 5.0)
+    assert waiting.command("/srv/loop.py:work") == (
+        "python main.py worker --redis redis://10.0.0.2:6379/0 --run 0123456789ab "
+        "--loop /srv/loop.py:work"
+    )
 
 
 def test_remote_workers_deadlock_is_proven_and_they_end(
