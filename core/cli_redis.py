@@ -118,15 +118,20 @@ def shared_address(url: str, password_file: str | None = None) -> ServerAddress:
 def stale_keys_deleter(args: argparse.Namespace) -> Callable[[str, str], None]:
     """How the next start deletes the keys a killed run left on a shared server: with the
     password this command has for that URL (its options, or the environment)."""
+    return keys_deleter(getattr(args, "redis", None), getattr(args, "redis_password_file", None))
 
-    def delete(url: str, prefix: str) -> None:
+
+def keys_deleter(url: str | None, password_file: str | None) -> Callable[[str, str], None]:
+    """delete(run_url, prefix): a killed run's keys, with the password the environment gives,
+    or password_file's when run_url is url (the server this start was told about)."""
+
+    def delete(run_url: str, prefix: str) -> None:
         from core.backends.redis_server import ServerAddress
 
         password = os.environ.get(PASSWORD_VARIABLE) or None
-        password_file = getattr(args, "redis_password_file", None)
-        if getattr(args, "redis", None) == url and password_file is not None:
+        if run_url == url and password_file:
             password = read_password(password_file)
-        client = ServerAddress(url, password).client(timeout=1.0)
+        client = ServerAddress(run_url, password).client(timeout=1.0)
         try:
             batch = list(client.scan_iter(match=prefix + "*", count=500))
             if batch:

@@ -67,7 +67,12 @@ from core.result import RunResult
 from core.runstate import RunSetup, RunState
 from core.shm import semaphore_room
 from core.stacks import dump_stacks, os_states
-from core.stepper import refuse_feeder_steps, refuse_unsteppable, start_stepper
+from core.stepper import (
+    refuse_feeder_steps,
+    refuse_remote_steps,
+    refuse_unsteppable,
+    start_stepper,
+)
 from core.strategies import Strategy, get_strategy
 from core.validation import validate
 from core.verdict import Findings, build_result
@@ -186,6 +191,7 @@ class _Run:
         feeders = control.stepping is not None and control.stepping.feeder_steps
         if control.stepping is not None:
             refuse_unsteppable(strategy, params.fault)
+            refuse_remote_steps(params.queue_kind or strategy.default_backend)
         if feeders:
             refuse_feeder_steps(params.queue_kind or strategy.default_backend)
         with semaphore_room():  # a full /dev/shm is a refusal, not a SemLock traceback

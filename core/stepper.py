@@ -36,7 +36,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from core.backends import Need
+from core.backends import Need, get_backend
 from core.control import RunControl
 from core.errors import ParamError
 from core.gate import (
@@ -85,6 +85,11 @@ NOT_STEPPABLE_REQUEUE = translatable(
     "which a step cannot count",
 )
 NOT_STEPPABLE_FAULT = translatable("core", "step mode runs without an injected fault")
+NOT_STEPPABLE_REMOTE = translatable(
+    "core",
+    "step mode cannot step workers on other hosts: their queue operations do not pass "
+    "through this machine's gate; set the remote workers to 0",
+)
 GONE = translatable("core", "{who} has ended")
 ABOUT_TO = translatable("core", "{who} is about to run {actual}, the schedule says {expected}")
 GOT = translatable("core", "{who} {op} got {actual}, the schedule says {expected}")
@@ -148,6 +153,13 @@ def refuse_unsteppable(strategy: Strategy, fault: object) -> None:
         raise ParamError(Sentence.of(NOT_STEPPABLE_REQUEUE, strategy=strategy.id))
     if fault is not None:
         raise ParamError(NOT_STEPPABLE_FAULT)
+
+
+def refuse_remote_steps(queue_kind: str) -> None:
+    """ParamError if the run's backend waits for workers on other hosts (a shared Redis)."""
+    remote = getattr(get_backend(queue_kind), "remote", None)
+    if remote is not None and getattr(remote, "count", 0) > 0:
+        raise ParamError(NOT_STEPPABLE_REMOTE)
 
 
 class _Stopped(Exception):

@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QObject, QProcess, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 import resources
+from core.cli_redis import keys_deleter
 from core.journal import reap_stale_runs
 from gui import i18n
 from gui.i18n import core_text
@@ -49,6 +50,16 @@ class FirstPaintExit(QObject):
         return False
 
 
+def clean_up_after_killed_runs(window: MainWindow, temp_dir: str | None = None) -> None:
+    """What runs of a killed QueueScope left behind, keys on a shared server too (with the
+    password source the window has for its server), said in the status bar and the log."""
+    redis_rows = window.params_panel.redis_rows
+    delete_keys = keys_deleter(redis_rows.url() or None, redis_rows.password_file())
+    for cleaned in reap_stale_runs(temp_dir, delete_keys=delete_keys):
+        window.statusBar().showMessage(cleaned.render(core_text))
+        window.log_panel.appendPlainText(cleaned.render(core_text))
+
+
 def main(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication(argv)
     assert isinstance(app, QApplication)
@@ -71,9 +82,7 @@ def main(argv: list[str]) -> int:
     # SIGINT/SIGTERM: cancel the run, stop its thread (bounded), exit 128 + signal number.
     signal_shutdown = install_signal_shutdown(app, window)
     window.show()
-    for cleaned in reap_stale_runs():  # what runs of a killed QueueScope left behind
-        window.statusBar().showMessage(cleaned.render(core_text))
-        window.log_panel.appendPlainText(cleaned.render(core_text))
+    clean_up_after_killed_runs(window)
     try:
         status = app.exec()
     finally:

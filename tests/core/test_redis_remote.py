@@ -24,11 +24,13 @@ from core.backends import get_backend
 from core.backends.redis_queue import RedisBackend, RemotePlan, serving
 from core.backends.redis_remote import RemoteWaiting
 from core.backends.redis_server import ServerAddress
+from core.control import RunControl
 from core.engine import run
 from core.errors import ParamError
 from core.faults import Fault
 from core.params import RunParams
 from core.result import RunResult
+from core.schedule import StepControl
 from core.states import WorkerStatus
 from core.strategies import unregister_strategy
 from core.user_loops import load_loop
@@ -219,6 +221,21 @@ def test_remote_workers_that_never_come_are_a_clear_refusal(server: ServerAddres
     finally:
         backend.use_server(None)
     assert "python main.py worker --redis redis://127.0.0.1:" in said[0]
+
+
+def test_step_mode_refuses_remote_workers_before_anything_starts(server: ServerAddress) -> None:
+    backend = get_backend("redis")
+    assert isinstance(backend, RedisBackend)
+    said: list[str] = []
+    backend.use_server(server, RemotePlan(1, 30, said.append))
+    try:
+        params = validate(RunParams(strategy="sentinel-per-worker", queue_kind="redis", items=2))
+        with pytest.raises(ParamError, match="step mode cannot step workers on other hosts"):
+            run(params, control=RunControl(StepControl()))
+    finally:
+        backend.use_server(None)
+    assert said == []  # refused before any wait: nobody was asked to join
+    assert keys_on(server) == []
 
 
 def worker_cli(*args: str, password: str = "") -> tuple[int, str]:

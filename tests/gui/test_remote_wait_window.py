@@ -28,6 +28,7 @@ from core.backends.redis_server import ServerAddress
 from core.procs import child_pids, worker_children
 from core.result import RunResult
 from gui import MainWindow
+from gui.app import clean_up_after_killed_runs
 from tests.core.cli_helpers import ROOT
 from tests.core.redis_helpers import (
     free_loopback_port,
@@ -204,3 +205,31 @@ def test_a_password_in_the_url_is_refused_taken_out_and_never_saved(
     window.params_panel.save(settings)
     settings.sync()
     assert "hunter2secret" not in Path(settings.fileName()).read_text()
+
+
+@pytest.mark.timeout(90)
+def test_keys_a_killed_run_left_on_the_shared_server_go_when_the_window_starts(
+    qtbot: Any, window: MainWindow, server: Server, tmp_path: Path
+) -> None:
+    # A run on the shared server whose main process is killed: its keys stay behind.
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    env.pop("QUEUESCOPE_REDIS_PASSWORD", None)
+    process = subprocess.Popen(
+        [sys.executable, "main.py", "run", "--strategy", "stop-event", "--queue", "redis",
+         "--redis", server.address.url, "--redis-password-file", str(server.password_file),
+         "--items", "100000", "--work-ms", "1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        qtbot.waitUntil(lambda: bool(keys_on(server.address)), timeout=30_000)
+    finally:
+        process.kill()
+        process.wait(10)
+    assert keys_on(server.address), "the killed run's keys"
+    # The window knows the server and its password file (as its settings would give them).
+    rows = window.params_panel.redis_rows
+    rows.url_edit.setText(server.address.url)
+    rows.set_password_file(str(server.password_file))
+    clean_up_after_killed_runs(window, str(tmp_path))
+    assert keys_on(server.address) == []
+    assert "Cleaned up after runs" in window.log_panel.toPlainText()
