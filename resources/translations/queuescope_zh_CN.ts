@@ -1403,6 +1403,136 @@ queue: {queue}, start method: {start_method}, workers: {workers}, items: {items}
     </message>
 </context>
 <context>
+    <name>RedisServerRows</name>
+    <message>
+        <source>empty: the lab&apos;s own server</source>
+        <translation>留空：使用本实验室自己的服务器</translation>
+    </message>
+    <message>
+        <source>A shared Redis server (redis://HOST:PORT/DB or unix:///PATH) that workers on other hosts can reach; never put the password in it</source>
+        <translation>其他主机上的工作进程能够连接的共享 Redis 服务器（redis://HOST:PORT/DB 或 unix:///PATH）；切勿把密码写进去</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>A file whose first line is the server&apos;s password</source>
+        <translation>第一行是服务器密码的文件</translation>
+    </message>
+    <message>
+        <source>No password file</source>
+        <translation>不用密码文件</translation>
+    </message>
+    <message>
+        <source>How many of the run&apos;s workers join from other hosts (main.py worker)</source>
+        <translation>本次运行中有多少个工作进程从其他主机加入（`main.py worker`）</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>How long Start waits for the remote workers before it gives up</source>
+        <translation>“开始”等待远程工作进程多久后放弃</translation>
+    </message>
+    <message>
+        <source>Redis server</source>
+        <translation>Redis 服务器</translation>
+    </message>
+    <message>
+        <source>Password file</source>
+        <translation>密码文件</translation>
+    </message>
+    <message>
+        <source>Remote workers</source>
+        <translation>远程工作进程</translation>
+    </message>
+    <message>
+        <source>Wait for them</source>
+        <translation>等待时长</translation>
+    </message>
+    <message>
+        <source>Do not put the password in the URL ({url}): choose a password file, or set {variable} before starting QueueScope</source>
+        <translation>不要把密码写进 URL（{url}）：请选择密码文件，或在启动 QueueScope 之前设置 `{variable}`</translation>
+    </message>
+    <message>
+        <source>The Redis server&apos;s password file</source>
+        <translation>Redis 服务器的密码文件</translation>
+    </message>
+    <message>
+        <source>none: from the environment</source>
+        <translation>无：取自环境变量</translation>
+    </message>
+    <message>
+        <source>With no file, {variable} gives the password</source>
+        <translation>没有文件时，密码取自 `{variable}`</translation>
+    </message>
+    <message>
+        <source>none: no password</source>
+        <translation>无：不用密码</translation>
+    </message>
+    <message>
+        <source>With no file, the server gets no password (or set {variable})</source>
+        <translation>没有文件时，连接服务器不带密码（或设置 `{variable}`）</translation>
+    </message>
+    <message>
+        <source>The password comes from this file&apos;s first line; it is never saved or shown</source>
+        <translation>密码取自此文件的第一行；它从不保存，也从不显示</translation>
+    </message>
+    <message>
+        <source>Remote workers need a shared server&apos;s URL: the lab&apos;s own server listens on a Unix socket on this machine, which other hosts cannot reach</source>
+        <translation>远程工作进程需要共享服务器的 URL：本实验室自己的服务器只监听本机的 Unix 套接字，其他主机无法连接</translation>
+    </message>
+    <message>
+        <source>The password was taken out of the URL: choose a password file, or set {variable} before starting QueueScope</source>
+        <translation>密码已从 URL 中移除：请选择密码文件，或在启动 QueueScope 之前设置 `{variable}`</translation>
+    </message>
+    <message>
+        <source>The last {count} workers join from other hosts: Start shows the command to run there</source>
+        <translation>最后 {count} 个工作进程从其他主机加入：“开始”会显示要在那里运行的命令</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteWaitBox</name>
+    <message>
+        <source>Waiting for remote workers</source>
+        <translation>正在等待远程工作进程</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy the command to the clipboard</source>
+        <translation>把命令复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>The password is not in the command: on the other host, give it with --redis-password-file FILE or the {variable} environment variable.</source>
+        <translation>命令中不含密码：请在另一台主机上用 `--redis-password-file FILE` 或环境变量 `{variable}` 提供它。</translation>
+    </message>
+    <message>
+        <source>Stop waiting</source>
+        <translation>停止等待</translation>
+    </message>
+    <message>
+        <source>End the wait and the run; nothing is left running</source>
+        <translation>结束等待和本次运行；不会留下任何仍在运行的东西</translation>
+    </message>
+    <message>
+        <source>Run {run} waits up to {seconds} s for {count} workers from other hosts. On each of them, run:</source>
+        <translation>运行 {run} 最多等待 {seconds} 秒，等 {count} 个来自其他主机的工作进程。请在每台主机上运行：</translation>
+    </message>
+    <message>
+        <source>{joined} of {count} joined</source>
+        <translation>已加入 {joined} / {count}</translation>
+    </message>
+    <message>
+        <source>Remote workers: all joined</source>
+        <translation>远程工作进程：全部已加入</translation>
+    </message>
+</context>
+<context>
     <name>ResultFiles</name>
     <message>
         <source>The file is {size} MB; results up to {limit} MB are opened.</source>
@@ -3260,6 +3390,10 @@ No opens the spec without them.</source>
     <message>
         <source>step mode runs without an injected fault</source>
         <translation>单步模式运行时不能注入故障</translation>
+    </message>
+    <message>
+        <source>step mode cannot step workers on other hosts: their queue operations do not pass through this machine&apos;s gate; set the remote workers to 0</source>
+        <translation>单步模式无法控制其他主机上的工作进程：它们的队列操作不经过本机的关卡；请把远程工作进程设为 0</translation>
     </message>
     <message>
         <source>{who} has ended</source>
