@@ -253,7 +253,11 @@ class WorkerLanes(PlotCanvas):
             since = last_event.get(summary.index, self.now)
             self.lanes[summary.index - 1].observe(summary.state, since, self.now)
         self._cap_lanes()
-        self.span_lanes = [SpanLane() for _ in self.lanes]
+        # Each lane starts again at the merge gap it reached live: from a gap of 0 a
+        # million items take several whole merge passes in the window's thread.
+        self.span_lanes = [SpanLane(lane.gap) for lane in self.span_lanes] + [
+            SpanLane() for _ in self.lanes[len(self.span_lanes) :]
+        ]
         self._add_spans(spans_by_worker(result.records, len(self.lanes)))
         self._crash_reports = crash_reports(result)
         if result.depth_samples:

@@ -86,9 +86,9 @@ class Spans:
 class SpanLane:
     """One worker's processing spans, added to as records arrive."""
 
-    def __init__(self) -> None:
+    def __init__(self, gap: float = 0.0) -> None:
         self.spans = Spans.empty()
-        self.gap = 0.0
+        self.gap = gap
 
     def add(self, spans: Spans, cap: int) -> None:
         self.spans = self.spans.concat(spans).merged(self.gap)
