@@ -161,7 +161,8 @@ def shared_server(
     if address is None:
         yield  # the lab's own server: nothing to set, nothing to load
         return
-    from core.backends.redis_queue import RemotePlan, serving
+    from core.backends.redis_backend import serving
+    from core.backends.redis_queue import RemotePlan
 
     remote = None
     count = getattr(args, "remote_workers", 0) or 0

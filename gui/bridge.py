@@ -33,7 +33,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, SignalInstance, Slot
 
 from core import ParamError, RunControl, RunInProgress, RunParams, run
-from core.backends.redis_queue import RemotePlan, serving
+from core.backends.redis_backend import serving
+from core.backends.redis_queue import RemotePlan
 from core.backends.redis_remote import RemoteWaiting
 from core.cli_redis import DEFAULT_REMOTE_WAIT_S, shared_address
 from core.experiment import ExperimentPlan, run_experiment

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.backends import Need, get_backend
-from core.backends.redis_queue import RedisBackend
+from core.backends.redis_backend import RedisBackend
 from core.errors import ParamError
 from core.faults import FAULT_KINDS, Fault, arg_range, default_arg
 from core.params import PARAMS, POOL_QUEUE, PRODUCERS, WORK_KINDS, RunParams

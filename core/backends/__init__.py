@@ -15,7 +15,7 @@ from core.backends.base import (
     QueueHandle,
 )
 from core.backends.mp_queues import JoinableBackend, ManagerBackend, MpBackend
-from core.backends.redis_queue import RedisBackend
+from core.backends.redis_backend import RedisBackend
 
 __all__ = [
     "BackendSession",

@@ -30,13 +30,12 @@ import queue
 import secrets
 import socket
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from typing import Any
 
 from core import journal
-from core.backends.base import Launch, Need
 from core.backends.redis_remote import RemoteWaiting, RemoteWorkers
 from core.backends.redis_server import EmbeddedServer, ServerAddress, check_server, redact
 from core.ledger import W_FIELDS, W_PID, Ledger
@@ -442,30 +441,6 @@ class RedisSession:
         return None if self.embedded is None else self.embedded.pid
 
 
-class RedisBackend:
-    """Redis lists: the lab's own redis-server per run, or a shared one (use_server())."""
-
-    name = "redis"
-    label = "redis.Redis().blmove()"
-    short_label = translatable("core", "redis")
-    supports = frozenset({Need.JOIN, Need.STOP_EVENT, Need.GET_TIMEOUT, Need.REQUEUE})
-    launch = Launch.PROCESSES
-    # Items that are not plain values cannot travel as JSON.
-    refused_faults = frozenset({"unpicklable", "big-payload"})
-
-    def __init__(self) -> None:
-        self.shared: ServerAddress | None = None
-        self.remote: RemotePlan | None = None
-
-    def use_server(self, address: ServerAddress | None, remote: RemotePlan | None = None) -> None:
-        """Run on this server from now on (None: the lab's own, per run), with remote workers."""
-        self.shared = address
-        self.remote = remote if address is not None else None
-
-    def open(self, ctx: BaseContext, run_dir: str) -> RedisSession:
-        return RedisSession(ctx, run_dir, self.shared, self.remote)
-
-
 @dataclass(frozen=True)
 class RemotePlan:
     """How many of a run's workers join from other hosts, how long to wait, who to tell.
@@ -478,17 +453,3 @@ class RemotePlan:
     wait_s: float
     announce: Callable[[str], None]
     watch: Callable[[RemoteWaiting], None] | None = None
-
-
-@contextlib.contextmanager
-def serving(address: ServerAddress | None, remote: RemotePlan | None = None) -> Iterator[None]:
-    """The redis backend runs on address (None: the lab's own) inside, on its own after."""
-    from core.backends import get_backend  # the registry imports this module
-
-    backend = get_backend(RedisBackend.name)
-    assert isinstance(backend, RedisBackend)
-    backend.use_server(address, remote)
-    try:
-        yield
-    finally:
-        backend.use_server(None)

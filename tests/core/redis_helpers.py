@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from core.backends import get_backend
-from core.backends.redis_queue import RedisBackend
+from core.backends.redis_backend import RedisBackend
 from core.backends.redis_server import ServerAddress
 
 needs_redis_server = pytest.mark.skipif(

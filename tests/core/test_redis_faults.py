@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from core.backends import get_backend
-from core.backends.redis_queue import RedisBackend
+from core.backends.redis_backend import RedisBackend
 from core.backends.redis_server import ServerAddress
 from core.engine import run
 from core.faults import Fault

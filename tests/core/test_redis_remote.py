@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 
 from core.backends import get_backend
-from core.backends.redis_queue import RedisBackend, RemotePlan, serving
+from core.backends.redis_backend import RedisBackend, serving
+from core.backends.redis_queue import RemotePlan
 from core.backends.redis_remote import RemoteWaiting
 from core.backends.redis_server import ServerAddress
 from core.control import RunControl

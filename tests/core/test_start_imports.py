@@ -23,6 +23,12 @@ from tests.core.import_probe import MODULES_OUT_ENV, modules_then_stop_recipe
 ROOT = Path(__file__).resolve().parents[2]
 NEVER_AT_START = ("core.experiment", "core.explorer", "core.export", "core.user_loops", "PySide6")
 NOT_TO_LIST = ("core.engine", "core.worker", "core.monitor", "core.diagnosis", "core.result")
+# The Redis session, its server and remote workers: only for a run on the redis queue.
+REDIS_SIDE = (
+    "core.backends.redis_queue",
+    "core.backends.redis_server",
+    "core.backends.redis_remote",
+)
 
 
 def modules_after(command: list[str]) -> set[str]:
@@ -49,14 +55,14 @@ def loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
 def test_listing_strategies_loads_no_engine_and_no_qt() -> None:
     modules = modules_after(["strategies"])
     assert "core.strategies" in modules
-    assert loaded(modules, (*NEVER_AT_START, *NOT_TO_LIST)) == []
+    assert loaded(modules, (*NEVER_AT_START, *NOT_TO_LIST, *REDIS_SIDE)) == []
 
 
 @pytest.mark.timeout(60)
 def test_a_run_loads_no_experiment_export_explorer_or_loop_files() -> None:
     modules = modules_after(["run", "--strategy", "sentinel-per-worker", "--items", "5"])
     assert "core.engine" in modules
-    assert loaded(modules, NEVER_AT_START) == []
+    assert loaded(modules, (*NEVER_AT_START, *REDIS_SIDE)) == []
 
 
 @pytest.fixture
@@ -91,4 +97,4 @@ def test_a_spawned_worker_imports_the_worker_side_only(
     for path in written:
         modules = set(path.read_text().split())
         assert "core.worker" in modules
-        assert loaded(modules, (*NEVER_AT_START, "core.engine", "core.cli")) == []
+        assert loaded(modules, (*NEVER_AT_START, *REDIS_SIDE, "core.engine", "core.cli")) == []
