@@ -29,8 +29,9 @@ import json
 import queue
 import secrets
 import socket
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from typing import Any
@@ -45,6 +46,7 @@ JOIN_POLL_S = 0.01
 ADMIN_TIMEOUT_S = 1.0
 _PLAIN = (int, str, float, bool, type(None))
 SERVER_EXITED = translatable("core", "the lab's redis-server exited")
+CLOSED = "the run's queue is closed"
 NOT_JSON = (
     "only plain values (int, str, float, bool, None) and lists of them (a batch) travel over "
     "the network, not {kind}"
@@ -122,6 +124,7 @@ class RedisQueue:
         self._queue = keys.queue
         self._processing = keys.processing(tag)
         self._holding = False  # an item sits in our processing list
+        self._closed = KeyGuard()
         # Commands sent with each get's own trip (a remote worker's evidence), or None.
         self.piggyback: Callable[[Any], None] | None = None
         if worker:
@@ -133,7 +136,8 @@ class RedisQueue:
         )
         if not plain:
             raise TypeError(NOT_JSON.format(kind=type(obj).__name__))
-        self._client.rpush(self._queue, json.dumps(obj))
+        with self._closed.refusing():
+            self._client.rpush(self._queue, json.dumps(obj))
 
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
         client = self._client
@@ -173,8 +177,40 @@ class RedisQueue:
             self._holding = False
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
+        with self._closed.closing(), contextlib.suppress(Exception):
             self._client.close()
+
+
+class KeyGuard:
+    """Refuses commands that would make keys once closed, so none outlives the cleanup.
+
+    A closed redis-py client connects again on its next command: a producer
+    thread's last put could make the queue's key after the session deleted it.
+    The lock lets a command in flight end before the close goes on.
+    """
+
+    CLOSE_WAIT_S = 2.0  # a command stuck on a lost server must not hold the cleanup
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @contextlib.contextmanager
+    def refusing(self) -> Iterator[None]:
+        with self._lock:
+            if self._closed:
+                raise ValueError(CLOSED)
+            yield
+
+    @contextlib.contextmanager
+    def closing(self) -> Iterator[None]:
+        locked = self._lock.acquire(timeout=self.CLOSE_WAIT_S)
+        self._closed = True
+        try:
+            yield
+        finally:
+            if locked:
+                self._lock.release()
 
 
 class RedisEvent:
@@ -187,9 +223,15 @@ class RedisEvent:
         self._address = address
         self._key = key
         self._client: Any = None
+        self._closed = KeyGuard()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"_address": self._address, "_key": self._key, "_client": None}
+        return {"_address": self._address, "_key": self._key}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._address, self._key = state["_address"], state["_key"]
+        self._client = None
+        self._closed = KeyGuard()
 
     def _connection(self) -> Any:
         if self._client is None:
@@ -197,7 +239,13 @@ class RedisEvent:
         return self._client
 
     def set(self) -> None:
-        self._connection().set(self._key, 1)
+        with self._closed.refusing():
+            self._connection().set(self._key, 1)
+
+    def close(self) -> None:
+        with self._closed.closing(), contextlib.suppress(Exception):
+            if self._client is not None:
+                self._client.close()
 
     def clear(self) -> None:
         self._connection().delete(self._key)
@@ -416,9 +464,7 @@ class RedisSession:
         for made in self._queues:
             made.close()
         for event in self._events:
-            with contextlib.suppress(Exception):
-                if event._client is not None:
-                    event._client.close()
+            event.close()
         try:
             if self.remote is not None:
                 with contextlib.suppress(Exception):

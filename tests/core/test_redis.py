@@ -237,3 +237,20 @@ def test_an_experiment_grid_on_redis_with_parallel_trials(tmp_path: Path) -> Non
     cells = json.loads(done.stdout)["cells"]
     assert {cell["queue_kind"] for cell in cells} == {"redis"}
     assert len(cells) == 3
+
+
+def test_a_put_or_stop_after_the_session_closed_makes_no_key(
+    shared: ServerAddress, tmp_path: Path
+) -> None:
+    """A closed redis-py client reconnects on its next command: a producer's late put
+    (a cancel while it still puts) would make the queue's key after the cleanup."""
+    session = RedisSession(multiprocessing.get_context("spawn"), str(tmp_path), shared)
+    made, stop = session.make_queue(), session.make_event()
+    made.put(1)
+    stop.set()
+    session.close()
+    with pytest.raises(ValueError, match="closed"):
+        made.put(2)
+    with pytest.raises(ValueError, match="closed"):
+        stop.set()
+    assert keys_on(shared) == []
