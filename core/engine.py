@@ -61,6 +61,7 @@ from core.launcher import Launcher
 from core.ledger import Ledger
 from core.monitor import CONFIRM_S, POLL_S, Monitor, ProgressCallback
 from core.params import RunParams
+from core.procs import worker_children
 from core.producer import Producer
 from core.reaper import Reaper
 from core.result import RunResult
@@ -176,6 +177,10 @@ def recording_chunk_size(params: RunParams, strategy: Strategy, stepped: bool) -
     return size if size >= MIN_CHUNK_ITEMS else 0
 
 
+# An ok run's workers have recorded their exit; the reaper would wait for them anyway.
+EXITING_WAIT_S = 0.2
+
+
 class _Run:
     """One run: builds its parts, then start -> watch -> freeze -> decide; always reaps."""
 
@@ -253,7 +258,7 @@ class _Run:
                 dumps = dump_stacks(state.ledger, setup.workers, states, state.dead, setup.run_dir)
             # The verdict's evidence is what the ledger held now; cleanup must not
             # change it (a worker may still finish an item before it is stopped).
-            state.ledger = state.ledger.frozen()
+            state.ledger = state.ledger.frozen(writers_left=self._writers_left(verdict))
             table = list(state.ledger.table)
         finally:
             Reaper(setup, state, state.ledger, states).reap()
@@ -285,6 +290,20 @@ class _Run:
                 moved_back=getattr(state.session, "moved_back", []),
             )
         )
+
+    def _writers_left(self, verdict: str) -> bool:
+        """Whether anything may still write the ledger: a thread of the run, or a
+        child process that is not one of multiprocessing's helpers (a worker, a pool's
+        process, a Manager, another run's worker: all count, to be safe)."""
+        if any(thread.is_alive() for thread in self.state.threads):
+            return True
+        deadline = time.monotonic() + EXITING_WAIT_S
+        for process in self.state.processes:
+            if verdict == "ok":  # each one recorded its exit: it is on its way out
+                process.join(max(0.0, deadline - time.monotonic()))
+            if process.exitcode is None:
+                return True
+        return bool(worker_children())
 
     def _start(self) -> None:
         """The producer thread (or the pool driver's), after opening the queue."""

@@ -7,6 +7,7 @@ frozen, so the same findings always give the same result.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ from core.faults import Fault
 from core.ledger import Ledger, worker_row
 from core.params import RunParams
 from core.records import all_once, final_records
-from core.result import RunResult, TimelineEvent, WorkerSummary
+from core.result import LazyItemRecords, RunResult, TimelineEvent, WorkerSummary
 from core.states import WorkerState, WorkerStatus
 from core.strategies import Strategy
 from core.timeline import final_events, item_or_none
@@ -63,7 +64,9 @@ def build_result(findings: Findings) -> RunResult:
     expand_chunks(f.ledger)  # chunk records into the per-item columns read below
     dropped, left, duplicates, processed_items = _item_fates(f.ledger, n)
     lost = sorted(dropped + left)
-    records = final_records(f.ledger, n, f.params.workers, dropped, left, duplicates)
+    records = LazyItemRecords(
+        functools.partial(final_records, f.ledger, n, f.params.workers, dropped, left, duplicates)
+    )
     workers, crashed = _worker_summaries(f)
     error = f.producer_error or f.driver_error or f.feeder_error
     if error or f.server_lost:

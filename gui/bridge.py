@@ -42,6 +42,7 @@ from core.explorer.grid import add_explorer_column
 from core.explorer.isolated import explore_in_child
 from core.explorer.session import ExploreRequest, explore
 from core.launcher import ensure_process_room
+from core.result import built_records
 from core.schedule import StepControl
 from core.user_loops import checked_loop, is_loop_id
 from gui.i18n import core_text
@@ -319,7 +320,7 @@ class RunController(CoreController):
             ensure_process_room(params.workers)  # or refused like bad parameters
             probe_loop_files(params.strategy)
             if shared is None:
-                return run(params, on_progress=on_progress, control=control)
+                return built_records(run(params, on_progress=on_progress, control=control))
             address = shared_address(shared.url, shared.password_file)  # checked here, off-GUI
             remote = None
             if shared.remote_workers:
@@ -328,7 +329,7 @@ class RunController(CoreController):
                     shared.remote_workers, shared.remote_wait_s, _unused_line, on_progress
                 )
             with serving(address, remote):
-                return run(params, on_progress=on_progress, control=control)
+                return built_records(run(params, on_progress=on_progress, control=control))
 
         self._start(
             job,

@@ -11,7 +11,7 @@ from core.experiment.plan import Cell, CellCoordinates, ExperimentPlan, Skipped
 from core.experiment.spec import NO_FAULT, ExperimentSpec, spec_from_dict
 from core.experiment.stats import Rate
 from core.outputs import finite, json_safe
-from core.result import OUTCOMES, DataReader, RunResult, run_params_from_dict
+from core.result import OUTCOMES, DataReader, RunResult, built_records, run_params_from_dict
 from core.text import Sentence
 
 #: The outcomes an experiment counts ("cancelled" trials are not counted).
@@ -61,7 +61,7 @@ class TrialSummary:
             duplicated=len(result.duplicates),
             elapsed_s=result.elapsed_s,
             diagnosis=result.diagnosis,
-            run=result if keep_run else None,
+            run=built_records(result) if keep_run else None,  # here: in the trial's thread
             diagnosis_sentences=result.diagnosis_sentences,
         )
 
