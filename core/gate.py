@@ -33,7 +33,7 @@ from collections.abc import Callable
 from multiprocessing.context import BaseContext
 from typing import Any
 
-from core.schedule import OPS
+from core.ops import OPS
 
 # Operation codes, in core.schedule.OPS order (code = index + 1).
 EMPTY, QSIZE, GET, GET_TIMEOUT, GET_NOWAIT, PUT, TASK_DONE, IS_SET, JOIN, SET, FLUSH = range(1, 12)

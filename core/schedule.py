@@ -40,24 +40,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.ops import OPS as OPS  # defined for the worker side
 from core.text import Sentence, shown, translatable
 
 FORMAT = "queuescope-schedule"
 VERSION = 1
 PRODUCER = "P"
-OPS = (
-    "empty",
-    "qsize",
-    "get",
-    "get_timeout",
-    "get_nowait",
-    "put",
-    "task_done",
-    "is_set",
-    "join",
-    "set",
-    "flush",
-)
 PRODUCERS = ("prefill", "concurrent")
 FEEDER_MODES = ("settled", "steps")  # an mp queue's fidelity: puts settled, or flushes as steps
 FEEDER = "F"  # F1..Fn, FP: the feeder thread of W1..Wn, P

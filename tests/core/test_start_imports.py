@@ -98,3 +98,6 @@ def test_a_spawned_worker_imports_the_worker_side_only(
         modules = set(path.read_text().split())
         assert "core.worker" in modules
         assert loaded(modules, (*NEVER_AT_START, *REDIS_SIDE, "core.engine", "core.cli")) == []
+        # Schedule files are the main process's business: the gate needs the op names only.
+        # (json is not checked: under pytest a spawned child imports pytest's own main.)
+        assert loaded(modules, ("core.schedule",)) == []
