@@ -63,6 +63,10 @@ class PoolHost(Protocol):
     @property
     def chunksize(self) -> int: ...
 
+    @property
+    def chunks(self) -> Iterator[list[int]]:
+        """items in lists of chunksize, as Pool builds them from (items, chunksize)."""
+
     def attach(self, pool_object: Any) -> None:
         """Hand the run the Pool or executor, so the reaper can stop it."""
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from multiprocessing.context import BaseContext
 from typing import Any
 
+from core.chunks import chunked
 from core.cpython import settle_puts
 from core.faults import BigItem, UnpicklableItem
 from core.gate import EMPTY, JOIN, PUT, SET
@@ -306,6 +307,26 @@ class Producer:
     @property
     def chunksize(self) -> int:
         return self.setup.params.chunksize
+
+    @property
+    def chunks(self) -> Iterator[list[int]]:
+        size = self.chunksize
+        if self._paced() or self._item_maker():
+            return chunked(self.items, size)
+
+        def ranges() -> Iterator[list[int]]:
+            # Plain ints: a chunk is a range made in C, as Pool slices the bare
+            # script's range (item by item cost ~0.15 s per million).
+            n, state = self.setup.params.items, self.state
+            for first in range(0, n, size):
+                if state.shutting_down.is_set():
+                    return
+                chunk = list(range(first, min(n, first + size)))
+                yield chunk
+                state.puts += len(chunk)
+            state.nothing_more_to_put.set()
+
+        return ranges()
 
     def attach(self, pool_object: Any) -> None:
         self.state.driver_pool = pool_object

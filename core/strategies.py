@@ -146,13 +146,12 @@ def finish_drain_then_set_event(run: FinishHost) -> None:
 
 
 def pool_imap_unordered(run: PoolHost) -> None:
-    from core.chunks import chunked
     from core.cpython import iterate_with_timeout
     from core.worker import process_chunk
 
     with run.ctx.Pool(run.workers, run.initializer, run.initargs) as pool:
         run.attach(pool)
-        results = pool.imap_unordered(process_chunk, chunked(run.items, run.chunksize))
+        results = pool.imap_unordered(process_chunk, run.chunks)
         for _ in iterate_with_timeout(results, run.cancelled):  # so Cancel is honoured
             pass
 
@@ -160,14 +159,13 @@ def pool_imap_unordered(run: PoolHost) -> None:
 def process_pool_executor(run: PoolHost) -> None:
     from concurrent.futures import ProcessPoolExecutor
 
-    from core.chunks import chunked
     from core.worker import process_chunk
 
     with ProcessPoolExecutor(
         run.workers, run.ctx, initializer=run.initializer, initargs=run.initargs
     ) as executor:
         run.attach(executor)
-        for _ in executor.map(process_chunk, chunked(run.items, run.chunksize)):
+        for _ in executor.map(process_chunk, run.chunks):
             if run.cancelled():
                 break
 

@@ -1,7 +1,7 @@
 """What a run no longer does when nobody needs it, and that it still does it when needed.
 
-- The batched producer makes a batch as a range (in C) unless items are paced
-  or faulted; the batches are the same lists either way.
+- The batched producer and the pools' chunks make a batch as a range (in C)
+  unless items are paced or faulted; the lists are the same either way.
 - The verdict's ledger is the shared memory itself when no writer is left
   (no copy), and a private copy while a worker may still write (a deadlock).
 - The final per-item records are built on first read, once, in the reading thread.
@@ -28,9 +28,13 @@ from tests.core.step_helpers import assert_nothing_left_running
 
 
 def producer_for(items: int, batch_size: int, rate: float | None) -> Producer:
-    params = SimpleNamespace(items=items, batch_size=batch_size, producer="concurrent", rate=rate)
+    params = SimpleNamespace(
+        items=items, batch_size=batch_size, chunksize=batch_size, producer="concurrent", rate=rate
+    )
     setup = SimpleNamespace(params=params, gate=None, fault=None)
-    state = SimpleNamespace(shutting_down=threading.Event(), puts=0)
+    state = SimpleNamespace(
+        shutting_down=threading.Event(), nothing_more_to_put=threading.Event(), puts=0
+    )
     producer = Producer.__new__(Producer)
     producer.setup, producer.state = setup, state  # type: ignore[assignment]
     return producer
@@ -48,6 +52,30 @@ def test_batches_are_the_same_lists_made_in_c_or_item_by_item(items: int, batch_
     assert made == expected
     assert [i for batch in made for i in batch] == list(range(items))
     assert fast.state.puts == paced.state.puts == len(made)
+
+
+@settings(max_examples=40, deadline=None)
+@given(items=st.integers(0, 3000), chunksize=st.integers(1, 1200))
+def test_a_pools_chunks_are_the_same_lists_made_in_c_or_item_by_item(
+    items: int, chunksize: int
+) -> None:
+    fast, paced = producer_for(items, chunksize, None), producer_for(items, chunksize, 1e12)
+    made, expected = list(fast.chunks), list(paced.chunks)
+    assert made == expected
+    assert [i for chunk in made for i in chunk] == list(range(items))
+    assert fast.state.puts == paced.state.puts == items
+    assert fast.state.nothing_more_to_put.is_set() and paced.state.nothing_more_to_put.is_set()
+
+
+def test_a_pools_chunks_stop_when_the_run_shuts_down() -> None:
+    producer = producer_for(10_000, 100, None)
+    taken = []
+    for chunk in producer.chunks:
+        taken.append(chunk)
+        if len(taken) == 2:
+            producer.state.shutting_down.set()
+    assert len(taken) == 2 and producer.state.puts == 200
+    assert not producer.state.nothing_more_to_put.is_set()
 
 
 def test_the_batched_producer_stops_between_batches_when_the_run_shuts_down() -> None:
