@@ -21,7 +21,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from core.backends import Need
-from core.strategies import CORRECT, Strategy, register_strategy, stop_event
+from core.loops import stop_event
+from core.strategies import CORRECT, Strategy, register_strategy
 from core.text import translatable
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """Termination strategies: each is one small worker loop (or pool driver) plus its data.
 
-The loops below are what actually runs, and their source is what the lab
-shows. The post's loops are kept exactly as written: do not "fix" them.
+The loops (core.loops) are what actually runs, and their source is what the
+lab shows. The post's loops are kept exactly as written: do not "fix" them.
 Adding a strategy means adding one loop and one entry to _STRATEGY_LIST (or
 register_strategy() from another module). A strategy declares what it needs
 from a queue backend (core.backends.Need); the backends that supply it are
@@ -11,13 +11,24 @@ backends itself (Strategy.backends) and shows its file's source as written.
 
 from __future__ import annotations
 
-import queue
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from core.backends import Launch, Need, backends, get_backend
+from core.loops import (  # the loops: pickled to workers by their module's name
+    get_nowait,
+    get_timeout,
+    joinable_task_done,
+    seed_empty_after_get,
+    seed_single_sentinel,
+    seed_while_not_empty,
+    sentinel_per_worker,
+    sentinel_per_worker_batched,
+    sentinel_reput,
+    stop_event,
+)
 from core.params import POOL_QUEUE
 from core.text import translatable
 
@@ -36,90 +47,6 @@ POST = translatable("core", "The post's loops")
 CORRECT = translatable("core", "Correct patterns")
 POOLS = translatable("core", "Pools")
 GROUPS = (POST, CORRECT, POOLS)
-
-
-# --- worker loops: (q, process, opts) -----------------------------------------
-
-
-def seed_empty_after_get(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
-    while True:
-        data = q.get()
-        if q.empty():
-            break
-        process(data)
-
-
-def seed_while_not_empty(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
-    while not q.empty():
-        data = q.get()
-        process(data)
-
-
-def seed_single_sentinel(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
-    while True:
-        data = q.get()
-        if q.empty() or data == "end":
-            break
-        process(data)
-
-
-def sentinel_per_worker(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
-    for data in iter(q.get, "STOP"):
-        process(data)
-
-
-def sentinel_per_worker_batched(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
-    for batch in iter(q.get, "STOP"):
-        for data in batch:
-            process(data)
-
-
-def sentinel_reput(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
-    while True:
-        data = q.get()
-        if data == "STOP":
-            q.put("STOP")  # leave it for the next worker
-            break
-        process(data)
-
-
-def get_timeout(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
-    while True:
-        try:
-            data = q.get(timeout=opts.timeout)
-        except queue.Empty:
-            break
-        process(data)
-
-
-def get_nowait(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
-    while True:
-        try:
-            data = q.get_nowait()
-        except queue.Empty:
-            break
-        process(data)
-
-
-def joinable_task_done(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
-    while True:
-        data = q.get()
-        if data is None:
-            q.task_done()
-            break
-        process(data)
-        q.task_done()
-
-
-def stop_event(q: Any, process: Callable[[Any], None], opts: LoopOptions) -> None:
-    while True:
-        try:
-            data = q.get(timeout=opts.timeout)
-        except queue.Empty:
-            if opts.stop.is_set():
-                break
-            continue
-        process(data)
 
 
 # --- what the main process does once the items are in (queue strategies) -------

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from core.strategies import sentinel_per_worker
+from core.loops import sentinel_per_worker
 
 MODULES_OUT_ENV = "QUEUESCOPE_TEST_WORKER_MODULES"
 

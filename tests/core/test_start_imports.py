@@ -101,3 +101,5 @@ def test_a_spawned_worker_imports_the_worker_side_only(
         # Schedule files are the main process's business: the gate needs the op names only.
         # (json is not checked: under pytest a spawned child imports pytest's own main.)
         assert loaded(modules, ("core.schedule",)) == []
+        # A built-in loop comes from core.loops: the catalog stays in the main process.
+        assert loaded(modules, ("core.strategies", "core.params")) == []
