@@ -31,7 +31,7 @@ STEP_BUDGET_S = 0.008  # steps run back to back for at most this long, then the 
 class SpanRebuild:
     """Every lane's spans from records, starting each lane at its gap, in steps."""
 
-    def __init__(self, records: ItemRecords, gaps: list[float], block: int = REBUILD_BLOCK):
+    def __init__(self, records: ItemRecords, gaps: list[float], block: int = REBUILD_BLOCK) -> None:
         self.records = records
         self.block = block
         self.lanes = [SpanLane(gap) for gap in gaps]
