@@ -31,6 +31,7 @@ from core.result import Progress, RunResult
 from core.states import WorkerStatus
 from gui.lane_style import STATE_STYLES, legend_html, state_label
 from gui.plot_canvas import PlotCanvas, SparseAxis
+from gui.span_rebuild import SpanRebuild, SteppedJob
 from gui.spans import SpanLane, Spans, drawable, lane_cap, spans_by_worker
 from gui.verdict import TracebackDialog, crash_reports
 
@@ -202,6 +203,9 @@ class WorkerLanes(PlotCanvas):
         self._redraw_timer.timeout.connect(self.redraw)
         self._y_tops = [-1.0, -1.0]  # tops of the depth and rate y ranges while live
         self._items = 0
+        self._rebuild_job = SteppedJob(self)
+        self._rebuild_job.finished.connect(self._on_rebuilt)
+        self._rebuilding: tuple[RunResult, SpanRebuild] | None = None
         self.reset()
 
     # --- feeding -----------------------------------------------------------------
@@ -213,6 +217,8 @@ class WorkerLanes(PlotCanvas):
         0-items), so the axes are labelled before the run's threads compete
         with the GUI thread, and not re-labelled by its first snapshot.
         """
+        self._rebuild_job.cancel()
+        self._rebuilding = None
         self._live = items is not None  # a run feeds snapshots: the ranges grow in steps
         self._items = items or 0
         self._x_right = -1.0  # right end of the x range last set
@@ -242,9 +248,35 @@ class WorkerLanes(PlotCanvas):
     def finish(self, result: RunResult) -> None:
         """Close every lane at the end with the final states; draw every item's span.
 
-        The final records replace the spans gathered live (they hold every
-        item); the full depth record replaces the live samples.
+        The final records replace the spans gathered live (each lane starts
+        again at the merge gap it reached live); the full depth record replaces
+        the live samples. A large run's spans are rebuilt in bounded steps
+        between the window's events (gui/span_rebuild.py); the lanes keep the
+        live picture until then and change all at once.
         """
+        self._redraw_timer.stop()
+        self._rebuild_job.cancel()
+        self._rebuilding = None
+        gaps = [lane.gap for lane in self.span_lanes]
+        gaps += [0.0] * (max(len(self.lanes), len(result.workers)) - len(gaps))
+        rebuild = SpanRebuild(result.records, gaps)
+        if len(result.records) <= rebuild.block:
+            self._finish(result, rebuild.run())
+            return
+        self._rebuilding = (result, rebuild)
+        self._rebuild_job.start(rebuild.step)
+
+    def is_rebuilding(self) -> bool:
+        """True while a finished run's spans are being rebuilt."""
+        return self._rebuild_job.is_active()
+
+    def _on_rebuilt(self) -> None:
+        if self._rebuilding is not None:
+            result, rebuild = self._rebuilding
+            self._rebuilding = None
+            self._finish(result, rebuild.lanes)
+
+    def _finish(self, result: RunResult, span_lanes: list[SpanLane]) -> None:
         self._live = False
         self.now = max(self.now, result.elapsed_s)
         self._ensure_lanes(len(result.workers))
@@ -253,12 +285,7 @@ class WorkerLanes(PlotCanvas):
             since = last_event.get(summary.index, self.now)
             self.lanes[summary.index - 1].observe(summary.state, since, self.now)
         self._cap_lanes()
-        # Each lane starts again at the merge gap it reached live: from a gap of 0 a
-        # million items take several whole merge passes in the window's thread.
-        self.span_lanes = [SpanLane(lane.gap) for lane in self.span_lanes] + [
-            SpanLane() for _ in self.lanes[len(self.span_lanes) :]
-        ]
-        self._add_spans(spans_by_worker(result.records, len(self.lanes)))
+        self.span_lanes = span_lanes
         self._crash_reports = crash_reports(result)
         if result.depth_samples:
             samples = np.asarray(result.depth_samples, dtype=float)

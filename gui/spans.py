@@ -91,46 +91,64 @@ class SpanLane:
         self.gap = gap
 
     def add(self, spans: Spans, cap: int) -> None:
+        self.absorb(spans)
+        while self.shrink_once(cap):
+            pass
+
+    def absorb(self, spans: Spans) -> None:
+        """Take spans in, merged at the lane's gap (the first half of add)."""
         self.spans = self.spans.concat(spans).merged(self.gap)
-        while len(self.spans) > cap:
-            self.gap = self.gap * 2 if self.gap else FIRST_GAP_S
-            self.spans = self.spans.merged(self.gap)
+
+    def shrink_once(self, cap: int) -> bool:
+        """One doubling of the gap if the lane is over its cap; False once within it."""
+        if len(self.spans) <= cap:
+            return False
+        self.gap = self.gap * 2 if self.gap else FIRST_GAP_S
+        self.spans = self.spans.merged(self.gap)
+        return True
 
     def last_done(self) -> float:
         return float(self.spans.end.max()) if len(self.spans) else -1.0
 
 
-def spans_by_worker(records: ItemRecords, workers: int) -> dict[int, Spans]:
-    """Each worker's processed items (1-based worker) as one-item spans.
+def spans_by_worker(
+    records: ItemRecords, workers: int, lo: int = 0, hi: int | None = None
+) -> dict[int, Spans]:
+    """Each worker's processed items (1-based worker) as one-item spans, of records lo..hi-1.
 
     Like the trace export: an item's last processing, from its start to its
     done time; items not (yet) done are left to the sampled states.
     """
-    if not len(records):
+    hi = len(records) if hi is None else min(hi, len(records))
+    if hi <= lo:
         return {}
-    worker = np.frombuffer(records.worker, dtype=np.int32)
-    start = np.frombuffer(records.t_start, dtype=np.float64)
-    done = np.frombuffer(records.t_done, dtype=np.float64)
-    times = np.frombuffer(records.times_processed, dtype=np.int32)
+    block = slice(lo, hi)
+    worker = np.frombuffer(records.worker, dtype=np.int32)[block]
+    start = np.frombuffer(records.t_start, dtype=np.float64)[block]
+    done = np.frombuffer(records.t_done, dtype=np.float64)[block]
+    times = np.frombuffer(records.times_processed, dtype=np.int32)[block]
     keep = np.flatnonzero((times >= 1) & ~np.isnan(start) & ~np.isnan(done) & (worker >= 1))
     owner_keys = worker[keep].astype(np.int16) if workers < 2**15 else worker[keep]
     keep = keep[np.argsort(owner_keys, kind="stable")]  # a radix sort for int16
     owners = worker[keep]
-    items = np.frombuffer(records.item, dtype=np.int32).astype(np.int64)
-    take = np.frombuffer(records.t_take, dtype=np.float64)
+    # The bounds in the owners' own dtype: int64 keys would convert the whole column each time.
+    bounds = np.searchsorted(owners, np.arange(1, workers + 2, dtype=owners.dtype))
+    items = np.frombuffer(records.item, dtype=np.int32)[block]
+    take = np.frombuffer(records.t_take, dtype=np.float64)[block]
     out: dict[int, Spans] = {}
     for w in range(1, workers + 1):
-        lo, hi = np.searchsorted(owners, [w, w + 1])
-        if lo == hi:
+        first, last = bounds[w - 1], bounds[w]
+        if first == last:
             continue
-        mine = keep[lo:hi]
+        mine = keep[first:last]
         mine_start = start[mine]
+        mine_items = items[mine].astype(np.int64)
         out[w] = Spans(
             mine_start,
             np.maximum(done[mine], mine_start),  # a second processing still under way
             np.ones(len(mine), dtype=np.int64),
-            items[mine],
-            items[mine],
+            mine_items,
+            mine_items.copy(),
             take[mine],
         )
     return out
