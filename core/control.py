@@ -10,8 +10,10 @@ it, so a control is cheap to ask.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
-from core.schedule import StepControl
+if TYPE_CHECKING:  # step mode's module loads only for a run in step mode
+    from core.schedule import StepControl
 
 
 class RunControl:

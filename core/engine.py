@@ -68,12 +68,6 @@ from core.result import RunResult
 from core.runstate import RunSetup, RunState
 from core.shm import semaphore_room
 from core.stacks import dump_stacks, os_states
-from core.stepper import (
-    refuse_feeder_steps,
-    refuse_remote_steps,
-    refuse_unsteppable,
-    start_stepper,
-)
 from core.strategies import Strategy, get_strategy
 from core.validation import validate
 from core.verdict import Findings, build_result
@@ -194,11 +188,13 @@ class _Run:
         strategy = get_strategy(params.strategy)
         ctx = multiprocessing.get_context(params.start_method)
         feeders = control.stepping is not None and control.stepping.feeder_steps
-        if control.stepping is not None:
+        if control.stepping is not None:  # step mode's controller: loaded for it only
+            from core.stepper import refuse_feeder_steps, refuse_remote_steps, refuse_unsteppable
+
             refuse_unsteppable(strategy, params.fault)
             refuse_remote_steps(params.queue_kind or strategy.default_backend)
-        if feeders:
-            refuse_feeder_steps(params.queue_kind or strategy.default_backend)
+            if feeders:
+                refuse_feeder_steps(params.queue_kind or strategy.default_backend)
         with semaphore_room():  # a full /dev/shm is a refusal, not a SemLock traceback
             chunk_size = recording_chunk_size(params, strategy, control.stepping is not None)
             ledger = Ledger.create(params.items, params.workers, ctx.Lock(), chunk_size)
@@ -319,4 +315,6 @@ class _Run:
         with shielded():  # inherited by the thread, and by the workers and pools it starts
             thread.start()
             if self.setup.gate is not None:
+                from core.stepper import start_stepper
+
                 start_stepper(self.setup, self.state, self.control)

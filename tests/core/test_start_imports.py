@@ -63,6 +63,8 @@ def test_a_run_loads_no_experiment_export_explorer_or_loop_files() -> None:
     modules = modules_after(["run", "--strategy", "sentinel-per-worker", "--items", "5"])
     assert "core.engine" in modules
     assert loaded(modules, (*NEVER_AT_START, *REDIS_SIDE)) == []
+    # Step mode's controller and schedule files: only for a run in step mode.
+    assert loaded(modules, ("core.stepper", "core.schedule")) == []
 
 
 @pytest.fixture
