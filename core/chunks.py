@@ -190,6 +190,29 @@ class BatchChunks:
         self._first = self._next = self._end = -1
 
 
+def done_once_in_chunks(ledger: Ledger) -> bool:
+    """True when the chunk records alone show every item taken and processed exactly once.
+
+    Every row is done as a whole and none is expanded yet, the rows' counts add
+    up to every item (a row never holds more than its own range), and no item
+    was recorded on its own (its per-item counts are all 0: a chunk taken a
+    second time is recorded item by item). Then the per-item arrays need not
+    be filled to know the fates; expand_chunks() fills them for whoever reads them.
+    """
+    chunks = ledger.chunks
+    rows = len(chunks) // C_FIELDS
+    if not rows:
+        return False
+    if bytes(chunks[C_STATE::C_FIELDS]) != bytes(array("d", [CHUNK_DONE]) * rows):
+        return False
+    if bytes(chunks[C_EXPANDED::C_FIELDS]) != bytes(8 * rows):  # CHUNK_FREE is 0.0
+        return False
+    if sum(chunks[C_COUNT::C_FIELDS]) != ledger.items:
+        return False
+    zeros = bytes(4 * ledger.items)
+    return bytes(ledger.take_count) == zeros and bytes(ledger.process_count) == zeros
+
+
 def expand_chunks(ledger: Ledger) -> None:
     """Fill the per-item arrays from the chunk records changed since the last expansion.
 

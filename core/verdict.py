@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.chunks import expand_chunks
+from core.chunks import done_once_in_chunks, expand_chunks
 from core.diagnosis import (
     Evidence,
     diagnose_sentences,
@@ -61,8 +61,13 @@ def build_result(findings: Findings) -> RunResult:
     """The run's outcomes, per-item fate, worker summaries and diagnosis."""
     f = findings
     n = f.params.items
-    expand_chunks(f.ledger)  # chunk records into the per-item columns read below
-    dropped, left, duplicates, processed_items = _item_fates(f.ledger, n)
+    dropped: list[int] = []
+    left: list[int] = []
+    duplicates: list[int] = []
+    processed_items = n
+    if not done_once_in_chunks(f.ledger):  # else the chunk records say it all
+        expand_chunks(f.ledger)  # chunk records into the per-item columns read below
+        dropped, left, duplicates, processed_items = _item_fates(f.ledger, n)
     lost = sorted(dropped + left)
     records = LazyItemRecords(
         functools.partial(final_records, f.ledger, n, f.params.workers, dropped, left, duplicates)

@@ -22,11 +22,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import RunParams, run
-from core.chunks import PER_ITEM_ENV, ChunkRecorder, chunked, expand_chunks
+from core.chunks import (
+    PER_ITEM_ENV,
+    ChunkRecorder,
+    chunked,
+    done_once_in_chunks,
+    expand_chunks,
+)
 from core.diagnosis import error_line
 from core.export import write_records_csv
 from core.faults import Fault
 from core.ledger import Ledger
+from core.records import all_once
 from core.result import STATUS_LEFT, STATUS_PROCESSED, RunResult
 from core.strategies import get_strategy, register_strategy, unregister_strategy
 from tests.core import chunk_loops
@@ -294,3 +301,36 @@ def test_any_size_ends_ok_with_whole_chunks(
         block = range(first, min(items, first + size))
         assert len({records.worker[i] for i in block}) == 1, first  # one taker per chunk
     assert sum(w.processed for w in result.workers) == items
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    items=st.integers(1, 300),
+    size=st.integers(16, 64),
+    done=st.lists(st.booleans(), min_size=20, max_size=20),
+    extra_takes=st.lists(st.integers(0, 299), max_size=2),
+    short_chunk=st.booleans(),
+)
+def test_the_verdicts_shortcut_says_done_once_only_when_the_expansion_would(
+    items: int, size: int, done: list[bool], extra_takes: list[int], short_chunk: bool
+) -> None:
+    """done_once_in_chunks() before any expansion: True exactly when the expanded columns
+    show every item taken once and processed once (chunks taken by one worker, done or not,
+    an item taken again on its own, a chunk recorded shorter than its range)."""
+    ledger = Ledger.create(items, 2, chunk_size=size)
+    recorder = ChunkRecorder(ledger, 0)
+    for index, chunk in enumerate(chunked(range(items), size)):
+        count = len(chunk) - 1 if short_chunk and index == 0 and len(chunk) > 1 else len(chunk)
+        base = recorder.take(chunk[0], count, ledger.t0 + 1.0)
+        assert base >= 0
+        if done[index % len(done)]:
+            recorder.done(base, ledger.t0 + 2.0)
+    for item in extra_takes:
+        if item < items:
+            ledger.take_count[item] += 1
+    shortcut = done_once_in_chunks(ledger)
+    expand_chunks(ledger)
+    assert shortcut == (
+        all_once(ledger.take_count, items) and all_once(ledger.process_count, items)
+    )
+    assert not done_once_in_chunks(ledger)  # expanded now: the verdict reads the columns
