@@ -11,8 +11,8 @@ Drawing stays cheap at any run length: a lane stores segments, not samples
 (consecutive same-state observations extend the open segment), each lane is
 capped by merging neighbouring segments, the plot series are decimated,
 redraws are coalesced to a few per second, and while a run goes the time axis
-grows in round steps (re-labelling three axes on every redraw was most of a
-redraw's cost).
+grows in 1-2-5 steps (re-labelling three axes on every redraw was most of a
+redraw's cost; gui/batched_axis.py makes each re-labelling cheaper).
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from PySide6.QtWidgets import QToolTip
 from core.result import Progress, RunResult
 from core.states import WorkerStatus
 from gui.lane_style import STATE_STYLES, legend_html, state_label
-from gui.plot_canvas import PlotCanvas, SparseAxis
+from gui.live_range import COARSE_STEPS, step_up
+from gui.plot_canvas import PlotCanvas, batched_axes
 from gui.span_rebuild import SpanRebuild, SteppedJob
 from gui.spans import SpanLane, Spans, drawable, lane_cap, spans_by_worker
 from gui.verdict import TracebackDialog, crash_reports
@@ -150,9 +151,9 @@ class WorkerLanes(PlotCanvas):
         self.throughput = SeriesBuffer()
         self._recent: deque[tuple[float, int]] = deque()  # (t, processed) within the window
 
-        self.lane_plot = self.addPlot(row=0, col=0)
-        self.depth_plot = self.addPlot(row=1, col=0, axisItems={"left": SparseAxis("left")})
-        self.rate_plot = self.addPlot(row=2, col=0, axisItems={"left": SparseAxis("left")})
+        self.lane_plot = self.addPlot(row=0, col=0, axisItems=batched_axes(sparse_left=False))
+        self.depth_plot = self.addPlot(row=1, col=0, axisItems=batched_axes())
+        self.rate_plot = self.addPlot(row=2, col=0, axisItems=batched_axes())
         layout = self.ci.layout
         layout.setRowStretchFactor(0, 3)
         layout.setRowStretchFactor(1, 1)
@@ -168,8 +169,9 @@ class WorkerLanes(PlotCanvas):
             plot.showGrid(x=True, y=False, alpha=0.25)
             plot.setLabel("left", label)
             plot.getAxis("left").setWidth(64)
-            for side in ("left", "bottom"):
-                # Plain seconds and items/s: never "seconds since start (x0.001)".
+            for side in ("left", "bottom", "top", "right"):
+                # Plain seconds and items/s: never "seconds since start (x0.001)"; the hidden
+                # axes too, or each range change re-sets their labels' HTML.
                 plot.getAxis(side).enableAutoSIPrefix(False)
             if plot is not self.lane_plot:
                 plot.setXLink(self.lane_plot)
@@ -332,7 +334,8 @@ class WorkerLanes(PlotCanvas):
             curve.setData(t, values)
             self._fit_y(k, plot, values)
         if self.lanes:
-            right = _step_up(max(self.now, 1.0)) if self._live else max(self.now, 0.1)
+            # While live, 1-2-5 steps: each step re-labels three axes in one paint.
+            right = step_up(max(self.now, 1.0), COARSE_STEPS) if self._live else max(self.now, 0.1)
             if right != self._x_right:
                 self._x_right = right
                 self.lane_plot.setXRange(0, right, padding=0.02)
@@ -383,7 +386,7 @@ class WorkerLanes(PlotCanvas):
                 plot.enableAutoRange(y=True)
             return
         peak = max(float(values.max()) if len(values) else 0.0, 1.0)
-        top = _step_up(max(peak, self._items)) if k == 0 else _step_up(peak, _COARSE_STEPS)
+        top = step_up(max(peak, self._items)) if k == 0 else step_up(peak, COARSE_STEPS)
         if top > self._y_tops[k]:
             self._y_tops[k] = top
             plot.setYRange(0, top, padding=0.05)
@@ -559,20 +562,6 @@ class WorkerLanes(PlotCanvas):
         tick = self.tr("W{number}")
         ticks = [(n, tick.format(number=n)) for n in range(1, count + 1, step)]
         self.lane_plot.getAxis("left").setTicks([ticks, []])
-
-
-_FINE_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)
-_COARSE_STEPS = (1.0, 2.0, 5.0)
-
-
-def _step_up(t: float, steps: tuple[float, ...] = _FINE_STEPS) -> float:
-    """The smallest step times a power of ten that is >= t (at least 0.1)."""
-    t = max(t, 0.1)
-    scale = 10.0 ** math.floor(math.log10(t))
-    for step in steps:
-        if step * scale >= t:
-            return step * scale
-    return 10.0 * scale
 
 
 def _show_segments(bar: pg.BarGraphItem, segments: list[tuple[float, float, int]]) -> None:
