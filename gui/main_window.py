@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
         self.previous_run_mark.mark(False)
         self._drop_pending_progress()
         self._last_apply = 0.0
-        self.model.clear()
+        self.model.clear(params.items)
         self.lanes.reset(params.workers, params.items)
         self.lanes_box.explain(None)
         self.log_panel.clear()

@@ -106,7 +106,8 @@ class ItemColumns:
     """Growable numpy columns, one entry per stored row.
 
     Capacity doubles, so streaming a million rows in small batches costs
-    O(n) copies, not O(n²).
+    O(n) copies, not O(n²). A run reserves its item count first: at a million
+    rows each doubling copied ~17 MB in the window's thread while the run went.
     """
 
     DTYPES: ClassVar[dict[str, Any]] = {
@@ -119,9 +120,10 @@ class ItemColumns:
         "status": np.int8,
     }
 
-    def __init__(self) -> None:
+    def __init__(self, capacity: int = 0) -> None:
         self.size = 0
-        self._data = {name: np.empty(0, dtype) for name, dtype in self.DTYPES.items()}
+        # np.empty maps pages only as rows are written into them.
+        self._data = {name: np.empty(capacity, dtype) for name, dtype in self.DTYPES.items()}
 
     def __len__(self) -> int:
         return self.size
@@ -238,9 +240,10 @@ class ItemTableModel(HeaderedTableModel):
 
     # --- filling -----------------------------------------------------------------
 
-    def clear(self) -> None:
+    def clear(self, expected_rows: int = 0) -> None:
+        """No rows; room for expected_rows appended rows without a copy (a run's items)."""
         self.beginResetModel()
-        self._columns = ItemColumns()
+        self._columns = ItemColumns(expected_rows)
         self._rebuild_rows()
         self.endResetModel()
 

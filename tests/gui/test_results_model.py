@@ -162,3 +162,20 @@ def test_in_flight_rows_are_marked() -> None:
     assert model.index(3, COL_STATUS).data(Qt.ItemDataRole.BackgroundRole) is not None
     assert not model.index(3, COL_STATUS).parent().isValid()
     assert model.columnCount(QModelIndex()) == 7
+
+
+def test_a_run_reserves_its_rows_and_the_stream_fills_them_in_place() -> None:
+    model = ItemTableModel()
+    model.clear(expected_rows=3000)
+    buffer = model._columns._data["item"]
+    batches = [make_records(n, seed=n) for n in (1200, 1, 1799)]
+    for batch in batches:
+        model.append_records(batch)
+    assert model._columns._data["item"] is buffer  # no copy while the run's rows arrive
+    assert model.rowCount() == 3000
+    shown = np.concatenate([np.frombuffer(b.status, dtype=np.int8) for b in batches])
+    assert np.array_equal(model.column_values("status"), shown)
+    # More rows than expected (say, a retried item) still fit: the columns grow.
+    model.append_records(make_records(5, seed=7))
+    assert model.rowCount() == 3005
+    assert column(model, COL_ITEM)[-5:] == [0, 1, 2, 3, 4]
