@@ -12,7 +12,7 @@ Drawing stays cheap at any run length: a lane stores segments, not samples
 capped by merging neighbouring segments, the plot series are decimated,
 redraws are coalesced to a few per second, and while a run goes the time axis
 grows in 1-2-5 steps (re-labelling three axes on every redraw was most of a
-redraw's cost; gui/batched_axis.py makes each re-labelling cheaper).
+redraw's cost).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from core.result import Progress, RunResult
 from core.states import WorkerStatus
 from gui.lane_style import STATE_STYLES, legend_html, state_label
 from gui.live_range import COARSE_STEPS, step_up
-from gui.plot_canvas import PlotCanvas, batched_axes
+from gui.plot_canvas import PlotCanvas, SparseAxis
 from gui.span_rebuild import SpanRebuild, SteppedJob
 from gui.spans import SpanLane, Spans, drawable, lane_cap, spans_by_worker
 from gui.verdict import TracebackDialog, crash_reports
@@ -151,9 +151,9 @@ class WorkerLanes(PlotCanvas):
         self.throughput = SeriesBuffer()
         self._recent: deque[tuple[float, int]] = deque()  # (t, processed) within the window
 
-        self.lane_plot = self.addPlot(row=0, col=0, axisItems=batched_axes(sparse_left=False))
-        self.depth_plot = self.addPlot(row=1, col=0, axisItems=batched_axes())
-        self.rate_plot = self.addPlot(row=2, col=0, axisItems=batched_axes())
+        self.lane_plot = self.addPlot(row=0, col=0)
+        self.depth_plot = self.addPlot(row=1, col=0, axisItems={"left": SparseAxis("left")})
+        self.rate_plot = self.addPlot(row=2, col=0, axisItems={"left": SparseAxis("left")})
         layout = self.ci.layout
         layout.setRowStretchFactor(0, 3)
         layout.setRowStretchFactor(1, 1)
