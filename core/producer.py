@@ -169,13 +169,8 @@ class Producer:
         deadlock proof compares it with the objects the workers took."""
         size, state = self.setup.params.batch_size, self.state
         if not self._paced() and not self._item_maker():
-            # Plain ints: a batch is a range made in C, as the bare script makes it
-            # (item by item through _item_source cost ~0.15 s per million).
-            n = self.setup.params.items
-            for first in range(0, n, size):
-                if state.shutting_down.is_set():
-                    return
-                put(list(range(first, min(n, first + size))))
+            for plain in self._ranges(size):
+                put(plain)
                 state.puts += 1
             return
         batch: list[int] = []
@@ -314,19 +309,23 @@ class Producer:
         if self._paced() or self._item_maker():
             return chunked(self.items, size)
 
-        def ranges() -> Iterator[list[int]]:
-            # Plain ints: a chunk is a range made in C, as Pool slices the bare
-            # script's range (item by item cost ~0.15 s per million).
-            n, state = self.setup.params.items, self.state
-            for first in range(0, n, size):
-                if state.shutting_down.is_set():
-                    return
-                chunk = list(range(first, min(n, first + size)))
+        def counted() -> Iterator[list[int]]:
+            for chunk in self._ranges(size):
                 yield chunk
-                state.puts += len(chunk)
-            state.nothing_more_to_put.set()
+                self.state.puts += len(chunk)
+            if not self.state.shutting_down.is_set():
+                self.state.nothing_more_to_put.set()
 
-        return ranges()
+        return counted()
+
+    def _ranges(self, size: int) -> Iterator[list[int]]:
+        """Plain ints in lists of size, each a range made in C, as the bare scripts make
+        them (item by item through _item_source cost ~0.15 s per million); until told to stop."""
+        n, stopping = self.setup.params.items, self.state.shutting_down.is_set
+        for first in range(0, n, size):
+            if stopping():
+                return
+            yield list(range(first, min(n, first + size)))
 
     def attach(self, pool_object: Any) -> None:
         self.state.driver_pool = pool_object
